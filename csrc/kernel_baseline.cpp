@@ -1,0 +1,16 @@
+/* The kernel for the compiler's default target (x86-64 baseline: SSE2). */
+#define FASTMEL_ISA_NS fastmel_isa_baseline
+#if defined(__AVX__)
+#define FASTMEL_ISA_NAME "baseline (AVX)"
+#elif defined(__SSE2__)
+#define FASTMEL_ISA_NAME "baseline (SSE2)"
+#elif defined(__ARM_NEON) || defined(__ARM_NEON__)
+#define FASTMEL_ISA_NAME "baseline (NEON)"
+#else
+#define FASTMEL_ISA_NAME "baseline"
+#endif
+#include "kernel_impl.hpp"
+
+fastmel::Kernel *fastmel::make_kernel_baseline(const KernelSpec &spec) {
+    return FASTMEL_ISA_NS::make(spec);
+}

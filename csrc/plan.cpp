@@ -1,0 +1,234 @@
+/*
+ * The C ABI: plan creation, instruction-set choice, the multi-threaded driver
+ * and the top_db floor. Compiled for the baseline target only.
+ */
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "fastmel.h"
+#include "kernel.h"
+
+struct fm_plan {
+    fm_config cfg;
+    fm_dtype dtype;
+    std::unique_ptr<fastmel::Kernel> kernel;
+};
+
+namespace {
+
+/* Work items handed out at a time; small enough to balance threads and to
+ * look at the interrupt flag often, large enough to keep the counter cold. */
+constexpr size_t kChunk = 4;
+/* The caller's interrupt function runs at most this often. */
+constexpr auto kInterruptPeriod = std::chrono::milliseconds(20);
+
+fm_status status_of_current_exception() {
+    try {
+        throw;
+    } catch (const std::bad_alloc &) {
+        return FM_ERR_NOMEM;
+    } catch (const std::length_error &) {
+        return FM_ERR_NOMEM;
+    } catch (...) {
+        return FM_ERR_INTERNAL;
+    }
+}
+
+bool valid_config(const fm_config *c) {
+    if (c->fft_length < 1 || c->hop < 1 || c->num_mel_bins < 1) return false;
+    if (!std::isfinite(c->mag_exp)) return false;
+    if (c->power_to_db) {
+        if (!(c->min_power > 0) || !std::isfinite(c->min_power)) return false;
+        if (!std::isfinite(c->ref_power)) return false;
+        if (c->floor_mode != FM_FLOOR_NONE && c->floor_mode != FM_FLOOR_GLOBAL &&
+            c->floor_mode != FM_FLOOR_PER_ROW)
+            return false;
+        if (c->floor_mode != FM_FLOOR_NONE && !(c->top_db >= 0)) return false;
+    }
+    return true;
+}
+
+template <typename T>
+void apply_floor(T *out, size_t n_rows, size_t row_len, const double *row_max,
+                 int mode, double top_db) {
+    double gmax = -std::numeric_limits<double>::infinity();
+    for (size_t r = 0; r < n_rows; ++r) gmax = std::max(gmax, row_max[r]);
+    for (size_t r = 0; r < n_rows; ++r) {
+        const double mx = mode == FM_FLOOR_GLOBAL ? gmax : row_max[r];
+        if (!std::isfinite(mx)) continue;  /* nothing finite to floor against */
+        /* Keras computes max(D) - top_db in the output's precision. */
+        const T thr = static_cast<T>(mx) - static_cast<T>(top_db);
+        T *o = out + r * row_len;
+        for (size_t i = 0; i < row_len; ++i) o[i] = o[i] < thr ? thr : o[i];
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype, const double *window,
+                         const size_t *band_first, const size_t *band_len,
+                         const double *weights, fm_plan **out) {
+    if (!out) return FM_ERR_INVALID;
+    *out = nullptr;
+    if (!cfg || !window || !band_first || !band_len || !valid_config(cfg))
+        return FM_ERR_INVALID;
+    if (dtype != FM_FLOAT32 && dtype != FM_FLOAT64) return FM_ERR_INVALID;
+    const size_t nbins = cfg->fft_length / 2 + 1;
+    size_t total = 0;
+    for (size_t m = 0; m < cfg->num_mel_bins; ++m) {
+        if (band_first[m] > nbins || band_len[m] > nbins - band_first[m])
+            return FM_ERR_INVALID;
+        total += band_len[m];
+    }
+    if (total > 0 && !weights) return FM_ERR_INVALID;
+    try {
+        fastmel::KernelSpec spec;
+        spec.dtype = dtype;
+        spec.n = cfg->fft_length;
+        spec.hop = cfg->hop;
+        spec.nmels = cfg->num_mel_bins;
+        spec.nbins = nbins;
+        spec.mag_exp = cfg->mag_exp;
+        spec.power_to_db = cfg->power_to_db != 0;
+        spec.min_power = cfg->min_power;
+        spec.ref_power = cfg->ref_power;
+        spec.window = window;
+        spec.band_first = band_first;
+        spec.band_len = band_len;
+        spec.weights = weights;
+        std::unique_ptr<fm_plan> plan(new fm_plan);
+        plan->cfg = *cfg;
+        plan->dtype = dtype;
+        plan->kernel.reset(fastmel::make_kernel_baseline(spec));
+        *out = plan.release();
+        return FM_OK;
+    } catch (...) {
+        return status_of_current_exception();
+    }
+}
+
+void fm_plan_destroy(fm_plan *plan) { delete plan; }
+
+size_t fm_num_frames(const fm_plan *plan, size_t n_samples) {
+    if (!plan || n_samples == 0) return 0;
+    const size_t n = plan->cfg.fft_length;
+    return 1 + (n_samples + 2 * (n / 2) - n) / plan->cfg.hop;
+}
+
+const char *fm_plan_isa(const fm_plan *plan) { return plan ? plan->kernel->isa() : ""; }
+
+size_t fm_plan_lanes(const fm_plan *plan) { return plan ? plan->kernel->lanes() : 0; }
+
+fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
+                     ptrdiff_t row_stride, ptrdiff_t sample_stride, size_t n_samples,
+                     void *out, int num_threads, fm_interrupt_fn interrupt,
+                     void *interrupt_ctx) {
+    if (!plan || num_threads < 1 || n_samples == 0) return FM_ERR_INVALID;
+    if (n_rows == 0) return FM_OK;
+    if (!x || !out) return FM_ERR_INVALID;
+    fastmel::Job job;
+    job.x = x;
+    job.n_rows = n_rows;
+    job.row_stride = row_stride;
+    job.sample_stride = sample_stride;
+    job.n_samples = n_samples;
+    job.n_frames = fm_num_frames(plan, n_samples);
+    job.out = out;
+    const fastmel::Kernel &kernel = *plan->kernel;
+    const size_t lanes = kernel.lanes();
+    const size_t groups = (job.n_frames + lanes - 1) / lanes;
+    if (n_rows > std::numeric_limits<size_t>::max() / groups) return FM_ERR_INVALID;
+    const size_t items = n_rows * groups;
+    const bool db = plan->cfg.power_to_db != 0;
+
+    try {
+        const size_t chunks = (items + kChunk - 1) / kChunk;
+        const size_t workers = std::min<size_t>(static_cast<size_t>(num_threads), chunks);
+        /* One row-maximum array per worker, so workers never share a write. */
+        std::vector<double> row_max(db ? workers * n_rows : 0,
+                                    -std::numeric_limits<double>::infinity());
+        std::atomic<size_t> next{0};
+        std::atomic<bool> stop{false};
+        std::atomic<int> failure{FM_OK};
+
+        auto work = [&](size_t w, bool is_caller) {
+            double *rm = db ? row_max.data() + w * n_rows : nullptr;
+            auto last_check = std::chrono::steady_clock::now();
+            try {
+                while (!stop.load(std::memory_order_relaxed)) {
+                    const size_t c = next.fetch_add(1, std::memory_order_relaxed);
+                    if (c >= chunks) break;
+                    const size_t b = c * kChunk;
+                    kernel.run(job, b, std::min(items, b + kChunk), rm);
+                    if (is_caller && interrupt) {
+                        auto now = std::chrono::steady_clock::now();
+                        if (now - last_check >= kInterruptPeriod) {
+                            last_check = now;
+                            if (interrupt(interrupt_ctx)) {
+                                int expected = FM_OK;
+                                failure.compare_exchange_strong(expected, FM_ERR_INTERRUPTED);
+                                stop = true;
+                            }
+                        }
+                    }
+                }
+            } catch (...) {
+                int expected = FM_OK;
+                failure.compare_exchange_strong(expected, status_of_current_exception());
+                stop = true;
+            }
+        };
+
+        std::vector<std::thread> threads;
+        threads.reserve(workers - 1);
+        try {
+            for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w, false);
+        } catch (...) {
+            /* Could not start every thread: the ones that did, and the caller,
+             * still finish all the work. */
+        }
+        work(0, true);
+        for (auto &t : threads) t.join();
+        if (failure.load() != FM_OK) return static_cast<fm_status>(failure.load());
+
+        if (db && plan->cfg.floor_mode != FM_FLOOR_NONE) {
+            for (size_t w = 1; w < workers; ++w)
+                for (size_t r = 0; r < n_rows; ++r)
+                    row_max[r] = std::max(row_max[r], row_max[w * n_rows + r]);
+            const size_t row_len = plan->cfg.num_mel_bins * job.n_frames;
+            if (plan->dtype == FM_FLOAT32)
+                apply_floor(static_cast<float *>(out), n_rows, row_len, row_max.data(),
+                            plan->cfg.floor_mode, plan->cfg.top_db);
+            else
+                apply_floor(static_cast<double *>(out), n_rows, row_len, row_max.data(),
+                            plan->cfg.floor_mode, plan->cfg.top_db);
+        }
+        return FM_OK;
+    } catch (...) {
+        return status_of_current_exception();
+    }
+}
+
+const char *fm_status_message(int status) {
+    switch (status) {
+        case FM_OK: return "success";
+        case FM_ERR_INVALID: return "invalid argument";
+        case FM_ERR_NOMEM: return "out of memory";
+        case FM_ERR_INTERNAL: return "internal error";
+        case FM_ERR_INTERRUPTED: return "interrupted";
+        default: return "unknown status";
+    }
+}
+
+}  // extern "C"

@@ -1,0 +1,196 @@
+"""Windows and mel filter banks, built with NumPy once per layer.
+
+The HTK filter bank is computed with the same float operations, in the same
+order and dtype, as ``keras.layers.MelSpectrogram.linear_to_mel_weight_matrix``
+(NumPy backend), so the float32 weights agree bit for bit. It is built band by
+band in sparse form; the dense matrix is only ever made on request.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["linear_to_mel_weight_matrix"]
+
+_MEL_BREAK_FREQUENCY_HERTZ = 700.0
+_MEL_HIGH_FREQUENCY_Q = 1127.0
+
+
+def _hertz_to_mel(f):
+    return _MEL_HIGH_FREQUENCY_Q * np.log(1.0 + (f / _MEL_BREAK_FREQUENCY_HERTZ))
+
+
+def _real(name, value, *, minimum=None, strict=False):
+    """``value`` as a finite float, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number, got {value!r}")
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"`{name}` must be finite, got {value!r}")
+    if minimum is not None and (v <= minimum if strict else v < minimum):
+        op = ">" if strict else ">="
+        raise ValueError(f"`{name}` must be {op} {minimum}, got {value!r}")
+    return v
+
+
+def _int(name, value, *, minimum=1):
+    """``value`` as an int >= minimum, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer, got {value!r}")
+    v = int(value)
+    if v < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum}, got {v}")
+    return v
+
+
+def _float_dtype(dtype):
+    dt = np.dtype(dtype)
+    if dt.kind != "f":
+        raise TypeError(f"`dtype` must be a floating dtype, got {dt}")
+    return dt
+
+
+def mel_bands(num_mel_bins, num_spectrogram_bins, sampling_rate,
+              lower_edge_hertz, upper_edge_hertz, dtype):
+    """Sparse HTK mel filter bank.
+
+    Returns ``(first, length, weights)``: band ``m`` has weights
+    ``weights[offset_m : offset_m + length[m]]`` on bins ``first[m] ...``, where
+    ``offset_m = length[:m].sum()``. Arguments are assumed validated.
+    """
+    dt = np.dtype(dtype)
+    rate = np.asarray(sampling_rate).astype(dt)
+    lower_hz = np.asarray(lower_edge_hertz, dtype=dt)
+    upper_hz = np.asarray(upper_edge_hertz, dtype=dt)
+    zero = np.asarray(0.0, dtype=dt)
+    nyquist = rate / 2.0
+    # Bin 0 (DC) is excluded, as in HTK; bin k's mel value is bins_mel[k - 1].
+    bins_mel = _hertz_to_mel(
+        np.linspace(zero, nyquist, num_spectrogram_bins, dtype=dt)[1:])
+    edges = np.linspace(_hertz_to_mel(lower_hz), _hertz_to_mel(upper_hz),
+                        num_mel_bins + 2, dtype=dt)
+    first = np.zeros(num_mel_bins, dtype=np.uintp)
+    length = np.zeros(num_mel_bins, dtype=np.uintp)
+    pieces = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for m in range(num_mel_bins):
+            lo, centre, hi = edges[m], edges[m + 1], edges[m + 2]
+            # Only bins strictly inside (lo, hi) can have a non-zero weight.
+            a = int(np.searchsorted(bins_mel, lo, side="right"))
+            b = int(np.searchsorted(bins_mel, hi, side="left"))
+            if b <= a:
+                continue
+            mel = bins_mel[a:b]
+            lower = (mel - lo) / (centre - lo)
+            upper = (hi - mel) / (hi - centre)
+            w = np.maximum(zero, np.minimum(lower, upper))
+            # Bands narrower than the float spacing of their edges: 0/0.
+            w[np.isnan(w)] = 0
+            nz = np.flatnonzero(w)
+            if nz.size == 0:
+                continue
+            w = w[nz[0]:nz[-1] + 1]
+            first[m] = a + nz[0] + 1
+            length[m] = w.size
+            pieces.append(w)
+    weights = np.concatenate(pieces) if pieces else np.zeros(0, dtype=dt)
+    return first, length, weights
+
+
+def _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
+                          lower_edge_hertz, upper_edge_hertz):
+    num_mel_bins = _int("num_mel_bins", num_mel_bins)
+    num_spectrogram_bins = _int("num_spectrogram_bins", num_spectrogram_bins)
+    sampling_rate = _real("sampling_rate", sampling_rate, minimum=0, strict=True)
+    lower = _real("lower_edge_hertz", lower_edge_hertz, minimum=0)
+    upper = _real("upper_edge_hertz", upper_edge_hertz)
+    if upper <= lower:
+        raise ValueError(
+            f"`upper_edge_hertz` ({upper_edge_hertz!r}) must be greater than "
+            f"`lower_edge_hertz` ({lower_edge_hertz!r})")
+    return num_mel_bins, num_spectrogram_bins, sampling_rate, lower, upper
+
+
+def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129,
+                                sampling_rate=8000, lower_edge_hertz=125.0,
+                                upper_edge_hertz=3800.0, dtype="float32"):
+    """Matrix that maps linear-frequency spectrogram bins to HTK mel bands.
+
+    The same matrix as ``keras.layers.MelSpectrogram.linear_to_mel_weight_matrix``:
+    triangles linear in mel (``mel(f) = 1127 ln(1 + f / 700)``) with peak 1 and
+    no area normalisation, ``num_mel_bins + 2`` edges equally spaced in mel
+    from ``lower_edge_hertz`` to ``upper_edge_hertz``, and a zero DC row.
+
+    Parameters
+    ----------
+    num_mel_bins : int
+        Number of mel bands (columns).
+    num_spectrogram_bins : int
+        Number of linear bins (rows), normally ``fft_length // 2 + 1``; bin
+        ``k`` is at ``k * sampling_rate / (2 * (num_spectrogram_bins - 1))`` Hz.
+    sampling_rate : float
+        Sampling rate of the signal, Hz.
+    lower_edge_hertz, upper_edge_hertz : float
+        Lower edge of the lowest band and upper edge of the highest, Hz.
+    dtype : str or np.dtype
+        Floating dtype in which the matrix is computed and returned.
+
+    Returns
+    -------
+    np.ndarray [shape=(num_spectrogram_bins, num_mel_bins)]
+
+    Examples
+    --------
+    >>> import fastmel
+    >>> w = fastmel.linear_to_mel_weight_matrix(40, 257, 16000, 20.0, 8000.0)
+    >>> w.shape, w.dtype, float(w.max()) <= 1.0
+    ((257, 40), dtype('float32'), True)
+    """
+    dt = _float_dtype(dtype)
+    args = _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
+                                 lower_edge_hertz, upper_edge_hertz)
+    n_mels, n_bins = args[0], args[1]
+    first, length, weights = mel_bands(*args, dt)
+    out = np.zeros((n_bins, n_mels), dtype=dt)
+    offset = 0
+    for m in range(n_mels):
+        k, n = int(first[m]), int(length[m])
+        out[k:k + n, m] = weights[offset:offset + n]
+        offset += n
+    return out
+
+
+def window_array(window, sequence_length, fft_length):
+    """The analysis window zero-padded and centred to ``fft_length`` (float64).
+
+    ``"hann"`` and ``"hamming"`` are periodic (scipy's ``get_window`` default),
+    an array is used as given, ``None`` is a rectangle over all of fft_length.
+    """
+    if window is None:
+        return np.ones(fft_length, dtype=np.float64)
+    if isinstance(window, str):
+        if window == "hann":
+            a = 0.5
+        elif window == "hamming":
+            a = 0.54
+        else:
+            raise ValueError(
+                f'`window` must be "hann", "hamming", a 1-D array or None, got {window!r}')
+        k = np.arange(sequence_length, dtype=np.float64)
+        w = a - (1.0 - a) * np.cos(2.0 * np.pi * k / sequence_length)
+    else:
+        w = np.asarray(window)
+        if w.dtype.kind not in "biuf":
+            raise TypeError(f"`window` array must be real numbers, got dtype {w.dtype}")
+        w = w.astype(np.float64)
+        if w.ndim != 1 or w.shape[0] != sequence_length:
+            raise ValueError(
+                "The shape of `window` must be equal to [sequence_length]: expected "
+                f"({sequence_length},), got {w.shape}")
+        if not np.all(np.isfinite(w)):
+            raise ValueError("`window` contains NaN or infinite values")
+    left = (fft_length - sequence_length) // 2
+    padded = np.zeros(fft_length, dtype=np.float64)
+    padded[left:left + sequence_length] = w
+    return padded

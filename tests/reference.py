@@ -1,0 +1,90 @@
+"""An obvious NumPy mel spectrogram, written for the tests from SPEC.md.
+
+Everything is spelled out with whole arrays (pad, frame, window, rfft, dense
+matrix, dB) in the requested dtype's precision, float64 by default. It shares
+no code with fastmel.
+"""
+import numpy as np
+
+
+def hann_or_hamming(name, length):
+    a = {"hann": 0.5, "hamming": 0.54}[name]
+    k = np.arange(length)
+    return a - (1 - a) * np.cos(2 * np.pi * k / length)
+
+
+def padded_window(window, sequence_length, fft_length):
+    if window is None:
+        return np.ones(fft_length)
+    w = hann_or_hamming(window, sequence_length) if isinstance(window, str) else np.asarray(window, float)
+    left = (fft_length - sequence_length) // 2
+    return np.pad(w, (left, fft_length - sequence_length - left))
+
+
+def mel_matrix(num_mel_bins, num_bins, sampling_rate, fmin, fmax):
+    """Dense HTK triangles in float64: rows are linear bins, columns bands."""
+    def hz_to_mel(f):
+        return 1127.0 * np.log1p(np.asarray(f, float) / 700.0)
+    bins = hz_to_mel(np.linspace(0.0, sampling_rate / 2.0, num_bins))
+    edges = np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), num_mel_bins + 2)
+    lo, centre, hi = edges[:-2], edges[1:-1], edges[2:]
+    up = (bins[:, None] - lo) / (centre - lo)
+    down = (hi - bins[:, None]) / (hi - centre)
+    w = np.maximum(0.0, np.minimum(up, down))
+    w[0, :] = 0.0  # no DC
+    return w
+
+
+def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=None,
+                    window="hann", sampling_rate=16000, num_mel_bins=128, min_freq=20.0,
+                    max_freq=None, power_to_db=True, top_db=80.0, mag_exp=2.0,
+                    min_power=1e-10, ref_power=1.0, per_example=False):
+    """(..., samples) -> (..., num_mel_bins, frames), computed in float64."""
+    x = np.asarray(x, dtype=np.float64)
+    n = fft_length
+    sequence_length = sequence_length or n
+    max_freq = max_freq or int(sampling_rate / 2)
+    pad = [(0, 0)] * (x.ndim - 1) + [(n // 2, n // 2)]
+    xp = np.pad(x, pad, mode="reflect")
+    frames = np.lib.stride_tricks.sliding_window_view(xp, n, axis=-1)[..., ::sequence_stride, :]
+    spec = np.fft.rfft(frames * padded_window(window, sequence_length, n), axis=-1)
+    s = np.abs(spec) ** mag_exp
+    m = s @ mel_matrix(num_mel_bins, n // 2 + 1, sampling_rate, min_freq, max_freq)
+    if power_to_db:
+        m = 10 * np.log10(np.maximum(m, min_power)) - 10 * np.log10(max(abs(ref_power), min_power))
+        if top_db is not None:
+            if per_example:
+                peak = m.max(axis=(-2, -1), keepdims=True)
+            else:
+                peak = m.max()
+            m = np.maximum(m, peak - top_db)
+    return np.swapaxes(m, -1, -2)
+
+
+def assert_mel_close(actual, expected, *, dtype, power_to_db, exact_db=None):
+    """Compare with a tolerance scaled to the peak (SPEC.md).
+
+    Power: |a - b| <= rtol * max|b|. dB: the same rule on 10**(dB/10), and
+    values within 50 dB of the peak also within ``exact_db`` dB.
+    """
+    a = np.asarray(actual, dtype=np.float64)
+    b = np.asarray(expected, dtype=np.float64)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    assert np.array_equal(np.isnan(a), np.isnan(b))
+    keep = ~np.isnan(b)
+    a, b = a[keep], b[keep]
+    rtol = 2e-5 if np.dtype(dtype) == np.float32 else 1e-11
+    if power_to_db:
+        if exact_db is None:
+            exact_db = 0.01 if np.dtype(dtype) == np.float32 else 1e-8
+        if b.size == 0:
+            return
+        peak = b.max()
+        pa, pb = 10 ** ((a - peak) / 10), 10 ** ((b - peak) / 10)
+        np.testing.assert_array_less(np.abs(pa - pb), rtol * 1.0 + 1e-300)
+        near = b > peak - 50
+        np.testing.assert_array_less(np.abs(a - b)[near], exact_db)
+    else:
+        scale = np.abs(b).max() if b.size else 1.0
+        scale = scale or 1.0
+        np.testing.assert_array_less(np.abs(a - b), rtol * scale + 1e-300)
