@@ -1,0 +1,95 @@
+"""Configuration, shapes, repr and the filter-bank function."""
+import numpy as np
+import pytest
+
+import fastmel
+
+KERAS_KEYS = ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate",
+              "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp",
+              "min_power", "ref_power"]
+
+
+def test_default_config_resolves_like_keras():
+    config = fastmel.MelSpectrogram().get_config()
+    assert list(config)[:13] == KERAS_KEYS
+    assert config["sequence_length"] == 2048
+    assert config["max_freq"] == 8000
+    assert config["window"] == "hann"
+    assert config["top_db"] == 80.0
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    dict(fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=80,
+         window="hamming", sampling_rate=22050, min_freq=0.0, max_freq=11025.0,
+         power_to_db=False, top_db=None, mag_exp=1.0, min_power=1e-6, ref_power=2.0,
+         dtype="float64", num_threads=2),
+    dict(fft_length=8, window=np.hanning(8)),
+    dict(window=None, fft_length=64, sequence_length=32),
+])
+def test_config_round_trip(kwargs):
+    layer = fastmel.MelSpectrogram(**kwargs)
+    config = layer.get_config()
+    again = fastmel.MelSpectrogram.from_config(config)
+    assert again.get_config() == config
+    x = np.random.default_rng(0).standard_normal((2, 3000)).astype(np.float32)
+    np.testing.assert_array_equal(again(x), layer(x))
+
+
+def test_max_freq_zero_means_nyquist_truncated():
+    assert fastmel.MelSpectrogram(max_freq=0, sampling_rate=22051).max_freq == 11025
+
+
+def test_keras_float64_policy_means_float64():
+    config = dict(fastmel.MelSpectrogram().get_config(), name="m", trainable=True,
+                  dtype={"module": "keras", "class_name": "DTypePolicy",
+                         "config": {"name": "float64"}, "registered_name": None})
+    layer = fastmel.MelSpectrogram.from_config(config)
+    assert layer(np.zeros(4000, np.float32)).dtype == np.float64
+    config["dtype"] = "mixed_float16"
+    assert fastmel.MelSpectrogram.from_config(config)(np.zeros(4000, np.float64)).dtype == np.float64
+
+
+@pytest.mark.parametrize("n, stride", [(16000, 512), (511, 512), (1023, 512), (1, 160),
+                                       (159, 160), (16001, 160)])
+def test_compute_output_shape_is_true_shape(n, stride):
+    layer = fastmel.MelSpectrogram(fft_length=1024, sequence_stride=stride, num_mel_bins=16)
+    assert layer.compute_output_shape((3, n)) == layer(np.ones((3, n), np.float32)).shape
+    assert layer.compute_output_shape((3, n)) == (3, 16, 1 + n // stride)
+    assert layer.compute_output_shape((None, 2, None)) == (None, 2, 16, None)
+
+
+def test_keras_docstring_shape_is_126():
+    # Keras's docstring says (2, 80, 125); the real frame count is 126.
+    layer = fastmel.MelSpectrogram(num_mel_bins=80, sampling_rate=8000, sequence_stride=128,
+                                   fft_length=2048)
+    assert layer.compute_output_shape((2, 16000)) == (2, 80, 126)
+
+
+def test_repr_shows_non_defaults():
+    assert repr(fastmel.MelSpectrogram()) == "MelSpectrogram()"
+    text = repr(fastmel.MelSpectrogram(fft_length=512, num_mel_bins=80, window=None))
+    assert text == "MelSpectrogram(window=None, fft_length=512, num_mel_bins=80)"
+
+
+def test_weight_matrix_shape_sparsity_and_peak():
+    w = fastmel.linear_to_mel_weight_matrix(128, 1025, 16000, 20.0, 8000.0)
+    assert w.shape == (1025, 128) and w.dtype == np.float32
+    assert np.all(w[0] == 0)  # no DC
+    assert np.all((w > 0).sum(axis=1) <= 2)  # each bin in at most two bands
+    assert w.max() <= 1.0 and w.min() >= 0.0
+
+
+def test_many_bands_have_no_nan():
+    # More bands than float32 can separate in mel: empty bands, no NaN.
+    w = fastmel.linear_to_mel_weight_matrix(20000, 65, 8000, 125.0, 125.01)
+    assert not np.isnan(w).any()
+    y = fastmel.MelSpectrogram(fft_length=128, num_mel_bins=500, sequence_stride=64)(
+        np.random.default_rng(0).standard_normal(1000))
+    assert not np.isnan(y).any()
+
+
+def test_show_config(capsys):
+    info = fastmel.show_config()
+    assert info["lanes_float32"] >= 1 and info["lanes_float64"] >= 1
+    assert info["kernel"] in capsys.readouterr().out
