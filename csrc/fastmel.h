@@ -47,6 +47,9 @@ typedef struct fm_config {
     double ref_power;     /* reference power; |ref_power| is used */
     double top_db;        /* dynamic range kept below the maximum, >= 0 */
     int floor_mode;       /* an fm_floor; ignored unless power_to_db */
+    int fft_only;         /* benchmarking only: stop after the FFT and write
+                             FFTPACK coefficient m of each frame as band m
+                             (needs num_mel_bins <= fft_length) */
 } fm_config;
 
 typedef struct fm_plan fm_plan;

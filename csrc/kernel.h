@@ -21,6 +21,7 @@ struct KernelSpec {
     size_t nbins;       /* n/2 + 1 */
     double mag_exp;
     bool power_to_db;
+    bool fft_only;
     double min_power;
     double ref_power;
     const double *window;      /* n values */

@@ -90,7 +90,7 @@ class MelKernel final : public fastmel::Kernel {
     std::vector<T> w_;
     Mag mag_;
     T mag_exp_;
-    bool db_;
+    bool db_, fft_only_;
     T min_power_, ref_db_;
 
   public:
@@ -117,6 +117,7 @@ class MelKernel final : public fastmel::Kernel {
         else mag_ = Mag::General;
         mag_exp_ = static_cast<T>(s.mag_exp);
         db_ = s.power_to_db;
+        fft_only_ = s.fft_only;
         min_power_ = static_cast<T>(s.min_power);
         T ref = std::abs(static_cast<T>(s.ref_power));
         ref = ref < min_power_ ? min_power_ : ref;
@@ -140,6 +141,11 @@ class MelKernel final : public fastmel::Kernel {
             T *out = static_cast<T *>(job.out) + r * nmels_ * job.n_frames + t0;
             load(x, job.sample_stride, job.n_samples, t0, cnt, buf.get());
             fft_.exec(buf.get(), T(1), true);
+            if (fft_only_) {
+                for (size_t m = 0; m < nmels_; ++m)
+                    std::memcpy(out + m * job.n_frames, &buf[m], cnt * sizeof(T));
+                continue;
+            }
             power(buf.get(), pw.get());
             T mx = mel(pw.get(), out, job.n_frames, cnt);
             if (db_ && static_cast<double>(mx) > row_max[r])

@@ -46,6 +46,7 @@ fm_status status_of_current_exception() {
 bool valid_config(const fm_config *c) {
     if (c->fft_length < 1 || c->hop < 1 || c->num_mel_bins < 1) return false;
     if (!std::isfinite(c->mag_exp)) return false;
+    if (c->fft_only && c->num_mel_bins > c->fft_length) return false;
     if (c->power_to_db) {
         if (!(c->min_power > 0) || !std::isfinite(c->min_power)) return false;
         if (!std::isfinite(c->ref_power)) return false;
@@ -100,7 +101,8 @@ fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype, const double *win
         spec.nmels = cfg->num_mel_bins;
         spec.nbins = nbins;
         spec.mag_exp = cfg->mag_exp;
-        spec.power_to_db = cfg->power_to_db != 0;
+        spec.power_to_db = cfg->power_to_db != 0 && !cfg->fft_only;
+        spec.fft_only = cfg->fft_only != 0;
         spec.min_power = cfg->min_power;
         spec.ref_power = cfg->ref_power;
         spec.window = window;
@@ -150,7 +152,7 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
     const size_t groups = (job.n_frames + lanes - 1) / lanes;
     if (n_rows > std::numeric_limits<size_t>::max() / groups) return FM_ERR_INVALID;
     const size_t items = n_rows * groups;
-    const bool db = plan->cfg.power_to_db != 0;
+    const bool db = plan->cfg.power_to_db != 0 && !plan->cfg.fft_only;
 
     try {
         const size_t chunks = (items + kChunk - 1) / kChunk;

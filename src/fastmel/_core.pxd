@@ -29,6 +29,7 @@ cdef extern from "fastmel.h" nogil:
         double ref_power
         double top_db
         int floor_mode
+        int fft_only
 
     ctypedef struct fm_plan:
         pass

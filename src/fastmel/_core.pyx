@@ -62,7 +62,7 @@ cdef class Plan:
     def __cinit__(self, *, size_t fft_length, size_t hop, size_t num_mel_bins,
                   double mag_exp, bint power_to_db, double min_power,
                   double ref_power, double top_db, int floor_mode, dtype,
-                  window, band_first, band_len, weights):
+                  window, band_first, band_len, weights, bint fft_only=False):
         cdef fm_config cfg
         cdef fm_status status
         cdef fm_dtype dt
@@ -94,6 +94,7 @@ cdef class Plan:
         cfg.ref_power = ref_power
         cfg.top_db = top_db
         cfg.floor_mode = floor_mode
+        cfg.fft_only = fft_only
         status = fm_plan_create(&cfg, dt, <const double *>cnp.PyArray_DATA(w),
                                 <const size_t *>cnp.PyArray_DATA(first),
                                 <const size_t *>cnp.PyArray_DATA(length),

@@ -237,7 +237,7 @@ class MelSpectrogram:
         self._threads = _resolve_threads(num_threads)
         self._plans = {dt: self._make_plan(dt) for dt in (np.dtype(np.float32), np.dtype(np.float64))}
 
-    def _make_plan(self, dt):
+    def _make_plan(self, dt, fft_only=False):
         first, length, weights = mel_bands(
             *_validate_filter_args(self.num_mel_bins, self.fft_length // 2 + 1,
                                    self.sampling_rate, self.min_freq, self.max_freq), dt)
@@ -249,7 +249,7 @@ class MelSpectrogram:
             top_db=0.0 if self.top_db is None else float(self.top_db),
             floor_mode=_core.FLOOR_NONE if self.top_db is None else _core.FLOOR_GLOBAL,
             dtype=dt, window=self._window, band_first=first, band_len=length,
-            weights=weights)
+            weights=weights, fft_only=fft_only)
 
     # -- computing ------------------------------------------------------------
 
