@@ -22,7 +22,8 @@ typedef enum fm_status {
     FM_ERR_INVALID = 1,     /* a parameter or argument is out of range */
     FM_ERR_NOMEM = 2,       /* an allocation failed */
     FM_ERR_INTERNAL = 3,    /* an unexpected C++ exception */
-    FM_ERR_INTERRUPTED = 4  /* the caller's interrupt check asked to stop */
+    FM_ERR_INTERRUPTED = 4, /* the caller's interrupt check asked to stop */
+    FM_ERR_UNSUPPORTED = 5  /* the requested kernel is not built or not supported by this CPU */
 } fm_status;
 
 typedef enum fm_dtype {
@@ -37,6 +38,13 @@ typedef enum fm_floor {
     FM_FLOOR_PER_ROW = 2  /* floor at max over each row (example) - top_db */
 } fm_floor;
 
+/* Which compiled kernel a plan runs. */
+typedef enum fm_kernel {
+    FM_KERNEL_AUTO = 0,      /* the best this CPU supports */
+    FM_KERNEL_BASELINE = 1,  /* the compiler's default target */
+    FM_KERNEL_AVX2 = 2       /* x86-64 AVX2 + FMA; FM_ERR_UNSUPPORTED without */
+} fm_kernel;
+
 typedef struct fm_config {
     size_t fft_length;    /* FFT size n, >= 1 */
     size_t hop;           /* samples between frame starts, >= 1 */
@@ -47,6 +55,7 @@ typedef struct fm_config {
     double ref_power;     /* reference power; |ref_power| is used */
     double top_db;        /* dynamic range kept below the maximum, >= 0 */
     int floor_mode;       /* an fm_floor; ignored unless power_to_db */
+    int kernel;           /* an fm_kernel */
     int fft_only;         /* benchmarking only: stop after the FFT and write
                              FFTPACK coefficient m of each frame as band m
                              (needs num_mel_bins <= fft_length) */

@@ -37,6 +37,7 @@
 #include <queue>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "kernel.h"
@@ -62,6 +63,50 @@ struct Lanes {
 #endif
 };
 
+/* 10 * log10(x), lane by lane, with the C library. */
+template <typename T, typename V, size_t L>
+inline V ten_log10_libm(V x) {
+    T v[L];
+    std::memcpy(v, &x, sizeof(v));
+    for (size_t l = 0; l < L; ++l) v[l] = T(10) * std::log10(v[l]);
+    std::memcpy(&x, v, sizeof(v));
+    return x;
+}
+
+/* 10 * log10(x) on a vector of floats: a Cephes-style logf polynomial
+ * (relative error ~1e-7, far inside the 0.01 dB tolerance). x must be a
+ * positive normal number, +inf or NaN (the last two pass through). */
+template <typename V>
+inline V ten_log10_poly(V x) {
+    typedef int32_t VI __attribute__((vector_size(sizeof(V))));
+    const V one = x * 0.0f + 1.0f;
+    const VI bits = (VI)x;
+    VI e = ((bits >> 23) & 0xff) - 126;
+    const VI mbits = (bits & 0x807fffff) | 0x3f000000;  /* mantissa in [0.5, 1) */
+    V m = (V)mbits;
+    const VI small = m < 0.707106781186547524f;
+    e = small ? e - 1 : e;
+    m = small ? m + m - one : m - one;
+    const V fe = __builtin_convertvector(e, V);
+    const V z = m * m;
+    V y = m * 7.0376836292e-2f - 1.1514610310e-1f;
+    y = y * m + 1.1676998740e-1f;
+    y = y * m - 1.2420140846e-1f;
+    y = y * m + 1.4249322787e-1f;
+    y = y * m - 1.6668057665e-1f;
+    y = y * m + 2.0000714765e-1f;
+    y = y * m - 2.4999993993e-1f;
+    y = y * m + 3.3333331174e-1f;
+    y = y * m * z;
+    y += fe * -2.12194440e-4f;
+    y += z * -0.5f;
+    V ln = m + y;
+    ln += fe * 0.693359375f;
+    const V r = ln * 4.34294481903251828f;  /* 10 / ln(10) */
+    const VI finite = x < __builtin_inff();  /* false for NaN and +inf */
+    return finite ? r : x;
+}
+
 /* numpy's mode="reflect" index for any j (repeated reflection when the pad
  * is longer than the signal). */
 inline size_t reflect_index(ptrdiff_t j, size_t n_samples) {
@@ -77,6 +122,8 @@ template <typename T>
 class MelKernel final : public fastmel::Kernel {
     using V = typename Lanes<T>::V;
     static constexpr size_t L = Lanes<T>::L;
+    /* The polynomial log serves float vectors; doubles and scalars use libm. */
+    static constexpr bool kPolyLog = L > 1 && std::is_same<T, float>::value;
 
     enum class Mag { Power, Magnitude, General };
 
@@ -91,6 +138,7 @@ class MelKernel final : public fastmel::Kernel {
     Mag mag_;
     T mag_exp_;
     bool db_, fft_only_;
+    bool fast_log_;  /* every log argument is normal: the polynomial applies */
     T min_power_, ref_db_;
 
   public:
@@ -122,6 +170,7 @@ class MelKernel final : public fastmel::Kernel {
         T ref = std::abs(static_cast<T>(s.ref_power));
         ref = ref < min_power_ ? min_power_ : ref;
         ref_db_ = T(10) * std::log10(ref);
+        fast_log_ = min_power_ >= std::numeric_limits<T>::min();
     }
 
     const char *isa() const override { return FASTMEL_ISA_NAME; }
@@ -206,27 +255,39 @@ class MelKernel final : public fastmel::Kernel {
     }
 
     /* Sparse mel product, optional dB, store. Returns the largest dB value
-     * among the cnt valid lanes (-inf if none or not in dB mode). */
+     * among the cnt valid lanes (-inf if none or not in dB mode; NaN is
+     * ignored). */
     T mel(const V *pw, T *out, size_t n_frames, size_t cnt) const {
-        T mx = -std::numeric_limits<T>::infinity();
+        const T ninf = -std::numeric_limits<T>::infinity();
+        const V zero = V{} * T(0);
+        V vmax = zero + ninf;
+        const V amin = zero + min_power_;
+        const V ref = zero + ref_db_;
         for (size_t m = 0; m < nmels_; ++m) {
-            V acc = V{};
+            V acc = zero;
             const T *w = w_.data() + off_[m];
             const V *p = pw + first_[m];
             for (size_t j = 0; j < len_[m]; ++j) acc += w[j] * p[j];
-            T v[L];
-            std::memcpy(v, &acc, sizeof(v));
             if (db_) {
-                for (size_t l = 0; l < L; ++l) {
-                    T s = v[l] < min_power_ ? min_power_ : v[l];  /* NaN stays NaN */
-                    T d = T(10) * std::log10(s);
-                    d -= ref_db_;
-                    v[l] = d;
-                }
-                for (size_t l = 0; l < cnt; ++l) mx = v[l] > mx ? v[l] : mx;
+                const V s = acc < amin ? amin : acc;  /* NaN stays NaN */
+                V d;
+                if constexpr (kPolyLog)
+                    d = fast_log_ ? ten_log10_poly(s) : ten_log10_libm<T, V, L>(s);
+                else
+                    d = ten_log10_libm<T, V, L>(s);
+                d -= ref;
+                vmax = d > vmax ? d : vmax;            /* NaN never wins */
+                acc = d;
             }
-            std::memcpy(out + m * n_frames, v, cnt * sizeof(T));
+            if (cnt == L)
+                std::memcpy(out + m * n_frames, &acc, sizeof(V));
+            else
+                std::memcpy(out + m * n_frames, &acc, cnt * sizeof(T));
         }
+        T lanes[L];
+        std::memcpy(lanes, &vmax, sizeof(lanes));
+        T mx = ninf;
+        for (size_t l = 0; l < cnt; ++l) mx = lanes[l] > mx ? lanes[l] : mx;
         return mx;
     }
 };

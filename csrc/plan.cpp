@@ -43,6 +43,15 @@ fm_status status_of_current_exception() {
     }
 }
 
+bool cpu_has_avx2_fma() {
+#if defined(FASTMEL_HAVE_AVX2) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return false;
+#endif
+}
+
 bool valid_config(const fm_config *c) {
     if (c->fft_length < 1 || c->hop < 1 || c->num_mel_bins < 1) return false;
     if (!std::isfinite(c->mag_exp)) return false;
@@ -112,7 +121,19 @@ fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype, const double *win
         std::unique_ptr<fm_plan> plan(new fm_plan);
         plan->cfg = *cfg;
         plan->dtype = dtype;
-        plan->kernel.reset(fastmel::make_kernel_baseline(spec));
+        int choice = cfg->kernel;
+        if (choice == FM_KERNEL_AUTO)
+            choice = cpu_has_avx2_fma() ? FM_KERNEL_AVX2 : FM_KERNEL_BASELINE;
+        if (choice == FM_KERNEL_AVX2) {
+            if (!cpu_has_avx2_fma()) return FM_ERR_UNSUPPORTED;
+#if defined(FASTMEL_HAVE_AVX2)
+            plan->kernel.reset(fastmel::make_kernel_avx2(spec));
+#endif
+        } else if (choice == FM_KERNEL_BASELINE) {
+            plan->kernel.reset(fastmel::make_kernel_baseline(spec));
+        } else {
+            return FM_ERR_INVALID;
+        }
         *out = plan.release();
         return FM_OK;
     } catch (...) {
@@ -229,6 +250,7 @@ const char *fm_status_message(int status) {
         case FM_ERR_NOMEM: return "out of memory";
         case FM_ERR_INTERNAL: return "internal error";
         case FM_ERR_INTERRUPTED: return "interrupted";
+        case FM_ERR_UNSUPPORTED: return "kernel not supported on this CPU or not built";
         default: return "unknown status";
     }
 }

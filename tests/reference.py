@@ -21,32 +21,49 @@ def padded_window(window, sequence_length, fft_length):
     return np.pad(w, (left, fft_length - sequence_length - left))
 
 
-def mel_matrix(num_mel_bins, num_bins, sampling_rate, fmin, fmax):
-    """Dense HTK triangles in float64: rows are linear bins, columns bands."""
+def mel_matrix(num_mel_bins, num_bins, sampling_rate, fmin, fmax, dtype=np.float64):
+    """Dense HTK triangles computed in ``dtype``: rows are linear bins, columns bands.
+
+    SPEC.md: Keras builds the float32 bank in float32 arithmetic, and narrow
+    bands then differ from exact triangles by far more than float32 rounding of
+    the weights, so the reference follows the same arithmetic per dtype.
+    """
+    dt = np.dtype(dtype)
+
     def hz_to_mel(f):
-        return 1127.0 * np.log1p(np.asarray(f, float) / 700.0)
-    bins = hz_to_mel(np.linspace(0.0, sampling_rate / 2.0, num_bins))
-    edges = np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), num_mel_bins + 2)
+        return dt.type(1127.0) * np.log(dt.type(1.0) + np.asarray(f, dt) / dt.type(700.0))
+    zero, nyquist = dt.type(0.0), dt.type(sampling_rate) / dt.type(2.0)
+    bins = hz_to_mel(np.linspace(zero, nyquist, num_bins, dtype=dt))
+    edges = np.linspace(hz_to_mel(dt.type(fmin)), hz_to_mel(dt.type(fmax)), num_mel_bins + 2,
+                        dtype=dt)
     lo, centre, hi = edges[:-2], edges[1:-1], edges[2:]
-    up = (bins[:, None] - lo) / (centre - lo)
-    down = (hi - bins[:, None]) / (hi - centre)
-    w = np.maximum(0.0, np.minimum(up, down))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = (bins[:, None] - lo) / (centre - lo)
+        down = (hi - bins[:, None]) / (hi - centre)
+        w = np.nan_to_num(np.maximum(zero, np.minimum(up, down)), nan=0.0)
     w[0, :] = 0.0  # no DC
-    return w
+    return w.astype(np.float64)
 
 
 def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=None,
                     window="hann", sampling_rate=16000, num_mel_bins=128, min_freq=20.0,
                     max_freq=None, power_to_db=True, top_db=80.0, mag_exp=2.0,
-                    min_power=1e-10, ref_power=1.0, per_example=False, with_scale=False):
+                    min_power=1e-10, ref_power=1.0, per_example=False, with_scale=False,
+                    filter_dtype=None):
     """(..., samples) -> (..., num_mel_bins, frames), computed in float64.
+
+    The filter bank is built in ``filter_dtype`` (default: the input's dtype
+    if float32, else float64), as the layer under test builds it.
 
     With ``with_scale``, also return the largest total spectral power of a
     frame, sum_k |X_k| ** mag_exp, in the output's units (dB or power): no mel
     value exceeds it, and rounding noise in any implementation is relative to
     it, not to the mel output's own peak.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = np.asarray(x)
+    if filter_dtype is None:
+        filter_dtype = np.float32 if x.dtype == np.float32 else np.float64
+    x = x.astype(np.float64)
     n = fft_length
     sequence_length = sequence_length or n
     max_freq = max_freq or int(sampling_rate / 2)
@@ -55,7 +72,8 @@ def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=Non
     frames = np.lib.stride_tricks.sliding_window_view(xp, n, axis=-1)[..., ::sequence_stride, :]
     spec = np.fft.rfft(frames * padded_window(window, sequence_length, n), axis=-1)
     s = np.abs(spec) ** mag_exp
-    m = s @ mel_matrix(num_mel_bins, n // 2 + 1, sampling_rate, min_freq, max_freq)
+    m = s @ mel_matrix(num_mel_bins, n // 2 + 1, sampling_rate, min_freq, max_freq,
+                       filter_dtype)
     scale = s.sum(axis=-1).max() if s.size else 0.0
     if power_to_db:
         ref_db = 10 * np.log10(max(abs(ref_power), min_power))

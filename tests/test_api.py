@@ -93,3 +93,37 @@ def test_show_config(capsys):
     info = fastmel.show_config()
     assert info["lanes_float32"] >= 1 and info["lanes_float64"] >= 1
     assert info["kernel"] in capsys.readouterr().out
+
+
+def _kernels():
+    yield "baseline"
+    try:
+        import os
+        os.environ["FASTMEL_KERNEL"] = "avx2"
+        fastmel.MelSpectrogram(fft_length=16, sequence_stride=4, num_mel_bins=2)
+        yield "avx2"
+    except RuntimeError:
+        pass
+    finally:
+        del os.environ["FASTMEL_KERNEL"]
+
+
+@pytest.mark.parametrize("kernel", list(_kernels()))
+def test_each_compiled_kernel_matches_reference(kernel, monkeypatch):
+    from reference import assert_mel_close, mel_spectrogram
+
+    monkeypatch.setenv("FASTMEL_KERNEL", kernel)
+    cfg = dict(fft_length=400, sequence_stride=160, num_mel_bins=80)
+    layer = fastmel.MelSpectrogram(**cfg)
+    assert layer._plans[np.dtype(np.float32)].isa.startswith(
+        {"baseline": "baseline", "avx2": "avx2"}[kernel])
+    for dtype in (np.float32, np.float64):
+        x = np.random.default_rng(5).standard_normal((3, 5000)).astype(dtype)
+        assert_mel_close(layer(x), *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype,
+                         power_to_db=True)
+
+
+def test_unknown_kernel_name(monkeypatch):
+    monkeypatch.setenv("FASTMEL_KERNEL", "sse9")
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        fastmel.MelSpectrogram()

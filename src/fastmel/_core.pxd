@@ -9,6 +9,12 @@ cdef extern from "fastmel.h" nogil:
         FM_ERR_NOMEM
         FM_ERR_INTERNAL
         FM_ERR_INTERRUPTED
+        FM_ERR_UNSUPPORTED
+
+    ctypedef enum fm_kernel:
+        FM_KERNEL_AUTO
+        FM_KERNEL_BASELINE
+        FM_KERNEL_AVX2
 
     ctypedef enum fm_dtype:
         FM_FLOAT32
@@ -29,6 +35,7 @@ cdef extern from "fastmel.h" nogil:
         double ref_power
         double top_db
         int floor_mode
+        int kernel
         int fft_only
 
     ctypedef struct fm_plan:

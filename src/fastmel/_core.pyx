@@ -18,6 +18,7 @@ cnp.import_array()
 FLOOR_NONE = FM_FLOOR_NONE
 FLOOR_GLOBAL = FM_FLOOR_GLOBAL
 FLOOR_PER_ROW = FM_FLOOR_PER_ROW
+KERNELS = {"auto": FM_KERNEL_AUTO, "baseline": FM_KERNEL_BASELINE, "avx2": FM_KERNEL_AVX2}
 
 
 cdef class _Interrupt:
@@ -47,6 +48,8 @@ cdef _raise_status(int status, _Interrupt interrupt):
         raise ValueError(f"fastmel core: {message}")
     if status == FM_ERR_INTERRUPTED:
         raise KeyboardInterrupt
+    if status == FM_ERR_UNSUPPORTED:
+        raise RuntimeError(f"fastmel core: {message}")
     raise RuntimeError(f"fastmel core: {message} (status {status})")
 
 
@@ -62,7 +65,7 @@ cdef class Plan:
     def __cinit__(self, *, size_t fft_length, size_t hop, size_t num_mel_bins,
                   double mag_exp, bint power_to_db, double min_power,
                   double ref_power, double top_db, int floor_mode, dtype,
-                  window, band_first, band_len, weights, bint fft_only=False):
+                  window, band_first, band_len, weights, kernel="auto", bint fft_only=False):
         cdef fm_config cfg
         cdef fm_status status
         cdef fm_dtype dt
@@ -94,6 +97,9 @@ cdef class Plan:
         cfg.ref_power = ref_power
         cfg.top_db = top_db
         cfg.floor_mode = floor_mode
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}")
+        cfg.kernel = KERNELS[kernel]
         cfg.fft_only = fft_only
         status = fm_plan_create(&cfg, dt, <const double *>cnp.PyArray_DATA(w),
                                 <const size_t *>cnp.PyArray_DATA(first),

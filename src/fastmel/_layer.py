@@ -249,7 +249,8 @@ class MelSpectrogram:
             top_db=0.0 if self.top_db is None else float(self.top_db),
             floor_mode=_core.FLOOR_NONE if self.top_db is None else _core.FLOOR_GLOBAL,
             dtype=dt, window=self._window, band_first=first, band_len=length,
-            weights=weights, fft_only=fft_only)
+            weights=weights, kernel=os.environ.get("FASTMEL_KERNEL", "auto"),
+            fft_only=fft_only)
 
     # -- computing ------------------------------------------------------------
 

@@ -1,0 +1,13 @@
+/* The kernel for x86-64 CPUs with AVX2 and FMA: 8 float / 4 double lanes.
+ * Compiled with -mavx2 -mfma (CMakeLists.txt) and only run when the CPU has
+ * both (plan.cpp checks at plan creation). */
+#define FASTMEL_ISA_NS fastmel_isa_avx2
+#define FASTMEL_ISA_NAME "avx2+fma"
+#if !defined(__AVX2__) || !defined(__FMA__)
+#error "kernel_avx2.cpp must be compiled with -mavx2 -mfma"
+#endif
+#include "kernel_impl.hpp"
+
+fastmel::Kernel *fastmel::make_kernel_avx2(const KernelSpec &spec) {
+    return FASTMEL_ISA_NS::make(spec);
+}
