@@ -39,6 +39,10 @@ struct Job {
     size_t n_samples;
     size_t n_frames;
     void *out;  /* n_rows x nmels x n_frames */
+    /* dB mode: per work item, the smallest dB value written (NaN ignored,
+     * +inf if none), so that the top_db floor revisits only the tiles that
+     * fall below it. NULL when not needed. */
+    double *item_min;
 };
 
 /*

@@ -292,9 +292,11 @@ class MelKernel final : public fastmel::Kernel {
                 continue;
             }
             power(buf.get(), pw.get());
-            T mx = mel(pw.get(), macc.get(), out, job.n_frames, cnt);
+            T mn;
+            T mx = mel(pw.get(), macc.get(), out, job.n_frames, cnt, &mn);
             if (db_ && static_cast<double>(mx) > row_max[r])
                 row_max[r] = static_cast<double>(mx);
+            if (job.item_min) job.item_min[item] = static_cast<double>(mn);
         }
     }
 
@@ -370,7 +372,7 @@ class MelKernel final : public fastmel::Kernel {
      * ignored). Two phases keep the dependency chains short: the products of
      * four bands at a time (independent accumulators) into macc, then the dB
      * conversion of every band (independent iterations). */
-    T mel(const V *pw, V *macc, T *out, size_t n_frames, size_t cnt) const {
+    T mel(const V *pw, V *macc, T *out, size_t n_frames, size_t cnt, T *min_out) const {
         const T ninf = -std::numeric_limits<T>::infinity();
         const V zero = V{} * T(0);
         size_t m = 0;
@@ -406,6 +408,7 @@ class MelKernel final : public fastmel::Kernel {
         }
 
         V vmax = zero + ninf;
+        V vmin = zero - ninf;
         if (db_) {
             const V amin = zero + min_power_;
             const V ref = zero + ref_db_;
@@ -419,6 +422,7 @@ class MelKernel final : public fastmel::Kernel {
                     d = ten_log10_libm<T, V, L>(s);
                 d -= ref;
                 vmax = d > vmax ? d : vmax;            /* NaN never wins */
+                vmin = d < vmin ? d : vmin;
                 macc[m] = d;
             }
         }
@@ -428,10 +432,15 @@ class MelKernel final : public fastmel::Kernel {
             for (m = 0; m < nmels_; ++m)
                 std::memcpy(out + m * n_frames, &macc[m], cnt * sizeof(T));
         }
-        T lanes[L];
+        T lanes[L], lows[L];
         std::memcpy(lanes, &vmax, sizeof(lanes));
-        T mx = ninf;
-        for (size_t l = 0; l < cnt; ++l) mx = lanes[l] > mx ? lanes[l] : mx;
+        std::memcpy(lows, &vmin, sizeof(lows));
+        T mx = ninf, mn = -ninf;
+        for (size_t l = 0; l < cnt; ++l) {
+            mx = lanes[l] > mx ? lanes[l] : mx;
+            mn = lows[l] < mn ? lows[l] : mn;
+        }
+        *min_out = mn;
         return mx;
     }
 };

@@ -67,18 +67,28 @@ bool valid_config(const fm_config *c) {
     return true;
 }
 
+/* The top_db floor: out = max(out, max - top_db) with the maximum over the
+ * whole call (FM_FLOOR_GLOBAL) or over each row. Only the tiles (a group of
+ * lanes frames x all bands) whose smallest value is below the threshold are
+ * touched, so a loud signal costs no pass over the output. */
 template <typename T>
-void apply_floor(T *out, size_t n_rows, size_t row_len, const double *row_max,
-                 int mode, double top_db) {
+void apply_floor(T *out, size_t n_rows, size_t nmels, size_t n_frames, size_t lanes,
+                 const double *row_max, const double *item_min, int mode, double top_db) {
     double gmax = -std::numeric_limits<double>::infinity();
     for (size_t r = 0; r < n_rows; ++r) gmax = std::max(gmax, row_max[r]);
+    const size_t groups = (n_frames + lanes - 1) / lanes;
     for (size_t r = 0; r < n_rows; ++r) {
         const double mx = mode == FM_FLOOR_GLOBAL ? gmax : row_max[r];
         if (!std::isfinite(mx)) continue;  /* nothing finite to floor against */
         /* Keras computes max(D) - top_db in the output's precision. */
         const T thr = static_cast<T>(mx) - static_cast<T>(top_db);
-        T *o = out + r * row_len;
-        for (size_t i = 0; i < row_len; ++i) o[i] = o[i] < thr ? thr : o[i];
+        for (size_t g = 0; g < groups; ++g) {
+            if (!(item_min[r * groups + g] < static_cast<double>(thr))) continue;
+            const size_t t0 = g * lanes, cnt = std::min(lanes, n_frames - t0);
+            T *o = out + r * nmels * n_frames + t0;
+            for (size_t m = 0; m < nmels; ++m, o += n_frames)
+                for (size_t i = 0; i < cnt; ++i) o[i] = o[i] < thr ? thr : o[i];
+        }
     }
 }
 
@@ -173,7 +183,9 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
     const size_t groups = (job.n_frames + lanes - 1) / lanes;
     if (n_rows > std::numeric_limits<size_t>::max() / groups) return FM_ERR_INVALID;
     const size_t items = n_rows * groups;
+    job.item_min = nullptr;
     const bool db = plan->cfg.power_to_db != 0 && !plan->cfg.fft_only;
+    const bool floor = db && plan->cfg.floor_mode != FM_FLOOR_NONE;
 
     try {
         const size_t chunks = (items + kChunk - 1) / kChunk;
@@ -181,6 +193,8 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
         /* One row-maximum array per worker, so workers never share a write. */
         std::vector<double> row_max(db ? workers * n_rows : 0,
                                     -std::numeric_limits<double>::infinity());
+        std::vector<double> item_min(floor ? items : 0);
+        if (floor) job.item_min = item_min.data();
         std::atomic<size_t> next{0};
         std::atomic<bool> stop{false};
         std::atomic<int> failure{FM_OK};
@@ -225,17 +239,19 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
         for (auto &t : threads) t.join();
         if (failure.load() != FM_OK) return static_cast<fm_status>(failure.load());
 
-        if (db && plan->cfg.floor_mode != FM_FLOOR_NONE) {
+        if (floor) {
             for (size_t w = 1; w < workers; ++w)
                 for (size_t r = 0; r < n_rows; ++r)
                     row_max[r] = std::max(row_max[r], row_max[w * n_rows + r]);
-            const size_t row_len = plan->cfg.num_mel_bins * job.n_frames;
+            const size_t nmels = plan->cfg.num_mel_bins;
             if (plan->dtype == FM_FLOAT32)
-                apply_floor(static_cast<float *>(out), n_rows, row_len, row_max.data(),
-                            plan->cfg.floor_mode, plan->cfg.top_db);
+                apply_floor(static_cast<float *>(out), n_rows, nmels, job.n_frames, lanes,
+                            row_max.data(), item_min.data(), plan->cfg.floor_mode,
+                            plan->cfg.top_db);
             else
-                apply_floor(static_cast<double *>(out), n_rows, row_len, row_max.data(),
-                            plan->cfg.floor_mode, plan->cfg.top_db);
+                apply_floor(static_cast<double *>(out), n_rows, nmels, job.n_frames, lanes,
+                            row_max.data(), item_min.data(), plan->cfg.floor_mode,
+                            plan->cfg.top_db);
         }
         return FM_OK;
     } catch (...) {

@@ -142,3 +142,20 @@ def test_db_is_ten_log10_of_power(dtype):
     assert expected.max() - expected.min() > 180
     tol = 2e-5 if dtype == np.float32 else 1e-12
     assert np.abs(db - expected).max() < tol
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_floor_reaches_every_quiet_stretch(dtype):
+    """Silent stretches at arbitrary offsets (partial SIMD groups, row edges) are floored."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 20_000))
+    for row, (a, b) in enumerate([(0, 700), (5_123, 9_001), (18_500, 20_000)]):
+        x[row, a:b] *= 1e-7
+    x = x.astype(dtype)
+    cfg = dict(fft_length=256, sequence_stride=37, num_mel_bins=24, top_db=60.0)
+    got = fastmel.MelSpectrogram(**cfg)(x)
+    expected, scale = mel_spectrogram(x, **cfg, with_scale=True)
+    assert (expected == expected.min()).sum() > 100  # the floor is really hit
+    assert_mel_close(got, expected, scale, dtype=dtype, power_to_db=True)
+    floor = got.max() - dtype(60.0)
+    assert got.min() == floor
