@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <exception>
 #include <limits>
 #include <memory>
@@ -16,6 +18,7 @@
 
 #include "fastmel.h"
 #include "kernel.h"
+#include "pool.h"
 
 struct fm_plan {
     fm_config cfg;
@@ -190,54 +193,84 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
     try {
         const size_t chunks = (items + kChunk - 1) / kChunk;
         const size_t workers = std::min<size_t>(static_cast<size_t>(num_threads), chunks);
+        /* Shared with helper tasks, which may start after this call returned
+         * (they then find no chunk left and touch nothing but this state). */
+        struct Shared {
+            size_t chunks = 0;
+            std::atomic<size_t> next{0};
+            std::atomic<size_t> active{0};
+            std::atomic<bool> stop{false};
+            std::atomic<int> failure{FM_OK};
+            std::mutex mutex;
+            std::condition_variable idle;
+        };
+        auto shared = std::make_shared<Shared>();
+        shared->chunks = chunks;
         /* One row-maximum array per worker, so workers never share a write. */
         std::vector<double> row_max(db ? workers * n_rows : 0,
                                     -std::numeric_limits<double>::infinity());
         std::vector<double> item_min(floor ? items : 0);
         if (floor) job.item_min = item_min.data();
-        std::atomic<size_t> next{0};
-        std::atomic<bool> stop{false};
-        std::atomic<int> failure{FM_OK};
 
-        auto work = [&](size_t w, bool is_caller) {
+        auto fail = [](Shared &s, int status) {
+            int expected = FM_OK;
+            s.failure.compare_exchange_strong(expected, status);
+            s.stop = true;
+        };
+        /* Claims and runs chunks until none is left. */
+        auto work = [&kernel, &job, &row_max, items, chunks, n_rows, db, fail](
+                        Shared &s, size_t w, fm_interrupt_fn check, void *ctx) {
             double *rm = db ? row_max.data() + w * n_rows : nullptr;
             auto last_check = std::chrono::steady_clock::now();
             try {
-                while (!stop.load(std::memory_order_relaxed)) {
-                    const size_t c = next.fetch_add(1, std::memory_order_relaxed);
+                while (!s.stop.load(std::memory_order_relaxed)) {
+                    const size_t c = s.next.fetch_add(1);
                     if (c >= chunks) break;
                     const size_t b = c * kChunk;
                     kernel.run(job, b, std::min(items, b + kChunk), rm);
-                    if (is_caller && interrupt) {
+                    if (check) {
                         auto now = std::chrono::steady_clock::now();
                         if (now - last_check >= kInterruptPeriod) {
                             last_check = now;
-                            if (interrupt(interrupt_ctx)) {
-                                int expected = FM_OK;
-                                failure.compare_exchange_strong(expected, FM_ERR_INTERRUPTED);
-                                stop = true;
-                            }
+                            if (check(ctx)) fail(s, FM_ERR_INTERRUPTED);
                         }
                     }
                 }
             } catch (...) {
-                int expected = FM_OK;
-                failure.compare_exchange_strong(expected, status_of_current_exception());
-                stop = true;
+                fail(s, status_of_current_exception());
             }
         };
 
-        std::vector<std::thread> threads;
-        threads.reserve(workers - 1);
-        try {
-            for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w, false);
-        } catch (...) {
-            /* Could not start every thread: the ones that did, and the caller,
-             * still finish all the work. */
+        for (size_t w = 1; w < workers; ++w) {
+            /* The task keeps the shared state alive. It registers as active
+             * before it looks for work: if a chunk is still unclaimed then,
+             * this call has not finished its own loop and will wait for it,
+             * so `work` and everything it refers to are still alive. A task
+             * that starts later finds every chunk claimed and touches
+             * nothing else. (All atomics here are sequentially consistent.) */
+            auto task = [shared, &work, w] {
+                Shared &s = *shared;
+                s.active.fetch_add(1);
+                if (s.next.load() < s.chunks) work(s, w, nullptr, nullptr);
+                if (s.active.fetch_sub(1) == 1) {
+                    std::lock_guard<std::mutex> lock(s.mutex);
+                    s.idle.notify_all();
+                }
+            };
+            if (!fastmel::pool_submit(task, workers - 1)) break;
         }
-        work(0, true);
-        for (auto &t : threads) t.join();
-        if (failure.load() != FM_OK) return static_cast<fm_status>(failure.load());
+        work(*shared, 0, interrupt, interrupt_ctx);
+        /* The loop may have stopped early (interrupt, error): close the
+         * counter so that no helper can claim a chunk from now on. */
+        shared->next.store(chunks);
+        {
+            /* Wait for the helpers that registered while a chunk was left. A
+             * helper that starts after this sees no chunk left. */
+            std::unique_lock<std::mutex> lock(shared->mutex);
+            shared->idle.wait(lock, [&] { return shared->active.load() == 0; });
+        }
+        const int failure_status = shared->failure.load();
+        if (failure_status != FM_OK) return static_cast<fm_status>(failure_status);
 
         if (floor) {
             for (size_t w = 1; w < workers; ++w)

@@ -61,3 +61,22 @@ def test_other_python_thread_runs_during_a_long_call():
         pytest.skip(f"call took only {elapsed * 1e3:.1f} ms: too short to judge")
     # With the GIL held for the whole call the spinner could not move at all.
     assert after - before > 1000, (after - before, elapsed)
+
+
+def _child_compute(args):
+    layer, x, threads = args
+    return layer(x, num_threads=threads)
+
+
+def test_thread_pool_survives_fork():
+    """Helper threads do not exist in a forked child: it must still compute."""
+    import multiprocessing
+
+    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=64, num_mel_bins=16)
+    x = np.random.default_rng(3).standard_normal((4, 20_000)).astype(np.float32)
+    expected = layer(x, num_threads=2)  # the parent's pool is running now
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(2) as pool:
+        results = pool.map(_child_compute, [(layer, x, 2), (layer, x, 1)], chunksize=1)
+    for got in results:
+        np.testing.assert_array_equal(got, expected)

@@ -58,22 +58,27 @@ def _compute_dtype(dtype):
 
 
 def _policy_dtype(dtype):
-    """Compute dtype from a Keras config's dtype entry (policy name, dict or
-    object): float64 for a float64 policy, else None (follow the input)."""
+    """Compute dtype from a config's dtype entry.
+
+    A plain "float32"/"float64" (fastmel's own config) is taken as is; a Keras
+    dtype policy (dict or object) means float64 compute if it is float64 and
+    "follow the input" (None) otherwise, as do other names such as
+    "mixed_float16" (Keras computes those in float32).
+    """
     if dtype is None:
         return None
     name = dtype
     if isinstance(dtype, dict):
         name = dtype.get("config", {}).get("name", dtype.get("name"))
-    elif not isinstance(dtype, (str, np.dtype, type)):
-        name = getattr(dtype, "name", dtype)
-    if isinstance(name, str) and name.startswith("mixed_"):
-        return None
+        return np.dtype(np.float64) if name == "float64" else None
+    if not isinstance(dtype, (str, np.dtype, type)):
+        name = getattr(dtype, "name", None)
+        return np.dtype(np.float64) if name == "float64" else None
     try:
         dt = np.dtype(name)
     except TypeError:
-        raise TypeError(f"`dtype` must be None, 'float32', 'float64' or a Keras dtype policy, got {dtype!r}") from None
-    return dt if dt == np.float64 else None
+        return None
+    return dt if dt in (np.float32, np.float64) else None
 
 
 def _as_signal(x, dtype):
@@ -360,6 +365,10 @@ class MelSpectrogram:
         kwargs["dtype"] = _policy_dtype(config.get("dtype"))
         return cls(**kwargs)
 
+    def __reduce__(self):
+        # Pickle as the config: small, and the plans are rebuilt on load.
+        return (_from_config, (self.get_config(),))
+
     def __repr__(self):
         cfg = self.get_config()
         resolved = {"sequence_length": self.fft_length, "max_freq": int(self.sampling_rate / 2)}
@@ -377,3 +386,7 @@ _DEFAULTS = {
     "max_freq": None, "power_to_db": True, "top_db": 80.0, "mag_exp": 2.0,
     "min_power": 1e-10, "ref_power": 1.0, "dtype": None, "num_threads": None,
 }
+
+
+def _from_config(config):
+    return MelSpectrogram.from_config(config)

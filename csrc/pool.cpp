@@ -1,0 +1,82 @@
+#include "pool.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#define FASTMEL_HAVE_ATFORK 1
+#endif
+
+namespace fastmel {
+namespace {
+
+struct Pool {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<std::function<void()>> tasks;
+    size_t threads = 0;
+};
+
+/* Never destroyed: helper threads may outlive static destruction at exit. */
+Pool *g_pool = nullptr;
+std::once_flag g_once;
+
+void helper_main(Pool *pool) {
+    for (;;) {
+        std::function<void()> task;
+        {
+            std::unique_lock<std::mutex> lock(pool->mutex);
+            pool->wake.wait(lock, [&] { return !pool->tasks.empty(); });
+            task = std::move(pool->tasks.front());
+            pool->tasks.pop_front();
+        }
+        task();  /* tasks catch their own exceptions */
+    }
+}
+
+#if FASTMEL_HAVE_ATFORK
+void before_fork() {
+    if (g_pool) g_pool->mutex.lock();
+}
+void after_fork_parent() {
+    if (g_pool) g_pool->mutex.unlock();
+}
+void after_fork_child() {
+    /* The helpers do not exist in the child: start over with a new pool (the
+     * old one, whose mutex this thread holds, is deliberately leaked). */
+    if (g_pool) g_pool = new Pool;
+}
+#endif
+
+void init() {
+    g_pool = new Pool;
+#if FASTMEL_HAVE_ATFORK
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+#endif
+}
+
+}  // namespace
+
+bool pool_submit(std::function<void()> fn, size_t helpers) {
+    std::call_once(g_once, init);
+    Pool *pool = g_pool;
+    std::lock_guard<std::mutex> lock(pool->mutex);
+    while (pool->threads < helpers) {
+        try {
+            std::thread(helper_main, pool).detach();
+        } catch (...) {
+            break;
+        }
+        ++pool->threads;
+    }
+    if (pool->threads == 0) return false;
+    pool->tasks.push_back(std::move(fn));
+    pool->wake.notify_one();
+    return true;
+}
+
+}  // namespace fastmel
