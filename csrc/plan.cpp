@@ -28,9 +28,12 @@ struct fm_plan {
 
 namespace {
 
-/* Work items handed out at a time; small enough to balance threads and to
- * look at the interrupt flag often, large enough to keep the counter cold. */
-constexpr size_t kChunk = 4;
+/* Work items (groups of frames) handed out at a time: about 8 chunks per
+ * worker, so threads stay balanced while few chunk boundaries (where two
+ * threads write neighbouring output) exist; bounded so that a chunk stays
+ * short enough for the interrupt check. */
+constexpr size_t kMinChunk = 4;
+constexpr size_t kMaxChunk = 64;
 /* The caller's interrupt function runs at most this often. */
 constexpr auto kInterruptPeriod = std::chrono::milliseconds(20);
 
@@ -191,8 +194,11 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
     const bool floor = db && plan->cfg.floor_mode != FM_FLOOR_NONE;
 
     try {
-        const size_t chunks = (items + kChunk - 1) / kChunk;
-        const size_t workers = std::min<size_t>(static_cast<size_t>(num_threads), chunks);
+        const size_t want = std::min<size_t>(static_cast<size_t>(num_threads),
+                                             (items + kMinChunk - 1) / kMinChunk);
+        const size_t chunk = std::max(kMinChunk, std::min(kMaxChunk, items / (8 * want)));
+        const size_t chunks = (items + chunk - 1) / chunk;
+        const size_t workers = std::min(want, chunks);
         /* Shared with helper tasks, which may start after this call returned
          * (they then find no chunk left and touch nothing but this state). */
         struct Shared {
@@ -218,7 +224,7 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
             s.stop = true;
         };
         /* Claims and runs chunks until none is left. */
-        auto work = [&kernel, &job, &row_max, items, chunks, n_rows, db, fail](
+        auto work = [&kernel, &job, &row_max, items, chunk, chunks, n_rows, db, fail](
                         Shared &s, size_t w, fm_interrupt_fn check, void *ctx) {
             double *rm = db ? row_max.data() + w * n_rows : nullptr;
             auto last_check = std::chrono::steady_clock::now();
@@ -226,8 +232,8 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
                 while (!s.stop.load(std::memory_order_relaxed)) {
                     const size_t c = s.next.fetch_add(1);
                     if (c >= chunks) break;
-                    const size_t b = c * kChunk;
-                    kernel.run(job, b, std::min(items, b + kChunk), rm);
+                    const size_t b = c * chunk;
+                    kernel.run(job, b, std::min(items, b + chunk), rm);
                     if (check) {
                         auto now = std::chrono::steady_clock::now();
                         if (now - last_check >= kInterruptPeriod) {

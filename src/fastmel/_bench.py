@@ -184,18 +184,29 @@ IMPLEMENTATIONS = {
 
 # -- timing ------------------------------------------------------------------
 
-def time_call(fn, x, budget, min_repeats=5):
-    """Median seconds per call: warm-up, then repeat until the budget is spent."""
-    fn(x)
-    times = []
-    deadline = time.perf_counter() + budget
-    while len(times) < min_repeats or time.perf_counter() < deadline:
-        t0 = time.perf_counter()
-        fn(x)
-        times.append(time.perf_counter() - t0)
-        if len(times) >= 10_000:
+def time_calls(fns, x, budget, min_rounds=5):
+    """Median seconds per call of each function, measured round-robin.
+
+    Every round calls each function once, so that the machine's drift (these
+    machines are shared and noisy) hits all of them alike and their ratios
+    stay meaningful. Rounds go on until each function had ``budget`` seconds.
+    """
+    for fn in fns.values():
+        fn(x)  # warm-up
+    times = {k: [] for k in fns}
+    spent = 0.0
+    rounds = 0
+    while rounds < min_rounds or spent < budget * len(fns):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn(x)
+            dt = time.perf_counter() - t0
+            times[k].append(dt)
+            spent += dt
+        rounds += 1
+        if rounds >= 20_000:
             break
-    return statistics.median(times)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def machine_info():
@@ -240,15 +251,15 @@ def run_workloads(names, threads_modes, budget, impls=None):
         x = rng.standard_normal(shape).astype(np.float32)
         audio_seconds = batch * seconds
         for threads in threads_modes:
-            results = {}
+            fns = {}
             for impl, maker in IMPLEMENTATIONS.items():
                 if impls and impl not in impls and impl not in ("FFTs alone (scipy.fft)",
                                                                  "NumPy reference"):
                     continue
                 fn = maker(w, threads)
-                if fn is None:
-                    continue
-                results[impl] = time_call(fn, x, budget)
+                if fn is not None:
+                    fns[impl] = fn
+            results = time_calls(fns, x, budget)
             base_np = results.get("NumPy reference")
             base_fft = results.get("FFTs alone (scipy.fft)")
             for impl, sec in results.items():
@@ -267,11 +278,9 @@ def run_scaling(budget):
                                    num_mel_bins=80)
     rng = np.random.default_rng(1)
     clip = rng.standard_normal(600 * RATE).astype(np.float32)
-    one = time_call(lambda x: layer(x, num_threads=1), clip, budget, 3)
-    all_ = time_call(lambda x: layer(x, num_threads=-1), clip, budget, 3)
+    clip_t = time_calls({"1": lambda x: layer(x, num_threads=1),
+                         "all": lambda x: layer(x, num_threads=-1)}, clip, budget, 3)
     batch = rng.standard_normal((16, 10 * RATE)).astype(np.float32)
-    b1 = time_call(lambda x: layer(x, num_threads=1), batch, budget, 3)
-    ball = time_call(lambda x: layer(x, num_threads=-1), batch, budget, 3)
 
     def two_threads(x):
         ts = [threading.Thread(target=layer, args=(x[i::2],)) for i in range(2)]
@@ -279,7 +288,11 @@ def run_scaling(budget):
             t.start()
         for t in ts:
             t.join()
-    pyth = time_call(two_threads, batch, budget, 3)
+    batch_t = time_calls({"1": lambda x: layer(x, num_threads=1),
+                          "all": lambda x: layer(x, num_threads=-1),
+                          "py2": two_threads}, batch, budget, 3)
+    one, all_ = clip_t["1"], clip_t["all"]
+    b1, ball, pyth = batch_t["1"], batch_t["all"], batch_t["py2"]
     return {"long_clip_1_thread_s": one, "long_clip_all_cores_s": all_,
             "long_clip_speedup": one / all_, "batch_1_thread_s": b1,
             "batch_all_cores_s": ball, "batch_speedup": b1 / ball,
@@ -341,7 +354,7 @@ def main(argv=None):
     print(f"machine: {info['cpu']} ({info['cpu_flags']}), {info['cores']} cores, {info['platform']}")
     print(f"fastmel kernel: {info['kernel']}, {info['lanes_float32']} float32 lanes")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
-    print("(medians; ratios are speedups measured in this same run)\n")
+    print("(medians of round-robin runs; ratios are speedups measured in this same run)\n")
     rows = run_workloads(args.workloads, modes, args.budget, args.only)
     print(format_table(rows))
     scaling = None
