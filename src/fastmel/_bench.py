@@ -11,6 +11,7 @@ all measured in the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -155,7 +156,8 @@ def make_torch(w, threads):
 
 
 def make_keras_jax(w, threads):
-    if threads != 1 or os.environ.get("KERAS_BACKEND", "jax") != "jax":
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    if threads != 1 or os.environ["KERAS_BACKEND"] != "jax":
         return None
     try:
         importlib.import_module("jax")
@@ -241,6 +243,17 @@ def machine_info():
             "versions": versions}
 
 
+def _single_threaded_blas():
+    """Limit BLAS (NumPy's and librosa's matmul) to one thread, if threadpoolctl is there."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("note: threadpoolctl is not installed, so BLAS calls in the NumPy reference and "
+              "librosa keep their default threads (pip install threadpoolctl)", file=sys.stderr)
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
+
+
 def run_workloads(names, threads_modes, budget, impls=None):
     rows = []
     rng = np.random.default_rng(0)
@@ -259,7 +272,8 @@ def run_workloads(names, threads_modes, budget, impls=None):
                 fn = maker(w, threads)
                 if fn is not None:
                     fns[impl] = fn
-            results = time_calls(fns, x, budget)
+            with _single_threaded_blas() if threads == 1 else contextlib.nullcontext():
+                results = time_calls(fns, x, budget)
             base_np = results.get("NumPy reference")
             base_fft = results.get("FFTs alone (scipy.fft)")
             for impl, sec in results.items():
@@ -349,6 +363,9 @@ def main(argv=None):
     p.add_argument("--png", metavar="PATH", help="also draw a bar chart (needs matplotlib)")
     args = p.parse_args(argv)
     modes = {"1": [1], "all": [-1], "both": [1, -1]}[args.threads]
+    # JAX (Keras+JAX peer) reads this once, at import: measure it on one thread.
+    os.environ.setdefault("XLA_FLAGS",
+                          "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
     info = machine_info()
     print(f"machine: {info['cpu']} ({info['cpu_flags']}), {info['cores']} cores, {info['platform']}")
