@@ -273,9 +273,8 @@ class MelKernel final : public fastmel::Kernel {
 
     void run(const fastmel::Job &job, size_t begin, size_t end,
              double *row_max) const override {
-        std::unique_ptr<V[]> buf(new V[n_]);
-        std::unique_ptr<V[]> pw(new V[nbins_]);
-        std::unique_ptr<V[]> macc(new V[nmels_]);
+        Scratch scratch(n_, nbins_, nmels_);
+        V *const buf = scratch.buf, *const pw = scratch.pw, *const macc = scratch.macc;
         const size_t groups = (job.n_frames + L - 1) / L;
         for (size_t item = begin; item < end; ++item) {
             const size_t r = item / groups;
@@ -284,16 +283,16 @@ class MelKernel final : public fastmel::Kernel {
             const T *x = static_cast<const T *>(job.x) +
                          static_cast<ptrdiff_t>(r) * job.row_stride;
             T *out = static_cast<T *>(job.out) + r * nmels_ * job.n_frames + t0;
-            load(x, job.sample_stride, job.n_samples, t0, cnt, buf.get());
-            fft_.exec(buf.get(), T(1), true);
+            load(x, job.sample_stride, job.n_samples, t0, cnt, buf);
+            fft_.exec(buf, T(1), true);
             if (fft_only_) {
                 for (size_t m = 0; m < nmels_; ++m)
                     std::memcpy(out + m * job.n_frames, &buf[m], cnt * sizeof(T));
                 continue;
             }
-            power(buf.get(), pw.get());
+            power(buf, pw);
             T mn;
-            T mx = mel(pw.get(), macc.get(), out, job.n_frames, cnt, &mn);
+            T mx = mel(pw, macc, out, job.n_frames, cnt, &mn);
             if (db_ && static_cast<double>(mx) > row_max[r])
                 row_max[r] = static_cast<double>(mx);
             if (job.item_min) job.item_min[item] = static_cast<double>(mn);
@@ -301,6 +300,31 @@ class MelKernel final : public fastmel::Kernel {
     }
 
   private:
+    /* A worker's buffers in one page-aligned block: the FFT buffer, |X|^p
+     * per bin and the mel accumulators. Their placement is fixed relative to
+     * a page, with distinct offsets within it, so that their speed does not
+     * depend on where the heap happens to put them (4 KiB aliasing between a
+     * buffer being written and one being read costs up to 2x). */
+    struct Scratch {
+        static size_t page_up(size_t b) { return (b + 4095) & ~size_t(4095); }
+        V *buf, *pw, *macc;
+        void *block;
+        Scratch(size_t n, size_t nbins, size_t nmels) {
+            const size_t off_pw = page_up(n * sizeof(V)) + 1024 + 64;
+            const size_t off_macc = page_up(off_pw + nbins * sizeof(V)) + 2048 + 192;
+            const size_t total = page_up(off_macc + nmels * sizeof(V));
+            block = std::aligned_alloc(4096, total);
+            if (!block) throw std::bad_alloc();
+            char *base = static_cast<char *>(block);
+            buf = reinterpret_cast<V *>(base);
+            pw = reinterpret_cast<V *>(base + off_pw);
+            macc = reinterpret_cast<V *>(base + off_macc);
+        }
+        ~Scratch() { std::free(block); }
+        Scratch(const Scratch &) = delete;
+        Scratch &operator=(const Scratch &) = delete;
+    };
+
     /* Frames t0 .. t0+cnt-1, windowed, into the lanes of buf; unused lanes
      * are zero. A full group of frames that lie inside a contiguous signal
      * is loaded with a register transpose; the rest lane by lane. */

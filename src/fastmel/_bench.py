@@ -363,15 +363,20 @@ def main(argv=None):
     p.add_argument("--png", metavar="PATH", help="also draw a bar chart (needs matplotlib)")
     args = p.parse_args(argv)
     modes = {"1": [1], "all": [-1], "both": [1, -1]}[args.threads]
-    # JAX (Keras+JAX peer) reads this once, at import: measure it on one thread.
+    # Read once, when the peers' libraries load (they are imported lazily, after
+    # this): JAX (Keras+JAX peer) measured on one thread, and OpenMP pools
+    # (torch) told to sleep rather than spin when idle, so that their spinning
+    # does not slow whatever runs next in the round-robin.
     os.environ.setdefault("XLA_FLAGS",
                           "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     info = machine_info()
     print(f"machine: {info['cpu']} ({info['cpu_flags']}), {info['cores']} cores, {info['platform']}")
     print(f"fastmel kernel: {info['kernel']}, {info['lanes_float32']} float32 lanes")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
-    print("(medians of round-robin runs; ratios are speedups measured in this same run)\n")
+    print("(medians of round-robin runs; ratios are speedups measured in this same run; "
+          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']})\n")
     rows = run_workloads(args.workloads, modes, args.budget, args.only)
     print(format_table(rows))
     scaling = None
