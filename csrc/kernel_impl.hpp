@@ -273,7 +273,8 @@ class MelKernel final : public fastmel::Kernel {
 
     void run(const fastmel::Job &job, size_t begin, size_t end,
              double *row_max) const override {
-        Scratch scratch(n_, nbins_, nmels_);
+        Scratch local;
+        Scratch &scratch = Scratch::for_thread(n_, nbins_, nmels_, local);
         V *const buf = scratch.buf, *const pw = scratch.pw, *const macc = scratch.macc;
         const size_t groups = (job.n_frames + L - 1) / L;
         for (size_t item = begin; item < end; ++item) {
@@ -307,22 +308,49 @@ class MelKernel final : public fastmel::Kernel {
      * buffer being written and one being read costs up to 2x). */
     struct Scratch {
         static size_t page_up(size_t b) { return (b + 4095) & ~size_t(4095); }
-        V *buf, *pw, *macc;
-        void *block;
-        Scratch(size_t n, size_t nbins, size_t nmels) {
-            const size_t off_pw = page_up(n * sizeof(V)) + 1024 + 64;
-            const size_t off_macc = page_up(off_pw + nbins * sizeof(V)) + 2048 + 192;
-            const size_t total = page_up(off_macc + nmels * sizeof(V));
-            block = std::aligned_alloc(4096, total);
-            if (!block) throw std::bad_alloc();
+        /* Blocks up to this size are kept per thread between calls. */
+        static constexpr size_t kKeep = 256 * 1024;
+        V *buf = nullptr, *pw = nullptr, *macc = nullptr;
+        void *block = nullptr;
+        size_t n = 0, nbins = 0, nmels = 0;
+
+        Scratch() = default;
+        ~Scratch() { std::free(block); }
+        Scratch(const Scratch &) = delete;
+        Scratch &operator=(const Scratch &) = delete;
+
+        void reset(size_t n_, size_t nbins_, size_t nmels_) {
+            if (block && n == n_ && nbins == nbins_ && nmels == nmels_) return;
+            const size_t off_pw = page_up(n_ * sizeof(V)) + 1024 + 64;
+            const size_t off_macc = page_up(off_pw + nbins_ * sizeof(V)) + 2048 + 192;
+            const size_t total = page_up(off_macc + nmels_ * sizeof(V));
+            void *fresh = std::aligned_alloc(4096, total);
+            if (!fresh) throw std::bad_alloc();
+            std::free(block);
+            block = fresh;
+            n = n_, nbins = nbins_, nmels = nmels_;
             char *base = static_cast<char *>(block);
             buf = reinterpret_cast<V *>(base);
             pw = reinterpret_cast<V *>(base + off_pw);
             macc = reinterpret_cast<V *>(base + off_macc);
         }
-        ~Scratch() { std::free(block); }
-        Scratch(const Scratch &) = delete;
-        Scratch &operator=(const Scratch &) = delete;
+        size_t bytes() const {
+            return page_up(page_up(page_up(n * sizeof(V)) + 1088 + nbins * sizeof(V)) + 2240 +
+                           nmels * sizeof(V));
+        }
+        /* This thread's kept block when the sizes are small enough, else
+         * `local`, sized for this call and freed with it. */
+        static Scratch &for_thread(size_t n_, size_t nbins_, size_t nmels_, Scratch &local) {
+            static thread_local Scratch kept;
+            local.n = n_, local.nbins = nbins_, local.nmels = nmels_;
+            if (local.bytes() <= kKeep) {
+                kept.reset(n_, nbins_, nmels_);
+                return kept;
+            }
+            local.n = 0;
+            local.reset(n_, nbins_, nmels_);
+            return local;
+        }
     };
 
     /* Frames t0 .. t0+cnt-1, windowed, into the lanes of buf; unused lanes

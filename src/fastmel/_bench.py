@@ -339,9 +339,9 @@ def plot(rows, path):
     except ImportError:
         print("matplotlib is not installed: no chart (pip install matplotlib)", file=sys.stderr)
         return
-    groups = sorted({(r["workload"], r["threads"]) for r in rows}, key=str)
+    groups = list(dict.fromkeys((r["workload"], r["threads"]) for r in rows))
     impls = list(dict.fromkeys(r["impl"] for r in rows))
-    fig, ax = plt.subplots(figsize=(11, 5))
+    fig, ax = plt.subplots(figsize=(12, 5))
     width = 0.8 / len(impls)
     for i, impl in enumerate(impls):
         vals = [next((r["x_realtime"] for r in rows if (r["workload"], r["threads"]) == g
@@ -351,7 +351,7 @@ def plot(rows, path):
     ax.set_xticklabels([f"{w}\n{t} thr" for w, t in groups])
     ax.set_ylabel("x realtime (audio s per wall s)")
     ax.set_yscale("log")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title("fastmel benchmark (float32, power_to_db)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -7,6 +7,7 @@ never hand the core a buffer it would read or write out of bounds.
 """
 cimport numpy as cnp
 from cpython.exc cimport PyErr_CheckSignals
+from cpython.pythread cimport PyThread_get_thread_ident
 from libc.stddef cimport ptrdiff_t
 
 import threading
@@ -14,6 +15,9 @@ import threading
 import numpy as np
 
 cnp.import_array()
+
+# Signals reach only the main thread; its id, whichever thread imports us.
+cdef unsigned long _MAIN_THREAD_IDENT = threading.main_thread().ident
 
 FLOOR_NONE = FM_FLOOR_NONE
 FLOOR_GLOBAL = FM_FLOOR_GLOBAL
@@ -136,14 +140,16 @@ cdef class Plan:
         and in native byte order.
         """
         cdef Py_ssize_t item = self.dtype.itemsize
-        if x.ndim != 2 or out.ndim != 3:
+        cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
+        if cnp.PyArray_NDIM(x) != 2 or cnp.PyArray_NDIM(out) != 3:
             raise ValueError("compute() takes x of shape (rows, samples) and out of shape (rows, mels, frames)")
-        if x.dtype != self.dtype or out.dtype != self.dtype:
+        if cnp.PyArray_TYPE(x) != typenum or cnp.PyArray_TYPE(out) != typenum:
             raise TypeError(f"x and out must both be {self.dtype}")
-        if not (x.flags.aligned and x.dtype.isnative):
+        if not (cnp.PyArray_ISALIGNED(x) and cnp.PyArray_ISNOTSWAPPED(x)):
             raise ValueError("x must be aligned and in native byte order")
-        if not (out.flags.c_contiguous and out.flags.writeable and out.flags.aligned):
-            raise ValueError("out must be C-contiguous, aligned and writeable")
+        if not (cnp.PyArray_IS_C_CONTIGUOUS(out) and cnp.PyArray_ISWRITEABLE(out)
+                and cnp.PyArray_ISALIGNED(out) and cnp.PyArray_ISNOTSWAPPED(out)):
+            raise ValueError("out must be C-contiguous, aligned, writeable and native")
         if x.strides[0] % item or x.strides[1] % item:
             raise ValueError("x strides must be whole elements")
         cdef size_t rows = x.shape[0]
@@ -164,7 +170,7 @@ cdef class Plan:
         cdef void *op = cnp.PyArray_DATA(out)
         cdef _Interrupt interrupt = None
         cdef fm_interrupt_fn check = NULL
-        if threading.current_thread() is threading.main_thread():
+        if PyThread_get_thread_ident() == _MAIN_THREAD_IDENT:
             # Only the main thread receives signals; elsewhere there is
             # nothing to check and the GIL is never touched.
             interrupt = _Interrupt()
