@@ -1,8 +1,21 @@
 import json
 import pathlib
 
+import os
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property-test budgets: the normal suite stays fast; tools/sanitize.sh uses
+# fewer examples (ASan is ~3x slower), a long local run can ask for many more.
+settings.register_profile("default", max_examples=150, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("sanitize", max_examples=40, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("FASTMEL_HYPOTHESIS_PROFILE", "default"))
 
 DATA = pathlib.Path(__file__).parent / "data"
 

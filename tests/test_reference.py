@@ -1,7 +1,7 @@
 """fastmel against the NumPy reference: parametrised edges and hypothesis."""
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from reference import assert_mel_close, mel_spectrogram
 
@@ -118,7 +118,6 @@ def configs(draw):
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cfg=configs(), n=signal_lengths, rows=st.integers(1, 3),
        dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1),
        scale=st.sampled_from([1e-3, 1.0, 1e3]))

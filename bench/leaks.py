@@ -1,0 +1,68 @@
+"""RSS growth over many calls of varied shapes and configurations.
+
+    python bench/leaks.py [--calls 10000]
+
+Warms up with every configuration and shape once, then runs the calls and
+reports resident-set growth between the end of the warm-up and the end. A leak
+of even a few bytes per call shows as steady growth; the figure should stay
+well under 1 MiB.
+"""
+import argparse
+import pathlib
+
+import numpy as np
+
+import fastmel
+
+
+def rss():
+    for line in pathlib.Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--calls", type=int, default=10_000)
+    args = p.parse_args(argv)
+    rng = np.random.default_rng(0)
+    layers = [
+        fastmel.MelSpectrogram(fft_length=512, sequence_length=400, sequence_stride=160,
+                               num_mel_bins=80),
+        fastmel.MelSpectrogram(fft_length=400, sequence_stride=160, num_mel_bins=80,
+                               power_to_db=False, num_threads=2),
+        fastmel.MelSpectrogram(fft_length=257, sequence_stride=64, num_mel_bins=32,
+                               mag_exp=1.0, top_db=None),
+        fastmel.MelSpectrogram(fft_length=2048, window="hamming", num_threads=-1),
+    ]
+    shapes = [(1,), (7,), (1000,), (3, 4000), (2, 2, 1500), (16000,)]
+    dtypes = [np.float32, np.float64, np.int16]
+    inputs = [rng.standard_normal(s).astype(d) for s in shapes for d in dtypes]
+    bad = [np.zeros(0), np.zeros(4, complex), np.array(["a"])]
+
+    def one(i):
+        layer = layers[i % len(layers)]
+        layer(inputs[i % len(inputs)])
+        if i % 50 == 0:  # the error paths must not leak either
+            try:
+                layer(bad[(i // 50) % len(bad)])
+            except (ValueError, TypeError):
+                pass
+        if i % 100 == 0:  # nor building and dropping layers
+            fastmel.MelSpectrogram(fft_length=128 + i % 64, num_mel_bins=16)
+
+    for i in range(2 * len(layers) * len(inputs)):
+        one(i)
+    start = rss()
+    for i in range(args.calls):
+        one(i)
+    growth = rss() - start
+    print(f"fastmel {fastmel.__version__}: {args.calls:,} calls over {len(layers)} layers, "
+          f"{len(inputs)} inputs and the error paths")
+    print(f"RSS after warm-up {start / 2**20:.1f} MiB, growth {growth / 1024:.0f} KiB "
+          f"({growth / args.calls:.1f} bytes per call)")
+
+
+if __name__ == "__main__":
+    main()

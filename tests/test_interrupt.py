@@ -1,0 +1,51 @@
+"""Ctrl-C during a long call: KeyboardInterrupt within 0.5 s, layer still usable.
+
+Runs in a subprocess so that the signal can never reach pytest itself.
+"""
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SCRIPT = textwrap.dedent("""
+    import json, os, signal, threading, time
+    import numpy as np
+    import fastmel
+
+    # About 20 s of work on one thread (5 minutes of audio, one frame per
+    # sample); the signal arrives after 0.3 s.
+    layer = fastmel.MelSpectrogram(fft_length=2048, sequence_stride=1, num_mel_bins=8)
+    x = np.random.default_rng(0).standard_normal(16000 * 300).astype(np.float32)
+    sent = {}
+
+    def interrupt():
+        time.sleep(0.3)
+        sent["t"] = time.perf_counter()
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    result = {"threads": NUM_THREADS}
+    try:
+        layer(x, num_threads=NUM_THREADS)
+        result["outcome"] = "finished"
+    except KeyboardInterrupt:
+        result["outcome"] = "interrupted"
+        result["latency"] = time.perf_counter() - sent["t"]
+    small = np.random.default_rng(1).standard_normal(5000).astype(np.float32)
+    fresh = fastmel.MelSpectrogram(fft_length=2048, sequence_stride=1, num_mel_bins=8)
+    result["usable"] = bool(np.array_equal(layer(small), fresh(small)))
+    print(json.dumps(result))
+""")
+
+
+@pytest.mark.parametrize("num_threads", [1, 2])
+def test_keyboard_interrupt_is_prompt(num_threads):
+    proc = subprocess.run([sys.executable, "-c", SCRIPT.replace("NUM_THREADS", str(num_threads))],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["outcome"] == "interrupted", result
+    assert result["latency"] < 0.5, result
+    assert result["usable"], result
