@@ -57,7 +57,7 @@ class Kernel {
     virtual const char *isa() const = 0;
     virtual size_t lanes() const = 0;
     /* Compute items [begin, end). In dB mode, row_max[r] is raised to the
-     * largest finite dB value written for row r. */
+     * largest finite dB value written for row r (NaN and +inf are skipped). */
     virtual void run(const Job &job, size_t begin, size_t end,
                      double *row_max) const = 0;
 };

@@ -419,9 +419,8 @@ class MelKernel final : public fastmel::Kernel {
         }
     }
 
-    /* Sparse mel product, optional dB, store. Returns the largest dB value
-     * among the cnt valid lanes (-inf if none or not in dB mode; NaN is
-     * ignored). Two phases keep the dependency chains short: the products of
+    /* Sparse mel product, optional dB, store. Returns the largest finite dB
+     * value among the cnt valid lanes (-inf if none or not in dB mode). Two phases keep the dependency chains short: the products of
      * four bands at a time (independent accumulators) into macc, then the dB
      * conversion of every band (independent iterations). */
     T mel(const V *pw, V *macc, T *out, size_t n_frames, size_t cnt, T *min_out) const {
@@ -461,6 +460,7 @@ class MelKernel final : public fastmel::Kernel {
 
         V vmax = zero + ninf;
         V vmin = zero - ninf;
+        const V inf = zero - ninf;
         if (db_) {
             const V amin = zero + min_power_;
             const V ref = zero + ref_db_;
@@ -473,7 +473,9 @@ class MelKernel final : public fastmel::Kernel {
                 else
                     d = ten_log10_libm<T, V, L>(s);
                 d -= ref;
-                vmax = d > vmax ? d : vmax;            /* NaN never wins */
+                /* The floor's maximum is over finite values: NaN compares
+                 * false and +inf is excluded explicitly. */
+                vmax = (d > vmax) & (d < inf) ? d : vmax;
                 vmin = d < vmin ? d : vmin;
                 macc[m] = d;
             }

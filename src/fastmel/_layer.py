@@ -176,9 +176,11 @@ class MelSpectrogram:
     sequence_stride``. Signals shorter than the padding are reflected
     repeatedly, as ``np.pad(mode="reflect")`` does.
 
-    In dB mode the maximum for the ``top_db`` floor ignores NaN: a NaN
-    sample makes NaN only the frames whose (non-zero part of the) window
-    covers it, and the other values are floored as usual.
+    Non-finite samples: NaN or Inf in the input makes the frames whose
+    window covers it (its non-zero part) NaN or +inf; every other frame is
+    computed as usual. In dB mode the maximum for the ``top_db`` floor is
+    taken over finite values only, so one bad sample cannot floor a whole
+    batch to NaN or +inf (Keras's floor would).
 
     See Also
     --------
