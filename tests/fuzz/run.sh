@@ -32,4 +32,7 @@ clang++ "${flags[@]}" -mavx2 -mfma -c csrc/kernel_avx2.cpp -o "$out/kernel_avx2.
 clang++ "${flags[@]}" -fsanitize=fuzzer tests/fuzz/fuzz_core.cpp "$out"/*.o -o "$out/fuzz_core" -lpthread
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-"$out/fuzz_core" "$out/corpus" -max_total_time="$seconds" -max_len=16384 -print_final_stats=1 "$@"
+# -len_control=0: full-size inputs from the start (raw windows, weights and
+# signals need many bytes; a slowly growing length limit starves them).
+"$out/fuzz_core" "$out/corpus" -max_total_time="$seconds" -max_len=16384 -len_control=0 \
+    -print_final_stats=1 "$@"
