@@ -475,7 +475,7 @@ class MelKernel final : public fastmel::Kernel {
                 d -= ref;
                 /* The floor's maximum is over finite values: NaN compares
                  * false and +inf is excluded explicitly. */
-                vmax = (d > vmax) & (d < inf) ? d : vmax;
+                vmax = ((d > vmax) & (d < inf)) ? d : vmax;
                 vmin = d < vmin ? d : vmin;
                 macc[m] = d;
             }

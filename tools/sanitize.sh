@@ -19,7 +19,9 @@ python3 -m venv "$venv"
 asan=$(gcc -print-file-name=libasan.so)
 ubsan=$(gcc -print-file-name=libubsan.so)
 export LD_PRELOAD="$asan:$ubsan"
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+# allocator_may_return_null: an impossible allocation must fail as in production
+# (numpy then raises MemoryError), not abort the run.
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # Hypothesis runs fewer examples under the sanitizer's slowdown (tests/conftest.py).
 export FASTMEL_HYPOTHESIS_PROFILE=${FASTMEL_HYPOTHESIS_PROFILE:-sanitize}

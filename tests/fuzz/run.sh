@@ -35,4 +35,5 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # -len_control=0: full-size inputs from the start (raw windows, weights and
 # signals need many bytes; a slowly growing length limit starves them).
 "$out/fuzz_core" "$out/corpus" -max_total_time="$seconds" -max_len=16384 -len_control=0 \
+    -artifact_prefix="$out/" \
     -print_final_stats=1 "$@"
