@@ -310,46 +310,46 @@ class MelKernel final : public fastmel::Kernel {
         static size_t page_up(size_t b) { return (b + 4095) & ~size_t(4095); }
         /* Blocks up to this size are kept per thread between calls. */
         static constexpr size_t kKeep = 256 * 1024;
+        /* Byte offsets of the three buffers and the block size, in one place. */
+        struct Layout {
+            size_t pw, macc, total;
+            Layout(size_t n, size_t nbins, size_t nmels)
+                : pw(page_up(n * sizeof(V)) + 1024 + 64),
+                  macc(page_up(pw + nbins * sizeof(V)) + 2048 + 192),
+                  total(page_up(macc + nmels * sizeof(V))) {}
+        };
         V *buf = nullptr, *pw = nullptr, *macc = nullptr;
         void *block = nullptr;
-        size_t n = 0, nbins = 0, nmels = 0;
+        size_t capacity = 0;
 
         Scratch() = default;
         ~Scratch() { std::free(block); }
         Scratch(const Scratch &) = delete;
         Scratch &operator=(const Scratch &) = delete;
 
-        void reset(size_t n_, size_t nbins_, size_t nmels_) {
-            if (block && n == n_ && nbins == nbins_ && nmels == nmels_) return;
-            const size_t off_pw = page_up(n_ * sizeof(V)) + 1024 + 64;
-            const size_t off_macc = page_up(off_pw + nbins_ * sizeof(V)) + 2048 + 192;
-            const size_t total = page_up(off_macc + nmels_ * sizeof(V));
-            void *fresh = std::aligned_alloc(4096, total);
-            if (!fresh) throw std::bad_alloc();
-            std::free(block);
-            block = fresh;
-            n = n_, nbins = nbins_, nmels = nmels_;
+        /* Lay the buffers out for `lay`, growing the block only when it is
+         * too small (a thread serving several layers keeps one block). */
+        void reset(const Layout &lay) {
+            if (lay.total > capacity) {
+                void *fresh = std::aligned_alloc(4096, lay.total);
+                if (!fresh) throw std::bad_alloc();
+                std::free(block);
+                block = fresh;
+                capacity = lay.total;
+            }
             char *base = static_cast<char *>(block);
             buf = reinterpret_cast<V *>(base);
-            pw = reinterpret_cast<V *>(base + off_pw);
-            macc = reinterpret_cast<V *>(base + off_macc);
+            pw = reinterpret_cast<V *>(base + lay.pw);
+            macc = reinterpret_cast<V *>(base + lay.macc);
         }
-        size_t bytes() const {
-            return page_up(page_up(page_up(n * sizeof(V)) + 1088 + nbins * sizeof(V)) + 2240 +
-                           nmels * sizeof(V));
-        }
-        /* This thread's kept block when the sizes are small enough, else
+        /* This thread's kept block when the layout is small enough, else
          * `local`, sized for this call and freed with it. */
-        static Scratch &for_thread(size_t n_, size_t nbins_, size_t nmels_, Scratch &local) {
+        static Scratch &for_thread(size_t n, size_t nbins, size_t nmels, Scratch &local) {
             static thread_local Scratch kept;
-            local.n = n_, local.nbins = nbins_, local.nmels = nmels_;
-            if (local.bytes() <= kKeep) {
-                kept.reset(n_, nbins_, nmels_);
-                return kept;
-            }
-            local.n = 0;
-            local.reset(n_, nbins_, nmels_);
-            return local;
+            const Layout lay(n, nbins, nmels);
+            Scratch &s = lay.total <= kKeep ? kept : local;
+            s.reset(lay);
+            return s;
         }
     };
 
