@@ -38,6 +38,12 @@ typedef enum fm_floor {
     FM_FLOOR_PER_ROW = 2  /* floor at max over each row (example) - top_db */
 } fm_floor;
 
+/* What the frames see beyond the ends of the signal. */
+typedef enum fm_pad {
+    FM_PAD_REFLECT = 0,  /* numpy's mode="reflect" (edge sample not repeated) */
+    FM_PAD_CONSTANT = 1  /* zeros */
+} fm_pad;
+
 /* Which compiled kernel a plan runs. */
 typedef enum fm_kernel {
     FM_KERNEL_AUTO = 0,      /* the best this CPU supports */
@@ -49,11 +55,24 @@ typedef struct fm_config {
     size_t fft_length;    /* FFT size n, >= 1 */
     size_t hop;           /* samples between frame starts, >= 1 */
     size_t num_mel_bins;  /* number of mel bands, >= 1 */
+    size_t pad;           /* samples added before and after the signal:
+                             fft_length / 2 centres the frames (Keras), 0
+                             starts frame 0 at sample 0 */
+    int pad_mode;         /* an fm_pad */
+    size_t drop_last;     /* frames left out at the end (whisper drops 1) */
     double mag_exp;       /* exponent p in |X|^p; 2 and 1 have fast paths */
-    int power_to_db;      /* nonzero: 10 log10(max(M, min_power) / ref) */
+    int power_to_db;      /* nonzero: the log step below */
+    /* Log step: out = log_scale * (log10(max(M + log_offset, min_power))
+     *                              - log10(max(|ref_power|, min_power)))
+     *                 + out_offset.
+     * log_scale 10 gives dB, ln(10) the natural log. */
+    double log_scale;     /* > 0 when power_to_db */
+    double log_offset;    /* added to M before the log, >= 0 */
+    double out_offset;    /* added after the log */
     double min_power;     /* floor inside the log, > 0 when power_to_db */
     double ref_power;     /* reference power; |ref_power| is used */
-    double top_db;        /* dynamic range kept below the maximum, >= 0 */
+    double top_db;        /* dynamic range kept below the maximum, in dB
+                             (top_db * log_scale / 10 output units), >= 0 */
     int floor_mode;       /* an fm_floor; ignored unless power_to_db */
     int kernel;           /* an fm_kernel */
     int fft_only;         /* benchmarking only: stop after the FFT and write
@@ -81,7 +100,8 @@ fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype,
 void fm_plan_destroy(fm_plan *plan);
 
 /* Frames produced for a signal of n_samples (>= 1): 1 + (n_samples +
- * 2*(n/2) - n) / hop. Returns 0 when n_samples is 0. */
+ * 2*pad - n) / hop - drop_last, or 0 when that is not positive (or when
+ * n_samples is 0). */
 size_t fm_num_frames(const fm_plan *plan, size_t n_samples);
 
 /* Name of the instruction set the plan's kernel was compiled for. */

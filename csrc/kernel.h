@@ -19,8 +19,11 @@ struct KernelSpec {
     size_t hop;
     size_t nmels;
     size_t nbins;       /* n/2 + 1 */
+    size_t pad;         /* samples of padding before the signal */
+    bool pad_zeros;     /* constant (zero) padding instead of reflection */
     double mag_exp;
     bool power_to_db;
+    double log_scale, log_offset, out_offset;
     bool fft_only;
     double min_power;
     double ref_power;

@@ -67,23 +67,24 @@ struct Lanes {
 #endif
 };
 
-/* 10 * log10(x), lane by lane, with the C library. */
+/* c * log10(x), lane by lane, with the C library. */
 template <typename T, typename V, size_t L>
-inline V ten_log10_libm(V x) {
+inline V scaled_log10_libm(V x, T c) {
     T v[L];
     std::memcpy(v, &x, sizeof(v));
-    for (size_t l = 0; l < L; ++l) v[l] = T(10) * std::log10(v[l]);
+    for (size_t l = 0; l < L; ++l) v[l] = c * std::log10(v[l]);
     std::memcpy(&x, v, sizeof(v));
     return x;
 }
 
-/* 10 * log10(x) on a vector of floats. x = 2^e * m with m in [sqrt(1/2),
- * sqrt(2)); ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, summed to
- * s^9 (truncation ~1e-9, so rounding, ~1e-7 relative, dominates: far inside
- * the 0.01 dB tolerance). x must be a positive normal number, +inf or NaN
- * (the last two pass through unchanged). */
+/* c * log10(x) on a vector of floats, given c_e = c log10(2) and
+ * c_s = 2 c / ln 10. x = 2^e * m with m in [sqrt(1/2), sqrt(2)); ln m =
+ * 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, summed to s^9 (truncation
+ * ~1e-9, so rounding, ~1e-7 relative, dominates: far inside the 0.01 dB
+ * tolerance). x must be a positive normal number, +inf or NaN (the last two
+ * pass through unchanged). */
 template <typename V>
-inline V ten_log10_poly(V x) {
+inline V scaled_log10_poly(V x, float c_e, float c_s) {
     typedef int32_t VI __attribute__((vector_size(sizeof(V))));
     const V one = x * 0.0f + 1.0f;
     const VI bits = (VI)x;
@@ -99,8 +100,8 @@ inline V ten_log10_poly(V x) {
     p = p * z + (1.0f / 5.0f);
     p = p * z + (1.0f / 3.0f);
     p = p * z + 1.0f;
-    /* 10 log10 x = e * 10 log10(2) + (20 / ln 10) * s * p */
-    const V r = __builtin_convertvector(e, V) * 3.01029995663981195f + (s * p) * 8.68588963806503655f;
+    /* c log10 x = e * c log10(2) + (2 c / ln 10) * s * p */
+    const V r = __builtin_convertvector(e, V) * c_e + (s * p) * c_s;
     const VI finite = x < __builtin_inff();  /* false for NaN and +inf */
     return finite ? r : x;
 }
@@ -223,6 +224,7 @@ class MelKernel final : public fastmel::Kernel {
     enum class Mag { Power, Magnitude, General };
 
     size_t n_, hop_, nmels_, nbins_, pad_;
+    bool pad_zeros_;
     std::vector<T> win_;
     size_t lo_ = 0, hi_ = 0;  /* non-zero span of the window */
     pfd::pocketfft_r<T> fft_;
@@ -234,11 +236,14 @@ class MelKernel final : public fastmel::Kernel {
     T mag_exp_;
     bool db_, fft_only_;
     bool fast_log_;  /* every log argument is normal: the polynomial applies */
-    T min_power_, ref_db_;
+    T min_power_, log_offset_, log_scale_;
+    T log_sub_;      /* log_scale log10(max(|ref|, min_power)) - out_offset */
+    float poly_e_, poly_s_;  /* the polynomial's constants for log_scale */
 
   public:
     explicit MelKernel(const fastmel::KernelSpec &s)
-        : n_(s.n), hop_(s.hop), nmels_(s.nmels), nbins_(s.nbins), pad_(s.n / 2),
+        : n_(s.n), hop_(s.hop), nmels_(s.nmels), nbins_(s.nbins), pad_(s.pad),
+          pad_zeros_(s.pad_zeros),
           win_(s.n), fft_(s.n), first_(s.nmels), len_(s.nmels), off_(s.nmels) {
         for (size_t k = 0; k < n_; ++k) win_[k] = static_cast<T>(s.window[k]);
         while (lo_ < n_ && win_[lo_] == T(0)) ++lo_;
@@ -262,9 +267,13 @@ class MelKernel final : public fastmel::Kernel {
         db_ = s.power_to_db;
         fft_only_ = s.fft_only;
         min_power_ = static_cast<T>(s.min_power);
+        log_offset_ = static_cast<T>(s.log_offset);
+        log_scale_ = static_cast<T>(s.log_scale);
         T ref = std::abs(static_cast<T>(s.ref_power));
         ref = ref < min_power_ ? min_power_ : ref;
-        ref_db_ = T(10) * std::log10(ref);
+        log_sub_ = log_scale_ * std::log10(ref) - static_cast<T>(s.out_offset);
+        poly_e_ = static_cast<float>(s.log_scale * 0.301029995663981195);
+        poly_s_ = static_cast<float>(s.log_scale * 0.868588963806503655);
         fast_log_ = min_power_ >= std::numeric_limits<T>::min();
     }
 
@@ -393,6 +402,12 @@ class MelKernel final : public fastmel::Kernel {
                     for (size_t k = k0; k < hi_; ++k)
                         bl[k * L] = x[(s0 + static_cast<ptrdiff_t>(k - lo_)) * ss] * w[k];
                 }
+            } else if (pad_zeros_) {
+                const ptrdiff_t ns = static_cast<ptrdiff_t>(n_samples);
+                for (size_t k = k0; k < hi_; ++k) {
+                    const ptrdiff_t j = s0 + static_cast<ptrdiff_t>(k - lo_);
+                    bl[k * L] = (j >= 0 && j < ns) ? x[j * ss] * w[k] : T(0);
+                }
             } else {
                 for (size_t k = k0; k < hi_; ++k) {
                     const size_t j = reflect_index(
@@ -419,8 +434,8 @@ class MelKernel final : public fastmel::Kernel {
         }
     }
 
-    /* Sparse mel product, optional dB, store. Returns the largest finite dB
-     * value among the cnt valid lanes (-inf if none or not in dB mode). Two phases keep the dependency chains short: the products of
+    /* Sparse mel product, optional log, store. Returns the largest finite
+     * log value among the cnt valid lanes (-inf if none or not in log mode). Two phases keep the dependency chains short: the products of
      * four bands at a time (independent accumulators) into macc, then the dB
      * conversion of every band (independent iterations). */
     T mel(const V *pw, V *macc, T *out, size_t n_frames, size_t cnt, T *min_out) const {
@@ -463,16 +478,19 @@ class MelKernel final : public fastmel::Kernel {
         const V inf = zero - ninf;
         if (db_) {
             const V amin = zero + min_power_;
-            const V ref = zero + ref_db_;
+            const V sub = zero + log_sub_;
+            const bool offset = log_offset_ != T(0);
             for (m = 0; m < nmels_; ++m) {
-                const V acc = macc[m];
+                V acc = macc[m];
+                if (offset) acc += log_offset_;
                 const V s = acc < amin ? amin : acc;  /* NaN stays NaN */
                 V d;
                 if constexpr (kPolyLog)
-                    d = fast_log_ ? ten_log10_poly(s) : ten_log10_libm<T, V, L>(s);
+                    d = fast_log_ ? scaled_log10_poly(s, poly_e_, poly_s_)
+                                  : scaled_log10_libm<T, V, L>(s, log_scale_);
                 else
-                    d = ten_log10_libm<T, V, L>(s);
-                d -= ref;
+                    d = scaled_log10_libm<T, V, L>(s, log_scale_);
+                d -= sub;
                 /* The floor's maximum is over finite values: NaN compares
                  * false and +inf is excluded explicitly. */
                 vmax = ((d > vmax) & (d < inf)) ? d : vmax;

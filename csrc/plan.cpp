@@ -61,10 +61,16 @@ bool cpu_has_avx2_fma() {
 bool valid_config(const fm_config *c) {
     if (c->fft_length < 1 || c->hop < 1 || c->num_mel_bins < 1) return false;
     if (!std::isfinite(c->mag_exp)) return false;
+    if (c->pad_mode != FM_PAD_REFLECT && c->pad_mode != FM_PAD_CONSTANT) return false;
+    /* Bounded so that sizes computed from it cannot overflow. */
+    if (c->pad > (std::numeric_limits<size_t>::max() >> 4)) return false;
     if (c->fft_only && c->num_mel_bins > c->fft_length) return false;
     if (c->power_to_db) {
         if (!(c->min_power > 0) || !std::isfinite(c->min_power)) return false;
         if (!std::isfinite(c->ref_power)) return false;
+        if (!(c->log_scale > 0) || !std::isfinite(c->log_scale)) return false;
+        if (!(c->log_offset >= 0) || !std::isfinite(c->log_offset)) return false;
+        if (!std::isfinite(c->out_offset)) return false;
         if (c->floor_mode != FM_FLOOR_NONE && c->floor_mode != FM_FLOOR_GLOBAL &&
             c->floor_mode != FM_FLOOR_PER_ROW)
             return false;
@@ -73,13 +79,14 @@ bool valid_config(const fm_config *c) {
     return true;
 }
 
-/* The top_db floor: out = max(out, max - top_db) with the maximum over the
- * whole call (FM_FLOOR_GLOBAL) or over each row. Only the tiles (a group of
+/* The top_db floor: out = max(out, max - floor_range) with the maximum over
+ * the whole call (FM_FLOOR_GLOBAL) or over each row; floor_range is top_db
+ * in output units. Only the tiles (a group of
  * lanes frames x all bands) whose smallest value is below the threshold are
  * touched, so a loud signal costs no pass over the output. */
 template <typename T>
 void apply_floor(T *out, size_t n_rows, size_t nmels, size_t n_frames, size_t lanes,
-                 const double *row_max, const double *item_min, int mode, double top_db) {
+                 const double *row_max, const double *item_min, int mode, double floor_range) {
     double gmax = -std::numeric_limits<double>::infinity();
     for (size_t r = 0; r < n_rows; ++r) gmax = std::max(gmax, row_max[r]);
     const size_t groups = (n_frames + lanes - 1) / lanes;
@@ -87,7 +94,7 @@ void apply_floor(T *out, size_t n_rows, size_t nmels, size_t n_frames, size_t la
         const double mx = mode == FM_FLOOR_GLOBAL ? gmax : row_max[r];
         if (!std::isfinite(mx)) continue;  /* nothing finite to floor against */
         /* Keras computes max(D) - top_db in the output's precision. */
-        const T thr = static_cast<T>(mx) - static_cast<T>(top_db);
+        const T thr = static_cast<T>(mx) - static_cast<T>(floor_range);
         for (size_t g = 0; g < groups; ++g) {
             if (!(item_min[r * groups + g] < static_cast<double>(thr))) continue;
             const size_t t0 = g * lanes, cnt = std::min(lanes, n_frames - t0);
@@ -125,8 +132,13 @@ fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype, const double *win
         spec.hop = cfg->hop;
         spec.nmels = cfg->num_mel_bins;
         spec.nbins = nbins;
+        spec.pad = cfg->pad;
+        spec.pad_zeros = cfg->pad_mode == FM_PAD_CONSTANT;
         spec.mag_exp = cfg->mag_exp;
         spec.power_to_db = cfg->power_to_db != 0 && !cfg->fft_only;
+        spec.log_scale = cfg->log_scale;
+        spec.log_offset = cfg->log_offset;
+        spec.out_offset = cfg->out_offset;
         spec.fft_only = cfg->fft_only != 0;
         spec.min_power = cfg->min_power;
         spec.ref_power = cfg->ref_power;
@@ -161,8 +173,12 @@ void fm_plan_destroy(fm_plan *plan) { delete plan; }
 
 size_t fm_num_frames(const fm_plan *plan, size_t n_samples) {
     if (!plan || n_samples == 0) return 0;
-    const size_t n = plan->cfg.fft_length;
-    return 1 + (n_samples + 2 * (n / 2) - n) / plan->cfg.hop;
+    const size_t n = plan->cfg.fft_length, pad = plan->cfg.pad;
+    /* n_samples is a real array's length and pad is bounded: no overflow. */
+    const size_t padded = n_samples + 2 * pad;
+    if (padded < n) return 0;
+    const size_t frames = 1 + (padded - n) / plan->cfg.hop;
+    return frames > plan->cfg.drop_last ? frames - plan->cfg.drop_last : 0;
 }
 
 const char *fm_plan_isa(const fm_plan *plan) { return plan ? plan->kernel->isa() : ""; }
@@ -174,7 +190,8 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
                      void *out, int num_threads, fm_interrupt_fn interrupt,
                      void *interrupt_ctx) {
     if (!plan || num_threads < 1 || n_samples == 0) return FM_ERR_INVALID;
-    if (n_rows == 0) return FM_OK;
+    /* Nothing to write: out may be NULL. */
+    if (n_rows == 0 || fm_num_frames(plan, n_samples) == 0) return FM_OK;
     if (!x || !out) return FM_ERR_INVALID;
     fastmel::Job job;
     job.x = x;
@@ -283,14 +300,15 @@ fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
                 for (size_t r = 0; r < n_rows; ++r)
                     row_max[r] = std::max(row_max[r], row_max[w * n_rows + r]);
             const size_t nmels = plan->cfg.num_mel_bins;
+            const double floor_range = plan->cfg.top_db * plan->cfg.log_scale / 10.0;
             if (plan->dtype == FM_FLOAT32)
                 apply_floor(static_cast<float *>(out), n_rows, nmels, job.n_frames, lanes,
                             row_max.data(), item_min.data(), plan->cfg.floor_mode,
-                            plan->cfg.top_db);
+                            floor_range);
             else
                 apply_floor(static_cast<double *>(out), n_rows, nmels, job.n_frames, lanes,
                             row_max.data(), item_min.data(), plan->cfg.floor_mode,
-                            plan->cfg.top_db);
+                            floor_range);
         }
         return FM_OK;
     } catch (...) {

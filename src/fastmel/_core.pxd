@@ -20,6 +20,10 @@ cdef extern from "fastmel.h" nogil:
         FM_FLOAT32
         FM_FLOAT64
 
+    ctypedef enum fm_pad:
+        FM_PAD_REFLECT
+        FM_PAD_CONSTANT
+
     ctypedef enum fm_floor:
         FM_FLOOR_NONE
         FM_FLOOR_GLOBAL
@@ -29,8 +33,14 @@ cdef extern from "fastmel.h" nogil:
         size_t fft_length
         size_t hop
         size_t num_mel_bins
+        size_t pad
+        int pad_mode
+        size_t drop_last
         double mag_exp
         int power_to_db
+        double log_scale
+        double log_offset
+        double out_offset
         double min_power
         double ref_power
         double top_db

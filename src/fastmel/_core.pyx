@@ -22,6 +22,7 @@ cdef unsigned long _MAIN_THREAD_IDENT = threading.main_thread().ident
 FLOOR_NONE = FM_FLOOR_NONE
 FLOOR_GLOBAL = FM_FLOOR_GLOBAL
 FLOOR_PER_ROW = FM_FLOOR_PER_ROW
+PAD_MODES = {"reflect": FM_PAD_REFLECT, "constant": FM_PAD_CONSTANT}
 KERNELS = {"auto": FM_KERNEL_AUTO, "baseline": FM_KERNEL_BASELINE, "avx2": FM_KERNEL_AVX2}
 
 
@@ -69,7 +70,9 @@ cdef class Plan:
     def __cinit__(self, *, size_t fft_length, size_t hop, size_t num_mel_bins,
                   double mag_exp, bint power_to_db, double min_power,
                   double ref_power, double top_db, int floor_mode, dtype,
-                  window, band_first, band_len, weights, kernel="auto", bint fft_only=False):
+                  window, band_first, band_len, weights, kernel="auto", bint fft_only=False,
+                  size_t pad, pad_mode="reflect", size_t drop_last=0,
+                  double log_scale=10.0, double log_offset=0.0, double out_offset=0.0):
         cdef fm_config cfg
         cdef fm_status status
         cdef fm_dtype dt
@@ -95,8 +98,16 @@ cdef class Plan:
         cfg.fft_length = fft_length
         cfg.hop = hop
         cfg.num_mel_bins = num_mel_bins
+        if pad_mode not in PAD_MODES:
+            raise ValueError(f"pad_mode must be one of {sorted(PAD_MODES)}, got {pad_mode!r}")
+        cfg.pad = pad
+        cfg.pad_mode = PAD_MODES[pad_mode]
+        cfg.drop_last = drop_last
         cfg.mag_exp = mag_exp
         cfg.power_to_db = power_to_db
+        cfg.log_scale = log_scale
+        cfg.log_offset = log_offset
+        cfg.out_offset = out_offset
         cfg.min_power = min_power
         cfg.ref_power = ref_power
         cfg.top_db = top_db
@@ -162,7 +173,7 @@ cdef class Plan:
             raise ValueError(f"out must have shape {(rows, self.num_mel_bins, frames)}, got {(<object>out).shape}")
         if num_threads < 1:
             raise ValueError("num_threads must be >= 1")
-        if rows == 0:
+        if rows == 0 or frames == 0:
             return out
         cdef ptrdiff_t rs = x.strides[0] // item
         cdef ptrdiff_t ss = x.strides[1] // item

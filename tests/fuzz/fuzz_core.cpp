@@ -67,6 +67,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.min_power = pick_double(r, mins, 5);
     cfg.ref_power = pick_double(r, refs, 5);
     cfg.top_db = pick_double(r, tops, 4);
+    static const double scales[] = {10.0, 2.302585092994046, 0.25};
+    static const double offsets[] = {0.0, 1e-6, 1.0};
+    cfg.log_scale = pick_double(r, scales, 3);
+    cfg.log_offset = pick_double(r, offsets, 3);
+    cfg.out_offset = cfg.log_scale == 0.25 ? 1.0 : 0.0;
+    const uint8_t shape_flags = r.get<uint8_t>();
+    cfg.pad = (shape_flags & 1) ? cfg.fft_length / 2 : (shape_flags >> 1) % 5;
+    cfg.pad_mode = (shape_flags >> 4) & 1 ? FM_PAD_CONSTANT : FM_PAD_REFLECT;
+    cfg.drop_last = (shape_flags >> 5) & 1;
 
     const size_t n = cfg.fft_length, nbins = n / 2 + 1, nmels = cfg.num_mel_bins;
     std::vector<double> window(n);
