@@ -1,9 +1,22 @@
 """Windows and mel filter banks, built with NumPy once per layer.
 
-The HTK filter bank is computed with the same float operations, in the same
-order and dtype, as ``keras.layers.MelSpectrogram.linear_to_mel_weight_matrix``
-(NumPy backend), so the float32 weights agree bit for bit. It is built band by
-band in sparse form; the dense matrix is only ever made on request.
+Three kinds of filter bank, all triangles with ``num_mel_bins + 2`` edges
+equally spaced on a mel scale:
+
+- ``"keras"``: the HTK formula ``mel(f) = 1127 ln(1 + f / 700)`` with
+  triangles linear in mel and a zero DC bin, computed with the same float
+  operations, in the same order and dtype, as
+  ``keras.layers.MelSpectrogram.linear_to_mel_weight_matrix`` (NumPy backend),
+  so the float32 weights agree bit for bit.
+- ``"htk"`` and ``"slaney"``: librosa's ``filters.mel`` construction
+  (torchaudio's ``melscale_fbanks`` is the same up to float32 rounding):
+  edges on the HTK or the Slaney (linear below 1 kHz, logarithmic above)
+  scale, triangles linear in Hz over the bin frequencies ``k * sr / n``,
+  optionally scaled to unit area (``norm="slaney"``), computed in float64
+  and rounded as librosa rounds them.
+
+Banks are built band by band in sparse form; the dense matrix is only ever
+made on request.
 """
 from __future__ import annotations
 
@@ -98,6 +111,99 @@ def mel_bands(num_mel_bins, num_spectrogram_bins, sampling_rate,
     return first, length, weights
 
 
+# Slaney's auditory-toolbox scale (librosa's htk=False): linear below 1 kHz,
+# logarithmic above, 27 steps per factor 6.4.
+_SLANEY_F_SP = 200.0 / 3
+_SLANEY_MIN_LOG_HZ = 1000.0
+_SLANEY_MIN_LOG_MEL = _SLANEY_MIN_LOG_HZ / _SLANEY_F_SP
+_SLANEY_LOGSTEP = np.log(6.4) / 27.0
+
+MEL_SCALES = ("keras", "htk", "slaney")
+NORMS = (None, "slaney")
+
+
+def hz_to_mel(f, scale):
+    """Hz to mel on the ``"htk"`` (also ``"keras"``) or ``"slaney"`` scale, float64."""
+    f = np.asarray(f, dtype=np.float64)
+    if scale != "slaney":
+        return 2595.0 * np.log10(1.0 + f / 700.0)
+    linear = f / _SLANEY_F_SP
+    with np.errstate(divide="ignore"):
+        log = _SLANEY_MIN_LOG_MEL + np.log(np.maximum(f, 1e-300) / _SLANEY_MIN_LOG_HZ) / _SLANEY_LOGSTEP
+    return np.where(f >= _SLANEY_MIN_LOG_HZ, log, linear)
+
+
+def mel_to_hz(m, scale):
+    """Inverse of :func:`hz_to_mel`, float64."""
+    m = np.asarray(m, dtype=np.float64)
+    if scale != "slaney":
+        return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
+    linear = _SLANEY_F_SP * m
+    log = _SLANEY_MIN_LOG_HZ * np.exp(_SLANEY_LOGSTEP * (m - _SLANEY_MIN_LOG_MEL))
+    return np.where(m >= _SLANEY_MIN_LOG_MEL, log, linear)
+
+
+def band_edges_hz(num_mel_bins, lower_hz, upper_hz, scale):
+    """The ``num_mel_bins + 2`` band edges in Hz (float64): band m has lower
+    edge, centre and upper edge ``edges[m], edges[m + 1], edges[m + 2]``."""
+    mels = np.linspace(hz_to_mel(lower_hz, scale), hz_to_mel(upper_hz, scale),
+                       num_mel_bins + 2)
+    return mel_to_hz(mels, scale)
+
+
+def hz_bands(num_mel_bins, fft_length, sampling_rate, lower_hz, upper_hz, scale, norm,
+             dtype):
+    """Sparse filter bank with triangles linear in Hz (librosa's construction).
+
+    Same return convention as :func:`mel_bands`. Weights are computed in
+    float64 and rounded to ``dtype``; with ``norm="slaney"`` the rounded
+    triangle is scaled by ``2 / (upper - lower)`` and rounded again, as
+    librosa's in-place product does.
+    """
+    dt = np.dtype(dtype)
+    edges = band_edges_hz(num_mel_bins, lower_hz, upper_hz, scale)
+    freqs = np.fft.rfftfreq(fft_length, 1.0 / float(sampling_rate))  # librosa's bins
+    first = np.zeros(num_mel_bins, dtype=np.uintp)
+    length = np.zeros(num_mel_bins, dtype=np.uintp)
+    pieces = []
+    fdiff = np.diff(edges)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for m in range(num_mel_bins):
+            lo, hi = edges[m], edges[m + 2]
+            a = int(np.searchsorted(freqs, lo, side="right"))
+            b = int(np.searchsorted(freqs, hi, side="left"))
+            if b <= a:
+                continue
+            f = freqs[a:b]
+            lower = (f - lo) / fdiff[m]
+            upper = (hi - f) / fdiff[m + 1]
+            w = np.maximum(0.0, np.minimum(lower, upper))
+            w[np.isnan(w)] = 0
+            w = w.astype(dt)
+            if norm == "slaney":
+                w = (w.astype(np.float64) * (2.0 / (hi - lo))).astype(dt)
+            nz = np.flatnonzero(w)
+            if nz.size == 0:
+                continue
+            first[m] = a + nz[0]
+            w = w[nz[0]:nz[-1] + 1]
+            length[m] = w.size
+            pieces.append(w)
+    weights = np.concatenate(pieces) if pieces else np.zeros(0, dtype=dt)
+    return first, length, weights
+
+
+def dense(first, length, weights, n_bins):
+    """The sparse bank as a dense ``(n_bins, n_mels)`` matrix."""
+    out = np.zeros((n_bins, len(first)), dtype=weights.dtype)
+    offset = 0
+    for m in range(len(first)):
+        k, n = int(first[m]), int(length[m])
+        out[k:k + n, m] = weights[offset:offset + n]
+        offset += n
+    return out
+
+
 def _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
                           lower_edge_hertz, upper_edge_hertz):
     num_mel_bins = _int("num_mel_bins", num_mel_bins)
@@ -150,15 +256,7 @@ def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129,
     dt = _float_dtype(dtype)
     args = _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
                                  lower_edge_hertz, upper_edge_hertz)
-    n_mels, n_bins = args[0], args[1]
-    first, length, weights = mel_bands(*args, dt)
-    out = np.zeros((n_bins, n_mels), dtype=dt)
-    offset = 0
-    for m in range(n_mels):
-        k, n = int(first[m]), int(length[m])
-        out[k:k + n, m] = weights[offset:offset + n]
-        offset += n
-    return out
+    return dense(*mel_bands(*args, dt), args[1])
 
 
 def window_array(window, sequence_length, fft_length):
