@@ -7,10 +7,13 @@ import numpy as _np
 
 from ._filters import linear_to_mel_weight_matrix
 from ._layer import MelSpectrogram
+from ._presets import PRESETS
+from ._stream import MelStream
 
 __version__ = "0.1.0"
 
-__all__ = ["MelSpectrogram", "linear_to_mel_weight_matrix", "show_config", "__version__"]
+__all__ = ["MelSpectrogram", "MelStream", "PRESETS", "linear_to_mel_weight_matrix",
+           "show_config", "__version__"]
 
 
 def show_config():

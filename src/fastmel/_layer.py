@@ -8,8 +8,8 @@ import numpy as np
 
 from . import _core
 from ._filters import (
-    _int, _real, _validate_filter_args, linear_to_mel_weight_matrix, mel_bands,
-    window_array,
+    MEL_SCALES, NORMS, _int, _real, _validate_filter_args, band_edges_hz, dense, hz_bands,
+    linear_to_mel_weight_matrix, mel_bands, window_array,
 )
 
 __all__ = ["MelSpectrogram"]
@@ -81,6 +81,26 @@ def _policy_dtype(dtype):
     return dt if dt in (np.float32, np.float64) else None
 
 
+def _choice(name, value, options):
+    """``value`` if it is one of ``options``, else a ValueError naming ``name``."""
+    if isinstance(value, (str, type(None))) and value in options:
+        return value
+    shown = ", ".join(repr(o) for o in options)
+    raise ValueError(f"`{name}` must be one of {shown}; got {value!r}")
+
+
+def _flag(name, value):
+    if not isinstance(value, (bool, np.bool_, numbers.Integral)):
+        raise TypeError(f"`{name}` must be a bool, got {value!r}")
+    return bool(value)
+
+
+# log_mode -> (log10 multiplier, offset added after the log)
+_LOG_MODES = {"db": (10.0, 0.0), "natural": (float(np.log(10.0)), 0.0), "whisper": (0.25, 1.0)}
+TOP_DB_SCOPES = ("batch", "example")
+PAD_MODES = ("reflect", "constant")
+
+
 def _as_signal(x, dtype):
     """``x`` as a native, aligned float32/float64 array with >= 1 dim and >= 1 sample."""
     if isinstance(x, np.ndarray):
@@ -114,11 +134,16 @@ class MelSpectrogram:
     """Mel spectrogram of audio, identical to ``keras.layers.MelSpectrogram``.
 
     Frames are cut with centre reflect padding, windowed, transformed by a
-    real FFT, raised to ``|X| ** mag_exp``, mapped to HTK mel bands and
+    real FFT, raised to ``|X| ** mag_exp``, mapped to mel bands and
     optionally converted to decibels with a ``top_db`` floor, all in one fused
     pass of compiled code that releases the GIL. The window, FFT plan and
     sparse filter bank are built once, here, and shared read-only by every
     call and thread.
+
+    The first 13 parameters are Keras's, with Keras's defaults and meaning.
+    The keyword-only parameters after them reach the conventions of librosa,
+    torchaudio and whisper (see :meth:`from_preset`); their defaults keep the
+    Keras behaviour.
 
     Parameters
     ----------
@@ -140,19 +165,60 @@ class MelSpectrogram:
         Lower edge of the lowest band, Hz.
     max_freq : float or None, default None
         Upper edge of the highest band, Hz; None (or 0) means
-        ``int(sampling_rate / 2)``, as in Keras.
+        ``int(sampling_rate / 2)`` with ``mel_scale="keras"`` (as Keras) and
+        ``sampling_rate / 2`` otherwise (as librosa).
     power_to_db : bool, default True
-        Return ``10 log10(max(M, min_power)) - 10 log10(max(|ref_power|, min_power))``.
+        Apply the log step chosen by ``log_mode`` (decibels by default).
     top_db : float or None, default 80.0
-        In dB mode, floor the output at its maximum minus ``top_db``; the
-        maximum is taken over the whole input, batch included (Keras). None
-        disables the floor.
+        In log mode, floor the output at its maximum minus ``top_db`` decibels
+        (``top_db / 10`` in log10 units, ``top_db ln(10) / 10`` in natural-log
+        units). The maximum is over the whole input, batch included (Keras),
+        unless ``top_db_scope="example"``. None disables the floor.
     mag_exp : float, default 2.0
         Exponent on the magnitude: 1 for magnitude, 2 for power (> 0).
     min_power : float, default 1e-10
         Floor on the power and on ``|ref_power|`` inside the log (> 0).
     ref_power : float, default 1.0
-        Reference power for the dB conversion.
+        Reference power: the log of ``max(|ref_power|, min_power)`` is
+        subtracted.
+    mel_scale : {"keras", "htk", "slaney"}, default "keras"
+        Filter bank. ``"keras"``: HTK mel formula, triangles linear in mel,
+        DC bin zeroed (Keras and TensorFlow). ``"htk"``: HTK formula,
+        triangles linear in Hz (torchaudio's default, librosa's
+        ``htk=True``). ``"slaney"``: Slaney's scale, linear below 1 kHz and
+        logarithmic above, triangles linear in Hz (librosa's default,
+        whisper's filters). The last two place bin ``k`` at
+        ``k * sampling_rate / fft_length`` Hz, as librosa does.
+    norm : {None, "slaney"}, default None
+        None: triangles of peak 1. ``"slaney"``: each triangle scaled by
+        ``2 / (upper_edge - lower_edge)`` to constant area (librosa's
+        default). Needs ``mel_scale`` "htk" or "slaney".
+    center : bool, default True
+        Pad ``fft_length // 2`` samples at both ends so that frame ``t`` is
+        centred on sample ``t * sequence_stride``. False: frame 0 starts at
+        sample 0, and a signal shorter than ``fft_length`` has no frame.
+    pad_mode : {"reflect", "constant"}, default "reflect"
+        With ``center``: mirror the signal about its end samples
+        (``np.pad(mode="reflect")``; Keras, torchaudio, whisper) or pad
+        zeros (librosa >= 0.10).
+    log_mode : {"db", "natural", "whisper"}, default "db"
+        The log step when ``power_to_db``. ``"db"``:
+        ``10 log10(max(M + log_offset, min_power)) - 10 log10(max(|ref_power|, min_power))``.
+        ``"natural"``: the same with ``ln`` in place of ``10 log10``.
+        ``"whisper"``: whisper's ``(log10(max(M, min_power)) + 4) / 4`` (the
+        ``max - 8`` clamp is ``top_db=80``); as the others, with ``log_offset``
+        and ``ref_power``.
+    log_offset : float, default 0.0
+        Added to the mel power before the log (>= 0), e.g. ``1e-6`` for
+        ``ln(M + 1e-6)``.
+    top_db_scope : {"batch", "example"}, default "batch"
+        Which values the ``top_db`` maximum is taken over: the whole input
+        (Keras, librosa, torchaudio on 2-D input), or each example (each
+        signal along the leading dimensions) on its own, so that a clip's
+        features do not depend on what it is batched with.
+    drop_last_frame : bool, default False
+        Leave out the last frame (whisper's ``stft[..., :-1]``); the floor's
+        maximum does not see it.
     dtype : None, "float32", "float64" or a Keras dtype policy, default None
         Compute dtype. None follows the input (float32 or float64; anything
         else becomes float32).
@@ -172,19 +238,26 @@ class MelSpectrogram:
     are first copied to a native, aligned array.
 
     The output is ``np.ndarray [shape=(..., num_mel_bins, n_frames)]`` with
-    ``n_frames = 1 + (samples + 2 * (fft_length // 2) - fft_length) //
-    sequence_stride``. Signals shorter than the padding are reflected
-    repeatedly, as ``np.pad(mode="reflect")`` does.
+    ``n_frames = 1 + (samples + 2 * pad - fft_length) // sequence_stride``
+    (``pad = fft_length // 2`` when centred, else 0; one less with
+    ``drop_last_frame``; 0 when that is not positive). Signals shorter than
+    the padding are reflected repeatedly, as ``np.pad(mode="reflect")``
+    does.
 
     Non-finite samples: NaN or Inf in the input makes the frames whose
     window covers it (its non-zero part) NaN or +inf; every other frame is
-    computed as usual. In dB mode the maximum for the ``top_db`` floor is
+    computed as usual. In log mode the maximum for the ``top_db`` floor is
     taken over finite values only, so one bad sample cannot floor a whole
     batch to NaN or +inf (Keras's floor would).
 
+    Layers pickle as their configuration (a few hundred bytes); unpickling
+    rebuilds the plans, so a layer can be sent to worker processes.
+
     See Also
     --------
-    linear_to_mel_weight_matrix : the filter bank, as a dense matrix.
+    MelSpectrogram.from_preset : librosa, torchaudio and whisper conventions.
+    MelSpectrogram.stream : the same frames from audio that arrives in chunks.
+    linear_to_mel_weight_matrix : Keras's filter bank, as a dense matrix.
 
     Examples
     --------
@@ -199,7 +272,10 @@ class MelSpectrogram:
     def __init__(self, fft_length=2048, sequence_stride=512, sequence_length=None,
                  window="hann", sampling_rate=16000, num_mel_bins=128, min_freq=20.0,
                  max_freq=None, power_to_db=True, top_db=80.0, mag_exp=2.0,
-                 min_power=1e-10, ref_power=1.0, *, dtype=None, num_threads=None):
+                 min_power=1e-10, ref_power=1.0, *, mel_scale="keras", norm=None,
+                 center=True, pad_mode="reflect", log_mode="db", log_offset=0.0,
+                 top_db_scope="batch", drop_last_frame=False, dtype=None,
+                 num_threads=None):
         self.fft_length = _int("fft_length", fft_length)
         self.sequence_stride = _int("sequence_stride", sequence_stride)
         self.sequence_length = (self.fft_length if sequence_length is None
@@ -216,17 +292,21 @@ class MelSpectrogram:
         self.num_mel_bins = _int("num_mel_bins", num_mel_bins)
         _real("min_freq", min_freq, minimum=0)
         self.min_freq = min_freq
+        self.mel_scale = _choice("mel_scale", mel_scale, MEL_SCALES)
+        self.norm = _choice("norm", norm, NORMS)
+        if self.norm is not None and self.mel_scale == "keras":
+            raise ValueError(
+                '`norm="slaney"` needs `mel_scale="htk"` or "slaney" (Keras\'s bank '
+                "has no area normalisation)")
         if max_freq is not None:
             _real("max_freq", max_freq)
         # Keras: `max_freq or int(sampling_rate / 2)` (so 0 also means Nyquist).
-        self.max_freq = max_freq or int(sampling_rate / 2)
+        self.max_freq = max_freq or self._nyquist()
         if not float(self.max_freq) > float(self.min_freq):
             raise ValueError(
                 f"`max_freq` ({self.max_freq!r}) must be greater than `min_freq` "
                 f"({min_freq!r})")
-        if not isinstance(power_to_db, (bool, np.bool_, numbers.Integral)):
-            raise TypeError(f"`power_to_db` must be a bool, got {power_to_db!r}")
-        self.power_to_db = bool(power_to_db)
+        self.power_to_db = _flag("power_to_db", power_to_db)
         if top_db is not None:
             _real("top_db", top_db, minimum=0)
         self.top_db = top_db
@@ -239,42 +319,88 @@ class MelSpectrogram:
         else:
             _real("min_power", min_power)
         _real("ref_power", ref_power)
+        self.center = _flag("center", center)
+        self.pad_mode = _choice("pad_mode", pad_mode, PAD_MODES)
+        self.log_mode = _choice("log_mode", log_mode, tuple(_LOG_MODES))
+        _real("log_offset", log_offset, minimum=0)
+        self.log_offset = log_offset
+        self.top_db_scope = _choice("top_db_scope", top_db_scope, TOP_DB_SCOPES)
+        self.drop_last_frame = _flag("drop_last_frame", drop_last_frame)
         self.dtype = _compute_dtype(dtype)
         self.num_threads = num_threads
         self._threads = _resolve_threads(num_threads)
         self._plans = {dt: self._make_plan(dt) for dt in (np.dtype(np.float32), np.dtype(np.float64))}
 
-    def _make_plan(self, dt, fft_only=False):
-        first, length, weights = mel_bands(
-            *_validate_filter_args(self.num_mel_bins, self.fft_length // 2 + 1,
-                                   self.sampling_rate, self.min_freq, self.max_freq), dt)
+    def _nyquist(self):
+        if self.mel_scale == "keras":
+            return int(self.sampling_rate / 2)
+        return self.sampling_rate / 2
+
+    def _bands(self, dt):
+        """The sparse filter bank ``(first, length, weights)`` in dtype ``dt``."""
+        if self.mel_scale == "keras":
+            return mel_bands(
+                *_validate_filter_args(self.num_mel_bins, self.fft_length // 2 + 1,
+                                       self.sampling_rate, self.min_freq, self.max_freq), dt)
+        return hz_bands(self.num_mel_bins, self.fft_length, self.sampling_rate,
+                        float(self.min_freq), float(self.max_freq), self.mel_scale,
+                        self.norm, dt)
+
+    @property
+    def _log_scale(self):
+        return _LOG_MODES[self.log_mode][0]
+
+    def _floor_range(self):
+        """The top_db floor in output units (None without a floor)."""
+        if not self.power_to_db or self.top_db is None:
+            return None
+        return float(self.top_db) * self._log_scale / 10.0
+
+    def _make_plan(self, dt, fft_only=False, stream=False):
+        """A core plan for dtype ``dt``. ``stream``: uncentred, no frame dropped and
+        no floor (what :class:`MelStream` runs on the padded signal)."""
+        first, length, weights = self._bands(dt)
+        log_scale, out_offset = _LOG_MODES[self.log_mode]
+        floor = self.top_db is not None and not stream
         return _core.Plan(
             fft_length=self.fft_length, hop=self.sequence_stride,
             num_mel_bins=self.num_mel_bins, mag_exp=float(self.mag_exp),
             power_to_db=self.power_to_db, min_power=float(self.min_power),
             ref_power=float(self.ref_power),
-            top_db=0.0 if self.top_db is None else float(self.top_db),
-            floor_mode=_core.FLOOR_NONE if self.top_db is None else _core.FLOOR_GLOBAL,
+            top_db=float(self.top_db) if floor else 0.0,
+            floor_mode=(_core.FLOOR_NONE if not floor else
+                        _core.FLOOR_GLOBAL if self.top_db_scope == "batch" else
+                        _core.FLOOR_PER_ROW),
             dtype=dt, window=self._window, band_first=first, band_len=length,
             weights=weights, kernel=os.environ.get("FASTMEL_KERNEL", "auto"),
-            fft_only=fft_only)
+            fft_only=fft_only,
+            pad=self.fft_length // 2 if (self.center and not stream) else 0,
+            pad_mode=self.pad_mode,
+            drop_last=int(self.drop_last_frame and not stream),
+            log_scale=log_scale, log_offset=float(self.log_offset), out_offset=out_offset)
 
     # -- computing ------------------------------------------------------------
 
-    def __call__(self, x, *, num_threads=None):
+    def __call__(self, x, *, out=None, num_threads=None):
         """Mel spectrogram of ``x``.
 
         Parameters
         ----------
         x : np.ndarray [shape=(..., samples)]
             Audio; see the class Notes for the accepted dtypes and layouts.
+        out : np.ndarray [shape=(..., num_mel_bins, n_frames)], optional
+            Array to write the result into, of exactly the result's shape and
+            dtype (see Returns) and writeable. A C-contiguous, aligned,
+            native-order ``out`` that does not overlap ``x`` is written in
+            place by the core; any other is filled from a temporary.
         num_threads : int or None
             Overrides the layer's ``num_threads`` for this call.
 
         Returns
         -------
         np.ndarray [shape=(..., num_mel_bins, n_frames)]
-            float64 for float64 input (or ``dtype="float64"``), else float32.
+            float64 for float64 input (or ``dtype="float64"``), else float32;
+            ``out`` itself when given.
         """
         threads = self._threads if num_threads is None else _resolve_threads(num_threads)
         a = _as_signal(x, self.dtype)
@@ -282,13 +408,31 @@ class MelSpectrogram:
         plan = self._plans[a.dtype]
         rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
         frames = plan.num_frames(n)
-        out = np.empty((rows, self.num_mel_bins, frames), dtype=a.dtype)
+        shape = lead + (self.num_mel_bins, frames)
+        direct = None
+        if out is not None:
+            _check_out(out, shape, a.dtype)
+            if (out.flags.c_contiguous and out.flags.aligned and out.dtype.isnative
+                    and not np.may_share_memory(out, a)):
+                direct = out
+        target = direct if direct is not None else np.empty(shape, dtype=a.dtype)
         if rows:
             x2 = a.reshape(rows, n)
             if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
                 x2 = np.ascontiguousarray(x2)
-            plan.compute(x2, out, threads)
-        return out.reshape(lead + (self.num_mel_bins, frames))
+            plan.compute(x2, target.reshape(rows, self.num_mel_bins, frames), threads)
+        if out is not None and direct is None:
+            out[...] = target
+            return out
+        return target
+
+    def _num_frames(self, n):
+        pad = self.fft_length // 2 if self.center else 0
+        padded = n + 2 * pad
+        if padded < self.fft_length:
+            return 0
+        return max(0, 1 + (padded - self.fft_length) // self.sequence_stride
+                   - int(self.drop_last_frame))
 
     def compute_output_shape(self, input_shape):
         """Output shape for ``input_shape`` ``(..., samples)``: ``(..., num_mel_bins, n_frames)``.
@@ -301,34 +445,116 @@ class MelSpectrogram:
         if len(shape) == 0:
             raise ValueError("`input_shape` must have at least one dimension (samples)")
         n = shape[-1]
-        if n is None:
-            frames = None
-        else:
-            n = _int("input_shape[-1]", n)
-            frames = 1 + (n + 2 * (self.fft_length // 2) - self.fft_length) // self.sequence_stride
+        frames = None if n is None else self._num_frames(_int("input_shape[-1]", n))
         return shape[:-1] + (self.num_mel_bins, frames)
+
+    def stream(self):
+        """A :class:`~fastmel.MelStream` computing this layer's frames from chunks.
+
+        Returns
+        -------
+        MelStream
+            A new stream with its own state; the layer is shared read-only.
+
+        Examples
+        --------
+        >>> import numpy as np, fastmel
+        >>> layer = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160,
+        ...                                num_mel_bins=40, top_db=None)
+        >>> audio = np.random.default_rng(0).standard_normal(16000).astype(np.float32)
+        >>> s = layer.stream()
+        >>> parts = [s.push(chunk) for chunk in np.array_split(audio, 7)] + [s.flush()]
+        >>> np.array_equal(np.concatenate(parts, axis=-1), layer(audio))
+        True
+        """
+        from ._stream import MelStream
+        return MelStream(self)
+
+    def filter_bank(self, dtype="float32"):
+        """The layer's mel filter bank as a dense matrix.
+
+        Parameters
+        ----------
+        dtype : str or np.dtype, default "float32"
+            "float32" or "float64": the bank used for input of that dtype.
+
+        Returns
+        -------
+        np.ndarray [shape=(fft_length // 2 + 1, num_mel_bins)]
+            ``mel = power @ bank`` frame by frame.
+        """
+        dt = _compute_dtype(dtype)
+        if dt is None:
+            raise TypeError("`dtype` must be 'float32' or 'float64'")
+        return dense(*self._bands(dt), self.fft_length // 2 + 1)
+
+    @property
+    def band_frequencies(self):
+        """Centre frequency of each mel band, Hz: ``np.ndarray [shape=(num_mel_bins,)]``."""
+        scale = "htk" if self.mel_scale == "keras" else self.mel_scale
+        return band_edges_hz(self.num_mel_bins, float(self.min_freq), float(self.max_freq),
+                             scale)[1:-1]
 
     def linear_to_mel_weight_matrix(self, num_mel_bins=20, num_spectrogram_bins=129,
                                     sampling_rate=8000, lower_edge_hertz=125.0,
                                     upper_edge_hertz=3800.0, dtype="float32"):
         """The HTK filter bank matrix, as Keras's method of the same name.
 
-        See :func:`fastmel.linear_to_mel_weight_matrix`; the layer's own bank is
-        ``layer.linear_to_mel_weight_matrix(layer.num_mel_bins,
-        layer.fft_length // 2 + 1, layer.sampling_rate, layer.min_freq,
-        layer.max_freq)``.
+        See :func:`fastmel.linear_to_mel_weight_matrix`. The layer's own bank,
+        whatever its ``mel_scale`` and ``norm``, is :meth:`filter_bank`.
         """
         return linear_to_mel_weight_matrix(num_mel_bins, num_spectrogram_bins, sampling_rate,
                                            lower_edge_hertz, upper_edge_hertz, dtype)
 
     # -- configuration --------------------------------------------------------
 
+    @classmethod
+    def from_preset(cls, name, **overrides):
+        """A layer with the conventions of another package.
+
+        Parameters
+        ----------
+        name : str
+            One of ``fastmel.PRESETS``: ``"keras"`` (the defaults),
+            ``"librosa"`` (``librosa.feature.melspectrogram`` with its
+            defaults followed by ``librosa.power_to_db``), ``"torchaudio"``
+            (``torchaudio.transforms.MelSpectrogram()``, power), ``"whisper"``
+            and ``"whisper-128"`` (whisper's ``log_mel_spectrogram`` with 80 or
+            128 mels, ``padding=0``).
+        **overrides
+            Any :class:`MelSpectrogram` argument, replacing the preset's
+            (e.g. ``sampling_rate=16000`` for librosa, ``power_to_db=False``
+            for librosa's power spectrogram alone). Values that the peer derives
+            from others (its hop from its window length, say) are not
+            re-derived.
+
+        Returns
+        -------
+        MelSpectrogram
+
+        Examples
+        --------
+        >>> import fastmel
+        >>> fastmel.MelSpectrogram.from_preset("whisper")
+        MelSpectrogram(fft_length=400, sequence_stride=160, num_mel_bins=80, min_freq=0.0, \
+mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
+        """
+        from ._presets import PRESETS
+        if not isinstance(name, str) or name not in PRESETS:
+            raise ValueError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
+        return cls(**dict(PRESETS[name], **overrides))
+
     def get_config(self):
         """The layer's arguments, with sequence_length and max_freq resolved.
 
-        The first 13 keys are Keras's; ``dtype`` and ``num_threads`` are
-        fastmel's. ``MelSpectrogram.from_config(layer.get_config())`` rebuilds
-        an equal layer.
+        The first 13 keys are Keras's; the rest are fastmel's.
+        ``MelSpectrogram.from_config(layer.get_config())`` rebuilds an equal
+        layer.
+
+        Returns
+        -------
+        dict
+            JSON-serialisable (an array window becomes a list).
         """
         window = self.window
         if isinstance(window, np.ndarray):
@@ -347,6 +573,14 @@ class MelSpectrogram:
             "mag_exp": self.mag_exp,
             "min_power": self.min_power,
             "ref_power": self.ref_power,
+            "mel_scale": self.mel_scale,
+            "norm": self.norm,
+            "center": self.center,
+            "pad_mode": self.pad_mode,
+            "log_mode": self.log_mode,
+            "log_offset": self.log_offset,
+            "top_db_scope": self.top_db_scope,
+            "drop_last_frame": self.drop_last_frame,
             "dtype": None if self.dtype is None else self.dtype.name,
             "num_threads": self.num_threads,
         }
@@ -355,9 +589,17 @@ class MelSpectrogram:
     def from_config(cls, config):
         """Build a layer from ``get_config()`` output, fastmel's or the Keras layer's.
 
-        Keras's base-layer keys (``name``, ``trainable``, ...) are accepted and
-        ignored, except ``dtype``: a float64 policy means float64 compute.
-        Any other unknown key is a TypeError.
+        Parameters
+        ----------
+        config : dict
+            Keras's base-layer keys (``name``, ``trainable``, ...) are accepted
+            and ignored, except ``dtype``: a float64 policy means float64
+            compute. Missing fastmel keys take their defaults. Any other
+            unknown key is a TypeError.
+
+        Returns
+        -------
+        MelSpectrogram
         """
         config = dict(config)
         unknown = set(config) - set(_DEFAULTS) - _KERAS_BASE_KEYS
@@ -373,7 +615,7 @@ class MelSpectrogram:
 
     def __repr__(self):
         cfg = self.get_config()
-        resolved = {"sequence_length": self.fft_length, "max_freq": int(self.sampling_rate / 2)}
+        resolved = {"sequence_length": self.fft_length, "max_freq": self._nyquist()}
         parts = [f"{k}={v!r}" for k, v in cfg.items()
                  if k != "window" and v != resolved.get(k, _DEFAULTS[k])]
         if not isinstance(self.window, str) or self.window != "hann":
@@ -382,11 +624,24 @@ class MelSpectrogram:
         return f"MelSpectrogram({', '.join(parts)})"
 
 
+def _check_out(out, shape, dtype):
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"`out` must be a numpy array, got {type(out).__name__}")
+    if out.shape != shape:
+        raise ValueError(f"`out` must have shape {shape}, got {out.shape}")
+    if out.dtype != dtype:
+        raise TypeError(f"`out` must have dtype {dtype}, got {out.dtype}")
+    if not out.flags.writeable:
+        raise ValueError("`out` is read-only")
+
+
 _DEFAULTS = {
     "fft_length": 2048, "sequence_stride": 512, "sequence_length": None,
     "window": "hann", "sampling_rate": 16000, "num_mel_bins": 128, "min_freq": 20.0,
     "max_freq": None, "power_to_db": True, "top_db": 80.0, "mag_exp": 2.0,
-    "min_power": 1e-10, "ref_power": 1.0, "dtype": None, "num_threads": None,
+    "min_power": 1e-10, "ref_power": 1.0, "mel_scale": "keras", "norm": None,
+    "center": True, "pad_mode": "reflect", "log_mode": "db", "log_offset": 0.0,
+    "top_db_scope": "batch", "drop_last_frame": False, "dtype": None, "num_threads": None,
 }
 
 

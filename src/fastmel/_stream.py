@@ -1,0 +1,271 @@
+"""Streaming: the layer's frames from audio that arrives in chunks."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from ._layer import _as_signal
+
+__all__ = ["MelStream"]
+
+
+class MelStream:
+    """Mel frames from a signal pushed in chunks, as the whole signal gives them.
+
+    Made by :meth:`MelSpectrogram.stream`. Each :meth:`push` returns the
+    frames that the samples seen so far complete; :meth:`flush` ends the
+    signal and returns the rest. Concatenated along the last axis, the pieces
+    have the shape of ``layer(whole_signal)`` for any chunking, and:
+
+    - without a ``top_db`` floor (power output, ``power_to_db=False``, or
+      ``top_db=None``) they are bit-identical to it: every frame goes through
+      the same compiled kernel on the same samples;
+    - with a floor, a frame is floored against the running maximum of the
+      frames returned so far, itself included (per example with
+      ``top_db_scope="example"``), since the maximum of the future is not
+      known. Frames already returned are never revised, so a streamed value
+      is below the whole-signal one only where the whole signal's floor
+      (from a louder later frame) lifts it: ``np.maximum(streamed,
+      whole.max() - range)`` equals the whole-signal result exactly.
+
+    Chunks have shape ``(..., samples)`` with the same leading dimensions
+    every time (fixed by the first chunk, which also fixes the dtype as the
+    layer's call would); a chunk may have 0 samples. State is
+    O(fft_length) samples per example, and a push costs O(chunk) plus the
+    frames it completes. A stream is not thread-safe: one stream per
+    producer (concurrent use raises RuntimeError); any number of streams may
+    share a layer.
+
+    Parameters
+    ----------
+    layer : MelSpectrogram
+        The layer whose output to reproduce.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel
+    >>> layer = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160,
+    ...                                num_mel_bins=40, power_to_db=False)
+    >>> audio = np.random.default_rng(0).standard_normal(16000).astype(np.float32)
+    >>> stream = layer.stream()
+    >>> first = stream.push(audio[:1000])   # frames 0..3 need samples up to 736
+    >>> first.shape
+    (40, 5)
+    >>> rest = [stream.push(audio[1000:9000]), stream.push(audio[9000:]), stream.flush()]
+    >>> np.array_equal(np.concatenate([first] + rest, axis=-1), layer(audio))
+    True
+    """
+
+    def __init__(self, layer):
+        self.layer = layer
+        self._n = layer.fft_length
+        self._hop = layer.sequence_stride
+        self._pad = layer.fft_length // 2 if layer.center else 0
+        self._reflect = layer.pad_mode == "reflect" and self._pad > 0
+        self._drop = int(layer.drop_last_frame)
+        self._range = layer._floor_range()
+        self._plans = {}
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Forget all state: the next push starts a new signal."""
+        self._lead = None       # leading shape, fixed by the first chunk
+        self._dtype = None
+        self._buf = None        # (rows, capacity): padded signal from _start
+        self._start = 0         # buffer index of the oldest kept sample
+        self._end = 0           # buffer index one past the newest sample
+        self._next = 0          # buffer index where the next frame starts
+        self._received = 0      # signal samples pushed
+        self._emitted = 0       # frames returned
+        self._padded_left = self._pad == 0  # left padding in the buffer yet?
+        self._max = None        # running maximum for the floor, per row
+        self._done = False
+
+    # -- public ---------------------------------------------------------------
+
+    def push(self, chunk):
+        """Add samples; return the frames they complete.
+
+        Parameters
+        ----------
+        chunk : np.ndarray [shape=(..., samples)]
+            The next samples of each signal (0 or more).
+
+        Returns
+        -------
+        np.ndarray [shape=(..., num_mel_bins, new_frames)]
+        """
+        with self._locked():
+            if self._done:
+                raise RuntimeError("push() after flush(): call reset() to start a new signal")
+            a = self._as_chunk(chunk)
+            if not self._padded_left and not self._reflect:
+                self._append(np.zeros(a.shape[:-1] + (self._pad,), a.dtype))
+                self._padded_left = True
+            self._append(a)
+            self._received += a.shape[-1]
+            if not self._padded_left and self._received >= self._pad + 1:
+                self._add_left_reflection()
+            if not self._padded_left:
+                return self._empty()
+            # Frames guaranteed not to be among the dropped last ones.
+            final_at_least = self._whole_frames(self._received) - self._drop
+            return self._emit(final_at_least)
+
+    def flush(self):
+        """End the signal; return the remaining frames.
+
+        Returns
+        -------
+        np.ndarray [shape=(..., num_mel_bins, remaining_frames)]
+            Empty (shape ``(num_mel_bins, 0)`` if nothing was pushed) when
+            there are none.
+        """
+        with self._locked():
+            if self._done:
+                raise RuntimeError("flush() called twice: call reset() to start a new signal")
+            self._done = True
+            if self._received == 0:
+                return self._empty()
+            total = self._whole_frames(self._received) - self._drop
+            if not self._padded_left:
+                # Shorter than the reflection (which then repeats): the whole
+                # short signal at once, by the layer without its floor.
+                signal = self._buf[:, :self._end].reshape(self._lead + (-1,))
+                unfloored = type(self.layer).from_config(
+                    dict(self.layer.get_config(), top_db=None))
+                return self._finish(unfloored(signal))
+            if self._pad:
+                if self._reflect:
+                    last = self._end - 1
+                    idx = np.arange(last - 1, last - 1 - self._pad, -1)
+                    right = self._buf[:, idx]
+                else:
+                    right = np.zeros((self._buf.shape[0], self._pad), self._buf.dtype)
+                self._append(right.reshape(self._lead + (self._pad,)))
+            return self._emit(total)
+
+    # -- internals ------------------------------------------------------------
+
+    def _locked(self):
+        if not self._lock.acquire(blocking=False):
+            raise RuntimeError("a MelStream was used from two threads at once")
+        return _Release(self._lock)
+
+    def _as_chunk(self, chunk):
+        if self._dtype is None:
+            if np.asarray(chunk).size == 0 and np.asarray(chunk).ndim == 0:
+                raise ValueError("a chunk must have shape (..., samples)")
+            a = _as_chunk_array(chunk, self.layer.dtype)
+            self._dtype = a.dtype
+            self._lead = a.shape[:-1]
+            rows = int(np.prod(self._lead, dtype=np.int64)) if self._lead else 1
+            self._buf = np.empty((rows, max(4 * self._n, 4096)), dtype=a.dtype)
+            self._max = np.full(rows, -np.inf)
+            return a
+        a = _as_chunk_array(chunk, self._dtype)
+        if a.shape[:-1] != self._lead:
+            raise ValueError(
+                f"chunk has leading shape {a.shape[:-1]}, but this stream's first chunk "
+                f"had {self._lead}")
+        return a
+
+    def _append(self, a):
+        """Copy samples of shape lead + (k,) to the buffer's end."""
+        k = a.shape[-1]
+        rows = self._buf.shape[0]
+        if self._end + k > self._buf.shape[1]:
+            kept = self._end - self._start
+            capacity = self._buf.shape[1]
+            if kept + k > capacity // 2:
+                capacity = max(2 * capacity, 2 * (kept + k))
+            fresh = np.empty((rows, capacity), dtype=self._buf.dtype)
+            fresh[:, :kept] = self._buf[:, self._start:self._end]
+            self._buf = fresh
+            self._next -= self._start
+            self._end = kept
+            self._start = 0
+        self._buf[:, self._end:self._end + k] = a.reshape(rows, k)
+        self._end += k
+
+    def _add_left_reflection(self):
+        """Prepend x[pad], ..., x[1] to the buffered signal (numpy's reflect)."""
+        x = self._buf[:, :self._end]
+        padded = np.concatenate([x[:, self._pad:0:-1], x], axis=1)
+        self._buf = np.empty((x.shape[0], max(self._buf.shape[1], 2 * padded.shape[1])),
+                             dtype=x.dtype)
+        self._buf[:, :padded.shape[1]] = padded
+        self._start = 0
+        self._next = 0
+        self._end = padded.shape[1]
+        self._padded_left = True
+
+    def _whole_frames(self, n):
+        """Frames of a whole signal of n samples, before dropping any."""
+        padded = n + 2 * self._pad
+        return 0 if padded < self._n else 1 + (padded - self._n) // self._hop
+
+    def _emit(self, limit):
+        """Compute the frames that the buffer holds completely, up to frame `limit`."""
+        available = 0
+        if self._end - self._next >= self._n:
+            available = 1 + (self._end - self._next - self._n) // self._hop
+        count = max(0, min(available, limit - self._emitted))
+        if count == 0:
+            return self._empty()
+        span = (count - 1) * self._hop + self._n
+        segment = self._buf[:, self._next:self._next + span]
+        plan = self._plans.get(self._dtype)
+        if plan is None:
+            plan = self._plans[self._dtype] = self.layer._make_plan(self._dtype, stream=True)
+        frames = np.empty((segment.shape[0], self.layer.num_mel_bins, count), self._dtype)
+        plan.compute(segment, frames, self.layer._threads)
+        self._next += count * self._hop
+        self._emitted += count
+        # Keep the frames' future samples and, for the right reflection at
+        # flush(), the last pad + 1 samples of the signal.
+        self._start = max(self._start, min(self._next, self._end - (self._pad + 1)))
+        return self._finish(frames.reshape(self._lead + frames.shape[1:]))
+
+    def _finish(self, frames):
+        """Apply the running-maximum floor to new frames (lead + (mels, t))."""
+        if self._range is None or frames.shape[-1] == 0:
+            return frames
+        rows = frames.reshape(self._max.shape[0], -1)
+        finite = np.where(np.isfinite(rows), rows, -np.inf)  # the floor ignores NaN, inf
+        self._max = np.maximum(self._max, finite.max(axis=1))
+        if self.layer.top_db_scope == "batch":
+            self._max[:] = self._max.max()
+        # As the core: threshold in the output's precision; -inf (no finite
+        # value yet) leaves the row as it is, NaN stays NaN.
+        dt = frames.dtype.type
+        thr = self._max.astype(dt) - dt(self._range)
+        np.maximum(rows, thr[:, None], out=rows)
+        return frames
+
+    def _empty(self):
+        dtype = self._dtype if self._dtype is not None else (self.layer.dtype or np.float32)
+        lead = self._lead if self._lead is not None else ()
+        return np.empty(lead + (self.layer.num_mel_bins, 0), dtype=dtype)
+
+
+class _Release:
+    def __init__(self, lock):
+        self.lock = lock
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.lock.release()
+
+
+def _as_chunk_array(chunk, dtype):
+    a = np.asarray(chunk)
+    if a.ndim >= 1 and a.shape[-1] == 0:
+        target = np.dtype(dtype) if dtype is not None else (
+            np.dtype(np.float64) if a.dtype == np.float64 else np.dtype(np.float32))
+        return np.empty(a.shape, dtype=target)
+    return _as_signal(chunk, dtype)
