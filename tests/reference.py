@@ -45,20 +45,50 @@ def mel_matrix(num_mel_bins, num_bins, sampling_rate, fmin, fmax, dtype=np.float
     return w.astype(np.float64)
 
 
+def hz_mel_matrix(num_mel_bins, fft_length, sampling_rate, fmin, fmax, scale, norm):
+    """Dense triangles linear in Hz between mel-spaced edges (librosa's
+    construction), float64: rows are linear bins at k * sr / n, columns bands."""
+    if scale == "htk":
+        to_mel = lambda f: 2595.0 * np.log10(1.0 + np.asarray(f, float) / 700.0)  # noqa: E731
+        to_hz = lambda m: 700.0 * (10.0 ** (np.asarray(m, float) / 2595.0) - 1.0)  # noqa: E731
+    else:  # Slaney: 3 bands per 200 Hz up to 1 kHz, then 27 per factor 6.4
+        step = np.log(6.4) / 27.0
+
+        def to_mel(f):
+            f = np.asarray(f, float)
+            return np.where(f < 1000.0, 3.0 * f / 200.0,
+                            15.0 + np.log(np.maximum(f, 1.0) / 1000.0) / step)
+
+        def to_hz(m):
+            m = np.asarray(m, float)
+            return np.where(m < 15.0, 200.0 * m / 3.0, 1000.0 * np.exp(step * (m - 15.0)))
+    edges = to_hz(np.linspace(to_mel(fmin), to_mel(fmax), num_mel_bins + 2))
+    f = np.arange(fft_length // 2 + 1) * sampling_rate / fft_length
+    lo, centre, hi = edges[:-2], edges[1:-1], edges[2:]
+    w = np.maximum(0.0, np.minimum((f[:, None] - lo) / (centre - lo),
+                                   (hi - f[:, None]) / (hi - centre)))
+    if norm == "slaney":
+        w = w * (2.0 / (hi - lo))
+    return w
+
+
 def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=None,
                     window="hann", sampling_rate=16000, num_mel_bins=128, min_freq=20.0,
                     max_freq=None, power_to_db=True, top_db=80.0, mag_exp=2.0,
                     min_power=1e-10, ref_power=1.0, per_example=False, with_scale=False,
-                    filter_dtype=None):
+                    filter_dtype=None, mel_scale="keras", norm=None, center=True,
+                    pad_mode="reflect", log_mode="db", log_offset=0.0,
+                    drop_last_frame=False):
     """(..., samples) -> (..., num_mel_bins, frames), computed in float64.
 
-    The filter bank is built in ``filter_dtype`` (default: the input's dtype
-    if float32, else float64), as the layer under test builds it.
+    The Keras filter bank is built in ``filter_dtype`` (default: the input's
+    dtype if float32, else float64), as the layer under test builds it; the
+    Hz-domain banks in float64.
 
     With ``with_scale``, also return the largest total spectral power of a
-    frame, sum_k |X_k| ** mag_exp, in the output's units (dB or power): no mel
-    value exceeds it, and rounding noise in any implementation is relative to
-    it, not to the mel output's own peak.
+    frame, sum_k |X_k| ** mag_exp, in the output's units: no mel value exceeds
+    it, and rounding noise in any implementation is relative to it, not to the
+    mel output's own peak.
     """
     x = np.asarray(x)
     if filter_dtype is None:
@@ -66,27 +96,52 @@ def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=Non
     x = x.astype(np.float64)
     n = fft_length
     sequence_length = sequence_length or n
-    max_freq = max_freq or int(sampling_rate / 2)
-    pad = [(0, 0)] * (x.ndim - 1) + [(n // 2, n // 2)]
-    xp = np.pad(x, pad, mode="reflect")
-    frames = np.lib.stride_tricks.sliding_window_view(xp, n, axis=-1)[..., ::sequence_stride, :]
+    if mel_scale == "keras":
+        max_freq = max_freq or int(sampling_rate / 2)
+        bank = mel_matrix(num_mel_bins, n // 2 + 1, sampling_rate, min_freq, max_freq,
+                          filter_dtype)
+    else:
+        max_freq = max_freq or sampling_rate / 2
+        bank = hz_mel_matrix(num_mel_bins, n, sampling_rate, min_freq, max_freq, mel_scale,
+                             norm)
+    if center:
+        pad = [(0, 0)] * (x.ndim - 1) + [(n // 2, n // 2)]
+        x = np.pad(x, pad, mode=pad_mode)
+    if x.shape[-1] >= n:
+        frames = np.lib.stride_tricks.sliding_window_view(x, n, axis=-1)[..., ::sequence_stride, :]
+    else:
+        frames = np.zeros(x.shape[:-1] + (0, n))
+    if drop_last_frame:
+        frames = frames[..., :-1, :]
     spec = np.fft.rfft(frames * padded_window(window, sequence_length, n), axis=-1)
     s = np.abs(spec) ** mag_exp
-    m = s @ mel_matrix(num_mel_bins, n // 2 + 1, sampling_rate, min_freq, max_freq,
-                       filter_dtype)
+    m = s @ bank
     scale = s.sum(axis=-1).max() if s.size else 0.0
     if power_to_db:
-        ref_db = 10 * np.log10(max(abs(ref_power), min_power))
-        m = 10 * np.log10(np.maximum(m, min_power)) - ref_db
-        scale = 10 * np.log10(max(scale, min_power)) - ref_db
-        if top_db is not None:
+        log = {"db": lambda v: 10 * np.log10(v), "natural": np.log,
+               "whisper": lambda v: np.log10(v) / 4}[log_mode]
+        after = 1.0 if log_mode == "whisper" else 0.0
+        ref = log(max(abs(ref_power), min_power))
+        m = log(np.maximum(m + log_offset, min_power)) - ref + after
+        scale = log(max(scale + log_offset, min_power)) - ref + after
+        if top_db is not None and m.size:
+            floor = top_db * {"db": 1.0, "natural": np.log(10) / 10, "whisper": 1 / 40}[log_mode]
             if per_example:
                 peak = m.max(axis=(-2, -1), keepdims=True)
             else:
                 peak = m.max()
-            m = np.maximum(m, peak - top_db)
+            m = np.maximum(m, peak - floor)
     m = np.swapaxes(m, -1, -2)
     return (m, scale) if with_scale else m
+
+
+def to_db(y, log_mode):
+    """A log_mode's output (or scale) converted to dB, for assert_mel_close."""
+    if log_mode == "natural":
+        return y * 10 / np.log(10)
+    if log_mode == "whisper":
+        return (np.asarray(y) - 1.0) * 40
+    return y
 
 
 def assert_mel_close(actual, expected, scale, *, dtype, power_to_db):

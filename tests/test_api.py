@@ -29,6 +29,10 @@ def test_default_config_resolves_like_keras():
     dict(fft_length=8, window=np.hanning(8)),
     dict(window=None, fft_length=64, sequence_length=32),
     dict(dtype="float32"),
+    dict(mel_scale="slaney", norm="slaney", center=False, pad_mode="constant",
+         log_mode="natural", log_offset=1e-6, top_db_scope="example", drop_last_frame=True,
+         min_freq=0.0),
+    dict(mel_scale="htk", log_mode="whisper", sampling_rate=22051),
 ])
 def test_config_round_trip(kwargs):
     layer = fastmel.MelSpectrogram(**kwargs)
@@ -133,3 +137,32 @@ def test_unknown_kernel_name(monkeypatch):
     monkeypatch.setenv("FASTMEL_KERNEL", "sse9")
     with pytest.raises(ValueError, match="kernel must be one of"):
         fastmel.MelSpectrogram()
+
+
+def _apply(layer, x):
+    return layer(x)
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_layer_in_a_process_pool(method):
+    import multiprocessing
+
+    layer = fastmel.MelSpectrogram.from_preset("whisper", top_db_scope="example")
+    assert len(pickle.dumps(layer)) < 2048  # the config, not the plans
+    xs = [np.random.default_rng(i).standard_normal(3000 + i).astype(np.float32)
+          for i in range(4)]
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        results = pool.starmap(_apply, [(layer, x) for x in xs])
+    for x, got in zip(xs, results):
+        np.testing.assert_array_equal(got, layer(x))
+
+
+def test_layer_in_a_thread_pool():
+    from concurrent.futures import ThreadPoolExecutor
+
+    layer = pickle.loads(pickle.dumps(fastmel.MelSpectrogram.from_preset("librosa")))
+    xs = [np.random.default_rng(i).standard_normal(5000).astype(np.float32) for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(layer, xs))
+    for x, got in zip(xs, results):
+        np.testing.assert_array_equal(got, layer(x))
