@@ -1,6 +1,7 @@
-"""``python -m fastmel demo``: synthesise a clip, compute its mel spectrogram, show it."""
+"""``fastmel demo``: synthesise a clip, compute its mel spectrogram, show and plot it."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -60,7 +61,9 @@ def render(mel_db, width=72, height=24):
     return ["".join(_SHADES[v] for v in row) for row in level[::-1]]
 
 
-def main(argv=None, out=sys.stdout):
+def main(output=None, out=None):
+    """Run the demo; write the picture to ``output`` (a PNG path) unless None."""
+    out = sys.stdout if out is None else out
     layer = MelSpectrogram()  # Keras defaults: 2048-point FFT, hop 512, 128 mels, dB
     clip = synth_clip()
     layer(clip[:2048])  # warm up page tables and caches
@@ -82,4 +85,13 @@ def main(argv=None, out=sys.stdout):
         label = top if i == 0 else (f"{layer.min_freq:g} Hz" if i == len(lines) - 1 else "")
         print(f"{label:>9} |{line}|", file=out)
     print(f"{'':>9}  0 s{'':{max(0, len(lines[0]) - 8)}}{seconds:.0f} s", file=out)
+    if output is None:
+        return 0
+    try:
+        from ._plot import describe, save_png
+        save_png(mel, layer, output, title=f"fastmel demo (chirp, vowel, noise): {describe(layer)}")
+    except ImportError as e:
+        print(f"\nno picture: {e}", file=out)
+        return 0
+    print(f"\npicture: {os.path.abspath(output)}", file=out)
     return 0

@@ -1,0 +1,84 @@
+"""A mel spectrogram picture with matplotlib (the ``plot`` extra)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._audio import require
+
+
+def as_db(layer, mel):
+    """The layer's output in dB, whatever its log mode (power: 10 log10)."""
+    mel = np.asarray(mel, dtype=np.float64)
+    if not layer.power_to_db:
+        return 10.0 * np.log10(np.maximum(mel, 1e-10))
+    if layer.log_mode == "natural":
+        return mel * 10.0 / np.log(10.0)
+    if layer.log_mode == "whisper":
+        return (mel - 1.0) * 40.0
+    return mel
+
+
+def frame_times(layer, n_frames):
+    """Centre of each frame, seconds."""
+    offset = 0 if layer.center else layer.fft_length / 2
+    return (np.arange(n_frames) * layer.sequence_stride + offset) / layer.sampling_rate
+
+
+def describe(layer):
+    """The parameters that shape the picture, for its title."""
+    parts = [f"{layer.sampling_rate:g} Hz", f"FFT {layer.fft_length}",
+             f"window {layer.sequence_length}", f"hop {layer.sequence_stride}",
+             f"{layer.num_mel_bins} {layer.mel_scale} mels "
+             f"{float(layer.min_freq):g}-{float(layer.max_freq):g} Hz"]
+    if layer.norm:
+        parts.append(f"norm {layer.norm}")
+    return ", ".join(parts)
+
+
+def save_png(mel, layer, path, *, title, width=10.0, height=4.0, dpi=100):
+    """Draw ``mel`` (num_mel_bins, frames) from ``layer`` to a PNG of
+    ``width x height`` inches at ``dpi`` (so ``width * dpi`` pixels wide).
+
+    Time in seconds on x, the mel axis labelled with band centre frequencies
+    in Hz on y, a colour bar in dB. Uses matplotlib's object API with the Agg
+    canvas: no global state, safe from any thread.
+    """
+    require("matplotlib", "plot")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    mel = np.asarray(mel)
+    if mel.ndim != 2:
+        raise ValueError(f"expected a (mels, frames) array, got shape {mel.shape}")
+    db = as_db(layer, mel)
+    n_mels, n_frames = db.shape
+    times = frame_times(layer, n_frames)
+    step = layer.sequence_stride / layer.sampling_rate
+    t0 = (times[0] if n_frames else 0.0) - step / 2
+    t1 = (times[-1] if n_frames else 0.0) + step / 2
+
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    finite = db[np.isfinite(db)]
+    vmax = finite.max() if finite.size else 0.0
+    vmin = max(finite.min(), vmax - 100.0) if finite.size else -100.0
+    image = ax.imshow(db, origin="lower", aspect="auto", interpolation="nearest",
+                      extent=(t0, t1, -0.5, n_mels - 0.5), cmap="magma", vmin=vmin, vmax=vmax)
+    centres = layer.band_frequencies
+    ticks = np.unique(np.linspace(0, n_mels - 1, min(n_mels, 8)).round().astype(int))
+    ax.set_yticks(ticks)
+    ax.set_yticklabels([f"{centres[i]:.0f}" for i in ticks])
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("mel band centre (Hz)")
+    ax.set_title(title, fontsize=9)
+    bar = fig.colorbar(image, ax=ax)
+    if not layer.power_to_db:
+        bar.set_label("dB (10 log10 of the output)")
+    elif layer.log_mode != "db":
+        bar.set_label(f"dB (converted from the {layer.log_mode} log)")
+    else:
+        bar.set_label("dB")
+    fig.tight_layout()
+    fig.savefig(str(path), dpi=dpi)
+    return path
