@@ -1,7 +1,7 @@
+import importlib
 import json
-import pathlib
-
 import os
+import pathlib
 
 import numpy as np
 import pytest
@@ -25,3 +25,14 @@ def keras_golden():
     with np.load(DATA / "keras_golden.npz") as d:
         arrays = {k: d[k] for k in d.files}
     return json.loads(str(arrays.pop("meta"))), arrays
+
+
+def require_extra(module):
+    """Import an optional dependency of fastmel's extras, or skip the test.
+
+    CI sets FASTMEL_REQUIRE_EXTRAS=1: there the extras are part of the install
+    (``.[test]``), so a missing one is a failure, never a silent skip.
+    """
+    if os.environ.get("FASTMEL_REQUIRE_EXTRAS"):
+        return importlib.import_module(module)
+    return pytest.importorskip(module)

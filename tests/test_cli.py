@@ -1,0 +1,170 @@
+"""The ``fastmel`` command, driven as a user drives it: subprocesses, real files."""
+import json
+import os
+import struct
+import subprocess
+import sys
+import zlib
+
+import numpy as np
+import pytest
+from conftest import require_extra
+
+import fastmel
+
+sf = require_extra("soundfile")
+
+
+def run(*args, cwd=None, env=None):
+    """``python -m fastmel ARGS`` with stdout and stderr captured (not a terminal)."""
+    return subprocess.run([sys.executable, "-m", "fastmel", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, **(env or {})))
+
+
+def write_wav(path, seconds=0.5, rate=16000, channels=1, seed=0):
+    rng = np.random.default_rng(seed)
+    x = (0.1 * rng.standard_normal((int(seconds * rate), channels))).astype(np.float32)
+    sf.write(str(path), x, rate, subtype="FLOAT" if str(path).endswith(".wav") else None)
+    return sf.read(str(path), dtype="float32", always_2d=True)[0]  # as stored
+
+
+def png_size(path):
+    """(width, height) from a PNG's IHDR chunk, checking the signature and CRC."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    body = data[16:29]
+    assert struct.unpack(">I", data[29:33])[0] == zlib.crc32(kind + body)
+    return struct.unpack(">II", body[:8])
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A folder of WAV files (one in a subfolder, one stereo), a corrupt one and
+    one at the wrong rate."""
+    d = tmp_path / "audio"
+    (d / "sub").mkdir(parents=True)
+    signals = {}
+    for i in range(5):
+        signals[f"clip{i}"] = write_wav(d / f"clip{i}.wav", seed=i)
+    signals["sub/deep"] = write_wav(d / "sub" / "deep.wav", seed=10)
+    signals["stereo"] = write_wav(d / "stereo.flac", channels=2, seed=11)
+    (d / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEnot really audio")
+    write_wav(d / "rate22k.wav", rate=22050, seed=12)
+    (d / "notes.txt").write_text("not audio, not picked up")
+    return d, signals
+
+
+def test_compute_folder_with_failures(corpus, tmp_path):
+    d, signals = corpus
+    out = tmp_path / "features"
+    r = run("compute", d, "-o", out)
+    assert r.returncode == 1, r.stderr
+    assert "broken.wav" in r.stderr and "rate22k.wav" in r.stderr
+    assert "22050 Hz, expected 16000 Hz" in r.stderr and "--resample" in r.stderr
+    assert "2 files failed" in r.stderr
+    assert "7 of 9 files written" in r.stdout
+    layer = fastmel.MelSpectrogram()
+    for name, x in signals.items():
+        got = np.load(out / f"{name}.npy")
+        mono = x.mean(axis=1, dtype=np.float32) if x.shape[1] > 1 else x[:, 0]
+        np.testing.assert_array_equal(got, layer(mono))
+    assert not (out / "broken.npy").exists() and not (out / "rate22k.npy").exists()
+    config = json.loads((out / "fastmel.json").read_text())
+    assert config["layer"] == {k: v for k, v in layer.get_config().items() if k != "num_threads"}
+    assert "\r" not in r.stderr  # no progress bar drawn into a pipe
+
+
+def test_compute_never_overwrites_silently(corpus, tmp_path):
+    d, _ = corpus
+    out = tmp_path / "features"
+    clip = d / "clip0.wav"
+    assert run("compute", clip, "-o", out).returncode == 0
+    before = (out / "clip0.npy").read_bytes()
+    r = run("compute", clip, "-o", out)
+    assert r.returncode == 1 and "exists" in r.stderr and "--overwrite" in r.stderr
+    assert (out / "clip0.npy").read_bytes() == before
+    assert run("compute", clip, "-o", out, "--skip-existing").returncode == 0
+    # Other parameters into the same folder: refused before any work.
+    r = run("compute", clip, "-o", out, "--n-mels", "40", "--overwrite")
+    assert r.returncode == 0
+    assert np.load(out / "clip0.npy").shape[0] == 40
+    r = run("compute", clip, "-o", out, "--n-mels", "64")
+    assert r.returncode == 2 and "different layer parameters" in r.stderr
+
+
+def test_compute_resample_channels_and_options(corpus, tmp_path):
+    d, _ = corpus
+    out = tmp_path / "f"
+    r = run("compute", d / "rate22k.wav", d / "stereo.flac", "-o", out, "--resample",
+            "--channels", "keep", "--preset", "whisper", "--workers", "2")
+    assert r.returncode == 0, r.stderr
+    assert np.load(out / "stereo.npy").shape == (2, 80, 50)  # 0.5 s, whisper frames
+    resampled = np.load(out / "rate22k.npy")
+    assert resampled.shape == (1, 80, 50)
+    assert np.isfinite(resampled).all()
+
+
+def test_compute_progress_bar_when_forced(corpus, tmp_path):
+    d, _ = corpus
+    r = run("compute", d / "clip1.wav", d / "clip2.wav", "-o", tmp_path / "f",
+            "--progress", "bar")
+    assert r.returncode == 0, r.stderr
+    assert "s audio" in r.stderr and "2/2 files" in r.stderr
+
+
+def test_compute_usage_errors(tmp_path):
+    r = run("compute", tmp_path / "missing.wav", "-o", tmp_path / "f")
+    assert r.returncode == 2 and "no such file" in r.stderr
+    (tmp_path / "empty").mkdir()
+    r = run("compute", tmp_path / "empty", "-o", tmp_path / "f")
+    assert r.returncode == 2 and "no audio files" in r.stderr
+    r = run("compute", tmp_path / "empty", "-o", tmp_path / "f", "--fft-length", "0")
+    assert r.returncode == 2
+    r = run("compute", "-o", tmp_path / "f")
+    assert r.returncode == 2 and "usage" in r.stderr
+
+
+def test_missing_extra_is_named(tmp_path):
+    # soundfile made unimportable: the message says which extra to install.
+    code = ("import sys; sys.modules['soundfile'] = None; from fastmel._cli import main; "
+            f"sys.exit(main(['compute', {str(tmp_path)!r}, '-o', {str(tmp_path / 'o')!r}]))")
+    (tmp_path / "a.wav").write_bytes(b"")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "pip install 'fastmel[cli]'" in r.stderr
+
+
+def test_plot_writes_a_png_of_the_requested_size(corpus, tmp_path):
+    require_extra("matplotlib")
+    d, _ = corpus
+    png = tmp_path / "clip.png"
+    r = run("plot", d / "clip0.wav", "-o", png, "--width", "8", "--height", "3", "--dpi", "50",
+            "--preset", "librosa", "--sampling-rate", "16000")
+    assert r.returncode == 0, r.stderr
+    assert png_size(png) == (400, 150)
+    r = run("plot", d / "clip0.wav", "-o", png)
+    assert r.returncode == 2 and "exists" in r.stderr
+    r = run("plot", d / "broken.wav", "-o", tmp_path / "b.png")
+    assert r.returncode == 1 and "cannot read audio" in r.stderr
+    assert not (tmp_path / "b.png").exists()
+
+
+def test_demo_prints_and_plots(tmp_path):
+    require_extra("matplotlib")
+    r = run("demo", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "output (128, 94) float32" in r.stdout
+    assert "realtime" in r.stdout
+    png = tmp_path / "fastmel-demo.png"
+    assert f"picture: {png}" in r.stdout
+    assert png_size(png) == (1000, 400)
+
+
+def test_console_script_and_info():
+    r = subprocess.run([os.path.join(os.path.dirname(sys.executable), "fastmel"), "info"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and f"version: {fastmel.__version__}" in r.stdout
