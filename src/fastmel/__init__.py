@@ -1,7 +1,14 @@
 """fastmel: mel spectrograms on the CPU at the speed of the FFT.
 
 ``fastmel.MelSpectrogram`` computes exactly what ``keras.layers.MelSpectrogram``
-computes, from a fused compiled core that runs without the GIL.
+computes, from a fused compiled core that runs without the GIL; its keyword
+options and ``MelSpectrogram.from_preset`` reach librosa's, torchaudio's and
+whisper's conventions, ``MelSpectrogram.stream`` gives a :class:`MelStream`.
+
+``PRESETS`` maps each preset name (``"keras"``, ``"librosa"``,
+``"torchaudio"``, ``"whisper"``, ``"whisper-128"``) to its read-only
+argument dict. ``fastmel.dask`` (the ``dask`` extra) runs files through a
+layer on a Dask cluster; the ``fastmel`` command does it on one machine.
 """
 import numpy as _np
 
@@ -18,6 +25,12 @@ __all__ = ["MelSpectrogram", "MelStream", "PRESETS", "linear_to_mel_weight_matri
 
 def show_config():
     """Print the kernel this machine runs and its SIMD lanes; return them as a dict.
+
+    Returns
+    -------
+    dict
+        ``version``, ``kernel`` (instruction set of the compiled kernel the
+        plans use), ``lanes_float32`` and ``lanes_float64`` (frames per FFT).
 
     Examples
     --------

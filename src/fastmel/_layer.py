@@ -435,11 +435,20 @@ class MelSpectrogram:
                    - int(self.drop_last_frame))
 
     def compute_output_shape(self, input_shape):
-        """Output shape for ``input_shape`` ``(..., samples)``: ``(..., num_mel_bins, n_frames)``.
+        """The shape of ``layer(x)`` for ``x`` of shape ``input_shape``.
 
         Unlike Keras (whose formula is one frame too many when
         ``(samples + 1) % sequence_stride == 0``) this is the true shape.
-        ``None`` dimensions stay ``None``.
+
+        Parameters
+        ----------
+        input_shape : tuple of int or None
+            ``(..., samples)``; ``None`` dimensions stay ``None``.
+
+        Returns
+        -------
+        tuple
+            ``(..., num_mel_bins, n_frames)``.
         """
         shape = tuple(input_shape)
         if len(shape) == 0:
@@ -500,8 +509,17 @@ class MelSpectrogram:
                                     upper_edge_hertz=3800.0, dtype="float32"):
         """The HTK filter bank matrix, as Keras's method of the same name.
 
-        See :func:`fastmel.linear_to_mel_weight_matrix`. The layer's own bank,
-        whatever its ``mel_scale`` and ``norm``, is :meth:`filter_bank`.
+        The layer's own bank, whatever its ``mel_scale`` and ``norm``, is
+        :meth:`filter_bank`.
+
+        Parameters
+        ----------
+        num_mel_bins, num_spectrogram_bins, sampling_rate, lower_edge_hertz, upper_edge_hertz, dtype
+            As :func:`fastmel.linear_to_mel_weight_matrix`.
+
+        Returns
+        -------
+        np.ndarray [shape=(num_spectrogram_bins, num_mel_bins)]
         """
         return linear_to_mel_weight_matrix(num_mel_bins, num_spectrogram_bins, sampling_rate,
                                            lower_edge_hertz, upper_edge_hertz, dtype)

@@ -70,7 +70,12 @@ class MelStream:
         self.reset()
 
     def reset(self):
-        """Forget all state: the next push starts a new signal."""
+        """Forget all state: the next push starts a new signal.
+
+        Returns
+        -------
+        None
+        """
         self._lead = None       # leading shape, fixed by the first chunk
         self._dtype = None
         self._buf = None        # (rows, capacity): padded signal from _start

@@ -8,12 +8,12 @@ shared or network file system, or object storage mounted at the same path).
 
 Examples
 --------
->>> from dask.distributed import Client              # doctest: +SKIP
->>> import fastmel, fastmel.dask
->>> client = Client("tcp://scheduler:8786")          # or Client(LocalCluster())
->>> layer = fastmel.MelSpectrogram.from_preset("whisper")
->>> results = fastmel.dask.compute_files(client, paths, "/data/features", layer)
->>> [r for r in results if r["error"]]               # what failed, and why
+>>> from dask.distributed import Client                 # doctest: +SKIP
+>>> import fastmel, fastmel.dask                        # doctest: +SKIP
+>>> client = Client("tcp://scheduler:8786")  # or Client(LocalCluster())  # doctest: +SKIP
+>>> layer = fastmel.MelSpectrogram.from_preset("whisper")  # doctest: +SKIP
+>>> results = fastmel.dask.compute_files(client, paths, "/data/features", layer)  # doctest: +SKIP
+>>> failed = [r for r in results if r["error"]]       # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pathlib
 
 from ._audio import AudioError, process, require
 
-__all__ = ["compute_files"]
+__all__ = ["compute_files", "output_paths"]
 
 
 def _process_one(path, out_path, layer, resample, channels, overwrite):
@@ -37,7 +37,22 @@ def _process_one(path, out_path, layer, resample, channels, overwrite):
 
 
 def output_paths(paths, out_dir):
-    """``OUTDIR/<stem>.npy`` per path; ValueError if two paths share a stem."""
+    """The default output of each input: ``out_dir/<stem>.npy``.
+
+    Parameters
+    ----------
+    paths : sequence of str or os.PathLike
+    out_dir : str or os.PathLike
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    ValueError
+        If two paths share a stem (they would write the same file).
+    """
     out_dir = pathlib.Path(out_dir)
     outs, seen = [], {}
     for p in paths:

@@ -1,0 +1,58 @@
+"""Every public name has a numpydoc docstring."""
+import inspect
+
+import pytest
+
+import fastmel
+import fastmel.dask
+
+
+def _public():
+    for name in fastmel.__all__:
+        obj = getattr(fastmel, name)
+        if inspect.isclass(obj):
+            yield f"fastmel.{name}", obj
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") or attr == "__call__":
+                    yield f"fastmel.{name}.{attr}", member
+        elif callable(obj):
+            yield f"fastmel.{name}", obj
+    for name in fastmel.dask.__all__:
+        yield f"fastmel.dask.{name}", getattr(fastmel.dask, name)
+
+
+PUBLIC = dict(_public())
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_numpydoc(name):
+    obj = PUBLIC[name]
+    if isinstance(obj, (classmethod, staticmethod)):
+        obj = obj.__func__
+    doc = inspect.getdoc(obj.fget if isinstance(obj, property) else obj)
+    assert doc and len(doc.splitlines()[0]) > 10, f"{name} has no summary line"
+    if isinstance(obj, property):
+        return
+    params = [p for p in inspect.signature(obj).parameters if p not in ("self", "cls")]
+    if inspect.isclass(obj):
+        assert "Parameters\n----------" in doc and "Examples\n--------" in doc, name
+    elif params:
+        assert "Parameters\n----------" in doc, f"{name} documents no parameters"
+    if not inspect.isclass(obj):
+        assert "Returns\n-------" in doc, f"{name} documents no return value"
+    for p in params:
+        if p in ("args", "kwargs"):
+            continue
+        assert p in doc, f"{name} does not document `{p}`"
+
+
+@pytest.mark.parametrize("module", ["fastmel", "fastmel._layer", "fastmel._stream",
+                                    "fastmel._filters", "fastmel.dask"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module),
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted > 0 or module == "fastmel.dask"  # (its example needs a cluster)
