@@ -160,3 +160,14 @@ def test_streams_share_a_layer_across_threads():
         results = list(pool.map(run, range(8)))
     for i, got in enumerate(results):
         np.testing.assert_array_equal(got, layer(signals[i]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, ">f8", ">f4", np.int16])
+def test_stream_dtype_follows_the_call_even_from_an_empty_first_chunk(dtype):
+    layer = fastmel.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=4,
+                                   power_to_db=False)
+    x = (np.random.default_rng(6).standard_normal(300) * 100).astype(dtype)
+    got = _streamed(layer, x, [0, 0, 150])
+    whole = layer(x)
+    assert got.dtype == whole.dtype
+    np.testing.assert_array_equal(got, whole)

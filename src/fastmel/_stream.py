@@ -270,7 +270,9 @@ class _Release:
 def _as_chunk_array(chunk, dtype):
     a = np.asarray(chunk)
     if a.ndim >= 1 and a.shape[-1] == 0:
+        # The dtype the layer's call would pick (_as_signal), for an empty chunk.
+        wide = isinstance(chunk, np.ndarray) and a.dtype.kind == "f" and a.dtype.itemsize == 8
         target = np.dtype(dtype) if dtype is not None else (
-            np.dtype(np.float64) if a.dtype == np.float64 else np.dtype(np.float32))
+            np.dtype(np.float64) if wide else np.dtype(np.float32))
         return np.empty(a.shape, dtype=target)
     return _as_signal(chunk, dtype)

@@ -7,8 +7,9 @@ Parameters come from the fuzz input with any type (ints, floats incl. NaN/Inf,
 bools, strings, None, arrays); inputs with any dtype, shape, strides, byte
 order and alignment. A call may raise ValueError, TypeError or MemoryError with
 a message; anything else (another exception, a crash, a sanitizer report) is a
-finding. Accepted calls must return the promised shape and dtype, and the same
-values with 2 threads as with 1.
+finding. Accepted calls must return the promised shape and dtype, the same values with
+2 threads as with 1 and, without a dB floor, the same values streamed in two
+chunks.
 """
 import sys
 
@@ -21,7 +22,8 @@ with atheris.instrument_imports():
 
 KEYS = ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate",
         "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp",
-        "min_power", "ref_power", "dtype"]
+        "min_power", "ref_power", "mel_scale", "norm", "center", "pad_mode", "log_mode",
+        "log_offset", "top_db_scope", "drop_last_frame", "dtype"]
 DTYPES = [np.float32, np.float64, np.int16, np.uint8, np.float16, np.bool_, np.complex64,
           np.int64, ">f4", ">f8", "U3", object, "datetime64[s]"]
 
@@ -39,7 +41,9 @@ def value(fdp):
     if kind == 4:
         return None
     if kind == 5:
-        return fdp.PickValueInList(["hann", "hamming", "float32", "float64", "x", ""])
+        return fdp.PickValueInList(["hann", "hamming", "float32", "float64", "x", "",
+                                    "keras", "htk", "slaney", "reflect", "constant", "db",
+                                    "natural", "whisper", "batch", "example"])
     if kind == 6:
         return np.asarray([fdp.ConsumeRegularFloat() for _ in range(fdp.ConsumeIntInRange(0, 8))])
     if kind == 7:
@@ -94,6 +98,17 @@ def TestOneInput(data):
     y2 = layer(x, num_threads=threads)
     if not np.array_equal(y, y2, equal_nan=True):
         raise AssertionError(f"threads={threads} changed the result for {params}")
+    if x.ndim and x.shape[-1] and (not layer.power_to_db or layer.top_db is None):
+        # Streaming in two chunks must give the same frames bit for bit.
+        stream = layer.stream()
+        cut = fdp.ConsumeIntInRange(0, x.shape[-1])
+        try:
+            parts = [stream.push(x[..., :cut]), stream.push(x[..., cut:]), stream.flush()]
+        except (ValueError, TypeError, MemoryError):
+            return
+        y3 = np.concatenate(parts, axis=-1)
+        if not np.array_equal(y, y3, equal_nan=True):
+            raise AssertionError(f"streaming (cut {cut}) changed the result for {params}")
 
 
 if __name__ == "__main__":
