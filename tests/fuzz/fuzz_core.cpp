@@ -127,7 +127,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fail("compute failed on a valid plan (1 thread)");
     if (fm_compute(plan, x0, rows, rs, ss, n_samples, out3.data(), 3, nullptr, nullptr) != FM_OK)
         fail("compute failed on a valid plan (3 threads)");
-    if (std::memcmp(out1.data(), out3.data(), out_bytes) != 0) fail("1 vs 3 threads differ");
+    // (No frames at all is valid since uncentred plans exist: nothing to compare.)
+    if (out_bytes && std::memcmp(out1.data(), out3.data(), out_bytes) != 0)
+        fail("1 vs 3 threads differ");
     fm_plan_destroy(plan);
     return 0;
 }
