@@ -35,6 +35,9 @@ def main(argv=None):
         fastmel.MelSpectrogram(fft_length=257, sequence_stride=64, num_mel_bins=32,
                                mag_exp=1.0, top_db=None),
         fastmel.MelSpectrogram(fft_length=2048, window="hamming", num_threads=-1),
+        fastmel.MelSpectrogram.from_preset("whisper", top_db_scope="example"),
+        fastmel.MelSpectrogram.from_preset("librosa", center=False, log_mode="natural",
+                                           log_offset=1e-6),
     ]
     shapes = [(1,), (7,), (1000,), (3, 4000), (2, 2, 1500), (16000,)]
     dtypes = [np.float32, np.float64, np.int16]
@@ -51,6 +54,14 @@ def main(argv=None):
                 pass
         if i % 100 == 0:  # nor building and dropping layers
             fastmel.MelSpectrogram(fft_length=128 + i % 64, num_mel_bins=16)
+        if i % 10 == 0:  # nor out= and streams
+            x = inputs[i % len(inputs)]
+            layer(x, out=np.empty(layer.compute_output_shape(x.shape),
+                                  np.float64 if x.dtype == np.float64 else np.float32))
+            stream = layer.stream()
+            for chunk in np.array_split(x, 3, axis=-1):
+                stream.push(chunk)
+            stream.flush()
 
     for i in range(2 * len(layers) * len(inputs)):
         one(i)
@@ -59,7 +70,7 @@ def main(argv=None):
         one(i)
     growth = rss() - start
     print(f"fastmel {fastmel.__version__}: {args.calls:,} calls over {len(layers)} layers, "
-          f"{len(inputs)} inputs and the error paths")
+          f"{len(inputs)} inputs, the error paths, out= and streams (every 10th call)")
     print(f"RSS after warm-up {start / 2**20:.1f} MiB, growth {growth / 1024:.0f} KiB "
           f"({growth / args.calls:.1f} bytes per call)")
 
