@@ -64,6 +64,53 @@ def _float_dtype(dtype):
     return dt
 
 
+def _triangles(grid, edges, zero):
+    """Triangle weights of every band at the grid points strictly inside it.
+
+    Band ``m`` rises from ``edges[m]`` to 1 at ``edges[m + 1]`` and falls to
+    ``edges[m + 2]``: ``max(0, min((g - lo) / (centre - lo), (hi - g) / (hi - centre)))``
+    in the grid's dtype, element by element (the same operations a per-band
+    loop would do). Returns ``(band, pos, w)``: band index, grid index and
+    weight of each point, band after band in grid order.
+    """
+    lo, centre, hi = edges[:-2], edges[1:-1], edges[2:]
+    a = np.searchsorted(grid, lo, side="right")
+    b = np.maximum(np.searchsorted(grid, hi, side="left"), a)
+    counts = b - a
+    band = np.repeat(np.arange(len(lo)), counts)
+    starts = np.cumsum(counts) - counts
+    pos = np.arange(int(counts.sum())) - np.repeat(starts - a, counts)
+    g = grid[pos]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = (g - lo[band]) / (centre[band] - lo[band])
+        upper = (hi[band] - g) / (hi[band] - centre[band])
+        w = np.maximum(zero, np.minimum(lower, upper))
+    # Bands narrower than the float spacing of their edges: 0/0.
+    w[np.isnan(w)] = 0
+    return band, pos, w
+
+
+def _trim(band, pos, w, num_mel_bins, dt):
+    """Sparse ``(first, length, weights)`` keeping each band's span from its first
+    to its last non-zero weight (an all-zero band gets length 0)."""
+    first = np.zeros(num_mel_bins, dtype=np.uintp)
+    length = np.zeros(num_mel_bins, dtype=np.uintp)
+    nz = np.flatnonzero(w)
+    if nz.size == 0:
+        return first, length, np.zeros(0, dtype=dt)
+    nz_band = band[nz]
+    bands, first_nz = np.unique(nz_band, return_index=True)
+    last_nz = len(nz) - 1 - np.unique(nz_band[::-1], return_index=True)[1]
+    lo_idx, hi_idx = nz[first_nz], nz[last_nz]  # indices into w, per band with weights
+    first[bands] = pos[lo_idx]
+    length[bands] = hi_idx - lo_idx + 1
+    keep = np.zeros(len(w) + 1, dtype=np.int64)
+    np.add.at(keep, lo_idx, 1)
+    np.add.at(keep, hi_idx + 1, -1)
+    weights = w[np.cumsum(keep[:-1]) > 0].astype(dt, copy=False)
+    return first, length, weights
+
+
 def mel_bands(num_mel_bins, num_spectrogram_bins, sampling_rate,
               lower_edge_hertz, upper_edge_hertz, dtype):
     """Sparse HTK mel filter bank.
@@ -83,32 +130,9 @@ def mel_bands(num_mel_bins, num_spectrogram_bins, sampling_rate,
         np.linspace(zero, nyquist, num_spectrogram_bins, dtype=dt)[1:])
     edges = np.linspace(_hertz_to_mel(lower_hz), _hertz_to_mel(upper_hz),
                         num_mel_bins + 2, dtype=dt)
-    first = np.zeros(num_mel_bins, dtype=np.uintp)
-    length = np.zeros(num_mel_bins, dtype=np.uintp)
-    pieces = []
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for m in range(num_mel_bins):
-            lo, centre, hi = edges[m], edges[m + 1], edges[m + 2]
-            # Only bins strictly inside (lo, hi) can have a non-zero weight.
-            a = int(np.searchsorted(bins_mel, lo, side="right"))
-            b = int(np.searchsorted(bins_mel, hi, side="left"))
-            if b <= a:
-                continue
-            mel = bins_mel[a:b]
-            lower = (mel - lo) / (centre - lo)
-            upper = (hi - mel) / (hi - centre)
-            w = np.maximum(zero, np.minimum(lower, upper))
-            # Bands narrower than the float spacing of their edges: 0/0.
-            w[np.isnan(w)] = 0
-            nz = np.flatnonzero(w)
-            if nz.size == 0:
-                continue
-            w = w[nz[0]:nz[-1] + 1]
-            first[m] = a + nz[0] + 1
-            length[m] = w.size
-            pieces.append(w)
-    weights = np.concatenate(pieces) if pieces else np.zeros(0, dtype=dt)
-    return first, length, weights
+    # Bin k's mel value is bins_mel[k - 1]: grid index + 1 is the bin.
+    band, pos, w = _triangles(bins_mel, edges, zero)
+    return _trim(band, pos + 1, w, num_mel_bins, dt)
 
 
 # Slaney's auditory-toolbox scale (librosa's htk=False): linear below 1 kHz,
@@ -163,34 +187,12 @@ def hz_bands(num_mel_bins, fft_length, sampling_rate, lower_hz, upper_hz, scale,
     dt = np.dtype(dtype)
     edges = band_edges_hz(num_mel_bins, lower_hz, upper_hz, scale)
     freqs = np.fft.rfftfreq(fft_length, 1.0 / float(sampling_rate))  # librosa's bins
-    first = np.zeros(num_mel_bins, dtype=np.uintp)
-    length = np.zeros(num_mel_bins, dtype=np.uintp)
-    pieces = []
-    fdiff = np.diff(edges)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for m in range(num_mel_bins):
-            lo, hi = edges[m], edges[m + 2]
-            a = int(np.searchsorted(freqs, lo, side="right"))
-            b = int(np.searchsorted(freqs, hi, side="left"))
-            if b <= a:
-                continue
-            f = freqs[a:b]
-            lower = (f - lo) / fdiff[m]
-            upper = (hi - f) / fdiff[m + 1]
-            w = np.maximum(0.0, np.minimum(lower, upper))
-            w[np.isnan(w)] = 0
-            w = w.astype(dt)
-            if norm == "slaney":
-                w = (w.astype(np.float64) * (2.0 / (hi - lo))).astype(dt)
-            nz = np.flatnonzero(w)
-            if nz.size == 0:
-                continue
-            first[m] = a + nz[0]
-            w = w[nz[0]:nz[-1] + 1]
-            length[m] = w.size
-            pieces.append(w)
-    weights = np.concatenate(pieces) if pieces else np.zeros(0, dtype=dt)
-    return first, length, weights
+    band, pos, w = _triangles(freqs, edges, 0.0)
+    w = w.astype(dt)
+    if norm == "slaney":
+        enorm = 2.0 / (edges[2:] - edges[:-2])  # float64, as librosa's in-place product
+        w = (w.astype(np.float64) * enorm[band]).astype(dt)
+    return _trim(band, pos, w, num_mel_bins, dt)
 
 
 def dense(first, length, weights, n_bins):
