@@ -140,6 +140,8 @@ def test_stream_errors_and_reset():
         stream.push(np.zeros((3, 10), np.float32))
     with pytest.raises(TypeError):
         stream.push(np.zeros((2, 10), complex))
+    with pytest.raises(TypeError):
+        stream.push(np.zeros((2, 0), complex))  # also when empty
     with pytest.raises(ValueError, match="shape"):
         layer.stream().push(np.float32(1.0))
     stream.reset()

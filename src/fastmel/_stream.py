@@ -161,8 +161,6 @@ class MelStream:
 
     def _as_chunk(self, chunk):
         if self._dtype is None:
-            if np.asarray(chunk).size == 0 and np.asarray(chunk).ndim == 0:
-                raise ValueError("a chunk must have shape (..., samples)")
             a = _as_chunk_array(chunk, self.layer.dtype)
             self._dtype = a.dtype
             self._lead = a.shape[:-1]
@@ -269,7 +267,7 @@ class _Release:
 
 def _as_chunk_array(chunk, dtype):
     a = np.asarray(chunk)
-    if a.ndim >= 1 and a.shape[-1] == 0:
+    if a.ndim >= 1 and a.shape[-1] == 0 and a.dtype.kind in "biuf":
         # The dtype the layer's call would pick (_as_signal), for an empty chunk.
         wide = isinstance(chunk, np.ndarray) and a.dtype.kind == "f" and a.dtype.itemsize == 8
         target = np.dtype(dtype) if dtype is not None else (
