@@ -235,6 +235,9 @@ def machine_info():
         pass
     versions = {"python": platform.python_version(), "numpy": np.__version__,
                 "fastmel": fastmel.__version__}
+    # The Keras peer runs on JAX (see make_keras); importing keras without a
+    # backend set would look for TensorFlow and fail.
+    os.environ.setdefault("KERAS_BACKEND", "jax")
     for name in ("scipy", "librosa", "torch", "jax", "keras"):
         mod = sys.modules.get(name)
         if mod is None:
