@@ -89,8 +89,6 @@ def read(path, sampling_rate, *, resample=False, channels="mix"):
 def save_npy(path, array, *, overwrite=False):
     """Write ``array`` to ``path`` atomically; FileExistsError unless ``overwrite``."""
     path = pathlib.Path(path)
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists (pass --overwrite to replace it)")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -87,13 +87,13 @@ def _fail(message, code=2):
 # -- compute ---------------------------------------------------------------------
 
 def _outputs(files, outdir):
-    """Output path per input; None where two inputs would write the same file."""
-    seen, outs = {}, []
+    """``(output path, earlier input writing the same path or None)`` per input."""
+    owner, outs = {}, []
     for path, stem in files:
         out = outdir / stem.with_name(stem.name + ".npy")
-        outs.append(None if out in seen else out)
-        seen.setdefault(out, path)
-    return outs, seen
+        outs.append((out, owner.get(out)))
+        owner.setdefault(out, path)
+    return outs
 
 
 def _write_config(outdir, layer, overwrite):
@@ -142,12 +142,14 @@ def compute(args):
     except OSError as e:
         return _fail(str(e))
 
-    outs, owner = _outputs(files, outdir)
-    seconds = [duration(p) for p, _ in files]
-    total = sum(s for s in seconds if s)
+    outs = _outputs(files, outdir)
     show_bar = args.progress == "bar" or (args.progress == "auto" and sys.stderr.isatty())
     bar = None
+    seconds = [None] * len(files)
     if show_bar:
+        # The bar's total: one header read per file, only when a bar is drawn.
+        seconds = [duration(p) for p, _ in files]
+        total = sum(s for s in seconds if s)
         tqdm = require("tqdm", "cli").tqdm
         bar = tqdm(total=round(total, 2), unit="s", desc="audio", file=sys.stderr,
                    dynamic_ncols=True, bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} s audio "
@@ -166,9 +168,8 @@ def compute(args):
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         jobs = {}
-        for (path, stem), out, secs in zip(files, outs, seconds):
-            if out is None:
-                other = owner[outdir / stem.with_name(stem.name + ".npy")]
+        for (path, _), (out, other), secs in zip(files, outs, seconds):
+            if other is not None:
                 report(path, f"its output name collides with that of {other}")
                 continue
             if args.skip_existing and out.exists():

@@ -330,6 +330,18 @@ class MelSpectrogram:
         self.num_threads = num_threads
         self._threads = _resolve_threads(num_threads)
         self._plans = {dt: self._make_plan(dt) for dt in (np.dtype(np.float32), np.dtype(np.float64))}
+        self._stream_plans = {}  # built on first use by a MelStream, then shared by all
+
+    def _stream_plan(self, dt):
+        """The plan streams run (uncentred, nothing dropped, no floor) for dtype ``dt``.
+
+        Built once per layer and dtype; two threads racing here build two
+        equal plans and one is kept, which is harmless.
+        """
+        plan = self._stream_plans.get(dt)
+        if plan is None:
+            plan = self._stream_plans.setdefault(dt, self._make_plan(dt, stream=True))
+        return plan
 
     def _nyquist(self):
         if self.mel_scale == "keras":

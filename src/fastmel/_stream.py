@@ -65,7 +65,6 @@ class MelStream:
         self._reflect = layer.pad_mode == "reflect" and self._pad > 0
         self._drop = int(layer.drop_last_frame)
         self._range = layer._floor_range()
-        self._plans = {}
         self._lock = threading.Lock()
         self.reset()
 
@@ -220,11 +219,8 @@ class MelStream:
             return self._empty()
         span = (count - 1) * self._hop + self._n
         segment = self._buf[:, self._next:self._next + span]
-        plan = self._plans.get(self._dtype)
-        if plan is None:
-            plan = self._plans[self._dtype] = self.layer._make_plan(self._dtype, stream=True)
         frames = np.empty((segment.shape[0], self.layer.num_mel_bins, count), self._dtype)
-        plan.compute(segment, frames, self.layer._threads)
+        self.layer._stream_plan(self._dtype).compute(segment, frames, self.layer._threads)
         self._next += count * self._hop
         self._emitted += count
         # Keep the frames' future samples and, for the right reflection at
