@@ -1,10 +1,18 @@
 /*
- * fastmel core: mel spectrograms from a fused frame -> window -> real FFT ->
- * |X|^p -> sparse mel -> dB pipeline.
+ * fastmel core: frame features from one fused pass per group of frames,
  *
- * This is a plain C ABI with no Python in it. A plan is built once from the
- * parameters and is then read-only: any number of threads may call
- * fm_compute() on the same plan at the same time.
+ *   framing -> conditioning -> window -> real FFT -> |X|^p -> sparse bank
+ *           -> log -> dense post matrix -> energy -> output layout
+ *
+ * and, when asked, a floor at the maximum minus a range (a second pass that
+ * touches only the frames below it).
+ *
+ * A plain C ABI with no Python in it. The options come as one struct per
+ * stage, each field with its meaning; a stage that a configuration does not
+ * use costs nothing in the per-frame loop. A plan is built once from the
+ * options and is then read-only: any number of threads may call fm_compute()
+ * on the same plan at the same time, and its results do not depend on the
+ * number of threads.
  *
  * Every function returns an fm_status; the core never aborts or exits.
  */
@@ -12,6 +20,7 @@
 #define FASTMEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,7 +28,7 @@ extern "C" {
 
 typedef enum fm_status {
     FM_OK = 0,
-    FM_ERR_INVALID = 1,     /* a parameter or argument is out of range */
+    FM_ERR_INVALID = 1,     /* an option or argument is out of range */
     FM_ERR_NOMEM = 2,       /* an allocation failed */
     FM_ERR_INTERNAL = 3,    /* an unexpected C++ exception */
     FM_ERR_INTERRUPTED = 4, /* the caller's interrupt check asked to stop */
@@ -31,19 +40,6 @@ typedef enum fm_dtype {
     FM_FLOAT64 = 1
 } fm_dtype;
 
-/* How the top_db floor is applied in dB mode. */
-typedef enum fm_floor {
-    FM_FLOOR_NONE = 0,    /* no floor */
-    FM_FLOOR_GLOBAL = 1,  /* floor at max over the whole call - top_db (Keras) */
-    FM_FLOOR_PER_ROW = 2  /* floor at max over each row (example) - top_db */
-} fm_floor;
-
-/* What the frames see beyond the ends of the signal. */
-typedef enum fm_pad {
-    FM_PAD_REFLECT = 0,  /* numpy's mode="reflect" (edge sample not repeated) */
-    FM_PAD_CONSTANT = 1  /* zeros */
-} fm_pad;
-
 /* Which compiled kernel a plan runs. */
 typedef enum fm_kernel {
     FM_KERNEL_AUTO = 0,      /* the best this CPU supports */
@@ -51,80 +47,177 @@ typedef enum fm_kernel {
     FM_KERNEL_AVX2 = 2       /* x86-64 AVX2 + FMA; FM_ERR_UNSUPPORTED without */
 } fm_kernel;
 
-typedef struct fm_config {
-    size_t fft_length;    /* FFT size n, >= 1 */
-    size_t hop;           /* samples between frame starts, >= 1 */
-    size_t num_mel_bins;  /* number of mel bands, >= 1 */
-    size_t pad;           /* samples added before and after the signal:
-                             fft_length / 2 centres the frames (Keras), 0
-                             starts frame 0 at sample 0 */
+/* What frames read beyond the ends of a signal of N samples. */
+typedef enum fm_pad {
+    FM_PAD_REFLECT = 0,   /* mirror about the end samples: x[-1] = x[1] (numpy "reflect") */
+    FM_PAD_CONSTANT = 1,  /* zeros */
+    FM_PAD_SYMMETRIC = 2  /* mirror with the end sample repeated: x[-1] = x[0]
+                             (Kaldi's snip_edges=false, numpy "symmetric") */
+} fm_pad;
+
+/* Which frame energy the energy stage measures. */
+typedef enum fm_energy {
+    FM_ENERGY_NONE = 0,      /* no energy */
+    FM_ENERGY_RAW = 1,       /* after DC removal, before pre-emphasis and window (Kaldi raw_energy) */
+    FM_ENERGY_WINDOWED = 2   /* of the windowed frame */
+} fm_energy;
+
+/* How the floor's maximum is taken. */
+typedef enum fm_floor {
+    FM_FLOOR_NONE = 0,    /* no floor */
+    FM_FLOOR_GLOBAL = 1,  /* over the whole call (Keras's top_db) */
+    FM_FLOOR_PER_ROW = 2  /* over each row (example) */
+} fm_floor;
+
+/* Where the output's feature axis goes. */
+typedef enum fm_layout {
+    FM_LAYOUT_BANDS_FRAMES = 0,  /* rows x features x frames (Keras, librosa) */
+    FM_LAYOUT_FRAMES_BANDS = 1   /* rows x frames x features (Kaldi, torchaudio.compliance) */
+} fm_layout;
+
+/* Framing: which samples frame t reads. Frame t is the frame_length samples
+ * at signal indices t*hop + start ... t*hop + start + frame_length - 1;
+ * indices outside 0 .. N-1 read the padding given by pad_mode. */
+typedef struct fm_framing_opts {
+    size_t frame_length;  /* W: samples per frame (the window's length), >= 1 */
+    size_t hop;           /* samples between the starts of consecutive frames, >= 1 */
+    ptrdiff_t start;      /* signal index of frame 0's first sample; < 0 reads padding
+                             (Keras centred: (n - W)/2 - n/2) */
+    ptrdiff_t reach;      /* frame t exists when t*hop + reach <= N (Keras centred: n - 2*(n/2),
+                             uncentred: n; Kaldi snip_edges: W; Kaldi otherwise: hop - hop/2) */
+    size_t drop_last;     /* frames left out at the end (whisper leaves out 1) */
     int pad_mode;         /* an fm_pad */
-    size_t drop_last;     /* frames left out at the end (whisper drops 1) */
-    double mag_exp;       /* exponent p in |X|^p; 2 and 1 have fast paths */
-    int power_to_db;      /* nonzero: the log step below */
-    /* Log step: out = log_scale * (log10(max(M + log_offset, min_power))
-     *                              - log10(max(|ref_power|, min_power)))
-     *                 + out_offset.
-     * log_scale 10 gives dB, ln(10) the natural log. */
-    double log_scale;     /* > 0 when power_to_db */
-    double log_offset;    /* added to M before the log, >= 0 */
-    double out_offset;    /* added after the log */
-    double min_power;     /* floor inside the log, > 0 when power_to_db */
-    double ref_power;     /* reference power; |ref_power| is used */
-    double top_db;        /* dynamic range kept below the maximum, in dB
-                             (top_db * log_scale / 10 output units), >= 0 */
-    int floor_mode;       /* an fm_floor; ignored unless power_to_db */
-    int kernel;           /* an fm_kernel */
-    int fft_only;         /* benchmarking only: stop after the FFT and write
-                             FFTPACK coefficient m of each frame as band m
-                             (needs num_mel_bins <= fft_length) */
-} fm_config;
+} fm_framing_opts;
+
+/* Conditioning of each frame's W samples, in this order (Kaldi's): dither,
+ * DC removal, raw energy, pre-emphasis, window (fm_tables), windowed energy. */
+typedef struct fm_condition_opts {
+    double dither;         /* add dither * N(0, 1) to every sample of every frame, >= 0 (0: off) */
+    uint64_t dither_seed;  /* the noise is a function of (seed, row, frame index, sample):
+                              reproducible for any thread count or chunking */
+    int remove_dc;         /* nonzero: subtract each frame's mean */
+    double preemphasis;    /* c: x[j] -= c*x[j-1] for j > 0, x[0] -= c*x[0]; 0: off */
+    int energy;            /* an fm_energy */
+    double energy_min;     /* energy = ln(max(sum of squares, energy_min)), > 0 */
+    double energy_floor;   /* then max(energy, energy_floor); -inf: none */
+} fm_condition_opts;
+
+/* Spectrum: the real FFT of the conditioned frame and its magnitude. */
+typedef struct fm_spectrum_opts {
+    size_t fft_length;  /* n >= W: FFT size, n/2 + 1 bins */
+    size_t fft_offset;  /* zeros before the frame in the FFT input, <= n - W
+                           (Keras centres the window: (n - W)/2; Kaldi: 0) */
+    double mag_exp;     /* p in |X|^p, > 0; 2 and 1 have fast paths */
+} fm_spectrum_opts;
+
+/* Bank: sparse bands over the bins (their weights are in fm_tables). */
+typedef struct fm_bank_opts {
+    size_t num_bands;  /* >= 1 */
+} fm_bank_opts;
+
+/* Log: out = log_scale * (log10(max(B + log_offset, min_power))
+ *                         - log10(max(|ref_power|, min_power))) + out_offset.
+ * log_scale 10 gives dB, ln(10) the natural log. */
+typedef struct fm_log_opts {
+    int enabled;        /* zero: bands are output as they are (and no floor) */
+    double log_scale;   /* > 0 */
+    double log_offset;  /* added before the log, >= 0 */
+    double out_offset;  /* added after the log */
+    double min_power;   /* floor inside the log, > 0 */
+    double ref_power;   /* reference; |ref_power| is used */
+} fm_log_opts;
+
+/* Floor of the log output, before the post matrix:
+ * out = max(out, maximum - range), the maximum over finite values. */
+typedef struct fm_floor_opts {
+    int mode;      /* an fm_floor; FM_FLOOR_NONE unless log.enabled */
+    double range;  /* in output units, >= 0 */
+} fm_floor_opts;
+
+/* Post: per frame, an optional dense matrix on the band vector (a DCT for
+ * cepstra), then the energy in its slot, then the layout. */
+typedef struct fm_post_opts {
+    size_t num_features;    /* K: rows of the post matrix (fm_tables); 0: no matrix, K = num_bands */
+    int energy_insert;      /* with an energy stage: nonzero inserts it as a new feature
+                               at energy_index (K + 1 features), zero replaces feature
+                               energy_index (K features) */
+    size_t energy_index;    /* <= K when inserting, < K when replacing */
+    int layout;             /* an fm_layout */
+    double fill;            /* value of the frames past a row's own length (see fm_input) */
+} fm_post_opts;
+
+/* The scalar options of every stage. */
+typedef struct fm_options {
+    fm_framing_opts framing;
+    fm_condition_opts condition;
+    fm_spectrum_opts spectrum;
+    fm_bank_opts bank;
+    fm_log_opts log;
+    fm_floor_opts floor;
+    fm_post_opts post;
+    int kernel;  /* an fm_kernel */
+} fm_options;
+
+/* The arrays a plan is built from; the plan keeps copies, rounded to its dtype.
+ * Band m sums band_weights[off_m + j] * |X|^p[band_first[m] + j] for
+ * j < band_len[m], where off_m = band_len[0] + ... + band_len[m-1]. */
+typedef struct fm_tables {
+    const double *window;        /* framing.frame_length values, or NULL for a rectangle */
+    const size_t *band_first;    /* bank.num_bands first bins */
+    const size_t *band_len;      /* bank.num_bands lengths (0 allowed), first + len <= n/2 + 1 */
+    const double *band_weights;  /* sum(band_len) weights, band after band */
+    const double *post_matrix;   /* post.num_features x bank.num_bands, row-major;
+                                    NULL when post.num_features is 0 */
+} fm_tables;
 
 typedef struct fm_plan fm_plan;
 
-/*
- * Build a plan for one dtype.
- *   window: fft_length values, already zero-padded and centred; the plan keeps
- *           a copy rounded to the plan's dtype.
- *   band_first, band_len, weights: the sparse mel filter bank. Band m covers
- *           bins band_first[m] .. band_first[m] + band_len[m] - 1 (all below
- *           fft_length/2 + 1) with weights at weights[sum of earlier
- *           band_len ...]; band_len[m] may be 0. The plan keeps copies, with
- *           weights rounded to its dtype.
- * On success *out owns a plan to release with fm_plan_destroy().
- */
-fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype,
-                         const double *window, const size_t *band_first,
-                         const size_t *band_len, const double *weights,
+/* Build a plan for one dtype. On success *out owns a plan to release with
+ * fm_plan_destroy(). */
+fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dtype dtype,
                          fm_plan **out);
 void fm_plan_destroy(fm_plan *plan);
 
-/* Frames produced for a signal of n_samples (>= 1): 1 + (n_samples +
- * 2*pad - n) / hop - drop_last, or 0 when that is not positive (or when
- * n_samples is 0). */
+/* Frames of a signal of n_samples: 1 + (n_samples - reach) / hop - drop_last
+ * when n_samples >= 1 and n_samples >= reach, else 0 (never negative). */
 size_t fm_num_frames(const fm_plan *plan, size_t n_samples);
+/* Output features per frame: K, plus 1 when the energy is inserted. */
+size_t fm_num_features(const fm_plan *plan);
 
 /* Name of the instruction set the plan's kernel was compiled for. */
 const char *fm_plan_isa(const fm_plan *plan);
 /* Frames transformed together in one FFT execution (SIMD lanes). */
 size_t fm_plan_lanes(const fm_plan *plan);
+/* Nonzero when kernel (an fm_kernel) is built and runs on this CPU. */
+int fm_kernel_available(int kernel);
+
+/* One call's input. Row r, sample j is at data[r*row_stride + j*sample_stride]
+ * (strides in elements, may be negative). */
+typedef struct fm_input {
+    const void *data;         /* element [0, 0], of the plan's dtype */
+    size_t n_rows;
+    ptrdiff_t row_stride;
+    ptrdiff_t sample_stride;
+    size_t n_samples;         /* N: samples per row, >= 1 */
+    const size_t *lengths;    /* NULL, or n_rows lengths <= n_samples: row r is then its first
+                                 lengths[r] samples, framed and padded as that signal alone,
+                                 with fm_num_frames(lengths[r]) frames; later frames hold
+                                 post.fill and take no part in the floor */
+    uint64_t frame_index0;    /* the index of output frame 0 where an index matters (dither
+                                 noise): a stream passes the frames it returned before */
+} fm_input;
+
+typedef int (*fm_interrupt_fn)(void *ctx);
 
 /*
- * Compute n_rows mel spectrograms.
- *   x:       element [0, 0] of the input, of the plan's dtype; row r, sample j
- *            is at x[r*row_stride + j*sample_stride] (strides in elements, may
- *            be negative).
- *   out:     n_rows x num_mel_bins x n_frames, C-contiguous, of the plan's
- *            dtype, where n_frames = fm_num_frames(plan, n_samples).
+ * Compute the features of in->n_rows rows into out: C-contiguous, of the
+ * plan's dtype, n_rows x K' x F (FM_LAYOUT_BANDS_FRAMES) or n_rows x F x K'
+ * with F = fm_num_frames(plan, in->n_samples) and K' = fm_num_features(plan).
  *   num_threads: worker threads to use, >= 1. Results do not depend on it.
  *   interrupt: if not NULL, called now and then from the calling thread;
  *            a nonzero return stops the work and gives FM_ERR_INTERRUPTED.
  */
-typedef int (*fm_interrupt_fn)(void *ctx);
-
-fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
-                     ptrdiff_t row_stride, ptrdiff_t sample_stride,
-                     size_t n_samples, void *out, int num_threads,
+fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
                      fm_interrupt_fn interrupt, void *interrupt_ctx);
 
 /* A static English description of a status code. */

@@ -11,6 +11,6 @@
 #endif
 #include "kernel_impl.hpp"
 
-fastmel::Kernel *fastmel::make_kernel_baseline(const KernelSpec &spec) {
-    return FASTMEL_ISA_NS::make(spec);
+fastmel::Kernel *fastmel::make_kernel_baseline(const fm_options &opts, const fm_tables &tables, fm_dtype dtype) {
+    return FASTMEL_ISA_NS::make(opts, tables, dtype);
 }

@@ -1,5 +1,5 @@
 /*
- * The fused mel kernel, written once and compiled once per instruction set.
+ * The fused frame kernel, written once and compiled once per instruction set.
  *
  * A translation unit defines FASTMEL_ISA_NS (a namespace unique to its
  * compiler flags) and FASTMEL_ISA_NAME, then includes this file. pocketfft is
@@ -203,19 +203,62 @@ inline size_t transpose_load<double, 2>(const double *const *rows, const double 
 }
 #endif
 
-/* numpy's mode="reflect" index for any j (repeated reflection when the pad
- * is longer than the signal). */
-inline size_t reflect_index(ptrdiff_t j, size_t n_samples) {
-    if (n_samples == 1) return 0;
-    const ptrdiff_t period = 2 * static_cast<ptrdiff_t>(n_samples - 1);
+/* splitmix64's output function. */
+inline uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Dither noise: N(0, 1) values for one frame, a pure function of (seed, row,
+ * frame index, position), so that no thread count or chunking changes it.
+ * A splitmix64 sequence from state mix64(mix64(mix64(seed) ^ row) ^ frame);
+ * values 2i and 2i + 1 are the Box-Muller pair of draws 2i and 2i + 1:
+ * r = sqrt(-2 ln u), u = (d_2i >> 11 + 1) 2^-53 in (0, 1], angle
+ * 2 pi (d_2i+1 >> 11) 2^-53, cos for 2i and sin for 2i + 1. */
+class Gaussian {
+    uint64_t state_;
+    double pending_ = 0;
+    bool have_ = false;
+    uint64_t draw() { return mix64(state_ += 0x9E3779B97F4A7C15ULL); }
+
+  public:
+    Gaussian(uint64_t seed, uint64_t row, uint64_t frame)
+        : state_(mix64(mix64(mix64(seed) ^ row) ^ frame)) {}
+    double next() {
+        if (have_) {
+            have_ = false;
+            return pending_;
+        }
+        const double u = static_cast<double>((draw() >> 11) + 1) * 0x1.0p-53;
+        const double a = static_cast<double>(draw() >> 11) * 0x1.0p-53 * 6.283185307179586477;
+        const double r = std::sqrt(-2.0 * std::log(u));
+        pending_ = r * std::sin(a);
+        have_ = true;
+        return r * std::cos(a);
+    }
+};
+
+/* Signal index of padding position j (any j) for a signal of n samples. */
+inline size_t reflect_index(ptrdiff_t j, size_t n) {  /* numpy "reflect" */
+    if (n == 1) return 0;
+    const ptrdiff_t period = 2 * static_cast<ptrdiff_t>(n - 1);
     j %= period;
     if (j < 0) j += period;
-    if (j >= static_cast<ptrdiff_t>(n_samples)) j = period - j;
+    if (j >= static_cast<ptrdiff_t>(n)) j = period - j;
+    return static_cast<size_t>(j);
+}
+
+inline size_t symmetric_index(ptrdiff_t j, size_t n) {  /* Kaldi, numpy "symmetric" */
+    const ptrdiff_t period = 2 * static_cast<ptrdiff_t>(n);
+    j %= period;
+    if (j < 0) j += period;
+    if (j >= static_cast<ptrdiff_t>(n)) j = period - 1 - j;
     return static_cast<size_t>(j);
 }
 
 template <typename T>
-class MelKernel final : public fastmel::Kernel {
+class FrameKernel final : public fastmel::Kernel {
     using V = typename Lanes<T>::V;
     static constexpr size_t L = Lanes<T>::L;
     /* The polynomial log serves float vectors; doubles and scalars use libm. */
@@ -223,58 +266,105 @@ class MelKernel final : public fastmel::Kernel {
 
     enum class Mag { Power, Magnitude, General };
 
-    size_t n_, hop_, nmels_, nbins_, pad_;
-    bool pad_zeros_;
-    std::vector<T> win_;
-    size_t lo_ = 0, hi_ = 0;  /* non-zero span of the window */
+    /* framing */
+    size_t W_, hop_;
+    ptrdiff_t start_;
+    int pad_mode_;
+    /* conditioning: conditioned_ is false when no stage below is on, and the
+     * frames then take the plain windowed load */
+    bool conditioned_;
+    double dither_;
+    uint64_t seed_;
+    bool remove_dc_;
+    T preemph_;
+    int energy_;
+    T energy_min_, energy_floor_;
+    std::vector<T> win_;   /* W values (ones for a rectangle) */
+    std::vector<T> unit_;  /* W ones: the weight of a raw (conditioned) load */
+    size_t lo_ = 0, hi_ = 0;  /* non-zero span of the window in [0, W) */
+    /* spectrum */
+    size_t n_, off_fft_, nbins_;
     pfd::pocketfft_r<T> fft_;
-    /* Sparse mel: band m uses bins first_[m] .. first_[m] + len_[m] - 1 with
-     * weights w_[off_[m] ...]. */
-    std::vector<size_t> first_, len_, off_;
-    std::vector<T> w_;
     Mag mag_;
     T mag_exp_;
-    bool db_, fft_only_;
+    /* bank: band m uses bins first_[m] .. first_[m] + len_[m] - 1 with
+     * weights w_[off_[m] ...] */
+    size_t nb_;
+    std::vector<size_t> first_, len_, off_;
+    std::vector<T> w_;
+    /* log */
+    bool log_;
     bool fast_log_;  /* every log argument is normal: the polynomial applies */
     T min_power_, log_offset_, log_scale_;
     T log_sub_;      /* log_scale log10(max(|ref|, min_power)) - out_offset */
     float poly_e_, poly_s_;  /* the polynomial's constants for log_scale */
+    /* post */
+    size_t K_;             /* matrix rows, 0 without a matrix */
+    std::vector<T> D_;     /* K_ x nb_ */
+    bool energy_insert_;
+    size_t energy_index_;
+    size_t kout_;          /* features written per frame */
+    bool frames_major_;
+    T fill_;
+    bool direct_;          /* features are the bands as they are: no matrix, no energy */
 
   public:
-    explicit MelKernel(const fastmel::KernelSpec &s)
-        : n_(s.n), hop_(s.hop), nmels_(s.nmels), nbins_(s.nbins), pad_(s.pad),
-          pad_zeros_(s.pad_zeros),
-          win_(s.n), fft_(s.n), first_(s.nmels), len_(s.nmels), off_(s.nmels) {
-        for (size_t k = 0; k < n_; ++k) win_[k] = static_cast<T>(s.window[k]);
-        while (lo_ < n_ && win_[lo_] == T(0)) ++lo_;
-        hi_ = n_;
+    FrameKernel(const fm_options &o, const fm_tables &t)
+        : W_(o.framing.frame_length), hop_(o.framing.hop), start_(o.framing.start),
+          pad_mode_(o.framing.pad_mode),
+          dither_(o.condition.dither), seed_(o.condition.dither_seed),
+          remove_dc_(o.condition.remove_dc != 0),
+          preemph_(static_cast<T>(o.condition.preemphasis)), energy_(o.condition.energy),
+          energy_min_(static_cast<T>(o.condition.energy_min)),
+          energy_floor_(static_cast<T>(o.condition.energy_floor)),
+          win_(o.framing.frame_length, T(1)),
+          n_(o.spectrum.fft_length), off_fft_(o.spectrum.fft_offset),
+          nbins_(o.spectrum.fft_length / 2 + 1), fft_(o.spectrum.fft_length),
+          nb_(o.bank.num_bands), first_(nb_), len_(nb_), off_(nb_) {
+        conditioned_ = o.condition.dither > 0 || remove_dc_ || o.condition.preemphasis != 0 ||
+                       energy_ != FM_ENERGY_NONE;
+        if (conditioned_) unit_.assign(W_, T(1));
+        if (t.window)
+            for (size_t k = 0; k < W_; ++k) win_[k] = static_cast<T>(t.window[k]);
+        while (lo_ < W_ && win_[lo_] == T(0)) ++lo_;
+        hi_ = W_;
         while (hi_ > lo_ && win_[hi_ - 1] == T(0)) --hi_;
 
         size_t total = 0;
-        for (size_t m = 0; m < nmels_; ++m) {
-            first_[m] = s.band_first[m];
-            len_[m] = s.band_len[m];
+        for (size_t m = 0; m < nb_; ++m) {
+            first_[m] = t.band_first[m];
+            len_[m] = t.band_len[m];
             off_[m] = total;
             total += len_[m];
         }
         w_.resize(total);
-        for (size_t i = 0; i < total; ++i) w_[i] = static_cast<T>(s.weights[i]);
+        for (size_t i = 0; i < total; ++i) w_[i] = static_cast<T>(t.band_weights[i]);
 
-        if (s.mag_exp == 2.0) mag_ = Mag::Power;
-        else if (s.mag_exp == 1.0) mag_ = Mag::Magnitude;
-        else mag_ = Mag::General;
-        mag_exp_ = static_cast<T>(s.mag_exp);
-        db_ = s.power_to_db;
-        fft_only_ = s.fft_only;
-        min_power_ = static_cast<T>(s.min_power);
-        log_offset_ = static_cast<T>(s.log_offset);
-        log_scale_ = static_cast<T>(s.log_scale);
-        T ref = std::abs(static_cast<T>(s.ref_power));
+        const double p = o.spectrum.mag_exp;
+        mag_ = p == 2.0 ? Mag::Power : p == 1.0 ? Mag::Magnitude : Mag::General;
+        mag_exp_ = static_cast<T>(p);
+
+        log_ = o.log.enabled != 0;
+        min_power_ = static_cast<T>(o.log.min_power);
+        log_offset_ = static_cast<T>(o.log.log_offset);
+        log_scale_ = static_cast<T>(o.log.log_scale);
+        T ref = std::abs(static_cast<T>(o.log.ref_power));
         ref = ref < min_power_ ? min_power_ : ref;
-        log_sub_ = log_scale_ * std::log10(ref) - static_cast<T>(s.out_offset);
-        poly_e_ = static_cast<float>(s.log_scale * 0.301029995663981195);
-        poly_s_ = static_cast<float>(s.log_scale * 0.868588963806503655);
+        log_sub_ = log_ ? log_scale_ * std::log10(ref) - static_cast<T>(o.log.out_offset) : T(0);
+        poly_e_ = static_cast<float>(o.log.log_scale * 0.301029995663981195);
+        poly_s_ = static_cast<float>(o.log.log_scale * 0.868588963806503655);
         fast_log_ = min_power_ >= std::numeric_limits<T>::min();
+
+        K_ = o.post.num_features;
+        D_.resize(K_ * nb_);
+        for (size_t i = 0; i < D_.size(); ++i) D_[i] = static_cast<T>(t.post_matrix[i]);
+        energy_insert_ = o.post.energy_insert != 0;
+        energy_index_ = o.post.energy_index;
+        const size_t k = K_ ? K_ : nb_;
+        kout_ = k + (energy_ != FM_ENERGY_NONE && energy_insert_ ? 1 : 0);
+        frames_major_ = o.post.layout == FM_LAYOUT_FRAMES_BANDS;
+        fill_ = static_cast<T>(o.post.fill);
+        direct_ = K_ == 0 && energy_ == FM_ENERGY_NONE;
     }
 
     const char *isa() const override { return FASTMEL_ISA_NAME; }
@@ -283,38 +373,90 @@ class MelKernel final : public fastmel::Kernel {
     void run(const fastmel::Job &job, size_t begin, size_t end,
              double *row_max) const override {
         Scratch local;
-        Scratch &scratch = Scratch::for_thread(n_, nbins_, nmels_, local);
-        V *const buf = scratch.buf, *const pw = scratch.pw, *const macc = scratch.macc;
+        Scratch &s = Scratch::for_thread(n_, std::max(nbins_, kout_), nb_, local);
         const size_t groups = (job.n_frames + L - 1) / L;
         for (size_t item = begin; item < end; ++item) {
             const size_t r = item / groups;
             const size_t t0 = (item % groups) * L;
             const size_t cnt = std::min(L, job.n_frames - t0);
-            const T *x = static_cast<const T *>(job.x) +
-                         static_cast<ptrdiff_t>(r) * job.row_stride;
-            T *out = static_cast<T *>(job.out) + r * nmels_ * job.n_frames + t0;
-            load(x, job.sample_stride, job.n_samples, t0, cnt, buf);
-            fft_.exec(buf, T(1), true);
-            if (fft_only_) {
-                for (size_t m = 0; m < nmels_; ++m)
-                    std::memcpy(out + m * job.n_frames, &buf[m], cnt * sizeof(T));
+            const size_t n_r = job.lengths ? job.lengths[r] : job.n_samples;
+            const size_t f_r = job.lengths ? job.row_frames[r] : job.n_frames;
+            const size_t valid = t0 < f_r ? std::min(cnt, f_r - t0) : 0;
+            if (job.item_min) job.item_min[item] = std::numeric_limits<double>::infinity();
+            if (valid == 0) {
+                if (job.stage == nullptr) store_fill(job, r, t0, 0, cnt);
                 continue;
             }
-            power(buf, pw);
-            T mn;
-            T mx = mel(pw, macc, out, job.n_frames, cnt, &mn);
-            if (db_ && static_cast<double>(mx) > row_max[r])
-                row_max[r] = static_cast<double>(mx);
+            const T *x = static_cast<const T *>(job.x) +
+                         static_cast<ptrdiff_t>(r) * job.row_stride;
+            V energy = V{} * T(0);
+            if (conditioned_)
+                load_conditioned(x, job.sample_stride, n_r, r, job.frame_index0 + t0, t0,
+                                 valid, s.buf, &energy);
+            else
+                load(x, job.sample_stride, n_r, t0, valid, s.buf);
+            fft_.exec(s.buf, T(1), true);
+#ifdef FASTMEL_BENCH_FFT_ONLY
+            /* Benchmark builds only (bench/): stop after the FFT and write
+             * FFTPACK coefficient m of each frame as feature m. */
+            for (size_t m = 0; m < kout_ && m < n_; ++m)
+                std::memcpy(static_cast<T *>(job.out) + (r * kout_ + m) * job.n_frames + t0,
+                            &s.buf[m], valid * sizeof(T));
+            continue;
+#endif
+            power(s.buf, s.pw);
+            T mn, mx;
+            bands(s.pw, s.macc, valid, &mn, &mx);
+            if (log_ && static_cast<double>(mx) > row_max[r]) row_max[r] = static_cast<double>(mx);
             if (job.item_min) job.item_min[item] = static_cast<double>(mn);
+            if (job.stage) {
+                /* Two passes: the log bands and the energy wait for the floor. */
+                T *st = static_cast<T *>(job.stage) + r * nb_ * job.n_frames + t0;
+                for (size_t m = 0; m < nb_; ++m)
+                    std::memcpy(st + m * job.n_frames, &s.macc[m], valid * sizeof(T));
+                if (job.stage_energy)
+                    std::memcpy(static_cast<T *>(job.stage_energy) + r * job.n_frames + t0,
+                                &energy, valid * sizeof(T));
+                continue;
+            }
+            finish(job, r, t0, valid, cnt, s.macc, energy, s.pw);
+        }
+    }
+
+    void post_pass(const fastmel::Job &job, size_t begin, size_t end) const override {
+        Scratch local;
+        Scratch &s = Scratch::for_thread(n_, std::max(nbins_, kout_), nb_, local);
+        const size_t groups = (job.n_frames + L - 1) / L;
+        for (size_t item = begin; item < end; ++item) {
+            const size_t r = item / groups;
+            const size_t t0 = (item % groups) * L;
+            const size_t cnt = std::min(L, job.n_frames - t0);
+            const size_t f_r = job.lengths ? job.row_frames[r] : job.n_frames;
+            const size_t valid = t0 < f_r ? std::min(cnt, f_r - t0) : 0;
+            if (valid == 0) {
+                store_fill(job, r, t0, 0, cnt);
+                continue;
+            }
+            const T *st = static_cast<const T *>(job.stage) + r * nb_ * job.n_frames + t0;
+            for (size_t m = 0; m < nb_; ++m) {
+                s.macc[m] = V{} * T(0);
+                std::memcpy(&s.macc[m], st + m * job.n_frames, valid * sizeof(T));
+            }
+            V energy = V{} * T(0);
+            if (job.stage_energy)
+                std::memcpy(&energy, static_cast<const T *>(job.stage_energy) +
+                                         r * job.n_frames + t0, valid * sizeof(T));
+            finish(job, r, t0, valid, cnt, s.macc, energy, s.pw);
         }
     }
 
   private:
     /* A worker's buffers in one page-aligned block: the FFT buffer, |X|^p
-     * per bin and the mel accumulators. Their placement is fixed relative to
-     * a page, with distinct offsets within it, so that their speed does not
-     * depend on where the heap happens to put them (4 KiB aliasing between a
-     * buffer being written and one being read costs up to 2x). */
+     * per bin (later the output features) and the band accumulators. Their
+     * placement is fixed relative to a page, with distinct offsets within
+     * it, so that their speed does not depend on where the heap happens to
+     * put them (4 KiB aliasing between a buffer being written and one being
+     * read costs up to 2x). */
     struct Scratch {
         static size_t page_up(size_t b) { return (b + 4095) & ~size_t(4095); }
         /* Blocks up to this size are kept per thread between calls. */
@@ -322,10 +464,10 @@ class MelKernel final : public fastmel::Kernel {
         /* Byte offsets of the three buffers and the block size, in one place. */
         struct Layout {
             size_t pw, macc, total;
-            Layout(size_t n, size_t nbins, size_t nmels)
+            Layout(size_t n, size_t npw, size_t nbands)
                 : pw(page_up(n * sizeof(V)) + 1024 + 64),
-                  macc(page_up(pw + nbins * sizeof(V)) + 2048 + 192),
-                  total(page_up(macc + nmels * sizeof(V))) {}
+                  macc(page_up(pw + npw * sizeof(V)) + 2048 + 192),
+                  total(page_up(macc + nbands * sizeof(V))) {}
         };
         V *buf = nullptr, *pw = nullptr, *macc = nullptr;
         void *block = nullptr;
@@ -337,7 +479,7 @@ class MelKernel final : public fastmel::Kernel {
         Scratch &operator=(const Scratch &) = delete;
 
         /* Lay the buffers out for `lay`, growing the block only when it is
-         * too small (a thread serving several layers keeps one block). */
+         * too small (a thread serving several plans keeps one block). */
         void reset(const Layout &lay) {
             if (lay.total > capacity) {
                 void *fresh = std::aligned_alloc(4096, lay.total);
@@ -353,69 +495,115 @@ class MelKernel final : public fastmel::Kernel {
         }
         /* This thread's kept block when the layout is small enough, else
          * `local`, sized for this call and freed with it. */
-        static Scratch &for_thread(size_t n, size_t nbins, size_t nmels, Scratch &local) {
+        static Scratch &for_thread(size_t n, size_t npw, size_t nbands, Scratch &local) {
             static thread_local Scratch kept;
-            const Layout lay(n, nbins, nmels);
+            const Layout lay(n, npw, nbands);
             Scratch &s = lay.total <= kKeep ? kept : local;
             s.reset(lay);
             return s;
         }
     };
 
-    /* Frames t0 .. t0+cnt-1, windowed, into the lanes of buf; unused lanes
-     * are zero. A full group of frames that lie inside a contiguous signal
-     * is loaded with a register transpose; the rest lane by lane. */
-    void load(const T *x, ptrdiff_t ss, size_t n_samples, size_t t0, size_t cnt,
-              V *buf) const {
-        T *b = reinterpret_cast<T *>(buf);
-        std::memset(b, 0, lo_ * L * sizeof(T));
-        std::memset(b + hi_ * L, 0, (n_ - hi_) * L * sizeof(T));
-        const T *w = win_.data();
-        const ptrdiff_t span = static_cast<ptrdiff_t>(hi_ - lo_);
-        auto start = [&](size_t l) {
-            return static_cast<ptrdiff_t>((t0 + l) * hop_ + lo_) - static_cast<ptrdiff_t>(pad_);
+    /* Signal sample j (any j: padding beyond 0 .. n-1) of a row. */
+    T sample(const T *x, ptrdiff_t ss, size_t n, ptrdiff_t j) const {
+        if (j >= 0 && j < static_cast<ptrdiff_t>(n)) return x[j * ss];
+        if (pad_mode_ == FM_PAD_CONSTANT) return T(0);
+        const size_t i = pad_mode_ == FM_PAD_REFLECT ? reflect_index(j, n) : symmetric_index(j, n);
+        return x[static_cast<ptrdiff_t>(i) * ss];
+    }
+
+    /* Samples k in [k0, k1) of frame lane l, each times w[k] (w may be NULL
+     * for 1), into lane l of the FFT input, at position off_fft_ + k. Frames
+     * lanes >= cnt are zero. A full group of frames that lie inside a
+     * contiguous signal is loaded with a register transpose; the rest lane
+     * by lane. */
+    void load_span(const T *x, ptrdiff_t ss, size_t n, size_t t0, size_t cnt, size_t k0,
+                   size_t k1, const T *w, V *buf) const {
+        T *b = reinterpret_cast<T *>(buf) + off_fft_ * L;
+        const ptrdiff_t span = static_cast<ptrdiff_t>(k1 - k0);
+        auto first = [&](size_t l) {  /* signal index of sample k0 of lane l */
+            return static_cast<ptrdiff_t>((t0 + l) * hop_ + k0) + start_;
         };
         auto inside = [&](size_t l) {
-            const ptrdiff_t s0 = start(l);
-            return s0 >= 0 && s0 + span <= static_cast<ptrdiff_t>(n_samples);
+            const ptrdiff_t s0 = first(l);
+            return s0 >= 0 && s0 + span <= static_cast<ptrdiff_t>(n);
         };
-        size_t done = 0;  /* k - lo_ already loaded for every lane */
+        size_t done = 0;  /* k - k0 already loaded for every lane */
         if (ss == 1 && cnt == L && inside(0) && inside(L - 1)) {
             const T *rows[L];
-            for (size_t l = 0; l < L; ++l) rows[l] = x + start(l);
-            done = transpose_load<T, L>(rows, w + lo_, hi_ - lo_, b + lo_ * L);
+            for (size_t l = 0; l < L; ++l) rows[l] = x + first(l);
+            done = transpose_load<T, L>(rows, w + k0, k1 - k0, b + k0 * L);
         }
-        if (done == hi_ - lo_) return;
+        if (done == k1 - k0) return;
         for (size_t l = 0; l < L; ++l) {
             T *bl = b + l;
-            const size_t k0 = lo_ + done;
+            const size_t ks = k0 + done;
             if (l >= cnt) {
-                for (size_t k = k0; k < hi_; ++k) bl[k * L] = T(0);
+                for (size_t k = ks; k < k1; ++k) bl[k * L] = T(0);
                 continue;
             }
-            const ptrdiff_t s0 = start(l);
+            const ptrdiff_t s0 = first(l) - static_cast<ptrdiff_t>(k0);
             if (inside(l)) {
-                if (ss == 1) {
-                    const T *xs = x + s0 - static_cast<ptrdiff_t>(lo_);
-                    for (size_t k = k0; k < hi_; ++k) bl[k * L] = xs[k] * w[k];
-                } else {
-                    for (size_t k = k0; k < hi_; ++k)
-                        bl[k * L] = x[(s0 + static_cast<ptrdiff_t>(k - lo_)) * ss] * w[k];
-                }
-            } else if (pad_zeros_) {
-                const ptrdiff_t ns = static_cast<ptrdiff_t>(n_samples);
-                for (size_t k = k0; k < hi_; ++k) {
-                    const ptrdiff_t j = s0 + static_cast<ptrdiff_t>(k - lo_);
-                    bl[k * L] = (j >= 0 && j < ns) ? x[j * ss] * w[k] : T(0);
-                }
+                const T *xs = x + s0 * ss;
+                if (ss == 1)
+                    for (size_t k = ks; k < k1; ++k) bl[k * L] = xs[k] * w[k];
+                else
+                    for (size_t k = ks; k < k1; ++k)
+                        bl[k * L] = xs[static_cast<ptrdiff_t>(k) * ss] * w[k];
             } else {
-                for (size_t k = k0; k < hi_; ++k) {
-                    const size_t j = reflect_index(
-                        s0 + static_cast<ptrdiff_t>(k - lo_), n_samples);
-                    bl[k * L] = x[static_cast<ptrdiff_t>(j) * ss] * w[k];
-                }
+                for (size_t k = ks; k < k1; ++k)
+                    bl[k * L] = sample(x, ss, n, s0 + static_cast<ptrdiff_t>(k)) * w[k];
             }
         }
+    }
+
+    /* Zero the FFT input outside positions off_fft_ + [k0, k1). */
+    void zero_outside(size_t k0, size_t k1, V *buf) const {
+        T *b = reinterpret_cast<T *>(buf);
+        std::memset(b, 0, (off_fft_ + k0) * L * sizeof(T));
+        std::memset(b + (off_fft_ + k1) * L, 0, (n_ - off_fft_ - k1) * L * sizeof(T));
+    }
+
+    /* Plain frames: windowed samples, only over the window's non-zero span. */
+    void load(const T *x, ptrdiff_t ss, size_t n, size_t t0, size_t cnt, V *buf) const {
+        zero_outside(lo_, hi_, buf);
+        load_span(x, ss, n, t0, cnt, lo_, hi_, win_.data(), buf);
+    }
+
+    /* Conditioned frames (Kaldi's order): dither, DC removal, raw energy,
+     * pre-emphasis, window, windowed energy; lane by lane in the vectors. */
+    void load_conditioned(const T *x, ptrdiff_t ss, size_t n, size_t row, uint64_t index0,
+                          size_t t0, size_t cnt, V *buf, V *energy) const {
+        zero_outside(0, W_, buf);
+        /* Raw samples: a unit weight. */
+        load_span(x, ss, n, t0, cnt, 0, W_, unit_.data(), buf);
+        V *f = buf + off_fft_;
+        T *fl = reinterpret_cast<T *>(f);
+        if (dither_ > 0) {
+            for (size_t l = 0; l < cnt; ++l) {
+                Gaussian g(seed_, row, index0 + l);
+                for (size_t k = 0; k < W_; ++k)
+                    fl[k * L + l] += static_cast<T>(dither_ * g.next());
+            }
+        }
+        if (remove_dc_) {
+            V sum = V{} * T(0);
+            for (size_t k = 0; k < W_; ++k) sum += f[k];
+            const V mean = sum / static_cast<T>(W_);
+            for (size_t k = 0; k < W_; ++k) f[k] -= mean;
+        }
+        auto sum_squares = [&] {
+            V e = V{} * T(0);
+            for (size_t k = 0; k < W_; ++k) e += f[k] * f[k];
+            return e;
+        };
+        if (energy_ == FM_ENERGY_RAW) *energy = sum_squares();
+        if (preemph_ != T(0)) {
+            for (size_t k = W_ - 1; k > 0; --k) f[k] -= preemph_ * f[k - 1];
+            f[0] -= preemph_ * f[0];
+        }
+        for (size_t k = 0; k < W_; ++k) f[k] *= win_[k];
+        if (energy_ == FM_ENERGY_WINDOWED) *energy = sum_squares();
     }
 
     /* |X|^p per bin from FFTPACK half-complex order
@@ -434,15 +622,17 @@ class MelKernel final : public fastmel::Kernel {
         }
     }
 
-    /* Sparse mel product, optional log, store. Returns the largest finite
-     * log value among the cnt valid lanes (-inf if none or not in log mode). Two phases keep the dependency chains short: the products of
-     * four bands at a time (independent accumulators) into macc, then the dB
-     * conversion of every band (independent iterations). */
-    T mel(const V *pw, V *macc, T *out, size_t n_frames, size_t cnt, T *min_out) const {
+    /* Sparse bands and the optional log, into macc. *mx gets the largest
+     * finite log value among the cnt valid lanes (-inf if none or not in log
+     * mode), *mn the smallest log value (+inf if none). Two phases keep the
+     * dependency chains short: the products of four bands at a time
+     * (independent accumulators), then the log of every band (independent
+     * iterations). */
+    void bands(const V *pw, V *macc, size_t cnt, T *mn, T *mx) const {
         const T ninf = -std::numeric_limits<T>::infinity();
         const V zero = V{} * T(0);
         size_t m = 0;
-        for (; m + 4 <= nmels_; m += 4) {
+        for (; m + 4 <= nb_; m += 4) {
             const T *w0 = w_.data() + off_[m], *w1 = w_.data() + off_[m + 1];
             const T *w2 = w_.data() + off_[m + 2], *w3 = w_.data() + off_[m + 3];
             const V *p0 = pw + first_[m], *p1 = pw + first_[m + 1];
@@ -465,7 +655,7 @@ class MelKernel final : public fastmel::Kernel {
             macc[m + 2] = a2;
             macc[m + 3] = a3;
         }
-        for (; m < nmels_; ++m) {
+        for (; m < nb_; ++m) {
             const T *w = w_.data() + off_[m];
             const V *p = pw + first_[m];
             V acc = zero;
@@ -476,11 +666,11 @@ class MelKernel final : public fastmel::Kernel {
         V vmax = zero + ninf;
         V vmin = zero - ninf;
         const V inf = zero - ninf;
-        if (db_) {
+        if (log_) {
             const V amin = zero + min_power_;
             const V sub = zero + log_sub_;
             const bool offset = log_offset_ != T(0);
-            for (m = 0; m < nmels_; ++m) {
+            for (m = 0; m < nb_; ++m) {
                 V acc = macc[m];
                 if (offset) acc += log_offset_;
                 const V s = acc < amin ? amin : acc;  /* NaN stays NaN */
@@ -498,28 +688,88 @@ class MelKernel final : public fastmel::Kernel {
                 macc[m] = d;
             }
         }
-        if (cnt == L) {
-            for (m = 0; m < nmels_; ++m) std::memcpy(out + m * n_frames, &macc[m], sizeof(V));
-        } else {
-            for (m = 0; m < nmels_; ++m)
-                std::memcpy(out + m * n_frames, &macc[m], cnt * sizeof(T));
-        }
-        T lanes[L], lows[L];
-        std::memcpy(lanes, &vmax, sizeof(lanes));
+        T highs[L], lows[L];
+        std::memcpy(highs, &vmax, sizeof(highs));
         std::memcpy(lows, &vmin, sizeof(lows));
-        T mx = ninf, mn = -ninf;
+        T hi = ninf, lo = -ninf;
         for (size_t l = 0; l < cnt; ++l) {
-            mx = lanes[l] > mx ? lanes[l] : mx;
-            mn = lows[l] < mn ? lows[l] : mn;
+            hi = highs[l] > hi ? highs[l] : hi;
+            lo = lows[l] < lo ? lows[l] : lo;
         }
-        *min_out = mn;
-        return mx;
+        *mn = lo;
+        *mx = hi;
+    }
+
+    /* ln(max(e, energy_min)), floored: the energy feature. */
+    V log_energy(V e) const {
+        T v[L];
+        std::memcpy(v, &e, sizeof(v));
+        for (size_t l = 0; l < L; ++l) {
+            T y = std::log(v[l] < energy_min_ ? energy_min_ : v[l]);
+            v[l] = y < energy_floor_ ? energy_floor_ : y;  /* NaN stays NaN */
+        }
+        std::memcpy(&e, v, sizeof(v));
+        return e;
+    }
+
+    /* The post stage and the store: matrix, energy slot, layout, fill for
+     * lanes valid .. cnt - 1. `spare` holds kout_ vectors. */
+    void finish(const fastmel::Job &job, size_t r, size_t t0, size_t valid, size_t cnt,
+                const V *macc, V energy, V *spare) const {
+        const V *fo = macc;
+        if (!direct_) {
+            const bool has_e = energy_ != FM_ENERGY_NONE;
+            const V e = has_e ? log_energy(energy) : energy;
+            const V zero = V{} * T(0);
+            for (size_t i = 0; i < kout_; ++i) {
+                if (has_e && i == energy_index_) {
+                    spare[i] = e;
+                    continue;
+                }
+                const size_t j = has_e && energy_insert_ && i > energy_index_ ? i - 1 : i;
+                if (K_ == 0) {
+                    spare[i] = macc[j];
+                    continue;
+                }
+                const T *d = D_.data() + j * nb_;
+                V a0 = zero, a1 = zero;
+                size_t m = 0;
+                for (; m + 2 <= nb_; m += 2) {
+                    a0 += d[m] * macc[m];
+                    a1 += d[m + 1] * macc[m + 1];
+                }
+                if (m < nb_) a0 += d[m] * macc[m];
+                spare[i] = a0 + a1;
+            }
+            fo = spare;
+        }
+        T *out = static_cast<T *>(job.out) + r * kout_ * job.n_frames;
+        if (!frames_major_) {
+            out += t0;
+            for (size_t i = 0; i < kout_; ++i) std::memcpy(out + i * job.n_frames, &fo[i],
+                                                          valid * sizeof(T));
+        } else {
+            const T *f = reinterpret_cast<const T *>(fo);
+            for (size_t l = 0; l < valid; ++l) {
+                T *o = out + (t0 + l) * kout_;
+                for (size_t i = 0; i < kout_; ++i) o[i] = f[i * L + l];
+            }
+        }
+        if (valid < cnt) store_fill(job, r, t0, valid, cnt);
+    }
+
+    /* Frames t0 + [from, to) of row r hold the fill value. */
+    void store_fill(const fastmel::Job &job, size_t r, size_t t0, size_t from, size_t to) const {
+        T *out = static_cast<T *>(job.out) + r * kout_ * job.n_frames;
+        for (size_t l = from; l < to; ++l)
+            for (size_t i = 0; i < kout_; ++i)
+                out[frames_major_ ? (t0 + l) * kout_ + i : i * job.n_frames + t0 + l] = fill_;
     }
 };
 
-inline fastmel::Kernel *make(const fastmel::KernelSpec &spec) {
-    if (spec.dtype == FM_FLOAT32) return new MelKernel<float>(spec);
-    return new MelKernel<double>(spec);
+inline fastmel::Kernel *make(const fm_options &opts, const fm_tables &tables, fm_dtype dtype) {
+    if (dtype == FM_FLOAT32) return new FrameKernel<float>(opts, tables);
+    return new FrameKernel<double>(opts, tables);
 }
 
 }  // namespace FASTMEL_ISA_NS

@@ -1,28 +1,34 @@
 /*
- * The C ABI: plan creation, instruction-set choice, the multi-threaded driver
- * and the top_db floor. Compiled for the baseline target only.
+ * The C ABI: option checks, plan creation, instruction-set choice, the
+ * multi-threaded driver and the floor. Compiled for the baseline target only.
  */
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <mutex>
 #include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 #include "fastmel.h"
 #include "kernel.h"
 #include "pool.h"
 
+/* What the driver needs of the options after the kernel took its copies. */
 struct fm_plan {
-    fm_config cfg;
     fm_dtype dtype;
+    size_t hop, drop_last;
+    ptrdiff_t reach;
+    size_t num_bands, num_features;
+    bool log, has_energy, two_pass;
+    int floor_mode;
+    double floor_range;
+    int layout;
     std::unique_ptr<fastmel::Kernel> kernel;
 };
 
@@ -36,6 +42,8 @@ constexpr size_t kMinChunk = 4;
 constexpr size_t kMaxChunk = 64;
 /* The caller's interrupt function runs at most this often. */
 constexpr auto kInterruptPeriod = std::chrono::milliseconds(20);
+/* Sizes and offsets stay below this, so that sums of a few cannot overflow. */
+constexpr size_t kMaxSize = std::numeric_limits<size_t>::max() >> 4;
 
 fm_status status_of_current_exception() {
     try {
@@ -58,35 +66,183 @@ bool cpu_has_avx2_fma() {
 #endif
 }
 
-bool valid_config(const fm_config *c) {
-    if (c->fft_length < 1 || c->hop < 1 || c->num_mel_bins < 1) return false;
-    if (!std::isfinite(c->mag_exp)) return false;
-    if (c->pad_mode != FM_PAD_REFLECT && c->pad_mode != FM_PAD_CONSTANT) return false;
-    /* Bounded so that sizes computed from it cannot overflow. */
-    if (c->pad > (std::numeric_limits<size_t>::max() >> 4)) return false;
-    if (c->fft_only && c->num_mel_bins > c->fft_length) return false;
-    if (c->power_to_db) {
-        if (!(c->min_power > 0) || !std::isfinite(c->min_power)) return false;
-        if (!std::isfinite(c->ref_power)) return false;
-        if (!(c->log_scale > 0) || !std::isfinite(c->log_scale)) return false;
-        if (!(c->log_offset >= 0) || !std::isfinite(c->log_offset)) return false;
-        if (!std::isfinite(c->out_offset)) return false;
-        if (c->floor_mode != FM_FLOOR_NONE && c->floor_mode != FM_FLOOR_GLOBAL &&
-            c->floor_mode != FM_FLOOR_PER_ROW)
-            return false;
-        if (c->floor_mode != FM_FLOOR_NONE && !(c->top_db >= 0)) return false;
-    }
+bool finite(double v) { return std::isfinite(v); }
+
+bool finite_array(const double *a, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+        if (!std::isfinite(a[i])) return false;
     return true;
 }
 
-/* The top_db floor: out = max(out, max - floor_range) with the maximum over
- * the whole call (FM_FLOOR_GLOBAL) or over each row; floor_range is top_db
- * in output units. Only the tiles (a group of
- * lanes frames x all bands) whose smallest value is below the threshold are
- * touched, so a loud signal costs no pass over the output. */
+/* Every option in range, stage by stage (the header's comments). */
+bool valid_options(const fm_options &o, const fm_tables &t) {
+    const fm_framing_opts &f = o.framing;
+    if (f.frame_length < 1 || f.hop < 1 || f.frame_length > kMaxSize || f.hop > kMaxSize)
+        return false;
+    const ptrdiff_t big = static_cast<ptrdiff_t>(kMaxSize);
+    if (f.start < -big || f.start > big || f.reach < -big || f.reach > big) return false;
+    if (f.drop_last > kMaxSize) return false;
+    if (f.pad_mode != FM_PAD_REFLECT && f.pad_mode != FM_PAD_CONSTANT &&
+        f.pad_mode != FM_PAD_SYMMETRIC)
+        return false;
+
+    const fm_condition_opts &c = o.condition;
+    if (!(c.dither >= 0) || !finite(c.dither) || !finite(c.preemphasis)) return false;
+    if (t.window && !finite_array(t.window, f.frame_length)) return false;
+    if (c.energy != FM_ENERGY_NONE && c.energy != FM_ENERGY_RAW && c.energy != FM_ENERGY_WINDOWED)
+        return false;
+    if (c.energy != FM_ENERGY_NONE &&
+        (!(c.energy_min > 0) || !finite(c.energy_min) || std::isnan(c.energy_floor) ||
+         c.energy_floor == std::numeric_limits<double>::infinity()))
+        return false;
+
+    const fm_spectrum_opts &s = o.spectrum;
+    if (s.fft_length < f.frame_length || s.fft_length > kMaxSize) return false;
+    if (s.fft_offset > s.fft_length - f.frame_length) return false;
+    if (!(s.mag_exp > 0) || !finite(s.mag_exp)) return false;
+
+    const fm_bank_opts &b = o.bank;
+    const size_t nbins = s.fft_length / 2 + 1;
+    if (b.num_bands < 1 || b.num_bands > kMaxSize || !t.band_first || !t.band_len) return false;
+    size_t total = 0;
+    for (size_t m = 0; m < b.num_bands; ++m) {
+        if (t.band_first[m] > nbins || t.band_len[m] > nbins - t.band_first[m]) return false;
+        total += t.band_len[m];
+    }
+    if (total > 0 && (!t.band_weights || !finite_array(t.band_weights, total))) return false;
+
+    const fm_log_opts &l = o.log;
+    if (l.enabled) {
+        if (!(l.min_power > 0) || !finite(l.min_power) || !finite(l.ref_power)) return false;
+        if (!(l.log_scale > 0) || !finite(l.log_scale)) return false;
+        if (!(l.log_offset >= 0) || !finite(l.log_offset) || !finite(l.out_offset)) return false;
+    }
+
+    const fm_floor_opts &fl = o.floor;
+    if (fl.mode != FM_FLOOR_NONE && fl.mode != FM_FLOOR_GLOBAL && fl.mode != FM_FLOOR_PER_ROW)
+        return false;
+    if (fl.mode != FM_FLOOR_NONE && (!l.enabled || !(fl.range >= 0) || !finite(fl.range)))
+        return false;
+
+    const fm_post_opts &p = o.post;
+    if (p.num_features > kMaxSize) return false;
+    if (p.num_features > 0) {
+        if (!t.post_matrix || b.num_bands > kMaxSize / p.num_features ||
+            !finite_array(t.post_matrix, p.num_features * b.num_bands))
+            return false;
+    }
+    const size_t k = p.num_features ? p.num_features : b.num_bands;
+    if (c.energy != FM_ENERGY_NONE && p.energy_index > (p.energy_insert ? k : k - 1))
+        return false;
+    if (p.layout != FM_LAYOUT_BANDS_FRAMES && p.layout != FM_LAYOUT_FRAMES_BANDS) return false;
+    return true;
+}
+
+/* How parallel_for() splits `items` work items over up to num_threads. */
+struct Split {
+    size_t chunk, chunks, workers;
+    Split(size_t items, int num_threads) {
+        const size_t want = std::min<size_t>(static_cast<size_t>(num_threads),
+                                             (items + kMinChunk - 1) / kMinChunk);
+        chunk = std::max(kMinChunk, std::min(kMaxChunk, items / (8 * want)));
+        chunks = (items + chunk - 1) / chunk;
+        workers = std::min(want, chunks);
+    }
+};
+
+/*
+ * Runs fn(begin, end, worker) over items [0, items) in chunks on up to
+ * Split(items, num_threads).workers threads (the caller's and pool helpers; worker < that
+ * count), checking `interrupt` from the calling thread. Returns FM_OK or the
+ * first failure.
+ */
+template <typename Fn>
+fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
+                       void *interrupt_ctx, const Fn &fn) {
+    const Split split(items, num_threads);
+    const size_t workers = split.workers, chunk = split.chunk, chunks = split.chunks;
+    /* Shared with helper tasks, which may start after this call returned
+     * (they then find no chunk left and touch nothing but this state). */
+    struct Shared {
+        size_t chunks = 0;
+        std::atomic<size_t> next{0};
+        std::atomic<size_t> active{0};
+        std::atomic<bool> stop{false};
+        std::atomic<int> failure{FM_OK};
+        std::mutex mutex;
+        std::condition_variable idle;
+    };
+    auto shared = std::make_shared<Shared>();
+    shared->chunks = chunks;
+
+    auto fail = [](Shared &s, int status) {
+        int expected = FM_OK;
+        s.failure.compare_exchange_strong(expected, status);
+        s.stop = true;
+    };
+    /* Claims and runs chunks until none is left. */
+    auto work = [&fn, items, chunk, chunks, fail](Shared &s, size_t w, fm_interrupt_fn check,
+                                                  void *ctx) {
+        auto last_check = std::chrono::steady_clock::now();
+        try {
+            while (!s.stop.load(std::memory_order_relaxed)) {
+                const size_t c = s.next.fetch_add(1);
+                if (c >= chunks) break;
+                const size_t b = c * chunk;
+                fn(b, std::min(items, b + chunk), w);
+                if (check) {
+                    auto now = std::chrono::steady_clock::now();
+                    if (now - last_check >= kInterruptPeriod) {
+                        last_check = now;
+                        if (check(ctx)) fail(s, FM_ERR_INTERRUPTED);
+                    }
+                }
+            }
+        } catch (...) {
+            fail(s, status_of_current_exception());
+        }
+    };
+
+    for (size_t w = 1; w < workers; ++w) {
+        /* The task keeps the shared state alive. It registers as active
+         * before it looks for work: if a chunk is still unclaimed then, this
+         * call has not finished its own loop and will wait for it, so `work`
+         * and everything it refers to are still alive. A task that starts
+         * later finds every chunk claimed and touches nothing else. (All
+         * atomics here are sequentially consistent.) */
+        auto task = [shared, &work, w] {
+            Shared &s = *shared;
+            s.active.fetch_add(1);
+            if (s.next.load() < s.chunks) work(s, w, nullptr, nullptr);
+            if (s.active.fetch_sub(1) == 1) {
+                std::lock_guard<std::mutex> lock(s.mutex);
+                s.idle.notify_all();
+            }
+        };
+        if (!fastmel::pool_submit(task, workers - 1)) break;
+    }
+    work(*shared, 0, interrupt, interrupt_ctx);
+    /* The loop may have stopped early (interrupt, error): close the counter
+     * so that no helper can claim a chunk from now on. */
+    shared->next.store(chunks);
+    {
+        /* Wait for the helpers that registered while a chunk was left. A
+         * helper that starts after this sees no chunk left. */
+        std::unique_lock<std::mutex> lock(shared->mutex);
+        shared->idle.wait(lock, [&] { return shared->active.load() == 0; });
+    }
+    return static_cast<fm_status>(shared->failure.load());
+}
+
+/* The floor: v = max(v, max - range) with the maximum over the whole call
+ * (FM_FLOOR_GLOBAL) or over each row, on each row's own frames. Only the
+ * tiles (a group of lanes frames x all features) whose smallest value is
+ * below the threshold are touched, so a loud signal costs no pass. Element
+ * (r, k, t) is at v[r * nk * n_frames + k * sk + t * st]. */
 template <typename T>
-void apply_floor(T *out, size_t n_rows, size_t nmels, size_t n_frames, size_t lanes,
-                 const double *row_max, const double *item_min, int mode, double floor_range) {
+void apply_floor(T *v, size_t n_rows, size_t nk, size_t n_frames, size_t sk, size_t st,
+                 size_t lanes, const size_t *row_frames, const double *row_max,
+                 const double *item_min, int mode, double range) {
     double gmax = -std::numeric_limits<double>::infinity();
     for (size_t r = 0; r < n_rows; ++r) gmax = std::max(gmax, row_max[r]);
     const size_t groups = (n_frames + lanes - 1) / lanes;
@@ -94,13 +250,19 @@ void apply_floor(T *out, size_t n_rows, size_t nmels, size_t n_frames, size_t la
         const double mx = mode == FM_FLOOR_GLOBAL ? gmax : row_max[r];
         if (!std::isfinite(mx)) continue;  /* nothing finite to floor against */
         /* Keras computes max(D) - top_db in the output's precision. */
-        const T thr = static_cast<T>(mx) - static_cast<T>(floor_range);
+        const T thr = static_cast<T>(mx) - static_cast<T>(range);
+        const size_t frames = row_frames ? row_frames[r] : n_frames;
+        T *row = v + r * nk * n_frames;
         for (size_t g = 0; g < groups; ++g) {
             if (!(item_min[r * groups + g] < static_cast<double>(thr))) continue;
-            const size_t t0 = g * lanes, cnt = std::min(lanes, n_frames - t0);
-            T *o = out + r * nmels * n_frames + t0;
-            for (size_t m = 0; m < nmels; ++m, o += n_frames)
-                for (size_t i = 0; i < cnt; ++i) o[i] = o[i] < thr ? thr : o[i];
+            const size_t t0 = g * lanes;
+            if (t0 >= frames) break;
+            const size_t cnt = std::min(lanes, frames - t0);
+            for (size_t k = 0; k < nk; ++k)
+                for (size_t i = 0; i < cnt; ++i) {
+                    T &e = row[k * sk + (t0 + i) * st];
+                    e = e < thr ? thr : e;
+                }
         }
     }
 }
@@ -109,59 +271,41 @@ void apply_floor(T *out, size_t n_rows, size_t nmels, size_t n_frames, size_t la
 
 extern "C" {
 
-fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype, const double *window,
-                         const size_t *band_first, const size_t *band_len,
-                         const double *weights, fm_plan **out) {
+fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dtype dtype,
+                         fm_plan **out) {
     if (!out) return FM_ERR_INVALID;
     *out = nullptr;
-    if (!cfg || !window || !band_first || !band_len || !valid_config(cfg))
-        return FM_ERR_INVALID;
+    if (!opts || !tables || !valid_options(*opts, *tables)) return FM_ERR_INVALID;
     if (dtype != FM_FLOAT32 && dtype != FM_FLOAT64) return FM_ERR_INVALID;
-    const size_t nbins = cfg->fft_length / 2 + 1;
-    size_t total = 0;
-    for (size_t m = 0; m < cfg->num_mel_bins; ++m) {
-        if (band_first[m] > nbins || band_len[m] > nbins - band_first[m])
-            return FM_ERR_INVALID;
-        total += band_len[m];
-    }
-    if (total > 0 && !weights) return FM_ERR_INVALID;
+    if (opts->kernel != FM_KERNEL_AUTO && opts->kernel != FM_KERNEL_BASELINE &&
+        opts->kernel != FM_KERNEL_AVX2)
+        return FM_ERR_INVALID;
+    if (!fm_kernel_available(opts->kernel)) return FM_ERR_UNSUPPORTED;
     try {
-        fastmel::KernelSpec spec;
-        spec.dtype = dtype;
-        spec.n = cfg->fft_length;
-        spec.hop = cfg->hop;
-        spec.nmels = cfg->num_mel_bins;
-        spec.nbins = nbins;
-        spec.pad = cfg->pad;
-        spec.pad_zeros = cfg->pad_mode == FM_PAD_CONSTANT;
-        spec.mag_exp = cfg->mag_exp;
-        spec.power_to_db = cfg->power_to_db != 0 && !cfg->fft_only;
-        spec.log_scale = cfg->log_scale;
-        spec.log_offset = cfg->log_offset;
-        spec.out_offset = cfg->out_offset;
-        spec.fft_only = cfg->fft_only != 0;
-        spec.min_power = cfg->min_power;
-        spec.ref_power = cfg->ref_power;
-        spec.window = window;
-        spec.band_first = band_first;
-        spec.band_len = band_len;
-        spec.weights = weights;
         std::unique_ptr<fm_plan> plan(new fm_plan);
-        plan->cfg = *cfg;
+        const fm_options &o = *opts;
         plan->dtype = dtype;
-        int choice = cfg->kernel;
-        if (choice == FM_KERNEL_AUTO)
-            choice = cpu_has_avx2_fma() ? FM_KERNEL_AVX2 : FM_KERNEL_BASELINE;
-        if (choice == FM_KERNEL_AVX2) {
-            if (!cpu_has_avx2_fma()) return FM_ERR_UNSUPPORTED;
+        plan->hop = o.framing.hop;
+        plan->drop_last = o.framing.drop_last;
+        plan->reach = o.framing.reach;
+        plan->num_bands = o.bank.num_bands;
+        plan->log = o.log.enabled != 0;
+        plan->has_energy = o.condition.energy != FM_ENERGY_NONE;
+        const size_t k = o.post.num_features ? o.post.num_features : o.bank.num_bands;
+        plan->num_features = k + (plan->has_energy && o.post.energy_insert ? 1 : 0);
+        plan->floor_mode = plan->log ? o.floor.mode : FM_FLOOR_NONE;
+        plan->floor_range = o.floor.range;
+        plan->two_pass = plan->floor_mode != FM_FLOOR_NONE &&
+                         (o.post.num_features > 0 || plan->has_energy);
+        plan->layout = o.post.layout;
+        int choice = o.kernel;
+        if (choice == FM_KERNEL_AUTO) choice = cpu_has_avx2_fma() ? FM_KERNEL_AVX2 : FM_KERNEL_BASELINE;
 #if defined(FASTMEL_HAVE_AVX2)
-            plan->kernel.reset(fastmel::make_kernel_avx2(spec));
+        if (choice == FM_KERNEL_AVX2) plan->kernel.reset(fastmel::make_kernel_avx2(o, *tables, dtype));
 #endif
-        } else if (choice == FM_KERNEL_BASELINE) {
-            plan->kernel.reset(fastmel::make_kernel_baseline(spec));
-        } else {
-            return FM_ERR_INVALID;
-        }
+        if (choice == FM_KERNEL_BASELINE)
+            plan->kernel.reset(fastmel::make_kernel_baseline(o, *tables, dtype));
+        if (!plan->kernel) return FM_ERR_UNSUPPORTED;
         *out = plan.release();
         return FM_OK;
     } catch (...) {
@@ -173,142 +317,112 @@ void fm_plan_destroy(fm_plan *plan) { delete plan; }
 
 size_t fm_num_frames(const fm_plan *plan, size_t n_samples) {
     if (!plan || n_samples == 0) return 0;
-    const size_t n = plan->cfg.fft_length, pad = plan->cfg.pad;
-    /* n_samples is a real array's length and pad is bounded: no overflow. */
-    const size_t padded = n_samples + 2 * pad;
-    if (padded < n) return 0;
-    const size_t frames = 1 + (padded - n) / plan->cfg.hop;
-    return frames > plan->cfg.drop_last ? frames - plan->cfg.drop_last : 0;
+    /* n_samples is a real array's length and reach is bounded: no overflow. */
+    const ptrdiff_t n = static_cast<ptrdiff_t>(std::min(n_samples, kMaxSize));
+    if (n < plan->reach) return 0;
+    const size_t frames = 1 + static_cast<size_t>(n - plan->reach) / plan->hop;
+    return frames > plan->drop_last ? frames - plan->drop_last : 0;
 }
+
+size_t fm_num_features(const fm_plan *plan) { return plan ? plan->num_features : 0; }
 
 const char *fm_plan_isa(const fm_plan *plan) { return plan ? plan->kernel->isa() : ""; }
 
 size_t fm_plan_lanes(const fm_plan *plan) { return plan ? plan->kernel->lanes() : 0; }
 
-fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
-                     ptrdiff_t row_stride, ptrdiff_t sample_stride, size_t n_samples,
-                     void *out, int num_threads, fm_interrupt_fn interrupt,
-                     void *interrupt_ctx) {
-    if (!plan || num_threads < 1 || n_samples == 0) return FM_ERR_INVALID;
+int fm_kernel_available(int kernel) {
+    switch (kernel) {
+        case FM_KERNEL_AUTO:
+        case FM_KERNEL_BASELINE: return 1;
+        case FM_KERNEL_AVX2: return cpu_has_avx2_fma() ? 1 : 0;
+        default: return 0;
+    }
+}
+
+fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
+                     fm_interrupt_fn interrupt, void *interrupt_ctx) {
+    if (!plan || !in || num_threads < 1 || in->n_samples == 0) return FM_ERR_INVALID;
+    const size_t n_frames = fm_num_frames(plan, in->n_samples);
     /* Nothing to write: out may be NULL. */
-    if (n_rows == 0 || fm_num_frames(plan, n_samples) == 0) return FM_OK;
-    if (!x || !out) return FM_ERR_INVALID;
-    fastmel::Job job;
-    job.x = x;
-    job.n_rows = n_rows;
-    job.row_stride = row_stride;
-    job.sample_stride = sample_stride;
-    job.n_samples = n_samples;
-    job.n_frames = fm_num_frames(plan, n_samples);
-    job.out = out;
+    if (in->n_rows == 0 || n_frames == 0) return FM_OK;
+    if (!in->data || !out) return FM_ERR_INVALID;
+    if (in->lengths)
+        for (size_t r = 0; r < in->n_rows; ++r)
+            if (in->lengths[r] > in->n_samples) return FM_ERR_INVALID;
     const fastmel::Kernel &kernel = *plan->kernel;
     const size_t lanes = kernel.lanes();
-    const size_t groups = (job.n_frames + lanes - 1) / lanes;
-    if (n_rows > std::numeric_limits<size_t>::max() / groups) return FM_ERR_INVALID;
-    const size_t items = n_rows * groups;
-    job.item_min = nullptr;
-    const bool db = plan->cfg.power_to_db != 0 && !plan->cfg.fft_only;
-    const bool floor = db && plan->cfg.floor_mode != FM_FLOOR_NONE;
-
+    const size_t groups = (n_frames + lanes - 1) / lanes;
+    if (in->n_rows > std::numeric_limits<size_t>::max() / groups) return FM_ERR_INVALID;
+    const size_t items = in->n_rows * groups;
+    const size_t n_rows = in->n_rows;
+    const bool floor = plan->floor_mode != FM_FLOOR_NONE;
     try {
-        const size_t want = std::min<size_t>(static_cast<size_t>(num_threads),
-                                             (items + kMinChunk - 1) / kMinChunk);
-        const size_t chunk = std::max(kMinChunk, std::min(kMaxChunk, items / (8 * want)));
-        const size_t chunks = (items + chunk - 1) / chunk;
-        const size_t workers = std::min(want, chunks);
-        /* Shared with helper tasks, which may start after this call returned
-         * (they then find no chunk left and touch nothing but this state). */
-        struct Shared {
-            size_t chunks = 0;
-            std::atomic<size_t> next{0};
-            std::atomic<size_t> active{0};
-            std::atomic<bool> stop{false};
-            std::atomic<int> failure{FM_OK};
-            std::mutex mutex;
-            std::condition_variable idle;
-        };
-        auto shared = std::make_shared<Shared>();
-        shared->chunks = chunks;
-        /* One row-maximum array per worker, so workers never share a write. */
-        std::vector<double> row_max(db ? workers * n_rows : 0,
-                                    -std::numeric_limits<double>::infinity());
+        fastmel::Job job;
+        job.x = in->data;
+        job.n_rows = n_rows;
+        job.row_stride = in->row_stride;
+        job.sample_stride = in->sample_stride;
+        job.n_samples = in->n_samples;
+        job.n_frames = n_frames;
+        job.lengths = in->lengths;
+        job.frame_index0 = in->frame_index0;
+        job.out = out;
+        job.stage = nullptr;
+        job.stage_energy = nullptr;
+        job.item_min = nullptr;
+        std::vector<size_t> row_frames;
+        if (in->lengths) {
+            row_frames.resize(n_rows);
+            for (size_t r = 0; r < n_rows; ++r)
+                row_frames[r] = std::min(n_frames, fm_num_frames(plan, in->lengths[r]));
+        }
+        job.row_frames = in->lengths ? row_frames.data() : nullptr;
+        const size_t item_size = plan->dtype == FM_FLOAT32 ? sizeof(float) : sizeof(double);
+        std::unique_ptr<char[]> stage, stage_energy;
+        if (plan->two_pass) {
+            const size_t per_row = plan->num_bands * n_frames;
+            if (n_rows > kMaxSize / per_row / item_size) return FM_ERR_NOMEM;
+            stage.reset(new char[n_rows * per_row * item_size]);
+            job.stage = stage.get();
+            if (plan->has_energy) {
+                stage_energy.reset(new char[n_rows * n_frames * item_size]);
+                job.stage_energy = stage_energy.get();
+            }
+        }
         std::vector<double> item_min(floor ? items : 0);
         if (floor) job.item_min = item_min.data();
-
-        auto fail = [](Shared &s, int status) {
-            int expected = FM_OK;
-            s.failure.compare_exchange_strong(expected, status);
-            s.stop = true;
-        };
-        /* Claims and runs chunks until none is left. */
-        auto work = [&kernel, &job, &row_max, items, chunk, chunks, n_rows, db, fail](
-                        Shared &s, size_t w, fm_interrupt_fn check, void *ctx) {
-            double *rm = db ? row_max.data() + w * n_rows : nullptr;
-            auto last_check = std::chrono::steady_clock::now();
-            try {
-                while (!s.stop.load(std::memory_order_relaxed)) {
-                    const size_t c = s.next.fetch_add(1);
-                    if (c >= chunks) break;
-                    const size_t b = c * chunk;
-                    kernel.run(job, b, std::min(items, b + chunk), rm);
-                    if (check) {
-                        auto now = std::chrono::steady_clock::now();
-                        if (now - last_check >= kInterruptPeriod) {
-                            last_check = now;
-                            if (check(ctx)) fail(s, FM_ERR_INTERRUPTED);
-                        }
-                    }
-                }
-            } catch (...) {
-                fail(s, status_of_current_exception());
-            }
-        };
-
-        for (size_t w = 1; w < workers; ++w) {
-            /* The task keeps the shared state alive. It registers as active
-             * before it looks for work: if a chunk is still unclaimed then,
-             * this call has not finished its own loop and will wait for it,
-             * so `work` and everything it refers to are still alive. A task
-             * that starts later finds every chunk claimed and touches
-             * nothing else. (All atomics here are sequentially consistent.) */
-            auto task = [shared, &work, w] {
-                Shared &s = *shared;
-                s.active.fetch_add(1);
-                if (s.next.load() < s.chunks) work(s, w, nullptr, nullptr);
-                if (s.active.fetch_sub(1) == 1) {
-                    std::lock_guard<std::mutex> lock(s.mutex);
-                    s.idle.notify_all();
-                }
-            };
-            if (!fastmel::pool_submit(task, workers - 1)) break;
-        }
-        work(*shared, 0, interrupt, interrupt_ctx);
-        /* The loop may have stopped early (interrupt, error): close the
-         * counter so that no helper can claim a chunk from now on. */
-        shared->next.store(chunks);
-        {
-            /* Wait for the helpers that registered while a chunk was left. A
-             * helper that starts after this sees no chunk left. */
-            std::unique_lock<std::mutex> lock(shared->mutex);
-            shared->idle.wait(lock, [&] { return shared->active.load() == 0; });
-        }
-        const int failure_status = shared->failure.load();
-        if (failure_status != FM_OK) return static_cast<fm_status>(failure_status);
-
+        /* One row-maximum array per worker, so workers never share a write. */
+        const size_t workers = Split(items, num_threads).workers;
+        std::vector<double> row_max(plan->log ? workers * n_rows : 0,
+                                    -std::numeric_limits<double>::infinity());
+        fm_status status = parallel_for(
+            items, num_threads, interrupt, interrupt_ctx,
+            [&](size_t b, size_t e, size_t w) {
+                kernel.run(job, b, e, plan->log ? row_max.data() + w * n_rows : nullptr);
+            });
+        if (status != FM_OK) return status;
         if (floor) {
             for (size_t w = 1; w < workers; ++w)
                 for (size_t r = 0; r < n_rows; ++r)
                     row_max[r] = std::max(row_max[r], row_max[w * n_rows + r]);
-            const size_t nmels = plan->cfg.num_mel_bins;
-            const double floor_range = plan->cfg.top_db * plan->cfg.log_scale / 10.0;
+            /* The floor sees the log bands: the stage of a two-pass plan, else out. */
+            void *target = plan->two_pass ? job.stage : out;
+            const size_t nk = plan->two_pass ? plan->num_bands : plan->num_features;
+            const bool bands_first = plan->two_pass || plan->layout == FM_LAYOUT_BANDS_FRAMES;
+            const size_t sk = bands_first ? n_frames : 1, st = bands_first ? 1 : nk;
             if (plan->dtype == FM_FLOAT32)
-                apply_floor(static_cast<float *>(out), n_rows, nmels, job.n_frames, lanes,
-                            row_max.data(), item_min.data(), plan->cfg.floor_mode,
-                            floor_range);
+                apply_floor(static_cast<float *>(target), n_rows, nk, n_frames, sk, st, lanes,
+                            job.row_frames, row_max.data(), item_min.data(), plan->floor_mode,
+                            plan->floor_range);
             else
-                apply_floor(static_cast<double *>(out), n_rows, nmels, job.n_frames, lanes,
-                            row_max.data(), item_min.data(), plan->cfg.floor_mode,
-                            floor_range);
+                apply_floor(static_cast<double *>(target), n_rows, nk, n_frames, sk, st, lanes,
+                            job.row_frames, row_max.data(), item_min.data(), plan->floor_mode,
+                            plan->floor_range);
+        }
+        if (plan->two_pass) {
+            status = parallel_for(items, num_threads, interrupt, interrupt_ctx,
+                                  [&](size_t b, size_t e, size_t) { kernel.post_pass(job, b, e); });
+            if (status != FM_OK) return status;
         }
         return FM_OK;
     } catch (...) {

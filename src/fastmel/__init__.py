@@ -10,17 +10,42 @@ whisper's conventions, ``MelSpectrogram.stream`` gives a :class:`MelStream`.
 argument dict. ``fastmel.dask`` (the ``dask`` extra) runs files through a
 layer on a Dask cluster; the ``fastmel`` command does it on one machine.
 """
-import numpy as _np
+from importlib.metadata import PackageNotFoundError as _NotFound
+from importlib.metadata import version as _version
 
+from . import _engine
 from ._filters import linear_to_mel_weight_matrix
 from ._layer import MelSpectrogram
 from ._presets import PRESETS
 from ._stream import MelStream
 
-__version__ = "0.1.0"
+try:
+    __version__ = _version("fastmel")
+except _NotFound:  # pragma: no cover - imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
-__all__ = ["MelSpectrogram", "MelStream", "PRESETS", "linear_to_mel_weight_matrix",
-           "show_config", "__version__"]
+__all__ = ["MelSpectrogram", "MelStream", "PRESETS", "available_kernels",
+           "linear_to_mel_weight_matrix", "show_config", "__version__"]
+
+
+def available_kernels():
+    """The compiled kernels that run on this machine.
+
+    Returns
+    -------
+    tuple of str
+        Always ``"baseline"``; also ``"avx2"`` on x86-64 CPUs with AVX2 and
+        FMA when that kernel was built. Any of them, or ``"auto"``, can be
+        passed as ``MelSpectrogram(kernel=...)`` or set as the environment
+        variable ``FASTMEL_KERNEL`` before fastmel is imported.
+
+    Examples
+    --------
+    >>> import fastmel
+    >>> "baseline" in fastmel.available_kernels()
+    True
+    """
+    return _engine.available_kernels()
 
 
 def show_config():
@@ -29,8 +54,10 @@ def show_config():
     Returns
     -------
     dict
-        ``version``, ``kernel`` (instruction set of the compiled kernel the
-        plans use), ``lanes_float32`` and ``lanes_float64`` (frames per FFT).
+        ``version``, ``kernel`` (instruction set of the compiled kernel that
+        plans use by default), ``lanes_float32`` and ``lanes_float64`` (frames
+        per FFT), ``requested`` (``FASTMEL_KERNEL`` as read at import, or
+        "auto") and ``available`` (:func:`available_kernels`).
 
     Examples
     --------
@@ -40,11 +67,11 @@ def show_config():
     kernel: baseline (SSE2)
     lanes_float32: 4
     lanes_float64: 2
+    requested: auto
+    available: baseline
     """
-    plans = MelSpectrogram(fft_length=16, sequence_stride=4, num_mel_bins=2)._plans
-    f32, f64 = plans[_np.dtype(_np.float32)], plans[_np.dtype(_np.float64)]
-    info = {"version": __version__, "kernel": f32.isa,
-            "lanes_float32": f32.lanes, "lanes_float64": f64.lanes}
+    info = {"version": __version__, **_engine.kernel_info(),
+            "requested": _engine.DEFAULT_KERNEL, "available": ", ".join(available_kernels())}
     for key, value in info.items():
         print(f"{key}: {value}")
     return info

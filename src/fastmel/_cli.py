@@ -9,7 +9,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from ._audio import AudioError, duration, find_audio, process, read, require
-from ._layer import MelSpectrogram, _available_cores
+from ._layer import MelSpectrogram
+from ._options import (
+    DTYPES, LOG_MODES, MEL_SCALES, NORMS, PAD_MODES, TOP_DB_SCOPES, WINDOWS, available_cores,
+)
 from ._presets import PRESETS
 
 # --option -> MelSpectrogram argument, with its type.
@@ -23,14 +26,15 @@ _LAYER_OPTIONS = [
     ("--max-freq", "max_freq", float, "highest band edge, Hz"),
     ("--log-offset", "log_offset", float, "added to the power before the log"),
 ]
+# --option -> MelSpectrogram argument, with its allowed values ("none" is None).
 _CHOICES = [
-    ("--window", "window", ["hann", "hamming", "none"]),
-    ("--mel-scale", "mel_scale", ["keras", "htk", "slaney"]),
-    ("--norm", "norm", ["none", "slaney"]),
-    ("--pad-mode", "pad_mode", ["reflect", "constant"]),
-    ("--log-mode", "log_mode", ["db", "natural", "whisper"]),
-    ("--top-db-scope", "top_db_scope", ["batch", "example"]),
-    ("--dtype", "dtype", ["float32", "float64"]),
+    ("--window", "window", [*WINDOWS, "none"]),
+    ("--mel-scale", "mel_scale", list(MEL_SCALES)),
+    ("--norm", "norm", ["none" if v is None else v for v in NORMS]),
+    ("--pad-mode", "pad_mode", list(PAD_MODES)),
+    ("--log-mode", "log_mode", list(LOG_MODES)),
+    ("--top-db-scope", "top_db_scope", list(TOP_DB_SCOPES)),
+    ("--dtype", "dtype", list(DTYPES)),
 ]
 
 
@@ -129,7 +133,7 @@ def compute(args):
         return _fail("no audio files found in the inputs "
                      f"(looked for {', '.join(s for s in ('.wav', '.flac', '.ogg', '.mp3'))})")
     try:
-        workers = _available_cores() if args.workers is None else int(args.workers)
+        workers = available_cores() if args.workers is None else int(args.workers)
         if workers < 1:
             raise ValueError(f"--workers must be >= 1, got {workers}")
         threads_per_call = max(1, workers // min(workers, len(files)))

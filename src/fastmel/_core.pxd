@@ -1,5 +1,9 @@
-# Declarations of the C core (csrc/fastmel.h). Every function is nogil.
+# Declarations of the C core (csrc/fastmel.h), one per C declaration; every
+# function is nogil. The option structs convert from dicts of the same field
+# names (see _core.pyx), so a new scalar field is declared here and nowhere
+# else in the binding.
 from libc.stddef cimport ptrdiff_t
+from libc.stdint cimport uint64_t
 
 
 cdef extern from "fastmel.h" nogil:
@@ -11,58 +15,117 @@ cdef extern from "fastmel.h" nogil:
         FM_ERR_INTERRUPTED
         FM_ERR_UNSUPPORTED
 
+    ctypedef enum fm_dtype:
+        FM_FLOAT32
+        FM_FLOAT64
+
     ctypedef enum fm_kernel:
         FM_KERNEL_AUTO
         FM_KERNEL_BASELINE
         FM_KERNEL_AVX2
 
-    ctypedef enum fm_dtype:
-        FM_FLOAT32
-        FM_FLOAT64
-
     ctypedef enum fm_pad:
         FM_PAD_REFLECT
         FM_PAD_CONSTANT
+        FM_PAD_SYMMETRIC
+
+    ctypedef enum fm_energy:
+        FM_ENERGY_NONE
+        FM_ENERGY_RAW
+        FM_ENERGY_WINDOWED
 
     ctypedef enum fm_floor:
         FM_FLOOR_NONE
         FM_FLOOR_GLOBAL
         FM_FLOOR_PER_ROW
 
-    ctypedef struct fm_config:
-        size_t fft_length
+    ctypedef enum fm_layout:
+        FM_LAYOUT_BANDS_FRAMES
+        FM_LAYOUT_FRAMES_BANDS
+
+    ctypedef struct fm_framing_opts:
+        size_t frame_length
         size_t hop
-        size_t num_mel_bins
-        size_t pad
-        int pad_mode
+        ptrdiff_t start
+        ptrdiff_t reach
         size_t drop_last
+        int pad_mode
+
+    ctypedef struct fm_condition_opts:
+        double dither
+        uint64_t dither_seed
+        int remove_dc
+        double preemphasis
+        int energy
+        double energy_min
+        double energy_floor
+
+    ctypedef struct fm_spectrum_opts:
+        size_t fft_length
+        size_t fft_offset
         double mag_exp
-        int power_to_db
+
+    ctypedef struct fm_bank_opts:
+        size_t num_bands
+
+    ctypedef struct fm_log_opts:
+        int enabled
         double log_scale
         double log_offset
         double out_offset
         double min_power
         double ref_power
-        double top_db
-        int floor_mode
+
+    ctypedef struct fm_floor_opts:
+        int mode
+        double range
+
+    ctypedef struct fm_post_opts:
+        size_t num_features
+        int energy_insert
+        size_t energy_index
+        int layout
+        double fill
+
+    ctypedef struct fm_options:
+        fm_framing_opts framing
+        fm_condition_opts condition
+        fm_spectrum_opts spectrum
+        fm_bank_opts bank
+        fm_log_opts log
+        fm_floor_opts floor
+        fm_post_opts post
         int kernel
-        int fft_only
+
+    ctypedef struct fm_tables:
+        const double *window
+        const size_t *band_first
+        const size_t *band_len
+        const double *band_weights
+        const double *post_matrix
 
     ctypedef struct fm_plan:
         pass
 
+    ctypedef struct fm_input:
+        const void *data
+        size_t n_rows
+        ptrdiff_t row_stride
+        ptrdiff_t sample_stride
+        size_t n_samples
+        const size_t *lengths
+        uint64_t frame_index0
+
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil
 
-    fm_status fm_plan_create(const fm_config *cfg, fm_dtype dtype,
-                             const double *window, const size_t *band_first,
-                             const size_t *band_len, const double *weights,
+    fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dtype dtype,
                              fm_plan **out)
     void fm_plan_destroy(fm_plan *plan)
     size_t fm_num_frames(const fm_plan *plan, size_t n_samples)
+    size_t fm_num_features(const fm_plan *plan)
     const char *fm_plan_isa(const fm_plan *plan)
     size_t fm_plan_lanes(const fm_plan *plan)
-    fm_status fm_compute(const fm_plan *plan, const void *x, size_t n_rows,
-                         ptrdiff_t row_stride, ptrdiff_t sample_stride,
-                         size_t n_samples, void *out, int num_threads,
-                         fm_interrupt_fn interrupt, void *interrupt_ctx)
+    int fm_kernel_available(int kernel)
+    fm_status fm_compute(const fm_plan *plan, const fm_input *inp, void *out,
+                         int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx)
     const char *fm_status_message(int status)

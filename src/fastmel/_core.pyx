@@ -1,14 +1,16 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Binding of the C core: one plan object, one compute call without the GIL.
+"""Binding of the C core: one plan object built from one options object, one
+compute call without the GIL.
 
-Validation of user-facing arguments lives in ``fastmel._layer``; this module
-re-checks only what protects memory (dtypes, shapes, strides), so that it can
-never hand the core a buffer it would read or write out of bounds.
+The options (``fastmel._engine.EngineOptions``) are validated in Python; this
+module converts them once, names to C enums in one table, and re-checks only
+what protects memory (dtypes, shapes, strides, lengths), so that it can never
+hand the core a buffer it would read or write out of bounds.
 """
 cimport numpy as cnp
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.pythread cimport PyThread_get_thread_ident
-from libc.stddef cimport ptrdiff_t
+from libc.stdint cimport uint64_t
 
 import threading
 
@@ -19,11 +21,22 @@ cnp.import_array()
 # Signals reach only the main thread; its id, whichever thread imports us.
 cdef unsigned long _MAIN_THREAD_IDENT = threading.main_thread().ident
 
-FLOOR_NONE = FM_FLOOR_NONE
-FLOOR_GLOBAL = FM_FLOOR_GLOBAL
-FLOOR_PER_ROW = FM_FLOOR_PER_ROW
-PAD_MODES = {"reflect": FM_PAD_REFLECT, "constant": FM_PAD_CONSTANT}
-KERNELS = {"auto": FM_KERNEL_AUTO, "baseline": FM_KERNEL_BASELINE, "avx2": FM_KERNEL_AVX2}
+# Every enum crosses here, by name: option field -> {name: C value}.
+ENUMS = {
+    "pad_mode": {"reflect": FM_PAD_REFLECT, "constant": FM_PAD_CONSTANT,
+                 "symmetric": FM_PAD_SYMMETRIC},
+    "energy": {"none": FM_ENERGY_NONE, "raw": FM_ENERGY_RAW, "windowed": FM_ENERGY_WINDOWED},
+    "mode": {"none": FM_FLOOR_NONE, "batch": FM_FLOOR_GLOBAL, "row": FM_FLOOR_PER_ROW},
+    "layout": {"bands_frames": FM_LAYOUT_BANDS_FRAMES, "frames_bands": FM_LAYOUT_FRAMES_BANDS},
+    "kernel": {"auto": FM_KERNEL_AUTO, "baseline": FM_KERNEL_BASELINE, "avx2": FM_KERNEL_AVX2},
+}
+# Stage structs of fm_options, converted from dicts of their scalar fields.
+_STAGES = ("framing", "condition", "spectrum", "bank", "log", "floor", "post")
+
+
+def kernel_available(name):
+    """Whether the kernel ``name`` ("auto", "baseline", "avx2") runs here."""
+    return bool(fm_kernel_available(ENUMS["kernel"][name]))
 
 
 cdef class _Interrupt:
@@ -58,24 +71,27 @@ cdef _raise_status(int status, _Interrupt interrupt):
     raise RuntimeError(f"fastmel core: {message} (status {status})")
 
 
+cdef dict _scalars(stage):
+    """A stage dataclass's scalar fields as a dict for its C struct."""
+    return {name: ENUMS[name][value] if name in ENUMS else value
+            for name, value in stage.scalars().items()}
+
+
 cdef class Plan:
-    """A compiled plan for one dtype: window, FFT plan and sparse mel bands.
+    """A compiled plan for one dtype, built from ``EngineOptions``.
 
     Read-only once built; ``compute`` may run from many threads at once.
     """
     cdef fm_plan *_plan
     cdef readonly object dtype
-    cdef readonly Py_ssize_t num_mel_bins
+    cdef readonly Py_ssize_t num_features
+    cdef readonly bint frames_major
 
-    def __cinit__(self, *, size_t fft_length, size_t hop, size_t num_mel_bins,
-                  double mag_exp, bint power_to_db, double min_power,
-                  double ref_power, double top_db, int floor_mode, dtype,
-                  window, band_first, band_len, weights, kernel="auto", bint fft_only=False,
-                  size_t pad, pad_mode="reflect", size_t drop_last=0,
-                  double log_scale=10.0, double log_offset=0.0, double out_offset=0.0):
-        cdef fm_config cfg
-        cdef fm_status status
+    def __cinit__(self, options, dtype):
+        cdef fm_options o
+        cdef fm_tables t
         cdef fm_dtype dt
+        cdef fm_status status
         self._plan = NULL
         self.dtype = np.dtype(dtype)
         if self.dtype == np.float32:
@@ -84,45 +100,33 @@ cdef class Plan:
             dt = FM_FLOAT64
         else:
             raise TypeError(f"plan dtype must be float32 or float64, got {self.dtype}")
-        cdef cnp.ndarray w = np.ascontiguousarray(window, dtype=np.float64)
-        cdef cnp.ndarray first = np.ascontiguousarray(band_first, dtype=np.uintp)
-        cdef cnp.ndarray length = np.ascontiguousarray(band_len, dtype=np.uintp)
-        cdef cnp.ndarray wts = np.ascontiguousarray(weights, dtype=np.float64)
-        if w.ndim != 1 or <size_t>w.shape[0] != fft_length:
-            raise ValueError("window must hold fft_length values")
-        if (first.ndim != 1 or length.ndim != 1 or <size_t>first.shape[0] != num_mel_bins
-                or <size_t>length.shape[0] != num_mel_bins):
-            raise ValueError("band_first and band_len must hold num_mel_bins values")
-        if wts.ndim != 1 or wts.shape[0] != int(length.sum()):
-            raise ValueError("weights must hold sum(band_len) values")
-        cfg.fft_length = fft_length
-        cfg.hop = hop
-        cfg.num_mel_bins = num_mel_bins
-        if pad_mode not in PAD_MODES:
-            raise ValueError(f"pad_mode must be one of {sorted(PAD_MODES)}, got {pad_mode!r}")
-        cfg.pad = pad
-        cfg.pad_mode = PAD_MODES[pad_mode]
-        cfg.drop_last = drop_last
-        cfg.mag_exp = mag_exp
-        cfg.power_to_db = power_to_db
-        cfg.log_scale = log_scale
-        cfg.log_offset = log_offset
-        cfg.out_offset = out_offset
-        cfg.min_power = min_power
-        cfg.ref_power = ref_power
-        cfg.top_db = top_db
-        cfg.floor_mode = floor_mode
-        if kernel not in KERNELS:
-            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}")
-        cfg.kernel = KERNELS[kernel]
-        cfg.fft_only = fft_only
-        status = fm_plan_create(&cfg, dt, <const double *>cnp.PyArray_DATA(w),
-                                <const size_t *>cnp.PyArray_DATA(first),
-                                <const size_t *>cnp.PyArray_DATA(length),
-                                <const double *>cnp.PyArray_DATA(wts), &self._plan)
+        o.framing = _scalars(options.framing)
+        o.condition = _scalars(options.condition)
+        o.spectrum = _scalars(options.spectrum)
+        o.bank = _scalars(options.bank)
+        o.log = _scalars(options.log)
+        o.floor = _scalars(options.floor)
+        o.post = _scalars(options.post)
+        o.kernel = ENUMS["kernel"][options.kernel]
+
+        # The tables, as contiguous arrays of the C types, alive until the
+        # plan has copied them.
+        cdef size_t W = o.framing.frame_length, nb = o.bank.num_bands, K = o.post.num_features
+        window = _array(options.condition.window, np.float64, (W,), "window")
+        first = _array(options.bank.first, np.uintp, (nb,), "bank.first")
+        length = _array(options.bank.length, np.uintp, (nb,), "bank.length")
+        weights = _array(options.bank.weights, np.float64, (int(length.sum()),), "bank.weights")
+        matrix = _array(options.post.matrix, np.float64, (K, nb), "post.matrix") if K else None
+        t.window = _ptr(window)
+        t.band_first = <const size_t *>_ptr(first)
+        t.band_len = <const size_t *>_ptr(length)
+        t.band_weights = _ptr(weights)
+        t.post_matrix = _ptr(matrix)
+        status = fm_plan_create(&o, &t, dt, &self._plan)
         if status != FM_OK:
             _raise_status(status, None)
-        self.num_mel_bins = num_mel_bins
+        self.num_features = fm_num_features(self._plan)
+        self.frames_major = o.post.layout == FM_LAYOUT_FRAMES_BANDS
 
     def __dealloc__(self):
         if self._plan != NULL:
@@ -143,17 +147,27 @@ cdef class Plan:
         """Frames produced from n_samples samples (0 for 0)."""
         return fm_num_frames(self._plan, n_samples)
 
-    def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads):
-        """Fill ``out`` (rows, num_mel_bins, frames) from ``x`` (rows, samples).
+    def out_shape(self, size_t rows, size_t n_samples):
+        """The shape ``compute`` writes for ``rows`` rows of ``n_samples``."""
+        frames = fm_num_frames(self._plan, n_samples)
+        if self.frames_major:
+            return (rows, frames, self.num_features)
+        return (rows, self.num_features, frames)
+
+    def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
+                lengths=None, uint64_t frame_index0=0):
+        """Fill ``out`` (``out_shape(rows, samples)``) from ``x`` (rows, samples).
 
         ``x`` may have any strides that are whole elements; ``out`` must be
         C-contiguous and writeable. Both must be of the plan's dtype, aligned
-        and in native byte order.
+        and in native byte order. ``lengths``: None or one valid length per
+        row (<= samples). ``frame_index0``: the index of output frame 0 (the
+        dither noise depends on it).
         """
         cdef Py_ssize_t item = self.dtype.itemsize
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
         if cnp.PyArray_NDIM(x) != 2 or cnp.PyArray_NDIM(out) != 3:
-            raise ValueError("compute() takes x of shape (rows, samples) and out of shape (rows, mels, frames)")
+            raise ValueError("compute() takes x of shape (rows, samples) and a 3-d out")
         if cnp.PyArray_TYPE(x) != typenum or cnp.PyArray_TYPE(out) != typenum:
             raise TypeError(f"x and out must both be {self.dtype}")
         if not (cnp.PyArray_ISALIGNED(x) and cnp.PyArray_ISNOTSWAPPED(x)):
@@ -163,21 +177,31 @@ cdef class Plan:
             raise ValueError("out must be C-contiguous, aligned, writeable and native")
         if x.strides[0] % item or x.strides[1] % item:
             raise ValueError("x strides must be whole elements")
-        cdef size_t rows = x.shape[0]
-        cdef size_t n = x.shape[1]
-        if n == 0:
+        cdef fm_input inp
+        inp.n_rows = x.shape[0]
+        inp.n_samples = x.shape[1]
+        if inp.n_samples == 0:
             raise ValueError("x has 0 samples")
-        cdef size_t frames = fm_num_frames(self._plan, n)
-        if (<size_t>out.shape[0] != rows or <size_t>out.shape[1] != <size_t>self.num_mel_bins
-                or <size_t>out.shape[2] != frames):
-            raise ValueError(f"out must have shape {(rows, self.num_mel_bins, frames)}, got {(<object>out).shape}")
+        shape = self.out_shape(inp.n_rows, inp.n_samples)
+        if (<object>out).shape != shape:
+            raise ValueError(f"out must have shape {shape}, got {(<object>out).shape}")
         if num_threads < 1:
             raise ValueError("num_threads must be >= 1")
-        if rows == 0 or frames == 0:
+        cdef cnp.ndarray lens = None
+        inp.lengths = NULL
+        if lengths is not None:
+            lens = np.ascontiguousarray(lengths, dtype=np.uintp)
+            if lens.ndim != 1 or <size_t>lens.shape[0] != inp.n_rows:
+                raise ValueError("lengths must hold one value per row")
+            if inp.n_rows and int(lens.max()) > inp.n_samples:
+                raise ValueError("lengths must be <= the number of samples")
+            inp.lengths = <const size_t *>cnp.PyArray_DATA(lens)
+        if inp.n_rows == 0 or shape[1] == 0 or shape[2] == 0:
             return out
-        cdef ptrdiff_t rs = x.strides[0] // item
-        cdef ptrdiff_t ss = x.strides[1] // item
-        cdef const void *xp = cnp.PyArray_DATA(x)
+        inp.row_stride = x.strides[0] // item
+        inp.sample_stride = x.strides[1] // item
+        inp.data = cnp.PyArray_DATA(x)
+        inp.frame_index0 = frame_index0
         cdef void *op = cnp.PyArray_DATA(out)
         cdef _Interrupt interrupt = None
         cdef fm_interrupt_fn check = NULL
@@ -189,7 +213,24 @@ cdef class Plan:
         cdef void *ctx = <void *>interrupt
         cdef fm_status status
         with nogil:
-            status = fm_compute(self._plan, xp, rows, rs, ss, n, op, num_threads, check, ctx)
+            status = fm_compute(self._plan, &inp, op, num_threads, check, ctx)
         if status != FM_OK:
             _raise_status(status, interrupt)
         return out
+
+
+cdef object _array(value, dtype, shape, name):
+    """``value`` as a C-contiguous array of ``dtype`` and ``shape``, or None."""
+    if value is None:
+        return None
+    a = np.ascontiguousarray(value, dtype=dtype)
+    if a.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {a.shape}")
+    return a
+
+
+cdef const double *_ptr(a):
+    """Data pointer of an array from _array (NULL for None or empty)."""
+    if a is None or (<cnp.ndarray>a).size == 0:
+        return NULL
+    return <const double *>cnp.PyArray_DATA(<cnp.ndarray>a)

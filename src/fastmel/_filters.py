@@ -20,9 +20,9 @@ made on request.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from ._options import as_int, as_real
 
 __all__ = ["linear_to_mel_weight_matrix"]
 
@@ -32,29 +32,6 @@ _MEL_HIGH_FREQUENCY_Q = 1127.0
 
 def _hertz_to_mel(f):
     return _MEL_HIGH_FREQUENCY_Q * np.log(1.0 + (f / _MEL_BREAK_FREQUENCY_HERTZ))
-
-
-def _real(name, value, *, minimum=None, strict=False):
-    """``value`` as a finite float, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number, got {value!r}")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"`{name}` must be finite, got {value!r}")
-    if minimum is not None and (v <= minimum if strict else v < minimum):
-        op = ">" if strict else ">="
-        raise ValueError(f"`{name}` must be {op} {minimum}, got {value!r}")
-    return v
-
-
-def _int(name, value, *, minimum=1):
-    """``value`` as an int >= minimum, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer, got {value!r}")
-    v = int(value)
-    if v < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}, got {v}")
-    return v
 
 
 def _float_dtype(dtype):
@@ -142,9 +119,6 @@ _SLANEY_MIN_LOG_HZ = 1000.0
 _SLANEY_MIN_LOG_MEL = _SLANEY_MIN_LOG_HZ / _SLANEY_F_SP
 _SLANEY_LOGSTEP = np.log(6.4) / 27.0
 
-MEL_SCALES = ("keras", "htk", "slaney")
-NORMS = (None, "slaney")
-
 
 def hz_to_mel(f, scale):
     """Hz to mel on the ``"htk"`` (also ``"keras"``) or ``"slaney"`` scale, float64."""
@@ -208,11 +182,11 @@ def dense(first, length, weights, n_bins):
 
 def _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
                           lower_edge_hertz, upper_edge_hertz):
-    num_mel_bins = _int("num_mel_bins", num_mel_bins)
-    num_spectrogram_bins = _int("num_spectrogram_bins", num_spectrogram_bins)
-    sampling_rate = _real("sampling_rate", sampling_rate, minimum=0, strict=True)
-    lower = _real("lower_edge_hertz", lower_edge_hertz, minimum=0)
-    upper = _real("upper_edge_hertz", upper_edge_hertz)
+    num_mel_bins = as_int("num_mel_bins", num_mel_bins)
+    num_spectrogram_bins = as_int("num_spectrogram_bins", num_spectrogram_bins)
+    sampling_rate = as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
+    lower = as_real("lower_edge_hertz", lower_edge_hertz, minimum=0)
+    upper = as_real("upper_edge_hertz", upper_edge_hertz)
     if upper <= lower:
         raise ValueError(
             f"`upper_edge_hertz` ({upper_edge_hertz!r}) must be greater than "
@@ -261,14 +235,14 @@ def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129,
     return dense(*mel_bands(*args, dt), args[1])
 
 
-def window_array(window, sequence_length, fft_length):
-    """The analysis window zero-padded and centred to ``fft_length`` (float64).
+def window_values(window, sequence_length):
+    """The analysis window as ``sequence_length`` float64 values, or None (a rectangle).
 
-    ``"hann"`` and ``"hamming"`` are periodic (scipy's ``get_window`` default),
-    an array is used as given, ``None`` is a rectangle over all of fft_length.
+    ``"hann"`` and ``"hamming"`` are periodic (scipy's ``get_window`` default);
+    an array is used as given.
     """
     if window is None:
-        return np.ones(fft_length, dtype=np.float64)
+        return None
     if isinstance(window, str):
         if window == "hann":
             a = 0.5
@@ -278,19 +252,15 @@ def window_array(window, sequence_length, fft_length):
             raise ValueError(
                 f'`window` must be "hann", "hamming", a 1-D array or None, got {window!r}')
         k = np.arange(sequence_length, dtype=np.float64)
-        w = a - (1.0 - a) * np.cos(2.0 * np.pi * k / sequence_length)
-    else:
-        w = np.asarray(window)
-        if w.dtype.kind not in "biuf":
-            raise TypeError(f"`window` array must be real numbers, got dtype {w.dtype}")
-        w = w.astype(np.float64)
-        if w.ndim != 1 or w.shape[0] != sequence_length:
-            raise ValueError(
-                "The shape of `window` must be equal to [sequence_length]: expected "
-                f"({sequence_length},), got {w.shape}")
-        if not np.all(np.isfinite(w)):
-            raise ValueError("`window` contains NaN or infinite values")
-    left = (fft_length - sequence_length) // 2
-    padded = np.zeros(fft_length, dtype=np.float64)
-    padded[left:left + sequence_length] = w
-    return padded
+        return a - (1.0 - a) * np.cos(2.0 * np.pi * k / sequence_length)
+    w = np.asarray(window)
+    if w.dtype.kind not in "biuf":
+        raise TypeError(f"`window` array must be real numbers, got dtype {w.dtype}")
+    w = w.astype(np.float64)
+    if w.ndim != 1 or w.shape[0] != sequence_length:
+        raise ValueError(
+            "The shape of `window` must be equal to [sequence_length]: expected "
+            f"({sequence_length},), got {w.shape}")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("`window` contains NaN or infinite values")
+    return w

@@ -1,16 +1,21 @@
-"""The public layer: ``fastmel.MelSpectrogram``."""
-from __future__ import annotations
+"""The mel front end: ``fastmel.MelSpectrogram``, a configuration of the engine."""
 
-import numbers
-import os
+from __future__ import annotations
 
 import numpy as np
 
-from . import _core
+from . import _engine
+from ._engine import Bank, EngineOptions, Floor, Framing, Log, Spectrum
 from ._filters import (
-    MEL_SCALES, NORMS, _int, _real, _validate_filter_args, band_edges_hz, dense, hz_bands,
-    linear_to_mel_weight_matrix, mel_bands, window_array,
+    _validate_filter_args, band_edges_hz, dense, hz_bands, linear_to_mel_weight_matrix, mel_bands,
+    window_values,
 )
+from ._options import (
+    LOG_MODES, MEL_SCALES, NORMS, PAD_MODES, TOP_DB_SCOPES, as_flag, as_int, as_real, as_signal,
+    centre_pad, choice, compute_dtype, floor_range, policy_dtype, resolve_threads,
+)
+from ._presets import PRESETS
+from ._stream import MelStream, StreamSpec
 
 __all__ = ["MelSpectrogram"]
 
@@ -18,116 +23,6 @@ __all__ = ["MelSpectrogram"]
 _KERAS_BASE_KEYS = frozenset(
     {"name", "trainable", "dtype", "autocast", "input_shape", "batch_input_shape",
      "batch_size", "input_dim"})
-
-
-def _resolve_threads(num_threads):
-    """scipy.fft ``workers`` semantics: None -> 1, -1 -> all cores, -k -> all but k-1."""
-    if num_threads is None:
-        return 1
-    if isinstance(num_threads, (bool, np.bool_)) or not isinstance(num_threads, numbers.Integral):
-        raise TypeError(f"`num_threads` must be an integer or None, got {num_threads!r}")
-    n = int(num_threads)
-    if n == 0:
-        raise ValueError("`num_threads` must not be 0 (use None for 1, -1 for all cores)")
-    if n > 0:
-        return n
-    cores = _available_cores()
-    if n < -cores:
-        raise ValueError(f"`num_threads`={n} asks for fewer than 1 of the {cores} cores")
-    return cores + 1 + n
-
-
-def _available_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def _compute_dtype(dtype):
-    """The ``dtype`` argument: None, float32 or float64."""
-    if dtype is None:
-        return None
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"`dtype` must be None, 'float32' or 'float64', got {dtype!r}") from None
-    if dt not in (np.float32, np.float64):
-        raise TypeError(f"`dtype` must be None, 'float32' or 'float64', got {dtype!r}")
-    return dt
-
-
-def _policy_dtype(dtype):
-    """Compute dtype from a config's dtype entry.
-
-    A plain "float32"/"float64" (fastmel's own config) is taken as is; a Keras
-    dtype policy (dict or object) means float64 compute if it is float64 and
-    "follow the input" (None) otherwise, as do other names such as
-    "mixed_float16" (Keras computes those in float32).
-    """
-    if dtype is None:
-        return None
-    name = dtype
-    if isinstance(dtype, dict):
-        name = dtype.get("config", {}).get("name", dtype.get("name"))
-        return np.dtype(np.float64) if name == "float64" else None
-    if not isinstance(dtype, (str, np.dtype, type)):
-        name = getattr(dtype, "name", None)
-        return np.dtype(np.float64) if name == "float64" else None
-    try:
-        dt = np.dtype(name)
-    except TypeError:
-        return None
-    return dt if dt in (np.float32, np.float64) else None
-
-
-def _choice(name, value, options):
-    """``value`` if it is one of ``options``, else a ValueError naming ``name``."""
-    if isinstance(value, (str, type(None))) and value in options:
-        return value
-    shown = ", ".join(repr(o) for o in options)
-    raise ValueError(f"`{name}` must be one of {shown}; got {value!r}")
-
-
-def _flag(name, value):
-    if not isinstance(value, (bool, np.bool_, numbers.Integral)):
-        raise TypeError(f"`{name}` must be a bool, got {value!r}")
-    return bool(value)
-
-
-# log_mode -> (log10 multiplier, offset added after the log)
-_LOG_MODES = {"db": (10.0, 0.0), "natural": (float(np.log(10.0)), 0.0), "whisper": (0.25, 1.0)}
-TOP_DB_SCOPES = ("batch", "example")
-PAD_MODES = ("reflect", "constant")
-
-
-def _as_signal(x, dtype):
-    """``x`` as a native, aligned float32/float64 array with >= 1 dim and >= 1 sample."""
-    if isinstance(x, np.ndarray):
-        a = x
-        # float64 in any byte order stays float64.
-        default = np.float64 if (a.dtype.kind == "f" and a.dtype.itemsize == 8) else np.float32
-    else:
-        a = np.asarray(x)
-        default = np.float32  # Python sequences and scalars
-    kind = a.dtype.kind
-    if kind == "c":
-        raise TypeError(
-            f"complex input is not supported (got {a.dtype}): pass a real signal, "
-            "e.g. x.real or np.abs(x)")
-    if kind not in "biuf":
-        raise TypeError(f"input must be real numbers, got an array of dtype {a.dtype}")
-    if a.ndim == 0:
-        raise ValueError("input must have shape (..., samples); got a 0-d array")
-    if a.shape[-1] == 0:
-        raise ValueError(f"input has 0 samples (shape {a.shape}); at least 1 is needed")
-    target = np.dtype(dtype) if dtype is not None else np.dtype(default)
-    if a.dtype != target:
-        # Also the byte-swapped case: a.dtype differs from native target.
-        a = a.astype(target)
-    if not a.flags.aligned:
-        a = a.copy()
-    return a
 
 
 class MelSpectrogram:
@@ -197,10 +92,11 @@ class MelSpectrogram:
         Pad ``fft_length // 2`` samples at both ends so that frame ``t`` is
         centred on sample ``t * sequence_stride``. False: frame 0 starts at
         sample 0, and a signal shorter than ``fft_length`` has no frame.
-    pad_mode : {"reflect", "constant"}, default "reflect"
+    pad_mode : {"reflect", "constant", "symmetric"}, default "reflect"
         With ``center``: mirror the signal about its end samples
-        (``np.pad(mode="reflect")``; Keras, torchaudio, whisper) or pad
-        zeros (librosa >= 0.10).
+        (``np.pad(mode="reflect")``; Keras, torchaudio, whisper), pad
+        zeros (librosa >= 0.10), or mirror with the end samples repeated
+        (``np.pad(mode="symmetric")``, Kaldi's reflection).
     log_mode : {"db", "natural", "whisper"}, default "db"
         The log step when ``power_to_db``. ``"db"``:
         ``10 log10(max(M + log_offset, min_power)) - 10 log10(max(|ref_power|, min_power))``.
@@ -226,6 +122,10 @@ class MelSpectrogram:
         Worker threads per call, as scipy.fft's ``workers``: None is 1, ``-1``
         all cores, ``-k`` all but ``k - 1``; 0 is an error. Results are
         bit-identical for every value.
+    kernel : {None, "auto", "baseline", "avx2"}, default None
+        The compiled kernel the plans run: None is the process default (the
+        environment variable ``FASTMEL_KERNEL`` read at import, else
+        "auto": the best this CPU runs). See :func:`fastmel.available_kernels`.
 
     Notes
     -----
@@ -240,7 +140,7 @@ class MelSpectrogram:
     The output is ``np.ndarray [shape=(..., num_mel_bins, n_frames)]`` with
     ``n_frames = 1 + (samples + 2 * pad - fft_length) // sequence_stride``
     (``pad = fft_length // 2`` when centred, else 0; one less with
-    ``drop_last_frame``; 0 when that is not positive). Signals shorter than
+    ``drop_last_frame``; 0 when that is not positive): :meth:`num_frames`. Signals shorter than
     the padding are reflected repeatedly, as ``np.pad(mode="reflect")``
     does.
 
@@ -250,8 +150,11 @@ class MelSpectrogram:
     taken over finite values only, so one bad sample cannot floor a whole
     batch to NaN or +inf (Keras's floor would).
 
-    Layers pickle as their configuration (a few hundred bytes); unpickling
-    rebuilds the plans, so a layer can be sent to worker processes.
+    Layers are values: their attributes cannot be set after construction
+    (:meth:`replace` returns a changed copy), so the compiled plans, the
+    configuration, pickles and streams always agree. Layers pickle as their
+    configuration (a few hundred bytes); unpickling rebuilds the plans, so a
+    layer can be sent to worker processes.
 
     See Also
     --------
@@ -275,73 +178,69 @@ class MelSpectrogram:
                  min_power=1e-10, ref_power=1.0, *, mel_scale="keras", norm=None,
                  center=True, pad_mode="reflect", log_mode="db", log_offset=0.0,
                  top_db_scope="batch", drop_last_frame=False, dtype=None,
-                 num_threads=None):
-        self.fft_length = _int("fft_length", fft_length)
-        self.sequence_stride = _int("sequence_stride", sequence_stride)
+                 num_threads=None, kernel=None):
+        self.fft_length = as_int("fft_length", fft_length)
+        self.sequence_stride = as_int("sequence_stride", sequence_stride)
         self.sequence_length = (self.fft_length if sequence_length is None
-                                else _int("sequence_length", sequence_length))
+                                else as_int("sequence_length", sequence_length))
         if self.fft_length < self.sequence_length:
             raise ValueError(
                 "`fft_length` must be greater than or equal to `sequence_length`. "
                 f"Received: `sequence_length`={self.sequence_length}, "
                 f"`fft_length`={self.fft_length}.")
-        self._window = window_array(window, self.sequence_length, self.fft_length)
-        self.window = window if (window is None or isinstance(window, str)) else np.array(window)
+        self._window = window_values(window, self.sequence_length)
+        if window is None or isinstance(window, str):
+            self.window = window
+        else:
+            self.window = np.array(window)
+            self.window.flags.writeable = False
         self.sampling_rate = sampling_rate
-        _real("sampling_rate", sampling_rate, minimum=0, strict=True)
-        self.num_mel_bins = _int("num_mel_bins", num_mel_bins)
-        _real("min_freq", min_freq, minimum=0)
+        as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
+        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
+        as_real("min_freq", min_freq, minimum=0)
         self.min_freq = min_freq
-        self.mel_scale = _choice("mel_scale", mel_scale, MEL_SCALES)
-        self.norm = _choice("norm", norm, NORMS)
+        self.mel_scale = choice("mel_scale", mel_scale, MEL_SCALES)
+        self.norm = choice("norm", norm, NORMS)
         if self.norm is not None and self.mel_scale == "keras":
             raise ValueError(
                 '`norm="slaney"` needs `mel_scale="htk"` or "slaney" (Keras\'s bank '
                 "has no area normalisation)")
         if max_freq is not None:
-            _real("max_freq", max_freq)
+            as_real("max_freq", max_freq)
         # Keras: `max_freq or int(sampling_rate / 2)` (so 0 also means Nyquist).
         self.max_freq = max_freq or self._nyquist()
         if not float(self.max_freq) > float(self.min_freq):
             raise ValueError(
                 f"`max_freq` ({self.max_freq!r}) must be greater than `min_freq` "
                 f"({min_freq!r})")
-        self.power_to_db = _flag("power_to_db", power_to_db)
+        self.power_to_db = as_flag("power_to_db", power_to_db)
         if top_db is not None:
-            _real("top_db", top_db, minimum=0)
+            as_real("top_db", top_db, minimum=0)
         self.top_db = top_db
         self.mag_exp = mag_exp
-        _real("mag_exp", mag_exp, minimum=0, strict=True)
+        as_real("mag_exp", mag_exp, minimum=0, strict=True)
         self.min_power = min_power
         self.ref_power = ref_power
         if self.power_to_db:
-            _real("min_power", min_power, minimum=0, strict=True)
+            as_real("min_power", min_power, minimum=0, strict=True)
         else:
-            _real("min_power", min_power)
-        _real("ref_power", ref_power)
-        self.center = _flag("center", center)
-        self.pad_mode = _choice("pad_mode", pad_mode, PAD_MODES)
-        self.log_mode = _choice("log_mode", log_mode, tuple(_LOG_MODES))
-        _real("log_offset", log_offset, minimum=0)
+            as_real("min_power", min_power)
+        as_real("ref_power", ref_power)
+        self.center = as_flag("center", center)
+        self.pad_mode = choice("pad_mode", pad_mode, PAD_MODES)
+        self.log_mode = choice("log_mode", log_mode, tuple(LOG_MODES))
+        as_real("log_offset", log_offset, minimum=0)
         self.log_offset = log_offset
-        self.top_db_scope = _choice("top_db_scope", top_db_scope, TOP_DB_SCOPES)
-        self.drop_last_frame = _flag("drop_last_frame", drop_last_frame)
-        self.dtype = _compute_dtype(dtype)
+        self.top_db_scope = choice("top_db_scope", top_db_scope, TOP_DB_SCOPES)
+        self.drop_last_frame = as_flag("drop_last_frame", drop_last_frame)
+        self.dtype = compute_dtype(dtype)
         self.num_threads = num_threads
-        self._threads = _resolve_threads(num_threads)
-        self._plans = {dt: self._make_plan(dt) for dt in (np.dtype(np.float32), np.dtype(np.float64))}
-        self._stream_plans = {}  # built on first use by a MelStream, then shared by all
-
-    def _stream_plan(self, dt):
-        """The plan streams run (uncentred, nothing dropped, no floor) for dtype ``dt``.
-
-        Built once per layer and dtype; two threads racing here build two
-        equal plans and one is kept, which is harmless.
-        """
-        plan = self._stream_plans.get(dt)
-        if plan is None:
-            plan = self._stream_plans.setdefault(dt, self._make_plan(dt, stream=True))
-        return plan
+        self._threads = resolve_threads(num_threads)
+        self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
+        self._plans = {dt: _engine.make_plan(self._engine_options(dt), dt)
+                       for dt in (np.dtype(np.float32), np.dtype(np.float64))}
+        self._stream_plans = {}  # built on first use by a stream, then shared by all
+        self._frozen = True
 
     def _nyquist(self):
         if self.mel_scale == "keras":
@@ -358,38 +257,67 @@ class MelSpectrogram:
                         float(self.min_freq), float(self.max_freq), self.mel_scale,
                         self.norm, dt)
 
-    @property
-    def _log_scale(self):
-        return _LOG_MODES[self.log_mode][0]
+    def _engine_options(self, dt, *, stream_left=None):
+        """The engine configuration of this layer for dtype ``dt``.
 
-    def _floor_range(self):
-        """The top_db floor in output units (None without a floor)."""
-        if not self.power_to_db or self.top_db is None:
-            return None
-        return float(self.top_db) * self._log_scale / 10.0
+        ``stream_left``: the stream plan instead, for a buffer that holds
+        ``stream_left`` padding samples before the signal: no padding of its
+        own, nothing dropped, no floor.
+        """
+        n = self.fft_length
+        width = n if self._window is None else self.sequence_length
+        offset = (n - width) // 2  # the window is centred in the FFT input
+        pad = centre_pad(n, self.center)
+        framing = Framing(frame_length=width, hop=self.sequence_stride, start=offset - pad,
+                          reach=n - 2 * pad, drop_last=int(self.drop_last_frame),
+                          pad_mode=self.pad_mode)
+        scale, out_offset = LOG_MODES[self.log_mode]
+        floor = floor_range(self.top_db, self.power_to_db, self.log_mode)
+        floor_stage = Floor()
+        if floor is not None:
+            floor_stage = Floor(mode="batch" if self.top_db_scope == "batch" else "row",
+                                range=floor)
+        if stream_left is not None:
+            start = framing.start + stream_left
+            framing = Framing(frame_length=width, hop=self.sequence_stride, start=start,
+                              reach=start + width)
+            floor_stage = Floor()
+        # Keras's bank is computed in float32 arithmetic for float32 input, so
+        # the options are per dtype.
+        first, length, weights = self._bands(np.dtype(dt))
+        return EngineOptions(
+            framing=framing,
+            condition=_engine.Condition(window=self._window),
+            spectrum=Spectrum(fft_length=n, fft_offset=offset, mag_exp=float(self.mag_exp)),
+            bank=Bank(first=first, length=length, weights=weights),
+            log=Log(enabled=self.power_to_db, log_scale=scale, log_offset=float(self.log_offset),
+                    out_offset=out_offset, min_power=float(self.min_power),
+                    ref_power=float(self.ref_power)),
+            floor=floor_stage,
+            kernel=self.kernel or _engine.DEFAULT_KERNEL,
+        )
 
-    def _make_plan(self, dt, fft_only=False, stream=False):
-        """A core plan for dtype ``dt``. ``stream``: uncentred, no frame dropped and
-        no floor (what :class:`MelStream` runs on the padded signal)."""
-        first, length, weights = self._bands(dt)
-        log_scale, out_offset = _LOG_MODES[self.log_mode]
-        floor = self.top_db is not None and not stream
-        return _core.Plan(
-            fft_length=self.fft_length, hop=self.sequence_stride,
-            num_mel_bins=self.num_mel_bins, mag_exp=float(self.mag_exp),
-            power_to_db=self.power_to_db, min_power=float(self.min_power),
-            ref_power=float(self.ref_power),
-            top_db=float(self.top_db) if floor else 0.0,
-            floor_mode=(_core.FLOOR_NONE if not floor else
-                        _core.FLOOR_GLOBAL if self.top_db_scope == "batch" else
-                        _core.FLOOR_PER_ROW),
-            dtype=dt, window=self._window, band_first=first, band_len=length,
-            weights=weights, kernel=os.environ.get("FASTMEL_KERNEL", "auto"),
-            fft_only=fft_only,
-            pad=self.fft_length // 2 if (self.center and not stream) else 0,
-            pad_mode=self.pad_mode,
-            drop_last=int(self.drop_last_frame and not stream),
-            log_scale=log_scale, log_offset=float(self.log_offset), out_offset=out_offset)
+    def _stream_spec(self):
+        """What a :class:`~fastmel.MelStream` needs of this layer (the stream
+        protocol of :mod:`fastmel._stream`)."""
+        framing = self._engine_options(np.float32).framing
+        return StreamSpec(
+            plan=self._stream_plan, num_frames=self.num_frames, frame_length=framing.frame_length,
+            hop=framing.hop, start=framing.start, reach=framing.reach, pad_mode=framing.pad_mode,
+            floor_range=floor_range(self.top_db, self.power_to_db, self.log_mode),
+            floor_per_row=self.top_db_scope == "example", num_features=self.num_mel_bins,
+            frames_major=False, dtype=self.dtype, num_threads=self._threads)
+
+    def _stream_plan(self, dt, left):
+        """The plan streams run for dtype ``dt`` on a buffer with ``left`` samples of
+        padding: built once per layer and dtype, then shared by every stream (two
+        threads racing here build two equal plans and one is kept, harmlessly)."""
+        key = (np.dtype(dt), left)
+        plan = self._stream_plans.get(key)
+        if plan is None:
+            options = self._engine_options(dt, stream_left=left)
+            plan = self._stream_plans.setdefault(key, _engine.make_plan(options, dt))
+        return plan
 
     # -- computing ------------------------------------------------------------
 
@@ -414,13 +342,12 @@ class MelSpectrogram:
             float64 for float64 input (or ``dtype="float64"``), else float32;
             ``out`` itself when given.
         """
-        threads = self._threads if num_threads is None else _resolve_threads(num_threads)
-        a = _as_signal(x, self.dtype)
+        threads = self._threads if num_threads is None else resolve_threads(num_threads)
+        a = as_signal(x, self.dtype)
         lead, n = a.shape[:-1], a.shape[-1]
         plan = self._plans[a.dtype]
         rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
-        frames = plan.num_frames(n)
-        shape = lead + (self.num_mel_bins, frames)
+        shape = lead + plan.out_shape(rows, n)[1:]
         direct = None
         if out is not None:
             _check_out(out, shape, a.dtype)
@@ -432,19 +359,29 @@ class MelSpectrogram:
             x2 = a.reshape(rows, n)
             if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
                 x2 = np.ascontiguousarray(x2)
-            plan.compute(x2, target.reshape(rows, self.num_mel_bins, frames), threads)
+            plan.compute(x2, target.reshape(plan.out_shape(rows, n)), threads)
         if out is not None and direct is None:
             out[...] = target
             return out
         return target
 
-    def _num_frames(self, n):
-        pad = self.fft_length // 2 if self.center else 0
-        padded = n + 2 * pad
-        if padded < self.fft_length:
-            return 0
-        return max(0, 1 + (padded - self.fft_length) // self.sequence_stride
-                   - int(self.drop_last_frame))
+    def num_frames(self, n_samples):
+        """Frames of the output for a signal of ``n_samples`` samples.
+
+        Parameters
+        ----------
+        n_samples : int
+            Samples of the signal (>= 0).
+
+        Returns
+        -------
+        int
+            ``1 + (n_samples + 2 * pad - fft_length) // sequence_stride`` with
+            ``pad = fft_length // 2`` when centred, else 0; one less with
+            ``drop_last_frame``; 0 when that is not positive or for 0 samples.
+        """
+        n = as_int("n_samples", n_samples, minimum=0)
+        return self._plans[np.dtype(np.float32)].num_frames(n)
 
     def compute_output_shape(self, input_shape):
         """The shape of ``layer(x)`` for ``x`` of shape ``input_shape``.
@@ -466,7 +403,7 @@ class MelSpectrogram:
         if len(shape) == 0:
             raise ValueError("`input_shape` must have at least one dimension (samples)")
         n = shape[-1]
-        frames = None if n is None else self._num_frames(_int("input_shape[-1]", n))
+        frames = None if n is None else self.num_frames(as_int("input_shape[-1]", n))
         return shape[:-1] + (self.num_mel_bins, frames)
 
     def stream(self):
@@ -488,7 +425,6 @@ class MelSpectrogram:
         >>> np.array_equal(np.concatenate(parts, axis=-1), layer(audio))
         True
         """
-        from ._stream import MelStream
         return MelStream(self)
 
     def filter_bank(self, dtype="float32"):
@@ -504,7 +440,7 @@ class MelSpectrogram:
         np.ndarray [shape=(fft_length // 2 + 1, num_mel_bins)]
             ``mel = power @ bank`` frame by frame.
         """
-        dt = _compute_dtype(dtype)
+        dt = compute_dtype(dtype)
         if dt is None:
             raise TypeError("`dtype` must be 'float32' or 'float64'")
         return dense(*self._bands(dt), self.fft_length // 2 + 1)
@@ -569,7 +505,6 @@ class MelSpectrogram:
         MelSpectrogram(fft_length=400, sequence_stride=160, num_mel_bins=80, min_freq=0.0, \
 mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         """
-        from ._presets import PRESETS
         if not isinstance(name, str) or name not in PRESETS:
             raise ValueError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
         return cls(**dict(PRESETS[name], **overrides))
@@ -613,6 +548,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
             "drop_last_frame": self.drop_last_frame,
             "dtype": None if self.dtype is None else self.dtype.name,
             "num_threads": self.num_threads,
+            "kernel": self.kernel,
         }
 
     @classmethod
@@ -636,8 +572,48 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         if unknown:
             raise TypeError(f"unknown MelSpectrogram config keys: {sorted(unknown)}")
         kwargs = {k: v for k, v in config.items() if k in _DEFAULTS}
-        kwargs["dtype"] = _policy_dtype(config.get("dtype"))
+        kwargs["dtype"] = policy_dtype(config.get("dtype"))
         return cls(**kwargs)
+
+    def replace(self, **changes):
+        """A new layer with ``changes`` applied to this one's arguments.
+
+        Parameters
+        ----------
+        **changes
+            Any :class:`MelSpectrogram` argument.
+
+        Returns
+        -------
+        MelSpectrogram
+
+        Examples
+        --------
+        >>> import fastmel
+        >>> fastmel.MelSpectrogram().replace(top_db=None).top_db is None
+        True
+        """
+        unknown = set(changes) - set(_DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown MelSpectrogram arguments: {sorted(unknown)}")
+        config = self.get_config()
+        if "fft_length" in changes and "sequence_length" not in changes:
+            config["sequence_length"] = None  # follow the new fft_length, as at construction
+        if "sampling_rate" in changes or "mel_scale" in changes:
+            if "max_freq" not in changes and self.max_freq == self._nyquist():
+                config["max_freq"] = None
+        config.update(changes)
+        return type(self)(**config)
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_frozen", False):
+            raise AttributeError(
+                f"MelSpectrogram is immutable: build a new layer (layer.replace({name}=...)) "
+                f"instead of setting `{name}`")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        raise AttributeError(f"MelSpectrogram is immutable: cannot delete `{name}`")
 
     def __reduce__(self):
         # Pickle as the config: small, and the plans are rebuilt on load.
@@ -652,6 +628,8 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
             parts.insert(0, "window=array" if isinstance(self.window, np.ndarray)
                          else f"window={self.window!r}")
         return f"MelSpectrogram({', '.join(parts)})"
+
+
 
 
 def _check_out(out, shape, dtype):
@@ -672,6 +650,7 @@ _DEFAULTS = {
     "min_power": 1e-10, "ref_power": 1.0, "mel_scale": "keras", "norm": None,
     "center": True, "pad_mode": "reflect", "log_mode": "db", "log_offset": 0.0,
     "top_db_scope": "batch", "drop_last_frame": False, "dtype": None, "num_threads": None,
+    "kernel": None,
 }
 
 

@@ -4,23 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._audio import require
-
-
-def as_db(layer, mel):
-    """The layer's output in dB, whatever its log mode (power: 10 log10)."""
-    mel = np.asarray(mel, dtype=np.float64)
-    if not layer.power_to_db:
-        return 10.0 * np.log10(np.maximum(mel, 1e-10))
-    if layer.log_mode == "natural":
-        return mel * 10.0 / np.log(10.0)
-    if layer.log_mode == "whisper":
-        return (mel - 1.0) * 40.0
-    return mel
+from ._options import centre_pad, to_db
 
 
 def frame_times(layer, n_frames):
     """Centre of each frame, seconds."""
-    offset = 0 if layer.center else layer.fft_length / 2
+    offset = layer.fft_length / 2 - centre_pad(layer.fft_length, layer.center)
     return (np.arange(n_frames) * layer.sequence_stride + offset) / layer.sampling_rate
 
 
@@ -50,7 +39,7 @@ def save_png(mel, layer, path, *, title, width=10.0, height=4.0, dpi=100):
     mel = np.asarray(mel)
     if mel.ndim != 2:
         raise ValueError(f"expected a (mels, frames) array, got shape {mel.shape}")
-    db = as_db(layer, mel)
+    db = to_db(mel, layer.power_to_db, layer.log_mode)
     n_mels, n_frames = db.shape
     times = frame_times(layer, n_frames)
     step = layer.sequence_stride / layer.sampling_rate

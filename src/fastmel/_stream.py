@@ -1,13 +1,49 @@
-"""Streaming: the layer's frames from audio that arrives in chunks."""
+"""Streaming: a front end's frames from audio that arrives in chunks.
+
+The stream is generic over front ends: it sees a :class:`StreamSpec`, the
+framing facts and plans that the front end hands it, and nothing else.
+"""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from ._layer import _as_signal
+from ._options import PadMode, as_signal
 
-__all__ = ["MelStream"]
+__all__ = ["MelStream", "StreamSpec"]
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """What a stream needs of a front end (its ``_stream_spec()``).
+
+    Frame ``t`` of a whole signal reads ``frame_length`` samples from signal
+    index ``t * hop + start`` (padding by ``pad_mode`` beyond the ends), and
+    ``num_frames(n)`` is the frame count of a whole signal of ``n`` samples.
+    ``plan(dtype, left)`` is a compiled plan that computes the same frames
+    from a buffer holding ``left`` padding samples and then the signal, with
+    no padding, nothing dropped and no floor of its own; frame 0 of a
+    segment starts at segment index ``start + left``.
+    """
+
+    plan: Callable[[Any, int], Any]
+    num_frames: Callable[[int], int]
+    frame_length: int
+    hop: int
+    start: int
+    reach: int
+    pad_mode: PadMode
+    floor_range: float | None  # the floor's range in output units, None without one
+    floor_per_row: bool  # the floor's maximum is per example, else over the batch
+    num_features: int
+    frames_major: bool  # output (..., frames, features), else (..., features, frames)
+    dtype: np.dtype | None  # the front end's compute dtype (None: follow the input)
+    num_threads: int
 
 
 class MelStream:
@@ -32,7 +68,7 @@ class MelStream:
     Chunks have shape ``(..., samples)`` with the same leading dimensions
     every time (fixed by the first chunk, which also fixes the dtype as the
     layer's call would); a chunk may have 0 samples. State is
-    O(fft_length) samples per example, and a push costs O(chunk) plus the
+    O(frame length + hop) samples per example, and a push costs O(chunk) plus the
     frames it completes. A stream is not thread-safe: one stream per
     producer (concurrent use raises RuntimeError); any number of streams may
     share a layer.
@@ -40,7 +76,9 @@ class MelStream:
     Parameters
     ----------
     layer : MelSpectrogram
-        The layer whose output to reproduce.
+        The layer (front end) whose output to reproduce. Any front end that
+        has a ``_stream_spec()`` method returning a :class:`StreamSpec` can
+        be streamed: this class knows nothing of mel scales.
 
     Examples
     --------
@@ -58,13 +96,18 @@ class MelStream:
     """
 
     def __init__(self, layer):
+        spec = layer._stream_spec()
         self.layer = layer
-        self._n = layer.fft_length
-        self._hop = layer.sequence_stride
-        self._pad = layer.fft_length // 2 if layer.center else 0
-        self._reflect = layer.pad_mode == "reflect" and self._pad > 0
-        self._drop = int(layer.drop_last_frame)
-        self._range = layer._floor_range()
+        self._spec = spec
+        self._W = spec.frame_length
+        self._hop = spec.hop
+        # Padding samples the buffer holds before the signal, and the offset
+        # of frame 0 in the buffer.
+        self._left = max(0, -spec.start)
+        self._offset = spec.start + self._left
+        # The right padding of the last frame never exceeds this.
+        self._right_max = max(0, spec.start + spec.frame_length - spec.reach)
+        self._axis = -2 if spec.frames_major else -1
         self._lock = threading.Lock()
         self.reset()
 
@@ -75,16 +118,20 @@ class MelStream:
         -------
         None
         """
-        self._lead = None       # leading shape, fixed by the first chunk
+        with self._locked():
+            self._reset()
+
+    def _reset(self):
+        self._lead = None  # leading shape, fixed by the first chunk
         self._dtype = None
-        self._buf = None        # (rows, capacity): padded signal from _start
-        self._start = 0         # buffer index of the oldest kept sample
-        self._end = 0           # buffer index one past the newest sample
-        self._next = 0          # buffer index where the next frame starts
-        self._received = 0      # signal samples pushed
-        self._emitted = 0       # frames returned
-        self._padded_left = self._pad == 0  # left padding in the buffer yet?
-        self._max = None        # running maximum for the floor, per row
+        self._buf = None  # (rows, capacity): padded signal from _start
+        self._start = 0  # buffer index of the oldest kept sample
+        self._end = 0  # buffer index one past the newest sample
+        self._next = 0  # buffer index where the next frame starts
+        self._received = 0  # signal samples pushed
+        self._emitted = 0  # frames returned
+        self._padded_left = self._left == 0  # left padding in the buffer yet?
+        self._max = None  # running maximum for the floor, per row
         self._done = False
 
     # -- public ---------------------------------------------------------------
@@ -105,18 +152,17 @@ class MelStream:
             if self._done:
                 raise RuntimeError("push() after flush(): call reset() to start a new signal")
             a = self._as_chunk(chunk)
-            if not self._padded_left and not self._reflect:
-                self._append(np.zeros(a.shape[:-1] + (self._pad,), a.dtype))
+            if not self._padded_left and self._spec.pad_mode == "constant":
+                self._append(np.zeros(a.shape[:-1] + (self._left,), a.dtype))
                 self._padded_left = True
             self._append(a)
             self._received += a.shape[-1]
-            if not self._padded_left and self._received >= self._pad + 1:
-                self._add_left_reflection()
+            if not self._padded_left and self._received >= self._left + 1:
+                self._add_left_padding()
             if not self._padded_left:
                 return self._empty()
-            # Frames guaranteed not to be among the dropped last ones.
-            final_at_least = self._whole_frames(self._received) - self._drop
-            return self._emit(final_at_least)
+            # Frames that a longer signal has too (frame counts only grow).
+            return self._emit(self._spec.num_frames(self._received))
 
     def flush(self):
         """End the signal; return the remaining frames.
@@ -133,22 +179,24 @@ class MelStream:
             self._done = True
             if self._received == 0:
                 return self._empty()
-            total = self._whole_frames(self._received) - self._drop
+            total = self._spec.num_frames(self._received)
+            last = (total - 1) * self._hop + self._spec.start + self._W - 1
+            right = max(0, last - (self._received - 1))
+            mode = self._spec.pad_mode
             if not self._padded_left:
-                # Shorter than the reflection (which then repeats): the whole
-                # short signal at once, by the layer without its floor.
-                signal = self._buf[:, :self._end].reshape(self._lead + (-1,))
-                unfloored = type(self.layer).from_config(
-                    dict(self.layer.get_config(), top_db=None))
-                return self._finish(unfloored(signal))
-            if self._pad:
-                if self._reflect:
-                    last = self._end - 1
-                    idx = np.arange(last - 1, last - 1 - self._pad, -1)
-                    right = self._buf[:, idx]
-                else:
-                    right = np.zeros((self._buf.shape[0], self._pad), self._buf.dtype)
-                self._append(right.reshape(self._lead + (self._pad,)))
+                # Shorter than the left padding: the whole signal is here, and
+                # numpy pads it as the core would (repeated reflection included).
+                signal = self._buf[:, : self._end]
+                self._buf = np.pad(signal, ((0, 0), (self._left, right)), mode=mode)
+                self._start = self._next = 0
+                self._end = self._buf.shape[1]
+                self._padded_left = True
+            elif right:
+                # The buffer keeps at least the last right_max + 1 samples, or
+                # the whole signal (whose padding numpy then repeats as needed).
+                tail = self._buf[:, max(self._start, self._end - self._received) : self._end]
+                self._append(np.pad(tail, ((0, 0), (0, right)), mode=mode)[:, -right:]
+                             .reshape(self._lead + (right,)))
             return self._emit(total)
 
     # -- internals ------------------------------------------------------------
@@ -160,11 +208,12 @@ class MelStream:
 
     def _as_chunk(self, chunk):
         if self._dtype is None:
-            a = _as_chunk_array(chunk, self.layer.dtype)
+            a = _as_chunk_array(chunk, self._spec.dtype)
             self._dtype = a.dtype
             self._lead = a.shape[:-1]
             rows = int(np.prod(self._lead, dtype=np.int64)) if self._lead else 1
-            self._buf = np.empty((rows, max(4 * self._n, 4096)), dtype=a.dtype)
+            self._buf = np.empty((rows, max(4 * (self._W + self._hop + self._left), 4096)),
+                                 dtype=a.dtype)
             self._max = np.full(rows, -np.inf)
             return a
         a = _as_chunk_array(chunk, self._dtype)
@@ -184,70 +233,69 @@ class MelStream:
             if kept + k > capacity // 2:
                 capacity = max(2 * capacity, 2 * (kept + k))
             fresh = np.empty((rows, capacity), dtype=self._buf.dtype)
-            fresh[:, :kept] = self._buf[:, self._start:self._end]
+            fresh[:, :kept] = self._buf[:, self._start : self._end]
             self._buf = fresh
             self._next -= self._start
             self._end = kept
             self._start = 0
-        self._buf[:, self._end:self._end + k] = a.reshape(rows, k)
+        self._buf[:, self._end : self._end + k] = a.reshape(rows, k)
         self._end += k
 
-    def _add_left_reflection(self):
-        """Prepend x[pad], ..., x[1] to the buffered signal (numpy's reflect)."""
-        x = self._buf[:, :self._end]
-        padded = np.concatenate([x[:, self._pad:0:-1], x], axis=1)
+    def _add_left_padding(self):
+        """Prepend the left padding to the buffered signal (all of it is still here)."""
+        x = self._buf[:, : self._end]
+        padded = np.pad(x, ((0, 0), (self._left, 0)), mode=self._spec.pad_mode)
         self._buf = np.empty((x.shape[0], max(self._buf.shape[1], 2 * padded.shape[1])),
                              dtype=x.dtype)
-        self._buf[:, :padded.shape[1]] = padded
+        self._buf[:, : padded.shape[1]] = padded
         self._start = 0
         self._next = 0
         self._end = padded.shape[1]
         self._padded_left = True
 
-    def _whole_frames(self, n):
-        """Frames of a whole signal of n samples, before dropping any."""
-        padded = n + 2 * self._pad
-        return 0 if padded < self._n else 1 + (padded - self._n) // self._hop
-
     def _emit(self, limit):
         """Compute the frames that the buffer holds completely, up to frame `limit`."""
+        reach = self._offset + self._W  # buffer samples from _next that frame 0 needs
         available = 0
-        if self._end - self._next >= self._n:
-            available = 1 + (self._end - self._next - self._n) // self._hop
+        if self._end - self._next >= reach:
+            available = 1 + (self._end - self._next - reach) // self._hop
         count = max(0, min(available, limit - self._emitted))
         if count == 0:
             return self._empty()
-        span = (count - 1) * self._hop + self._n
-        segment = self._buf[:, self._next:self._next + span]
-        frames = np.empty((segment.shape[0], self.layer.num_mel_bins, count), self._dtype)
-        self.layer._stream_plan(self._dtype).compute(segment, frames, self.layer._threads)
+        span = (count - 1) * self._hop + reach
+        segment = self._buf[:, self._next : self._next + span]
+        plan = self._spec.plan(self._dtype, self._left)
+        frames = np.empty(plan.out_shape(segment.shape[0], span), self._dtype)
+        plan.compute(segment, frames, self._spec.num_threads, frame_index0=self._emitted)
         self._next += count * self._hop
         self._emitted += count
-        # Keep the frames' future samples and, for the right reflection at
-        # flush(), the last pad + 1 samples of the signal.
-        self._start = max(self._start, min(self._next, self._end - (self._pad + 1)))
+        # Keep the frames' future samples and, for the right padding at
+        # flush(), the last right_max + 1 samples of the signal.
+        self._start = max(self._start, min(self._next, self._end - (self._right_max + 1)))
         return self._finish(frames.reshape(self._lead + frames.shape[1:]))
 
     def _finish(self, frames):
-        """Apply the running-maximum floor to new frames (lead + (mels, t))."""
-        if self._range is None or frames.shape[-1] == 0:
+        """Apply the running-maximum floor to new frames."""
+        if self._spec.floor_range is None or frames.shape[self._axis] == 0:
             return frames
         rows = frames.reshape(self._max.shape[0], -1)
         finite = np.where(np.isfinite(rows), rows, -np.inf)  # the floor ignores NaN, inf
         self._max = np.maximum(self._max, finite.max(axis=1))
-        if self.layer.top_db_scope == "batch":
+        if not self._spec.floor_per_row:
             self._max[:] = self._max.max()
         # As the core: threshold in the output's precision; -inf (no finite
         # value yet) leaves the row as it is, NaN stays NaN.
         dt = frames.dtype.type
-        thr = self._max.astype(dt) - dt(self._range)
+        thr = self._max.astype(dt) - dt(self._spec.floor_range)
         np.maximum(rows, thr[:, None], out=rows)
         return frames
 
     def _empty(self):
-        dtype = self._dtype if self._dtype is not None else (self.layer.dtype or np.float32)
+        dtype = self._dtype if self._dtype is not None else (self._spec.dtype or np.float32)
         lead = self._lead if self._lead is not None else ()
-        return np.empty(lead + (self.layer.num_mel_bins, 0), dtype=dtype)
+        shape = (0, self._spec.num_features) if self._spec.frames_major else (
+            self._spec.num_features, 0)
+        return np.empty(lead + shape, dtype=dtype)
 
 
 class _Release:
@@ -264,9 +312,9 @@ class _Release:
 def _as_chunk_array(chunk, dtype):
     a = np.asarray(chunk)
     if a.ndim >= 1 and a.shape[-1] == 0 and a.dtype.kind in "biuf":
-        # The dtype the layer's call would pick (_as_signal), for an empty chunk.
+        # The dtype the layer's call would pick (as_signal), for an empty chunk.
         wide = isinstance(chunk, np.ndarray) and a.dtype.kind == "f" and a.dtype.itemsize == 8
         target = np.dtype(dtype) if dtype is not None else (
             np.dtype(np.float64) if wide else np.dtype(np.float32))
         return np.empty(a.shape, dtype=target)
-    return _as_signal(chunk, dtype)
+    return as_signal(chunk, dtype)

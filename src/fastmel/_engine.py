@@ -1,0 +1,183 @@
+"""The engine's options, stage by stage, and the plans built from them.
+
+Each front end (``MelSpectrogram``, and the Kaldi and transformers front
+ends to come) is a configuration of one staged frame pipeline, written here
+as frozen dataclasses that mirror the stage structs of ``csrc/fastmel.h``
+field for field (same names, same meaning; enums by name). A front end fills
+in the stages it uses; the others keep defaults that cost nothing in the
+per-frame loop. ``make_plan`` compiles them for one dtype.
+
+Adding a scalar field to a stage: the struct in ``csrc/fastmel.h`` (with its
+one-line comment, and its range in ``valid_options`` of ``csrc/plan.cpp``),
+its declaration in ``_core.pxd``, its field and default here, and its use in
+``csrc/kernel_impl.hpp``. The binding converts every scalar field by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._options import Energy, FloorMode, KernelName, Layout, PadMode, choice
+
+
+def _default_kernel() -> KernelName:
+    """FASTMEL_KERNEL, read once at import: the kernel of plans that do not name one."""
+    name = os.environ.get("FASTMEL_KERNEL", "auto") or "auto"
+    return choice("FASTMEL_KERNEL", name, KERNELS)  # type: ignore[return-value]
+
+
+KERNELS: tuple[KernelName, ...] = ("auto", "baseline", "avx2")
+DEFAULT_KERNEL: KernelName = _default_kernel()
+
+
+class _Stage:
+    """Scalar fields (what the C struct holds) of a stage dataclass."""
+
+    _arrays: tuple[str, ...] = ()
+
+    def scalars(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)  # type: ignore[arg-type]
+                if f.name not in self._arrays}
+
+
+@dataclass(frozen=True)
+class Framing(_Stage):
+    """Frame ``t`` is the ``frame_length`` samples from signal index
+    ``t * hop + start``; it exists when ``t * hop + reach <= N``."""
+
+    frame_length: int  # W: samples per frame (the window's length)
+    hop: int  # samples between the starts of consecutive frames
+    start: int = 0  # signal index of frame 0's first sample (< 0: padding)
+    reach: int | None = None  # frame t exists when t*hop + reach <= N; None: frame_length
+    drop_last: int = 0  # frames left out at the end
+    pad_mode: PadMode = "reflect"  # what frames read beyond the signal
+
+    def scalars(self) -> dict[str, Any]:
+        d = super().scalars()
+        d["reach"] = self.frame_length if self.reach is None else self.reach
+        return d
+
+
+@dataclass(frozen=True, eq=False)
+class Condition(_Stage):
+    """Per-frame conditioning, in Kaldi's order: dither, DC removal, raw
+    energy, pre-emphasis, window, windowed energy."""
+
+    _arrays = ("window",)
+    dither: float = 0.0  # std of the Gaussian noise added to each frame's samples
+    dither_seed: int = 0  # the noise is a function of (seed, row, frame index, sample)
+    remove_dc: bool = False  # subtract each frame's mean
+    preemphasis: float = 0.0  # x[j] -= c x[j-1], x[0] -= c x[0]
+    window: np.ndarray | None = None  # W values; None: a rectangle
+    energy: Energy = "none"  # which frame energy, if any
+    energy_min: float = float(np.finfo(np.float32).eps)  # ln(max(energy, energy_min))
+    energy_floor: float = -np.inf  # then max(., energy_floor)
+
+
+@dataclass(frozen=True)
+class Spectrum(_Stage):
+    """The real FFT of the frame, placed ``fft_offset`` zeros into the FFT input."""
+
+    fft_length: int  # n >= W
+    fft_offset: int = 0  # zeros before the frame, <= n - W
+    mag_exp: float = 2.0  # p in |X|^p
+
+
+@dataclass(frozen=True, eq=False)
+class Bank(_Stage):
+    """Sparse bands: band m sums weights[off_m + j] * |X|^p[first[m] + j]."""
+
+    _arrays = ("first", "length", "weights")
+    first: np.ndarray  # first bin of each band
+    length: np.ndarray  # bins in each band (0 allowed)
+    weights: np.ndarray  # sum(length) weights, band after band
+
+    def scalars(self) -> dict[str, Any]:
+        return {"num_bands": len(self.first)}
+
+
+@dataclass(frozen=True)
+class Log(_Stage):
+    """out = log_scale (log10(max(B + log_offset, min_power)) -
+    log10(max(|ref_power|, min_power))) + out_offset."""
+
+    enabled: bool = False  # False: bands as they are (and no floor)
+    log_scale: float = 10.0  # 10: dB; ln(10): natural log
+    log_offset: float = 0.0  # added before the log
+    out_offset: float = 0.0  # added after the log
+    min_power: float = 1e-10  # floor inside the log
+    ref_power: float = 1.0  # reference power
+
+
+@dataclass(frozen=True)
+class Floor(_Stage):
+    """out = max(out, maximum - range), before the post matrix."""
+
+    mode: FloorMode = "none"  # maximum over the call ("batch") or each row
+    range: float = 0.0  # in output units
+
+
+@dataclass(frozen=True, eq=False)
+class Post(_Stage):
+    """Per frame: an optional dense matrix, the energy's slot, the layout."""
+
+    _arrays = ("matrix",)
+    matrix: np.ndarray | None = None  # (K, bands); None: the bands as they are
+    energy_insert: bool = True  # insert the energy as a feature (else replace one)
+    energy_index: int = 0  # its position
+    layout: Layout = "bands_frames"  # or "frames_bands"
+    fill: float = 0.0  # frames past a row's own length
+
+    def scalars(self) -> dict[str, Any]:
+        d = super().scalars()
+        d["num_features"] = 0 if self.matrix is None else int(np.shape(self.matrix)[0])
+        return d
+
+
+@dataclass(frozen=True, eq=False)
+class EngineOptions:
+    """Every stage of one plan."""
+
+    framing: Framing
+    spectrum: Spectrum
+    bank: Bank
+    condition: Condition = field(default_factory=Condition)
+    log: Log = field(default_factory=Log)
+    floor: Floor = field(default_factory=Floor)
+    post: Post = field(default_factory=Post)
+    kernel: KernelName = DEFAULT_KERNEL
+
+    def replace(self, **stages: Any) -> EngineOptions:
+        return dataclasses.replace(self, **stages)
+
+
+def make_plan(options: EngineOptions, dtype: np.dtype | type) -> _core.Plan:
+    """The compiled plan of ``options`` for ``dtype`` (float32 or float64)."""
+    return _core.Plan(options, dtype)
+
+
+def available_kernels() -> tuple[str, ...]:
+    """The kernels that run on this machine (always "baseline"; "avx2" on x86-64
+    with AVX2 and FMA when built)."""
+    return tuple(k for k in KERNELS if k != "auto" and _core.kernel_available(k))
+
+
+def kernel_info(kernel: KernelName | None = None) -> dict[str, Any]:
+    """The instruction set and SIMD lanes of the kernel that plans naming
+    ``kernel`` (None: the process default) run."""
+    name = DEFAULT_KERNEL if kernel is None else choice("kernel", kernel, KERNELS)
+    options = EngineOptions(
+        framing=Framing(frame_length=2, hop=1),
+        spectrum=Spectrum(fft_length=2),
+        bank=Bank(first=np.zeros(1, np.uintp), length=np.ones(1, np.uintp),
+                  weights=np.ones(1)),
+        kernel=name,
+    )
+    f32, f64 = make_plan(options, np.float32), make_plan(options, np.float64)
+    return {"kernel": f32.isa, "lanes_float32": f32.lanes, "lanes_float64": f64.lanes}

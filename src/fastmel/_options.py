@@ -1,0 +1,204 @@
+"""One vocabulary: every option's allowed values, its normaliser, and the
+few formulas that turn options into framing numbers.
+
+The layer, the stream, the engine, the command line's choices and the docs
+read the tuples and functions here; nothing else spells them out.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+from collections.abc import Sequence
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+
+# -- allowed values ---------------------------------------------------------------
+
+WindowName = Literal["hann", "hamming"]
+MelScale = Literal["keras", "htk", "slaney"]
+Norm = Literal["slaney"]
+PadMode = Literal["reflect", "constant", "symmetric"]
+LogMode = Literal["db", "natural", "whisper"]
+TopDbScope = Literal["batch", "example"]
+KernelName = Literal["auto", "baseline", "avx2"]
+Energy = Literal["none", "raw", "windowed"]
+FloorMode = Literal["none", "batch", "row"]
+Layout = Literal["bands_frames", "frames_bands"]
+
+WINDOWS: tuple[WindowName, ...] = ("hann", "hamming")
+MEL_SCALES: tuple[MelScale, ...] = ("keras", "htk", "slaney")
+NORMS: tuple[Norm | None, ...] = (None, "slaney")
+PAD_MODES: tuple[PadMode, ...] = ("reflect", "constant", "symmetric")
+TOP_DB_SCOPES: tuple[TopDbScope, ...] = ("batch", "example")
+DTYPES = ("float32", "float64")
+
+# log_mode -> (multiplier of log10, offset added after the log). Output units
+# are log_scale / 10 per dB, so a dB value is (out - offset) * 10 / log_scale.
+LOG_MODES: dict[LogMode, tuple[float, float]] = {
+    "db": (10.0, 0.0),
+    "natural": (float(np.log(10.0)), 0.0),
+    "whisper": (0.25, 1.0),
+}
+
+T = TypeVar("T")
+
+
+# -- normalisers ----------------------------------------------------------------------
+
+
+def choice(name: str, value: Any, options: Sequence[T]) -> T:
+    """``value`` if it is one of ``options``, else a ValueError naming ``name``."""
+    if isinstance(value, (str, type(None))) and value in options:
+        return value  # type: ignore[return-value]
+    shown = ", ".join(repr(o) for o in options)
+    raise ValueError(f"`{name}` must be one of {shown}; got {value!r}")
+
+
+def as_real(name: str, value: Any, *, minimum: float | None = None, strict: bool = False) -> float:
+    """``value`` as a finite float, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number, got {value!r}")
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"`{name}` must be finite, got {value!r}")
+    if minimum is not None and (v <= minimum if strict else v < minimum):
+        op = ">" if strict else ">="
+        raise ValueError(f"`{name}` must be {op} {minimum}, got {value!r}")
+    return v
+
+
+def as_int(name: str, value: Any, *, minimum: int = 1) -> int:
+    """``value`` as an int >= minimum, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer, got {value!r}")
+    v = int(value)
+    if v < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum}, got {v}")
+    return v
+
+
+def as_flag(name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_, numbers.Integral)):
+        raise TypeError(f"`{name}` must be a bool, got {value!r}")
+    return bool(value)
+
+
+def compute_dtype(dtype: Any) -> np.dtype | None:
+    """The ``dtype`` argument: None, float32 or float64."""
+    if dtype is None:
+        return None
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"`dtype` must be None, 'float32' or 'float64', got {dtype!r}") from None
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"`dtype` must be None, 'float32' or 'float64', got {dtype!r}")
+    return dt
+
+
+def policy_dtype(dtype: Any) -> np.dtype | None:
+    """Compute dtype from a config's dtype entry.
+
+    A plain "float32"/"float64" (fastmel's own config) is taken as is; a Keras
+    dtype policy (dict or object) means float64 compute if it is float64 and
+    "follow the input" (None) otherwise, as do other names such as
+    "mixed_float16" (Keras computes those in float32).
+    """
+    if dtype is None:
+        return None
+    name = dtype
+    if isinstance(dtype, dict):
+        name = dtype.get("config", {}).get("name", dtype.get("name"))
+        return np.dtype(np.float64) if name == "float64" else None
+    if not isinstance(dtype, (str, np.dtype, type)):
+        name = getattr(dtype, "name", None)
+        return np.dtype(np.float64) if name == "float64" else None
+    try:
+        dt = np.dtype(name)
+    except TypeError:
+        return None
+    return dt if dt in (np.float32, np.float64) else None
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_threads(num_threads: Any) -> int:
+    """scipy.fft ``workers`` semantics: None -> 1, -1 -> all cores, -k -> all but k-1."""
+    if num_threads is None:
+        return 1
+    if isinstance(num_threads, (bool, np.bool_)) or not isinstance(num_threads, numbers.Integral):
+        raise TypeError(f"`num_threads` must be an integer or None, got {num_threads!r}")
+    n = int(num_threads)
+    if n == 0:
+        raise ValueError("`num_threads` must not be 0 (use None for 1, -1 for all cores)")
+    if n > 0:
+        return n
+    cores = available_cores()
+    if n < -cores:
+        raise ValueError(f"`num_threads`={n} asks for fewer than 1 of the {cores} cores")
+    return cores + 1 + n
+
+
+# -- formulas ----------------------------------------------------------------------------
+
+
+def centre_pad(fft_length: int, center: bool) -> int:
+    """Samples of padding before (and after) the signal: ``fft_length // 2`` when
+    frames are centred on ``t * hop``, else 0."""
+    return fft_length // 2 if center else 0
+
+
+def floor_range(top_db: float | None, power_to_db: bool, log_mode: LogMode) -> float | None:
+    """The ``top_db`` floor in output units (None without a floor)."""
+    if not power_to_db or top_db is None:
+        return None
+    return float(top_db) * LOG_MODES[log_mode][0] / 10.0
+
+
+def to_db(values: np.ndarray, power_to_db: bool, log_mode: LogMode) -> np.ndarray:
+    """Output values in dB whatever the log mode (power or magnitude: 10 log10)."""
+    v = np.asarray(values, dtype=np.float64)
+    if not power_to_db:
+        return 10.0 * np.log10(np.maximum(v, 1e-10))
+    scale, offset = LOG_MODES[log_mode]
+    return (v - offset) * 10.0 / scale
+
+
+# -- signals -------------------------------------------------------------------------------
+
+
+def as_signal(x: Any, dtype: np.dtype | None) -> np.ndarray:
+    """``x`` as a native, aligned float32/float64 array with >= 1 dim and >= 1 sample."""
+    if isinstance(x, np.ndarray):
+        a = x
+        # float64 in any byte order stays float64.
+        default = np.float64 if (a.dtype.kind == "f" and a.dtype.itemsize == 8) else np.float32
+    else:
+        a = np.asarray(x)
+        default = np.float32  # Python sequences and scalars
+    kind = a.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"complex input is not supported (got {a.dtype}): pass a real signal, "
+            "e.g. x.real or np.abs(x)"
+        )
+    if kind not in "biuf":
+        raise TypeError(f"input must be real numbers, got an array of dtype {a.dtype}")
+    if a.ndim == 0:
+        raise ValueError("input must have shape (..., samples); got a 0-d array")
+    if a.shape[-1] == 0:
+        raise ValueError(f"input has 0 samples (shape {a.shape}); at least 1 is needed")
+    target = np.dtype(dtype) if dtype is not None else np.dtype(default)
+    if a.dtype != target:
+        # Also the byte-swapped case: a.dtype differs from native target.
+        a = a.astype(target)
+    if not a.flags.aligned:
+        a = a.copy()
+    return a
