@@ -130,7 +130,7 @@ def test_compute_usage_errors(tmp_path):
 
 def test_missing_extra_is_named(tmp_path):
     # soundfile made unimportable: the message says which extra to install.
-    code = ("import sys; sys.modules['soundfile'] = None; from fastmel._cli import main; "
+    code = ("import sys; sys.modules['soundfile'] = None; from fastmel.cli import main; "
             f"sys.exit(main(['compute', {str(tmp_path)!r}, '-o', {str(tmp_path / 'o')!r}]))")
     (tmp_path / "a.wav").write_bytes(b"")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pathlib
 
-from ._audio import AudioError, process, require
+from .cli._audio import AudioError, process, require
 
 __all__ = ["compute_files", "output_paths"]
 

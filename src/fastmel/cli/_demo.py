@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from ._layer import MelSpectrogram
+from .._layer import MelSpectrogram
 
 # Shades from quiet to loud for the terminal picture.
 _SHADES = " .:-=+*#%@"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._audio import require
-from ._options import centre_pad, to_db
+from .._options import centre_pad, to_db
 
 
 def frame_times(layer, n_frames):
