@@ -746,8 +746,13 @@ class FrameKernel final : public fastmel::Kernel {
         T *out = static_cast<T *>(job.out) + r * kout_ * job.n_frames;
         if (!frames_major_) {
             out += t0;
-            for (size_t i = 0; i < kout_; ++i) std::memcpy(out + i * job.n_frames, &fo[i],
-                                                          valid * sizeof(T));
+            if (valid == L) {  /* a constant size: one vector store per feature */
+                for (size_t i = 0; i < kout_; ++i)
+                    std::memcpy(out + i * job.n_frames, &fo[i], sizeof(V));
+            } else {
+                for (size_t i = 0; i < kout_; ++i)
+                    std::memcpy(out + i * job.n_frames, &fo[i], valid * sizeof(T));
+            }
         } else {
             const T *f = reinterpret_cast<const T *>(fo);
             for (size_t l = 0; l < valid; ++l) {

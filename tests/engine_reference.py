@@ -1,0 +1,125 @@
+"""An obvious NumPy version of the engine's stages (csrc/fastmel.h), for the tests.
+
+Frame by frame and row by row in float64, from the stage options of
+``fastmel._engine.EngineOptions``: pad with ``np.pad``, cut, condition
+(dither, DC, energy, pre-emphasis, window), place in the FFT input, rfft,
+|X|^p, a dense bank, log, floor, post matrix, energy slot, layout, fill.
+Shares no code with fastmel (the dither generator is re-derived from its
+documented definition).
+"""
+
+import numpy as np
+
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+def mix64(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return z ^ (z >> 31)
+
+
+def gaussian(seed, row, frame, count):
+    """The engine's documented dither noise: N(0, 1) values of one frame."""
+    state = mix64(mix64(mix64(seed) ^ row) ^ frame)
+    out = []
+    while len(out) < count:
+        state = (state + GOLDEN) & MASK
+        d0 = mix64(state)
+        state = (state + GOLDEN) & MASK
+        d1 = mix64(state)
+        u = ((d0 >> 11) + 1) * 2.0**-53
+        a = (d1 >> 11) * 2.0**-53 * 2 * np.pi
+        r = np.sqrt(-2.0 * np.log(u))
+        out += [r * np.cos(a), r * np.sin(a)]
+    return np.array(out[:count])
+
+
+def num_frames(n, framing):
+    reach = framing.frame_length if framing.reach is None else framing.reach
+    if n == 0 or n < reach:
+        return 0
+    return max(0, 1 + (n - reach) // framing.hop - framing.drop_last)
+
+
+def dense_bank(bank, nbins):
+    out = np.zeros((nbins, len(bank.first)))
+    offset = 0
+    for m, (k, n) in enumerate(zip(bank.first, bank.length)):
+        out[int(k):int(k) + int(n), m] = bank.weights[offset:offset + int(n)]
+        offset += int(n)
+    return out
+
+
+def frames_of(x, framing, count):
+    """(count, W) frames of the 1-D signal x with its padding."""
+    W, hop, start = framing.frame_length, framing.hop, framing.start
+    if count == 0:
+        return np.zeros((0, W))
+    lo = min(0, start)
+    hi = max(len(x), (count - 1) * hop + start + W)
+    padded = np.pad(x, (-lo, hi - len(x)), mode=framing.pad_mode)
+    idx = np.arange(count)[:, None] * hop + start - lo + np.arange(W)
+    return padded[idx]
+
+
+def engine(x, options, lengths=None, frame_index0=0):
+    """(rows, N) -> the engine's output for ``options``, float64."""
+    fr, cond, spec, log, floor, post = (options.framing, options.condition, options.spectrum,
+                                        options.log, options.floor, options.post)
+    x = np.asarray(x, dtype=np.float64)
+    rows, N = x.shape
+    F = num_frames(N, fr)
+    W, n = fr.frame_length, spec.fft_length
+    bank = dense_bank(options.bank, n // 2 + 1)
+    nb = bank.shape[1]
+    bands = np.full((rows, F, nb), np.nan)
+    energy = np.zeros((rows, F))
+    counts = []
+    for r in range(rows):
+        length = N if lengths is None else int(lengths[r])
+        count = min(F, num_frames(length, fr))
+        counts.append(count)
+        f = frames_of(x[r, :length], fr, count).copy()
+        if cond.dither > 0:
+            for t in range(count):
+                f[t] += cond.dither * gaussian(cond.dither_seed, r, frame_index0 + t, W)
+        if cond.remove_dc:
+            f -= f.mean(axis=1, keepdims=True)
+        if cond.energy == "raw":
+            energy[r, :count] = (f * f).sum(axis=1)
+        if cond.preemphasis:
+            f = np.concatenate([f[:, :1] * (1 - cond.preemphasis),
+                                f[:, 1:] - cond.preemphasis * f[:, :-1]], axis=1)
+        if cond.window is not None:
+            f = f * cond.window
+        if cond.energy == "windowed":
+            energy[r, :count] = (f * f).sum(axis=1)
+        buf = np.zeros((count, n))
+        buf[:, spec.fft_offset:spec.fft_offset + W] = f
+        s = np.abs(np.fft.rfft(buf, axis=1)) ** spec.mag_exp
+        bands[r, :count] = s @ bank
+    if log.enabled:
+        ref = np.log10(max(abs(log.ref_power), log.min_power))
+        bands = log.log_scale * (np.log10(np.maximum(bands + log.log_offset, log.min_power))
+                                 - ref) + log.out_offset
+    if floor.mode != "none":
+        valid = [bands[r, :counts[r]] for r in range(rows)]
+        peaks = [v[np.isfinite(v)].max() if np.isfinite(v).any() else -np.inf for v in valid]
+        if floor.mode == "batch":
+            peaks = [max(peaks)] * rows
+        for r in range(rows):
+            if np.isfinite(peaks[r]):
+                bands[r, :counts[r]] = np.maximum(bands[r, :counts[r]], peaks[r] - floor.range)
+    feats = bands if post.matrix is None else bands @ np.asarray(post.matrix).T
+    if cond.energy != "none":
+        e = np.maximum(np.log(np.maximum(energy, cond.energy_min)), cond.energy_floor)
+        if post.energy_insert:
+            feats = np.insert(feats, post.energy_index, e, axis=2)
+        else:
+            feats = feats.copy()
+            feats[:, :, post.energy_index] = e
+    for r in range(rows):
+        feats[r, counts[r]:] = post.fill
+    return feats if post.layout == "frames_bands" else np.swapaxes(feats, 1, 2)

@@ -1,0 +1,214 @@
+"""The engine's stages against an obvious NumPy version (engine_reference.py),
+on every compiled kernel, and bit-identical across thread counts."""
+
+import numpy as np
+import pytest
+from engine_reference import engine, gaussian, num_frames
+
+import fastmel
+from fastmel._engine import (
+    Bank, Condition, EngineOptions, Floor, Framing, Log, Post, Spectrum, make_plan,
+)
+
+KERNELS = fastmel.available_kernels()
+EPS32 = float(np.finfo(np.float32).eps)
+
+
+def povey(W):
+    return (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(W) / (W - 1))) ** 0.85
+
+
+def random_bank(n, nb, seed=0):
+    """Sparse bands at random places over the n//2 + 1 bins, one of them empty."""
+    rng = np.random.default_rng(seed)
+    nbins = n // 2 + 1
+    first = rng.integers(0, nbins, nb)
+    length = np.array([rng.integers(0, min(12, nbins - f) + 1) for f in first])
+    length[nb // 2] = 0
+    weights = rng.uniform(0.1, 1.0, int(length.sum()))
+    return Bank(first=first.astype(np.uintp), length=length.astype(np.uintp), weights=weights)
+
+
+def opts(*, W=50, n=64, hop=20, start=0, reach=None, drop=0, pad="reflect", dither=0.0,
+         seed=0, dc=False, pre=0.0, window=True, energy="none", efloor=-np.inf, p=2.0, offset=0,
+         nb=10, log=True, floor=("none", 0.0), matrix=None, insert=True, eidx=0,
+         layout="bands_frames", fill=0.0, kernel="auto"):
+    return EngineOptions(
+        framing=Framing(frame_length=W, hop=hop, start=start, reach=reach, drop_last=drop,
+                        pad_mode=pad),
+        condition=Condition(dither=dither, dither_seed=seed, remove_dc=dc, preemphasis=pre,
+                            window=povey(W) if window else None, energy=energy,
+                            energy_floor=efloor),
+        spectrum=Spectrum(fft_length=n, fft_offset=offset, mag_exp=p),
+        bank=random_bank(n, nb),
+        log=Log(enabled=log, log_scale=float(np.log(10)), min_power=EPS32),
+        floor=Floor(mode=floor[0], range=floor[1]),
+        post=Post(matrix=matrix, energy_insert=insert, energy_index=eidx, layout=layout,
+                  fill=fill),
+        kernel=kernel)
+
+
+def dct(nb, K):
+    """Kaldi's MFCC DCT: orthonormal DCT-II rows, first K."""
+    k = np.arange(K)[:, None]
+    m = np.arange(nb)[None, :]
+    d = np.sqrt(2.0 / nb) * np.cos(np.pi / nb * (m + 0.5) * k)
+    d[0] = np.sqrt(1.0 / nb)
+    return d
+
+
+# Each stage on its own, then together (names say what they exercise).
+CASES = {
+    "plain": {},
+    "fft_longer_than_frame_at_offset": dict(W=37, n=64, offset=11),
+    "kaldi_symmetric_padding": dict(start=-15, reach=10, pad="symmetric"),
+    "reflect_padding": dict(start=-32, reach=0, pad="reflect"),
+    "constant_padding_drop_last": dict(start=-25, reach=0, pad="constant", drop=1),
+    "dither": dict(dither=0.5, seed=7),
+    "remove_dc": dict(dc=True),
+    "preemphasis": dict(pre=0.97),
+    "rectangular_preemphasis": dict(pre=0.97, window=False),
+    "raw_energy_inserted_first": dict(energy="raw", dc=True, pre=0.97),
+    "windowed_energy_inserted_last": dict(energy="windowed", eidx=10),
+    "energy_replaces_with_floor": dict(energy="raw", insert=False, eidx=0, efloor=np.log(30.0)),
+    "post_matrix": dict(matrix=dct(10, 6)),
+    "post_matrix_energy_frames_major": dict(matrix=dct(10, 6), energy="raw", insert=False,
+                                            layout="frames_bands"),
+    "frames_major": dict(layout="frames_bands"),
+    "magnitude_no_log": dict(p=1.0, log=False),
+    "general_exponent": dict(p=1.5),
+    "floor_batch": dict(floor=("batch", 3.0)),
+    "floor_row_before_post": dict(floor=("row", 2.0), matrix=dct(10, 5), energy="raw"),
+    "kaldi_like": dict(W=40, n=64, hop=16, start=-12, reach=8, pad="symmetric", dither=0.1,
+                       dc=True, pre=0.97, energy="raw", efloor=0.0, matrix=dct(10, 7),
+                       insert=False, layout="frames_bands"),
+}
+
+
+def signal(rows=3, n=333, seed=1):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((rows, n)) + 0.3  # a DC offset for remove_dc to remove
+    x[1] *= 1e-2  # a quiet row
+    return x
+
+
+def check_close(got, want, dtype, log):
+    assert got.shape == want.shape
+    got = np.asarray(got, np.float64)
+    if np.dtype(dtype) == np.float64:
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * max(1, np.abs(want).max()))
+    elif log:
+        np.testing.assert_allclose(got, want, rtol=0, atol=2e-3 * max(1, np.abs(want).max()))
+    else:
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * np.abs(want).max())
+
+
+def run(options, x, dtype, threads=1, lengths=None, frame_index0=0):
+    plan = make_plan(options, dtype)
+    x = np.ascontiguousarray(x, dtype=dtype)
+    out = np.empty(plan.out_shape(*x.shape), dtype)
+    return plan.compute(x, out, threads, lengths=lengths, frame_index0=frame_index0)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", list(CASES))
+def test_stage_matches_reference(case, dtype, kernel):
+    options = opts(**CASES[case], kernel=kernel)
+    x = signal()
+    got = run(options, x, dtype)
+    check_close(got, engine(x, options), dtype, options.log.enabled)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_any_thread_count_is_bit_identical(case, kernel):
+    options = opts(**CASES[case], kernel=kernel)
+    x = signal(rows=5, n=2000)
+    one = run(options, x, np.float32, threads=1)
+    for threads in (2, 3, 8):
+        np.testing.assert_array_equal(run(options, x, np.float32, threads=threads), one)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("case", ["plain", "kaldi_like", "floor_row_before_post",
+                                  "raw_energy_inserted_first", "post_matrix_energy_frames_major",
+                                  "reflect_padding", "frames_major"])
+def test_row_lengths_equal_each_row_alone(case, kernel):
+    options = opts(**CASES[case], kernel=kernel)
+    x = signal(rows=4, n=600)
+    lengths = np.array([600, 1, 97, 333])
+    got = run(options, x, np.float64, lengths=lengths, threads=2)
+    check_close(got, engine(x, options, lengths=lengths), np.float64, options.log.enabled)
+    frames_axis = 1 if options.post.layout == "frames_bands" else 2
+    for r, length in enumerate(lengths):
+        alone = run(options, x[r:r + 1, :length], np.float64)[0]
+        count = alone.shape[frames_axis - 1]
+        mine = np.take(got[r], np.arange(count), axis=frames_axis - 1)
+        # (A batch-wide floor sees the other rows, dither noise the row's index.)
+        if options.floor.mode != "batch" and options.condition.dither == 0:
+            np.testing.assert_array_equal(mine, alone)
+        rest = np.take(got[r], np.arange(count, got.shape[frames_axis]), axis=frames_axis - 1)
+        assert np.all(rest == options.post.fill)
+
+
+def test_row_lengths_fill_value_and_zero_length_rows():
+    options = opts(fill=-7.5, start=-32, reach=0)
+    x = signal(rows=3, n=200)
+    got = run(options, x, np.float32, lengths=[0, 200, 5])
+    assert np.all(got[0] == -7.5)
+    check_close(got, engine(x, options, lengths=[0, 200, 5]), np.float32, True)
+    with pytest.raises(ValueError, match="lengths must be <="):
+        run(options, x, np.float32, lengths=[0, 201, 5])
+    with pytest.raises(ValueError, match="one value per row"):
+        run(options, x, np.float32, lengths=[1, 2])
+
+
+def test_dither_is_reproducible_and_indexed_by_frame():
+    options = opts(dither=1.0, seed=3, window=False, log=False)
+    x = np.zeros((2, 500))
+    a = run(options, x, np.float64)
+    np.testing.assert_array_equal(a, run(options, x, np.float64, threads=4))
+    assert not np.array_equal(a, run(opts(dither=1.0, seed=4, window=False, log=False), x,
+                                     np.float64))
+    assert not np.array_equal(a[0], a[1])  # rows get their own noise
+    # frame_index0 = k gives what frames k, k+1, ... of a call starting at 0 got.
+    hop = options.framing.hop
+    shifted = run(options, x[:, 3 * hop:], np.float64, frame_index0=3)
+    check_close(shifted, a[:, :, 3:3 + shifted.shape[2]], np.float64, False)
+
+
+def test_dither_noise_statistics():
+    """The documented generator (that the engine matches above) is N(0, 1) and
+    independent between frames and rows."""
+    draws = np.stack([gaussian(11, r, t, 400) for r in range(4) for t in range(60)])
+    v = draws.ravel()
+    assert abs(v.mean()) < 0.01 and abs(v.std() - 1) < 0.01
+    kurtosis = ((v - v.mean()) ** 4).mean() / v.var() ** 2
+    assert abs(kurtosis - 3) < 0.1
+    corr = np.corrcoef(draws[:, :200])
+    off_diagonal = corr[~np.eye(len(corr), dtype=bool)]
+    # Independent frames: correlations of 200 draws spread as 1/sqrt(200) around 0.
+    assert abs(off_diagonal.mean()) < 0.01
+    assert abs(off_diagonal.std() * np.sqrt(200) - 1) < 0.05
+
+
+def test_frame_count_rule():
+    for reach, hop, drop in [(50, 20, 0), (0, 20, 1), (-5, 7, 0), (10, 1, 3)]:
+        options = opts(reach=reach, hop=hop, drop=drop, start=-60)
+        plan = make_plan(options, np.float32)
+        for n in [0, 1, 2, 9, 10, 11, 49, 50, 51, 333]:
+            assert plan.num_frames(n) == num_frames(n, options.framing), (reach, hop, drop, n)
+
+
+@pytest.mark.parametrize("change", [
+    dict(W=65, n=64),                   # FFT shorter than the frame
+    dict(W=50, n=64, offset=15),        # frame past the FFT input's end
+    dict(energy="raw", eidx=12),        # energy slot past the features
+    dict(energy="raw", insert=False, eidx=10),
+    dict(p=0.0),
+    dict(floor=("row", 1.0), log=False),
+])
+def test_invalid_options_are_refused_by_the_core(change):
+    with pytest.raises(ValueError, match="fastmel core: invalid argument"):
+        make_plan(opts(**change), np.float32)
