@@ -36,3 +36,49 @@ def require_extra(module):
     if os.environ.get("FASTMEL_REQUIRE_EXTRAS"):
         return importlib.import_module(module)
     return pytest.importorskip(module)
+
+
+# -- which kernel ran ----------------------------------------------------------------
+# CI runs the suite once per kernel (FASTMEL_KERNEL=baseline, ...). Every plan
+# built for the default kernel is recorded here, and the session fails if one
+# ran another instruction set than the one requested, so that a leg can never
+# silently test the wrong kernel.
+_PLANS_BUILT: dict[str, int] = {}
+
+
+def _expected_isa(requested):
+    from fastmel import _engine
+
+    if requested == "auto":
+        return _engine.kernel_info("auto")["kernel"]
+    return {"baseline": "baseline", "avx2": "avx2"}[requested]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_plan_runs_the_requested_kernel():
+    from fastmel import _engine
+
+    build = _engine.make_plan
+
+    def recording(options, dtype):
+        plan = build(options, dtype)
+        if options.kernel == _engine.DEFAULT_KERNEL:
+            _PLANS_BUILT[plan.isa] = _PLANS_BUILT.get(plan.isa, 0) + 1
+        return plan
+
+    _engine.make_plan = recording
+    yield
+    _engine.make_plan = build
+    want = _expected_isa(_engine.DEFAULT_KERNEL)
+    wrong = {isa: n for isa, n in _PLANS_BUILT.items() if not isa.startswith(want)}
+    assert not wrong, (f"FASTMEL_KERNEL={_engine.DEFAULT_KERNEL} asked for {want!r}, "
+                       f"but plans ran {wrong}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    from fastmel import _engine
+
+    if _PLANS_BUILT:
+        built = ", ".join(f"{isa}: {n}" for isa, n in sorted(_PLANS_BUILT.items()))
+        terminalreporter.write_line(
+            f"fastmel kernel requested: {_engine.DEFAULT_KERNEL}; plans built per kernel: {built}")

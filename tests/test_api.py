@@ -160,3 +160,43 @@ def test_layer_in_a_thread_pool():
         results = list(pool.map(layer, xs))
     for x, got in zip(xs, results):
         np.testing.assert_array_equal(got, layer(x))
+
+
+def test_layers_are_immutable_and_replace_builds_a_new_one():
+    layer = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160, num_mel_bins=40,
+                                   window=np.hanning(512))
+    for name, value in [("top_db", 10.0), ("num_mel_bins", 3), ("fresh", 1), ("_plans", {})]:
+        with pytest.raises(AttributeError, match="immutable"):
+            setattr(layer, name, value)
+    with pytest.raises(AttributeError, match="immutable"):
+        del layer.top_db
+    with pytest.raises(ValueError, match="read-only"):
+        layer.window[0] = 5.0
+    x = np.random.default_rng(0).standard_normal(4000).astype(np.float32)
+    changed = layer.replace(top_db=10.0)
+    assert changed.top_db == 10.0 and layer.top_db == 80.0
+    # Config, pickle, plans and streams agree for the new layer.
+    again = pickle.loads(pickle.dumps(changed))
+    np.testing.assert_array_equal(again(x), changed(x))
+    stream = changed.stream()
+    streamed = np.concatenate([stream.push(x), stream.flush()], axis=-1)
+    np.testing.assert_array_equal(np.maximum(streamed, changed(x).max() - 10.0), changed(x))
+    assert not np.array_equal(changed(x), layer(x))
+    # replace re-derives what the constructor derived, unless given.
+    assert fastmel.MelSpectrogram().replace(fft_length=1024).sequence_length == 1024
+    assert fastmel.MelSpectrogram().replace(sampling_rate=22050).max_freq == 11025
+    assert fastmel.MelSpectrogram(max_freq=5000).replace(sampling_rate=22050).max_freq == 5000
+    with pytest.raises(TypeError, match="unknown MelSpectrogram arguments"):
+        layer.replace(n_mels=3)
+
+
+def test_kernel_argument_and_available_kernels(capsys):
+    kernels = fastmel.available_kernels()
+    assert "baseline" in kernels
+    for kernel in kernels:
+        layer = fastmel.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=4,
+                                       kernel=kernel)
+        assert layer.get_config()["kernel"] == kernel
+        assert pickle.loads(pickle.dumps(layer)).kernel == kernel
+    info = fastmel.show_config()
+    assert info["available"] == ", ".join(kernels)
