@@ -9,6 +9,7 @@ JAX). Prints the machine, versions, and for each implementation the median
 seconds per call, x realtime and the ratios to NumPy and to the FFTs alone,
 all measured in the same run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,6 +54,7 @@ WORKLOADS = {
 # Each maker takes the workload's parameters and returns a function of x, or
 # None when its package is missing.
 
+
 def _params(w):
     batch, seconds, n, length, hop, mels = w
     return dict(fft_length=n, sequence_length=length, sequence_stride=hop, num_mel_bins=mels)
@@ -69,8 +71,9 @@ def make_fastmel_fft_only(w, threads):
     try:
         return fft_only.FftOnly(n, length, hop, mels, nthreads)
     except (OSError, subprocess.CalledProcessError) as e:
-        print(f"note: no FFT-only row: building bench/'s FFT-only core failed ({e})",
-              file=sys.stderr)
+        print(
+            f"note: no FFT-only row: building bench/'s FFT-only core failed ({e})", file=sys.stderr
+        )
         return None
 
 
@@ -104,6 +107,7 @@ def make_ffts_alone(w, threads):
             cache.clear()
             cache[key] = np.ascontiguousarray(_frames(x, n, hop) * win)
         return scipy.fft.rfft(cache[key], axis=-1, workers=workers)
+
     return run
 
 
@@ -120,6 +124,7 @@ def make_numpy(w, threads):
         db = 10 * np.log10(np.maximum(m, 1e-10))
         db = np.maximum(db, db.max() - 80.0)
         return np.swapaxes(db, -1, -2)
+
     return run
 
 
@@ -134,9 +139,20 @@ def make_librosa(w, threads):
 
     def run(x):
         s = librosa.feature.melspectrogram(
-            y=x, sr=RATE, n_fft=n, hop_length=hop, win_length=length, n_mels=mels,
-            fmin=20.0, fmax=RATE // 2, htk=True, norm=None, pad_mode="reflect")
+            y=x,
+            sr=RATE,
+            n_fft=n,
+            hop_length=hop,
+            win_length=length,
+            n_mels=mels,
+            fmin=20.0,
+            fmax=RATE // 2,
+            htk=True,
+            norm=None,
+            pad_mode="reflect",
+        )
         return librosa.power_to_db(s, top_db=80.0)
+
     return run
 
 
@@ -148,19 +164,22 @@ def make_torch(w, threads):
     batch, seconds, n, length, hop, mels = w
     win = torch.hann_window(length, periodic=True)
     mel = torch.from_numpy(
-        fastmel.linear_to_mel_weight_matrix(mels, n // 2 + 1, RATE, 20.0, RATE // 2))
+        fastmel.linear_to_mel_weight_matrix(mels, n // 2 + 1, RATE, 20.0, RATE // 2)
+    )
     nthreads = _available_cores() if threads == -1 else 1
 
     def run(x):
         torch.set_num_threads(nthreads)
         with torch.inference_mode():
             t = torch.from_numpy(x)
-            spec = torch.stft(t, n, hop, length, win, center=True, pad_mode="reflect",
-                              return_complex=True)
+            spec = torch.stft(
+                t, n, hop, length, win, center=True, pad_mode="reflect", return_complex=True
+            )
             m = torch.matmul(spec.abs().pow(2).transpose(-1, -2), mel)
             db = 10 * torch.log10(torch.clamp(m, min=1e-10))
             db = torch.maximum(db, db.max() - 80.0)
             return db.transpose(-1, -2).numpy()
+
     return run
 
 
@@ -174,11 +193,13 @@ def make_keras_jax(w, threads):
     except Exception:
         return None
     import jax
+
     layer = keras.layers.MelSpectrogram(**_params(w))
     fn = jax.jit(lambda x: layer(x))
 
     def run(x):
         return np.asarray(fn(x))
+
     return run
 
 
@@ -194,6 +215,7 @@ IMPLEMENTATIONS = {
 
 
 # -- timing ------------------------------------------------------------------
+
 
 def time_calls(fns, x, budget, min_rounds=5):
     """Median seconds per call of each function, measured round-robin.
@@ -237,13 +259,17 @@ def machine_info():
                     cpu = line.split(":", 1)[1].strip()
                 if line.startswith("flags"):
                     have = set(line.split(":", 1)[1].split())
-                    flags = " ".join(f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f")
-                                     if f in have)
+                    flags = " ".join(
+                        f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f") if f in have
+                    )
                     break
     except OSError:
         pass
-    versions = {"python": platform.python_version(), "numpy": np.__version__,
-                "fastmel": fastmel.__version__}
+    versions = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "fastmel": fastmel.__version__,
+    }
     # The Keras peer runs on JAX (see make_keras); importing keras without a
     # backend set would look for TensorFlow and fail.
     os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -257,9 +283,15 @@ def machine_info():
         versions[name] = getattr(mod, "__version__", "?")
     with contextlib.redirect_stdout(None):
         config = fastmel.show_config()
-    return {"cpu": cpu, "cpu_flags": flags, "cores": _available_cores(),
-            "platform": platform.platform(), "kernel": config["kernel"],
-            "lanes_float32": config["lanes_float32"], "versions": versions}
+    return {
+        "cpu": cpu,
+        "cpu_flags": flags,
+        "cores": _available_cores(),
+        "platform": platform.platform(),
+        "kernel": config["kernel"],
+        "lanes_float32": config["lanes_float32"],
+        "versions": versions,
+    }
 
 
 def _single_threaded_blas():
@@ -267,8 +299,11 @@ def _single_threaded_blas():
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        print("note: threadpoolctl is not installed, so BLAS calls in the NumPy reference and "
-              "librosa keep their default threads (pip install threadpoolctl)", file=sys.stderr)
+        print(
+            "note: threadpoolctl is not installed, so BLAS calls in the NumPy reference and "
+            "librosa keep their default threads (pip install threadpoolctl)",
+            file=sys.stderr,
+        )
         return contextlib.nullcontext()
     return threadpool_limits(1)
 
@@ -285,8 +320,11 @@ def run_workloads(names, threads_modes, budget, impls=None):
         for threads in threads_modes:
             fns = {}
             for impl, maker in IMPLEMENTATIONS.items():
-                if impls and impl not in impls and impl not in ("FFTs alone (scipy.fft)",
-                                                                 "NumPy reference"):
+                if (
+                    impls
+                    and impl not in impls
+                    and impl not in ("FFTs alone (scipy.fft)", "NumPy reference")
+                ):
                     continue
                 fn = maker(w, threads)
                 if fn is not None:
@@ -296,23 +334,33 @@ def run_workloads(names, threads_modes, budget, impls=None):
             base_np = results.get("NumPy reference")
             base_fft = results.get("FFTs alone (scipy.fft)")
             for impl, sec in results.items():
-                rows.append({
-                    "workload": name, "threads": "all" if threads == -1 else 1, "impl": impl,
-                    "seconds": sec, "x_realtime": audio_seconds / sec,
-                    "vs_numpy": (base_np / sec) if base_np else None,
-                    "vs_ffts_alone": (base_fft / sec) if base_fft else None,
-                })
+                rows.append(
+                    {
+                        "workload": name,
+                        "threads": "all" if threads == -1 else 1,
+                        "impl": impl,
+                        "seconds": sec,
+                        "x_realtime": audio_seconds / sec,
+                        "vs_numpy": (base_np / sec) if base_np else None,
+                        "vs_ffts_alone": (base_fft / sec) if base_fft else None,
+                    }
+                )
     return rows
 
 
 def run_scaling(budget):
     """num_threads=-1 vs 1 on a 10-minute clip, and two Python threads sharing a layer."""
-    layer = fastmel.MelSpectrogram(fft_length=512, sequence_length=400, sequence_stride=160,
-                                   num_mel_bins=80)
+    layer = fastmel.MelSpectrogram(
+        fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=80
+    )
     rng = np.random.default_rng(1)
     clip = rng.standard_normal(600 * RATE).astype(np.float32)
-    clip_t = time_calls({"1": lambda x: layer(x, num_threads=1),
-                         "all": lambda x: layer(x, num_threads=-1)}, clip, budget, 3)
+    clip_t = time_calls(
+        {"1": lambda x: layer(x, num_threads=1), "all": lambda x: layer(x, num_threads=-1)},
+        clip,
+        budget,
+        3,
+    )
     batch = rng.standard_normal((16, 10 * RATE)).astype(np.float32)
 
     calls = 4
@@ -323,43 +371,66 @@ def run_scaling(budget):
         def worker(half):
             for _ in range(calls):
                 layer(half)
+
         ts = [threading.Thread(target=worker, args=(x[i::2],)) for i in range(2)]
         for t in ts:
             t.start()
         for t in ts:
             t.join()
-    batch_t = time_calls({"1": lambda x: layer(x, num_threads=1),
-                          "all": lambda x: layer(x, num_threads=-1),
-                          "py2": two_threads}, batch, budget, 3)
+
+    batch_t = time_calls(
+        {
+            "1": lambda x: layer(x, num_threads=1),
+            "all": lambda x: layer(x, num_threads=-1),
+            "py2": two_threads,
+        },
+        batch,
+        budget,
+        3,
+    )
     one, all_ = clip_t["1"], clip_t["all"]
     b1, ball, pyth = batch_t["1"], batch_t["all"], batch_t["py2"] / calls
-    return {"long_clip_1_thread_s": one, "long_clip_all_cores_s": all_,
-            "long_clip_speedup": one / all_, "batch_1_thread_s": b1,
-            "batch_all_cores_s": ball, "batch_speedup": b1 / ball,
-            "two_python_threads_s": pyth, "two_python_threads_speedup": b1 / pyth}
+    return {
+        "long_clip_1_thread_s": one,
+        "long_clip_all_cores_s": all_,
+        "long_clip_speedup": one / all_,
+        "batch_1_thread_s": b1,
+        "batch_all_cores_s": ball,
+        "batch_speedup": b1 / ball,
+        "two_python_threads_s": pyth,
+        "two_python_threads_speedup": b1 / pyth,
+    }
 
 
 def fft_only_ratios(rows):
     """(workload, threads) -> fastmel's seconds / the FFT-only build's, same run."""
     sec = {(r["workload"], r["threads"], r["impl"]): r["seconds"] for r in rows}
-    return {(w, t): sec[(w, t, "fastmel")] / sec[(w, t, "fastmel FFT-only")]
-            for (w, t, impl) in sec if impl == "fastmel" and (w, t, "fastmel FFT-only") in sec}
+    return {
+        (w, t): sec[(w, t, "fastmel")] / sec[(w, t, "fastmel FFT-only")]
+        for (w, t, impl) in sec
+        if impl == "fastmel" and (w, t, "fastmel FFT-only") in sec
+    }
 
 
 def format_table(rows):
-    out = ["| workload | threads | implementation | s/call | x realtime | vs NumPy | vs FFTs alone |",
-           "|---|---|---|---|---|---|---|"]
+    out = [
+        "| workload | threads | implementation | s/call | x realtime | vs NumPy | vs FFTs alone |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         vn = f"{r['vs_numpy']:.2f}x" if r["vs_numpy"] else "-"
         vf = f"{r['vs_ffts_alone']:.2f}x" if r["vs_ffts_alone"] else "-"
-        out.append(f"| {r['workload']} | {r['threads']} | {r['impl']} | {r['seconds']:.3g} | "
-                   f"{r['x_realtime']:,.0f} | {vn} | {vf} |")
+        out.append(
+            f"| {r['workload']} | {r['threads']} | {r['impl']} | {r['seconds']:.3g} | "
+            f"{r['x_realtime']:,.0f} | {vn} | {vf} |"
+        )
     return "\n".join(out)
 
 
 def plot(rows, path):
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
@@ -370,8 +441,17 @@ def plot(rows, path):
     fig, ax = plt.subplots(figsize=(12, 5))
     width = 0.8 / len(impls)
     for i, impl in enumerate(impls):
-        vals = [next((r["x_realtime"] for r in rows if (r["workload"], r["threads"]) == g
-                      and r["impl"] == impl), 0) for g in groups]
+        vals = [
+            next(
+                (
+                    r["x_realtime"]
+                    for r in rows
+                    if (r["workload"], r["threads"]) == g and r["impl"] == impl
+                ),
+                0,
+            )
+            for g in groups
+        ]
         ax.bar([j + i * width for j in range(len(groups))], vals, width, label=impl)
     ax.set_xticks([j + 0.4 - width / 2 for j in range(len(groups))])
     ax.set_xticklabels([f"{w}\n{t} thr" for w, t in groups])
@@ -389,12 +469,21 @@ def main(argv=None):
     p.add_argument("--workloads", nargs="+", choices=list(WORKLOADS), default=list(WORKLOADS))
     p.add_argument("--threads", choices=["1", "all", "both"], default="both")
     p.add_argument("--budget", type=float, default=1.0, help="seconds of timing per measurement")
-    p.add_argument("--only", nargs="+", metavar="IMPL", help="implementations to run "
-                   "(NumPy and the FFTs alone always run: they are the baselines)")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        metavar="IMPL",
+        help="implementations to run (NumPy and the FFTs alone always run: they are the baselines)",
+    )
     p.add_argument("--no-scaling", action="store_true", help="skip the thread-scaling runs")
-    p.add_argument("--scaling-repeats", type=int, default=3, metavar="N",
-                   help="repeat the thread-scaling runs N times; print median and range "
-                        "(scaling is what host noise disturbs most on shared machines)")
+    p.add_argument(
+        "--scaling-repeats",
+        type=int,
+        default=3,
+        metavar="N",
+        help="repeat the thread-scaling runs N times; print median and range "
+        "(scaling is what host noise disturbs most on shared machines)",
+    )
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     p.add_argument("--png", metavar="PATH", help="also draw a bar chart (needs matplotlib)")
     args = p.parse_args(argv)
@@ -403,22 +492,29 @@ def main(argv=None):
     # this): JAX (Keras+JAX peer) measured on one thread, and OpenMP pools
     # (torch) told to sleep rather than spin when idle, so that their spinning
     # does not slow whatever runs next in the round-robin.
-    os.environ.setdefault("XLA_FLAGS",
-                          "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+    os.environ.setdefault(
+        "XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+    )
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     info = machine_info()
-    print(f"machine: {info['cpu']} ({info['cpu_flags']}), {info['cores']} cores, {info['platform']}")
+    print(
+        f"machine: {info['cpu']} ({info['cpu_flags']}), {info['cores']} cores, {info['platform']}"
+    )
     print(f"fastmel kernel: {info['kernel']}, {info['lanes_float32']} float32 lanes")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
-    print("(medians of round-robin runs; ratios are speedups measured in this same run; "
-          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']})\n")
+    print(
+        "(medians of round-robin runs; ratios are speedups measured in this same run; "
+        f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']})\n"
+    )
     rows = run_workloads(args.workloads, modes, args.budget, args.only)
     print(format_table(rows))
     ratios = fft_only_ratios(rows)
     if ratios:
-        print("\nfastmel / its own FFTs alone (what the stages after the FFT cost): " +
-              ", ".join(f"{w} {t} thr {r:.2f}" for (w, t), r in ratios.items()))
+        print(
+            "\nfastmel / its own FFTs alone (what the stages after the FFT cost): "
+            + ", ".join(f"{w} {t} thr {r:.2f}" for (w, t), r in ratios.items())
+        )
     scaling = None
     if not args.no_scaling:
         runs = [run_scaling(args.budget) for _ in range(max(1, args.scaling_repeats))]
@@ -429,21 +525,35 @@ def main(argv=None):
             vals = sorted(r[key] for r in runs)
             spread = f" (runs: {', '.join(f'{v:.2f}' for v in vals)})" if len(vals) > 1 else ""
             return f"{scaling[key]:.2f}x{spread}"
+
         print(f"\nthread scaling (speech_25ms parameters; median of {len(runs)} runs):")
-        print(f"  one 10-minute clip: 1 thread {scaling['long_clip_1_thread_s'] * 1e3:.1f} ms, "
-              f"all cores {scaling['long_clip_all_cores_s'] * 1e3:.1f} ms: "
-              f"{fmt('long_clip_speedup')}")
-        print(f"  16 x 10 s batch:    1 thread {scaling['batch_1_thread_s'] * 1e3:.1f} ms, "
-              f"all cores {scaling['batch_all_cores_s'] * 1e3:.1f} ms: {fmt('batch_speedup')}")
-        print(f"  two Python threads sharing one layer (num_threads=1, each a stream of "
-              f"calls on half the batch), per batch: "
-              f"{scaling['two_python_threads_s'] * 1e3:.1f} ms: "
-              f"{fmt('two_python_threads_speedup')} one thread")
+        print(
+            f"  one 10-minute clip: 1 thread {scaling['long_clip_1_thread_s'] * 1e3:.1f} ms, "
+            f"all cores {scaling['long_clip_all_cores_s'] * 1e3:.1f} ms: "
+            f"{fmt('long_clip_speedup')}"
+        )
+        print(
+            f"  16 x 10 s batch:    1 thread {scaling['batch_1_thread_s'] * 1e3:.1f} ms, "
+            f"all cores {scaling['batch_all_cores_s'] * 1e3:.1f} ms: {fmt('batch_speedup')}"
+        )
+        print(
+            f"  two Python threads sharing one layer (num_threads=1, each a stream of "
+            f"calls on half the batch), per batch: "
+            f"{scaling['two_python_threads_s'] * 1e3:.1f} ms: "
+            f"{fmt('two_python_threads_speedup')} one thread"
+        )
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": info, "rows": rows, "scaling": scaling,
-                       "full_over_fft_only": {f"{w} {t}": r for (w, t), r in ratios.items()}},
-                      f, indent=1)
+            json.dump(
+                {
+                    "machine": info,
+                    "rows": rows,
+                    "scaling": scaling,
+                    "full_over_fft_only": {f"{w} {t}": r for (w, t), r in ratios.items()},
+                },
+                f,
+                indent=1,
+            )
         print(f"results written to {args.json}")
     if args.png:
         plot(rows, args.png)

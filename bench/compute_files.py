@@ -8,6 +8,7 @@ once per worker count into a fresh output folder, and prints the wall time,
 the audio seconds per wall second and the exit code (1: the corrupt file is
 reported as failed, everything else written). Needs fastmel[cli].
 """
+
 import argparse
 import os
 import pathlib
@@ -42,23 +43,40 @@ def main():
             sf.write(str(src / f"clip{i:03d}.wav"), x.astype(np.float32), rate, subtype="PCM_16")
         (src / "corrupt.wav").write_bytes(b"RIFF....WAVEfmt garbage")
         total = args.files * args.seconds
-        print(f"{args.files} WAV files x {args.seconds:g} s + 1 corrupt file "
-              f"({total:g} s of audio), default layer (Keras defaults), progress off")
+        print(
+            f"{args.files} WAV files x {args.seconds:g} s + 1 corrupt file "
+            f"({total:g} s of audio), default layer (Keras defaults), progress off"
+        )
         for workers in args.workers:
             times = []
             for r in range(args.repeats):
                 out = pathlib.Path(tmp) / f"out_{workers}_{r}"
                 t0 = time.perf_counter()
                 p = subprocess.run(
-                    [sys.executable, "-m", "fastmel", "compute", str(src), "-o", str(out),
-                     "--workers", str(workers), "--progress", "none"],
-                    capture_output=True, text=True)
+                    [
+                        sys.executable,
+                        "-m",
+                        "fastmel",
+                        "compute",
+                        str(src),
+                        "-o",
+                        str(out),
+                        "--workers",
+                        str(workers),
+                        "--progress",
+                        "none",
+                    ],
+                    capture_output=True,
+                    text=True,
+                )
                 times.append(time.perf_counter() - t0)
                 written = len(list(out.glob("*.npy")))
             med = sorted(times)[len(times) // 2]
-            print(f"workers={workers}: median {med:.2f} s wall (runs: "
-                  f"{', '.join(f'{x:.2f}' for x in times)}), {total / med:,.0f}x realtime, "
-                  f"exit code {p.returncode}, {written} .npy written")
+            print(
+                f"workers={workers}: median {med:.2f} s wall (runs: "
+                f"{', '.join(f'{x:.2f}' for x in times)}), {total / med:,.0f}x realtime, "
+                f"exit code {p.returncode}, {written} .npy written"
+            )
             print("   last run's summary: " + p.stdout.strip().splitlines()[-1])
 
 

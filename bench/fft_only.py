@@ -21,14 +21,26 @@ BUILD = ROOT / "build" / "bench"
 
 
 class Framing(C.Structure):
-    _fields_ = [("frame_length", C.c_size_t), ("hop", C.c_size_t), ("start", C.c_ssize_t),
-                ("reach", C.c_ssize_t), ("drop_last", C.c_size_t), ("pad_mode", C.c_int)]
+    _fields_ = [
+        ("frame_length", C.c_size_t),
+        ("hop", C.c_size_t),
+        ("start", C.c_ssize_t),
+        ("reach", C.c_ssize_t),
+        ("drop_last", C.c_size_t),
+        ("pad_mode", C.c_int),
+    ]
 
 
 class Condition(C.Structure):
-    _fields_ = [("dither", C.c_double), ("dither_seed", C.c_uint64), ("remove_dc", C.c_int),
-                ("preemphasis", C.c_double), ("energy", C.c_int), ("energy_min", C.c_double),
-                ("energy_floor", C.c_double)]
+    _fields_ = [
+        ("dither", C.c_double),
+        ("dither_seed", C.c_uint64),
+        ("remove_dc", C.c_int),
+        ("preemphasis", C.c_double),
+        ("energy", C.c_int),
+        ("energy_min", C.c_double),
+        ("energy_floor", C.c_double),
+    ]
 
 
 class Spectrum(C.Structure):
@@ -40,8 +52,14 @@ class Bank(C.Structure):
 
 
 class Log(C.Structure):
-    _fields_ = [("enabled", C.c_int), ("log_scale", C.c_double), ("log_offset", C.c_double),
-                ("out_offset", C.c_double), ("min_power", C.c_double), ("ref_power", C.c_double)]
+    _fields_ = [
+        ("enabled", C.c_int),
+        ("log_scale", C.c_double),
+        ("log_offset", C.c_double),
+        ("out_offset", C.c_double),
+        ("min_power", C.c_double),
+        ("ref_power", C.c_double),
+    ]
 
 
 class Floor(C.Structure):
@@ -49,35 +67,72 @@ class Floor(C.Structure):
 
 
 class Post(C.Structure):
-    _fields_ = [("num_features", C.c_size_t), ("energy_insert", C.c_int),
-                ("energy_index", C.c_size_t), ("layout", C.c_int), ("fill", C.c_double)]
+    _fields_ = [
+        ("num_features", C.c_size_t),
+        ("energy_insert", C.c_int),
+        ("energy_index", C.c_size_t),
+        ("layout", C.c_int),
+        ("fill", C.c_double),
+    ]
 
 
 class Options(C.Structure):
-    _fields_ = [("framing", Framing), ("condition", Condition), ("spectrum", Spectrum),
-                ("bank", Bank), ("log", Log), ("floor", Floor), ("post", Post),
-                ("kernel", C.c_int)]
+    _fields_ = [
+        ("framing", Framing),
+        ("condition", Condition),
+        ("spectrum", Spectrum),
+        ("bank", Bank),
+        ("log", Log),
+        ("floor", Floor),
+        ("post", Post),
+        ("kernel", C.c_int),
+    ]
 
 
 class Tables(C.Structure):
-    _fields_ = [("window", C.c_void_p), ("band_first", C.c_void_p), ("band_len", C.c_void_p),
-                ("band_weights", C.c_void_p), ("post_matrix", C.c_void_p)]
+    _fields_ = [
+        ("window", C.c_void_p),
+        ("band_first", C.c_void_p),
+        ("band_len", C.c_void_p),
+        ("band_weights", C.c_void_p),
+        ("post_matrix", C.c_void_p),
+    ]
 
 
 class Input(C.Structure):
-    _fields_ = [("data", C.c_void_p), ("n_rows", C.c_size_t), ("row_stride", C.c_ssize_t),
-                ("sample_stride", C.c_ssize_t), ("n_samples", C.c_size_t),
-                ("lengths", C.c_void_p), ("frame_index0", C.c_uint64)]
+    _fields_ = [
+        ("data", C.c_void_p),
+        ("n_rows", C.c_size_t),
+        ("row_stride", C.c_ssize_t),
+        ("sample_stride", C.c_ssize_t),
+        ("n_samples", C.c_size_t),
+        ("lengths", C.c_void_p),
+        ("frame_index0", C.c_uint64),
+    ]
 
 
 def build() -> pathlib.Path:
     """Configure and build the FFT-only library (quietly; once per checkout)."""
     lib = BUILD / "libfastmel_fftonly.so"
-    subprocess.run(["cmake", "-S", str(ROOT), "-B", str(BUILD), "-DFASTMEL_BENCH=ON",
-                    "-DCMAKE_BUILD_TYPE=Release", f"-DPython_EXECUTABLE={sys.executable}"],
-                   check=True, capture_output=True)
-    subprocess.run(["cmake", "--build", str(BUILD), "--target", "fastmel_fftonly", "-j", "2"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "cmake",
+            "-S",
+            str(ROOT),
+            "-B",
+            str(BUILD),
+            "-DFASTMEL_BENCH=ON",
+            "-DCMAKE_BUILD_TYPE=Release",
+            f"-DPython_EXECUTABLE={sys.executable}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["cmake", "--build", str(BUILD), "--target", "fastmel_fftonly", "-j", "2"],
+        check=True,
+        capture_output=True,
+    )
     return lib
 
 
@@ -88,12 +143,22 @@ def library() -> C.CDLL:
     global _lib
     if _lib is None:
         lib = C.CDLL(str(build()))
-        lib.fm_plan_create.argtypes = [C.POINTER(Options), C.POINTER(Tables), C.c_int,
-                                       C.POINTER(C.c_void_p)]
+        lib.fm_plan_create.argtypes = [
+            C.POINTER(Options),
+            C.POINTER(Tables),
+            C.c_int,
+            C.POINTER(C.c_void_p),
+        ]
         lib.fm_num_frames.argtypes = [C.c_void_p, C.c_size_t]
         lib.fm_num_frames.restype = C.c_size_t
-        lib.fm_compute.argtypes = [C.c_void_p, C.POINTER(Input), C.c_void_p, C.c_int,
-                                   C.c_void_p, C.c_void_p]
+        lib.fm_compute.argtypes = [
+            C.c_void_p,
+            C.POINTER(Input),
+            C.c_void_p,
+            C.c_int,
+            C.c_void_p,
+            C.c_void_p,
+        ]
         _lib = lib
     return _lib
 
@@ -118,8 +183,13 @@ class FftOnly:
         self.first = np.zeros(bands, np.uintp)
         self.length = np.ones(bands, np.uintp)
         self.weights = np.ones(bands)
-        t = Tables(self.window.ctypes.data, self.first.ctypes.data, self.length.ctypes.data,
-                   self.weights.ctypes.data, None)
+        t = Tables(
+            self.window.ctypes.data,
+            self.first.ctypes.data,
+            self.length.ctypes.data,
+            self.weights.ctypes.data,
+            None,
+        )
         self.plan = C.c_void_p()
         status = lib.fm_plan_create(C.byref(o), C.byref(t), 0, C.byref(self.plan))
         if status != 0:
@@ -130,8 +200,9 @@ class FftOnly:
         frames = self.lib.fm_num_frames(self.plan, x2.shape[1])
         out = np.empty((x2.shape[0], self.bands, frames), np.float32)
         inp = Input(x2.ctypes.data, x2.shape[0], x2.shape[1], 1, x2.shape[1], None, 0)
-        status = self.lib.fm_compute(self.plan, C.byref(inp), out.ctypes.data, self.threads,
-                                     None, None)
+        status = self.lib.fm_compute(
+            self.plan, C.byref(inp), out.ctypes.data, self.threads, None, None
+        )
         if status != 0:
             raise RuntimeError(f"fm_compute failed with status {status}")
         return out

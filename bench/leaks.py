@@ -7,6 +7,7 @@ reports resident-set growth between the end of the warm-up and the end. A leak
 of even a few bytes per call shows as steady growth; the figure should stay
 well under 1 MiB.
 """
+
 import argparse
 import pathlib
 
@@ -28,16 +29,20 @@ def main(argv=None):
     args = p.parse_args(argv)
     rng = np.random.default_rng(0)
     layers = [
-        fastmel.MelSpectrogram(fft_length=512, sequence_length=400, sequence_stride=160,
-                               num_mel_bins=80),
-        fastmel.MelSpectrogram(fft_length=400, sequence_stride=160, num_mel_bins=80,
-                               power_to_db=False, num_threads=2),
-        fastmel.MelSpectrogram(fft_length=257, sequence_stride=64, num_mel_bins=32,
-                               mag_exp=1.0, top_db=None),
+        fastmel.MelSpectrogram(
+            fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=80
+        ),
+        fastmel.MelSpectrogram(
+            fft_length=400, sequence_stride=160, num_mel_bins=80, power_to_db=False, num_threads=2
+        ),
+        fastmel.MelSpectrogram(
+            fft_length=257, sequence_stride=64, num_mel_bins=32, mag_exp=1.0, top_db=None
+        ),
         fastmel.MelSpectrogram(fft_length=2048, window="hamming", num_threads=-1),
         fastmel.MelSpectrogram.from_preset("whisper", top_db_scope="example"),
-        fastmel.MelSpectrogram.from_preset("librosa", center=False, log_mode="natural",
-                                           log_offset=1e-6),
+        fastmel.MelSpectrogram.from_preset(
+            "librosa", center=False, log_mode="natural", log_offset=1e-6
+        ),
     ]
     shapes = [(1,), (7,), (1000,), (3, 4000), (2, 2, 1500), (16000,)]
     dtypes = [np.float32, np.float64, np.int16]
@@ -56,8 +61,13 @@ def main(argv=None):
             fastmel.MelSpectrogram(fft_length=128 + i % 64, num_mel_bins=16)
         if i % 10 == 0:  # nor out= and streams
             x = inputs[i % len(inputs)]
-            layer(x, out=np.empty(layer.compute_output_shape(x.shape),
-                                  np.float64 if x.dtype == np.float64 else np.float32))
+            layer(
+                x,
+                out=np.empty(
+                    layer.compute_output_shape(x.shape),
+                    np.float64 if x.dtype == np.float64 else np.float32,
+                ),
+            )
             stream = layer.stream()
             for chunk in np.array_split(x, 3, axis=-1):
                 stream.push(chunk)
@@ -69,10 +79,14 @@ def main(argv=None):
     for i in range(args.calls):
         one(i)
     growth = rss() - start
-    print(f"fastmel {fastmel.__version__}: {args.calls:,} calls over {len(layers)} layers, "
-          f"{len(inputs)} inputs, the error paths, out= and streams (every 10th call)")
-    print(f"RSS after warm-up {start / 2**20:.1f} MiB, growth {growth / 1024:.0f} KiB "
-          f"({growth / args.calls:.1f} bytes per call)")
+    print(
+        f"fastmel {fastmel.__version__}: {args.calls:,} calls over {len(layers)} layers, "
+        f"{len(inputs)} inputs, the error paths, out= and streams (every 10th call)"
+    )
+    print(
+        f"RSS after warm-up {start / 2**20:.1f} MiB, growth {growth / 1024:.0f} KiB "
+        f"({growth / args.calls:.1f} bytes per call)"
+    )
 
 
 if __name__ == "__main__":

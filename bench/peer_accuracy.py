@@ -8,6 +8,7 @@ largest difference near the peak (within 40 dB) and the largest power
 difference relative to the peak power. The README's accuracy table comes
 from this script.
 """
+
 import json
 import pathlib
 
@@ -22,8 +23,13 @@ TO_POWER = {
     "natural": np.exp,
     "whisper": lambda y: 10.0 ** (4.0 * (y - 1.0)),
 }
-UNITS = {"power": "power", "db": "dB", "natural": "ln units", "whisper": "whisper units",
-         "filters": "weight"}
+UNITS = {
+    "power": "power",
+    "db": "dB",
+    "natural": "ln units",
+    "whisper": "whisper units",
+    "filters": "weight",
+}
 
 
 def main():
@@ -39,16 +45,20 @@ def main():
         if kind == "filters":
             got = layer.filter_bank().astype(np.float64)
             diff = np.abs(got - want).max()
-            print(f"{name:34s} {kind:8s} {diff:12.3g} {'':>11s} {diff / want.max():11.3g}"
-                  f"  ({UNITS[kind]}; last column relative to the largest weight)")
+            print(
+                f"{name:34s} {kind:8s} {diff:12.3g} {'':>11s} {diff / want.max():11.3g}"
+                f"  ({UNITS[kind]}; last column relative to the largest weight)"
+            )
             continue
         got = layer(arrays[f"{name}/x"]).astype(np.float64)
         pg, pw = TO_POWER[kind](got), TO_POWER[kind](want)
         near = pw > pw.max() * 1e-4
         d = np.abs(got - want)
         near_text = f"{d[near].max():11.3g}" if kind != "power" else f"{'':>11s}"
-        print(f"{name:34s} {kind:8s} {d.max():12.3g} {near_text} "
-              f"{np.abs(pg - pw).max() / pw.max():11.3g}  ({UNITS[kind]})")
+        print(
+            f"{name:34s} {kind:8s} {d.max():12.3g} {near_text} "
+            f"{np.abs(pg - pw).max() / pw.max():11.3g}  ({UNITS[kind]})"
+        )
 
 
 if __name__ == "__main__":

@@ -9,12 +9,15 @@ from hypothesis import HealthCheck, settings
 
 # Property-test budgets: the normal suite stays fast; tools/sanitize.sh uses
 # fewer examples (ASan is ~3x slower), a long local run can ask for many more.
-settings.register_profile("default", max_examples=150, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("sanitize", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "sanitize", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("FASTMEL_HYPOTHESIS_PROFILE", "default"))
 
 DATA = pathlib.Path(__file__).parent / "data"
@@ -71,8 +74,9 @@ def _every_plan_runs_the_requested_kernel():
     _engine.make_plan = build
     want = _expected_isa(_engine.DEFAULT_KERNEL)
     wrong = {isa: n for isa, n in _PLANS_BUILT.items() if not isa.startswith(want)}
-    assert not wrong, (f"FASTMEL_KERNEL={_engine.DEFAULT_KERNEL} asked for {want!r}, "
-                       f"but plans ran {wrong}")
+    assert not wrong, (
+        f"FASTMEL_KERNEL={_engine.DEFAULT_KERNEL} asked for {want!r}, but plans ran {wrong}"
+    )
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -81,4 +85,5 @@ def pytest_terminal_summary(terminalreporter):
     if _PLANS_BUILT:
         built = ", ".join(f"{isa}: {n}" for isa, n in sorted(_PLANS_BUILT.items()))
         terminalreporter.write_line(
-            f"fastmel kernel requested: {_engine.DEFAULT_KERNEL}; plans built per kernel: {built}")
+            f"fastmel kernel requested: {_engine.DEFAULT_KERNEL}; plans built per kernel: {built}"
+        )

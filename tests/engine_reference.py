@@ -46,8 +46,8 @@ def num_frames(n, framing):
 def dense_bank(bank, nbins):
     out = np.zeros((nbins, len(bank.first)))
     offset = 0
-    for m, (k, n) in enumerate(zip(bank.first, bank.length)):
-        out[int(k):int(k) + int(n), m] = bank.weights[offset:offset + int(n)]
+    for m, (k, n) in enumerate(zip(bank.first, bank.length, strict=False)):
+        out[int(k) : int(k) + int(n), m] = bank.weights[offset : offset + int(n)]
         offset += int(n)
     return out
 
@@ -66,8 +66,14 @@ def frames_of(x, framing, count):
 
 def engine(x, options, lengths=None, frame_index0=0):
     """(rows, N) -> the engine's output for ``options``, float64."""
-    fr, cond, spec, log, floor, post = (options.framing, options.condition, options.spectrum,
-                                        options.log, options.floor, options.post)
+    fr, cond, spec, log, floor, post = (
+        options.framing,
+        options.condition,
+        options.spectrum,
+        options.log,
+        options.floor,
+        options.post,
+    )
     x = np.asarray(x, dtype=np.float64)
     rows, N = x.shape
     F = num_frames(N, fr)
@@ -90,28 +96,31 @@ def engine(x, options, lengths=None, frame_index0=0):
         if cond.energy == "raw":
             energy[r, :count] = (f * f).sum(axis=1)
         if cond.preemphasis:
-            f = np.concatenate([f[:, :1] * (1 - cond.preemphasis),
-                                f[:, 1:] - cond.preemphasis * f[:, :-1]], axis=1)
+            f = np.concatenate(
+                [f[:, :1] * (1 - cond.preemphasis), f[:, 1:] - cond.preemphasis * f[:, :-1]], axis=1
+            )
         if cond.window is not None:
             f = f * cond.window
         if cond.energy == "windowed":
             energy[r, :count] = (f * f).sum(axis=1)
         buf = np.zeros((count, n))
-        buf[:, spec.fft_offset:spec.fft_offset + W] = f
+        buf[:, spec.fft_offset : spec.fft_offset + W] = f
         s = np.abs(np.fft.rfft(buf, axis=1)) ** spec.mag_exp
         bands[r, :count] = s @ bank
     if log.enabled:
         ref = np.log10(max(abs(log.ref_power), log.min_power))
-        bands = log.log_scale * (np.log10(np.maximum(bands + log.log_offset, log.min_power))
-                                 - ref) + log.out_offset
+        bands = (
+            log.log_scale * (np.log10(np.maximum(bands + log.log_offset, log.min_power)) - ref)
+            + log.out_offset
+        )
     if floor.mode != "none":
-        valid = [bands[r, :counts[r]] for r in range(rows)]
+        valid = [bands[r, : counts[r]] for r in range(rows)]
         peaks = [v[np.isfinite(v)].max() if np.isfinite(v).any() else -np.inf for v in valid]
         if floor.mode == "batch":
             peaks = [max(peaks)] * rows
         for r in range(rows):
             if np.isfinite(peaks[r]):
-                bands[r, :counts[r]] = np.maximum(bands[r, :counts[r]], peaks[r] - floor.range)
+                bands[r, : counts[r]] = np.maximum(bands[r, : counts[r]], peaks[r] - floor.range)
     feats = bands if post.matrix is None else bands @ np.asarray(post.matrix).T
     if cond.energy != "none":
         e = np.maximum(np.log(np.maximum(energy, cond.energy_min)), cond.energy_floor)
@@ -121,5 +130,5 @@ def engine(x, options, lengths=None, frame_index0=0):
             feats = feats.copy()
             feats[:, :, post.energy_index] = e
     for r in range(rows):
-        feats[r, counts[r]:] = post.fill
+        feats[r, counts[r] :] = post.fill
     return feats if post.layout == "frames_bands" else np.swapaxes(feats, 1, 2)

@@ -4,6 +4,7 @@ Everything is spelled out with whole arrays (pad, frame, window, rfft, dense
 matrix, dB) in the requested dtype's precision, float64 by default. It shares
 no code with fastmel.
 """
+
 import numpy as np
 
 
@@ -16,7 +17,11 @@ def hann_or_hamming(name, length):
 def padded_window(window, sequence_length, fft_length):
     if window is None:
         return np.ones(fft_length)
-    w = hann_or_hamming(window, sequence_length) if isinstance(window, str) else np.asarray(window, float)
+    w = (
+        hann_or_hamming(window, sequence_length)
+        if isinstance(window, str)
+        else np.asarray(window, float)
+    )
     left = (fft_length - sequence_length) // 2
     return np.pad(w, (left, fft_length - sequence_length - left))
 
@@ -32,10 +37,12 @@ def mel_matrix(num_mel_bins, num_bins, sampling_rate, fmin, fmax, dtype=np.float
 
     def hz_to_mel(f):
         return dt.type(1127.0) * np.log(dt.type(1.0) + np.asarray(f, dt) / dt.type(700.0))
+
     zero, nyquist = dt.type(0.0), dt.type(sampling_rate) / dt.type(2.0)
     bins = hz_to_mel(np.linspace(zero, nyquist, num_bins, dtype=dt))
-    edges = np.linspace(hz_to_mel(dt.type(fmin)), hz_to_mel(dt.type(fmax)), num_mel_bins + 2,
-                        dtype=dt)
+    edges = np.linspace(
+        hz_to_mel(dt.type(fmin)), hz_to_mel(dt.type(fmax)), num_mel_bins + 2, dtype=dt
+    )
     lo, centre, hi = edges[:-2], edges[1:-1], edges[2:]
     with np.errstate(divide="ignore", invalid="ignore"):
         up = (bins[:, None] - lo) / (centre - lo)
@@ -56,29 +63,51 @@ def hz_mel_matrix(num_mel_bins, fft_length, sampling_rate, fmin, fmax, scale, no
 
         def to_mel(f):
             f = np.asarray(f, float)
-            return np.where(f < 1000.0, 3.0 * f / 200.0,
-                            15.0 + np.log(np.maximum(f, 1.0) / 1000.0) / step)
+            return np.where(
+                f < 1000.0, 3.0 * f / 200.0, 15.0 + np.log(np.maximum(f, 1.0) / 1000.0) / step
+            )
 
         def to_hz(m):
             m = np.asarray(m, float)
             return np.where(m < 15.0, 200.0 * m / 3.0, 1000.0 * np.exp(step * (m - 15.0)))
+
     edges = to_hz(np.linspace(to_mel(fmin), to_mel(fmax), num_mel_bins + 2))
     f = np.arange(fft_length // 2 + 1) * sampling_rate / fft_length
     lo, centre, hi = edges[:-2], edges[1:-1], edges[2:]
-    w = np.maximum(0.0, np.minimum((f[:, None] - lo) / (centre - lo),
-                                   (hi - f[:, None]) / (hi - centre)))
+    w = np.maximum(
+        0.0, np.minimum((f[:, None] - lo) / (centre - lo), (hi - f[:, None]) / (hi - centre))
+    )
     if norm == "slaney":
         w = w * (2.0 / (hi - lo))
     return w
 
 
-def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=None,
-                    window="hann", sampling_rate=16000, num_mel_bins=128, min_freq=20.0,
-                    max_freq=None, power_to_db=True, top_db=80.0, mag_exp=2.0,
-                    min_power=1e-10, ref_power=1.0, per_example=False, with_scale=False,
-                    filter_dtype=None, mel_scale="keras", norm=None, center=True,
-                    pad_mode="reflect", log_mode="db", log_offset=0.0,
-                    drop_last_frame=False):
+def mel_spectrogram(
+    x,
+    fft_length=2048,
+    sequence_stride=512,
+    sequence_length=None,
+    window="hann",
+    sampling_rate=16000,
+    num_mel_bins=128,
+    min_freq=20.0,
+    max_freq=None,
+    power_to_db=True,
+    top_db=80.0,
+    mag_exp=2.0,
+    min_power=1e-10,
+    ref_power=1.0,
+    per_example=False,
+    with_scale=False,
+    filter_dtype=None,
+    mel_scale="keras",
+    norm=None,
+    center=True,
+    pad_mode="reflect",
+    log_mode="db",
+    log_offset=0.0,
+    drop_last_frame=False,
+):
     """(..., samples) -> (..., num_mel_bins, frames), computed in float64.
 
     The Keras filter bank is built in ``filter_dtype`` (default: the input's
@@ -98,12 +127,10 @@ def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=Non
     sequence_length = sequence_length or n
     if mel_scale == "keras":
         max_freq = max_freq or int(sampling_rate / 2)
-        bank = mel_matrix(num_mel_bins, n // 2 + 1, sampling_rate, min_freq, max_freq,
-                          filter_dtype)
+        bank = mel_matrix(num_mel_bins, n // 2 + 1, sampling_rate, min_freq, max_freq, filter_dtype)
     else:
         max_freq = max_freq or sampling_rate / 2
-        bank = hz_mel_matrix(num_mel_bins, n, sampling_rate, min_freq, max_freq, mel_scale,
-                             norm)
+        bank = hz_mel_matrix(num_mel_bins, n, sampling_rate, min_freq, max_freq, mel_scale, norm)
     if center:
         pad = [(0, 0)] * (x.ndim - 1) + [(n // 2, n // 2)]
         x = np.pad(x, pad, mode=pad_mode)
@@ -118,8 +145,11 @@ def mel_spectrogram(x, fft_length=2048, sequence_stride=512, sequence_length=Non
     m = s @ bank
     scale = s.sum(axis=-1).max() if s.size else 0.0
     if power_to_db:
-        log = {"db": lambda v: 10 * np.log10(v), "natural": np.log,
-               "whisper": lambda v: np.log10(v) / 4}[log_mode]
+        log = {
+            "db": lambda v: 10 * np.log10(v),
+            "natural": np.log,
+            "whisper": lambda v: np.log10(v) / 4,
+        }[log_mode]
         after = 1.0 if log_mode == "whisper" else 0.0
         ref = log(max(abs(ref_power), min_power))
         m = log(np.maximum(m + log_offset, min_power)) - ref + after

@@ -1,4 +1,5 @@
 """Configuration, shapes, repr and the filter-bank function."""
+
 import os
 import pickle
 import subprocess
@@ -9,9 +10,21 @@ import pytest
 
 import fastmel
 
-KERAS_KEYS = ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate",
-              "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp",
-              "min_power", "ref_power"]
+KERAS_KEYS = [
+    "fft_length",
+    "sequence_stride",
+    "sequence_length",
+    "window",
+    "sampling_rate",
+    "num_mel_bins",
+    "min_freq",
+    "max_freq",
+    "power_to_db",
+    "top_db",
+    "mag_exp",
+    "min_power",
+    "ref_power",
+]
 
 
 def test_default_config_resolves_like_keras():
@@ -23,20 +36,44 @@ def test_default_config_resolves_like_keras():
     assert config["top_db"] == 80.0
 
 
-@pytest.mark.parametrize("kwargs", [
-    {},
-    dict(fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=80,
-         window="hamming", sampling_rate=22050, min_freq=0.0, max_freq=11025.0,
-         power_to_db=False, top_db=None, mag_exp=1.0, min_power=1e-6, ref_power=2.0,
-         dtype="float64", num_threads=2),
-    dict(fft_length=8, window=np.hanning(8)),
-    dict(window=None, fft_length=64, sequence_length=32),
-    dict(dtype="float32"),
-    dict(mel_scale="slaney", norm="slaney", center=False, pad_mode="constant",
-         log_mode="natural", log_offset=1e-6, top_db_scope="example", drop_last_frame=True,
-         min_freq=0.0),
-    dict(mel_scale="htk", log_mode="whisper", sampling_rate=22051),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        dict(
+            fft_length=512,
+            sequence_length=400,
+            sequence_stride=160,
+            num_mel_bins=80,
+            window="hamming",
+            sampling_rate=22050,
+            min_freq=0.0,
+            max_freq=11025.0,
+            power_to_db=False,
+            top_db=None,
+            mag_exp=1.0,
+            min_power=1e-6,
+            ref_power=2.0,
+            dtype="float64",
+            num_threads=2,
+        ),
+        dict(fft_length=8, window=np.hanning(8)),
+        dict(window=None, fft_length=64, sequence_length=32),
+        dict(dtype="float32"),
+        dict(
+            mel_scale="slaney",
+            norm="slaney",
+            center=False,
+            pad_mode="constant",
+            log_mode="natural",
+            log_offset=1e-6,
+            top_db_scope="example",
+            drop_last_frame=True,
+            min_freq=0.0,
+        ),
+        dict(mel_scale="htk", log_mode="whisper", sampling_rate=22051),
+    ],
+)
 def test_config_round_trip(kwargs):
     layer = fastmel.MelSpectrogram(**kwargs)
     config = layer.get_config()
@@ -54,17 +91,28 @@ def test_max_freq_zero_means_nyquist_truncated():
 
 
 def test_keras_float64_policy_means_float64():
-    config = dict(fastmel.MelSpectrogram().get_config(), name="m", trainable=True,
-                  dtype={"module": "keras", "class_name": "DTypePolicy",
-                         "config": {"name": "float64"}, "registered_name": None})
+    config = dict(
+        fastmel.MelSpectrogram().get_config(),
+        name="m",
+        trainable=True,
+        dtype={
+            "module": "keras",
+            "class_name": "DTypePolicy",
+            "config": {"name": "float64"},
+            "registered_name": None,
+        },
+    )
     layer = fastmel.MelSpectrogram.from_config(config)
     assert layer(np.zeros(4000, np.float32)).dtype == np.float64
     config["dtype"] = "mixed_float16"
-    assert fastmel.MelSpectrogram.from_config(config)(np.zeros(4000, np.float64)).dtype == np.float64
+    assert (
+        fastmel.MelSpectrogram.from_config(config)(np.zeros(4000, np.float64)).dtype == np.float64
+    )
 
 
-@pytest.mark.parametrize("n, stride", [(16000, 512), (511, 512), (1023, 512), (1, 160),
-                                       (159, 160), (16001, 160)])
+@pytest.mark.parametrize(
+    "n, stride", [(16000, 512), (511, 512), (1023, 512), (1, 160), (159, 160), (16001, 160)]
+)
 def test_compute_output_shape_is_true_shape(n, stride):
     layer = fastmel.MelSpectrogram(fft_length=1024, sequence_stride=stride, num_mel_bins=16)
     assert layer.compute_output_shape((3, n)) == layer(np.ones((3, n), np.float32)).shape
@@ -74,8 +122,9 @@ def test_compute_output_shape_is_true_shape(n, stride):
 
 def test_keras_docstring_shape_is_126():
     # Keras's docstring says (2, 80, 125); the real frame count is 126.
-    layer = fastmel.MelSpectrogram(num_mel_bins=80, sampling_rate=8000, sequence_stride=128,
-                                   fft_length=2048)
+    layer = fastmel.MelSpectrogram(
+        num_mel_bins=80, sampling_rate=8000, sequence_stride=128, fft_length=2048
+    )
     assert layer.compute_output_shape((2, 16000)) == (2, 80, 126)
 
 
@@ -98,7 +147,8 @@ def test_many_bands_have_no_nan():
     w = fastmel.linear_to_mel_weight_matrix(20000, 65, 8000, 125.0, 125.01)
     assert not np.isnan(w).any()
     y = fastmel.MelSpectrogram(fft_length=128, num_mel_bins=500, sequence_stride=64)(
-        np.random.default_rng(0).standard_normal(1000))
+        np.random.default_rng(0).standard_normal(1000)
+    )
     assert not np.isnan(y).any()
 
 
@@ -115,11 +165,13 @@ def test_each_compiled_kernel_matches_reference(kernel):
     cfg = dict(fft_length=400, sequence_stride=160, num_mel_bins=80)
     layer = fastmel.MelSpectrogram(**cfg, kernel=kernel)
     assert layer._plans[np.dtype(np.float32)].isa.startswith(
-        {"baseline": "baseline", "avx2": "avx2"}[kernel])
+        {"baseline": "baseline", "avx2": "avx2"}[kernel]
+    )
     for dtype in (np.float32, np.float64):
         x = np.random.default_rng(5).standard_normal((3, 5000)).astype(dtype)
-        assert_mel_close(layer(x), *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype,
-                         power_to_db=True)
+        assert_mel_close(
+            layer(x), *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype, power_to_db=True
+        )
 
 
 def test_unknown_kernel_name():
@@ -127,10 +179,13 @@ def test_unknown_kernel_name():
         fastmel.MelSpectrogram(kernel="sse9")
     # The environment variable is read once, at import, and checked there.
     code = "import fastmel"
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       env=dict(os.environ, FASTMEL_KERNEL="sse9"))
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, FASTMEL_KERNEL="sse9"),
+    )
     assert r.returncode != 0 and "`FASTMEL_KERNEL` must be one of" in r.stderr
-
 
 
 def _apply(layer, x):
@@ -143,11 +198,10 @@ def test_layer_in_a_process_pool(method):
 
     layer = fastmel.MelSpectrogram.from_preset("whisper", top_db_scope="example")
     assert len(pickle.dumps(layer)) < 2048  # the config, not the plans
-    xs = [np.random.default_rng(i).standard_normal(3000 + i).astype(np.float32)
-          for i in range(4)]
+    xs = [np.random.default_rng(i).standard_normal(3000 + i).astype(np.float32) for i in range(4)]
     with multiprocessing.get_context(method).Pool(2) as pool:
         results = pool.starmap(_apply, [(layer, x) for x in xs])
-    for x, got in zip(xs, results):
+    for x, got in zip(xs, results, strict=False):
         np.testing.assert_array_equal(got, layer(x))
 
 
@@ -158,13 +212,14 @@ def test_layer_in_a_thread_pool():
     xs = [np.random.default_rng(i).standard_normal(5000).astype(np.float32) for i in range(8)]
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(layer, xs))
-    for x, got in zip(xs, results):
+    for x, got in zip(xs, results, strict=False):
         np.testing.assert_array_equal(got, layer(x))
 
 
 def test_layers_are_immutable_and_replace_builds_a_new_one():
-    layer = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160, num_mel_bins=40,
-                                   window=np.hanning(512))
+    layer = fastmel.MelSpectrogram(
+        fft_length=512, sequence_stride=160, num_mel_bins=40, window=np.hanning(512)
+    )
     for name, value in [("top_db", 10.0), ("num_mel_bins", 3), ("fresh", 1), ("_plans", {})]:
         with pytest.raises(AttributeError, match="immutable"):
             setattr(layer, name, value)
@@ -194,8 +249,9 @@ def test_kernel_argument_and_available_kernels(capsys):
     kernels = fastmel.available_kernels()
     assert "baseline" in kernels
     for kernel in kernels:
-        layer = fastmel.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=4,
-                                       kernel=kernel)
+        layer = fastmel.MelSpectrogram(
+            fft_length=64, sequence_stride=16, num_mel_bins=4, kernel=kernel
+        )
         assert layer.get_config()["kernel"] == kernel
         assert pickle.loads(pickle.dumps(layer)).kernel == kernel
     info = fastmel.show_config()

@@ -1,4 +1,5 @@
 """The ``fastmel`` command, driven as a user drives it: subprocesses, real files."""
+
 import json
 import os
 import struct
@@ -17,9 +18,14 @@ sf = require_extra("soundfile")
 
 def run(*args, cwd=None, env=None):
     """``python -m fastmel ARGS`` with stdout and stderr captured (not a terminal)."""
-    return subprocess.run([sys.executable, "-m", "fastmel", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, **(env or {})))
+    return subprocess.run(
+        [sys.executable, "-m", "fastmel", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, **(env or {})),
+    )
 
 
 def write_wav(path, seconds=0.5, rate=16000, channels=1, seed=0):
@@ -99,8 +105,20 @@ def test_compute_never_overwrites_silently(corpus, tmp_path):
 def test_compute_resample_channels_and_options(corpus, tmp_path):
     d, _ = corpus
     out = tmp_path / "f"
-    r = run("compute", d / "rate22k.wav", d / "stereo.flac", "-o", out, "--resample",
-            "--channels", "keep", "--preset", "whisper", "--workers", "2")
+    r = run(
+        "compute",
+        d / "rate22k.wav",
+        d / "stereo.flac",
+        "-o",
+        out,
+        "--resample",
+        "--channels",
+        "keep",
+        "--preset",
+        "whisper",
+        "--workers",
+        "2",
+    )
     assert r.returncode == 0, r.stderr
     assert np.load(out / "stereo.npy").shape == (2, 80, 50)  # 0.5 s, whisper frames
     resampled = np.load(out / "rate22k.npy")
@@ -110,8 +128,7 @@ def test_compute_resample_channels_and_options(corpus, tmp_path):
 
 def test_compute_progress_bar_when_forced(corpus, tmp_path):
     d, _ = corpus
-    r = run("compute", d / "clip1.wav", d / "clip2.wav", "-o", tmp_path / "f",
-            "--progress", "bar")
+    r = run("compute", d / "clip1.wav", d / "clip2.wav", "-o", tmp_path / "f", "--progress", "bar")
     assert r.returncode == 0, r.stderr
     assert "s audio" in r.stderr and "2/2 files" in r.stderr
 
@@ -130,8 +147,10 @@ def test_compute_usage_errors(tmp_path):
 
 def test_missing_extra_is_named(tmp_path):
     # soundfile made unimportable: the message says which extra to install.
-    code = ("import sys; sys.modules['soundfile'] = None; from fastmel.cli import main; "
-            f"sys.exit(main(['compute', {str(tmp_path)!r}, '-o', {str(tmp_path / 'o')!r}]))")
+    code = (
+        "import sys; sys.modules['soundfile'] = None; from fastmel.cli import main; "
+        f"sys.exit(main(['compute', {str(tmp_path)!r}, '-o', {str(tmp_path / 'o')!r}]))"
+    )
     (tmp_path / "a.wav").write_bytes(b"")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 2
@@ -142,8 +161,22 @@ def test_plot_writes_a_png_of_the_requested_size(corpus, tmp_path):
     require_extra("matplotlib")
     d, _ = corpus
     png = tmp_path / "clip.png"
-    r = run("plot", d / "clip0.wav", "-o", png, "--width", "8", "--height", "3", "--dpi", "50",
-            "--preset", "librosa", "--sampling-rate", "16000")
+    r = run(
+        "plot",
+        d / "clip0.wav",
+        "-o",
+        png,
+        "--width",
+        "8",
+        "--height",
+        "3",
+        "--dpi",
+        "50",
+        "--preset",
+        "librosa",
+        "--sampling-rate",
+        "16000",
+    )
     assert r.returncode == 0, r.stderr
     assert png_size(png) == (400, 150)
     r = run("plot", d / "clip0.wav", "-o", png)
@@ -165,6 +198,9 @@ def test_demo_prints_and_plots(tmp_path):
 
 
 def test_console_script_and_info():
-    r = subprocess.run([os.path.join(os.path.dirname(sys.executable), "fastmel"), "info"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "fastmel"), "info"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0 and f"version: {fastmel.__version__}" in r.stdout

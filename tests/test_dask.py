@@ -1,11 +1,10 @@
 """fastmel.dask on a real two-process LocalCluster over loopback."""
+
 import os
 
 import numpy as np
 import pytest
 from conftest import require_extra
-
-import fastmel
 
 distributed = require_extra("distributed")
 sf = require_extra("soundfile")
@@ -27,15 +26,22 @@ def test_compute_files_on_a_local_cluster(tmp_path):
     out = tmp_path / "features"
     layer = fastmel.MelSpectrogram.from_preset("whisper")
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         results = fastmel.dask.compute_files(client, paths, out, layer)
         pids = set(client.run(os.getpid).values())
         assert len(pids) == 2 and os.getpid() not in pids  # two worker processes
 
     assert [r["path"] for r in results] == [str(p) for p in paths]
-    for r, x in zip(results[:-1], signals):
+    for r, x in zip(results[:-1], signals, strict=False):
         assert r["error"] is None
         np.testing.assert_array_equal(np.load(r["output"]), layer(x))
     assert results[-1]["error"] is not None and "cannot read audio" in results[-1]["error"]

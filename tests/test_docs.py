@@ -1,4 +1,5 @@
 """Every public name has a numpydoc docstring."""
+
 import inspect
 
 import pytest
@@ -46,13 +47,15 @@ def test_numpydoc(name):
         assert p in doc, f"{name} does not document `{p}`"
 
 
-@pytest.mark.parametrize("module", ["fastmel", "fastmel._layer", "fastmel._stream",
-                                    "fastmel._filters", "fastmel.dask"])
+@pytest.mark.parametrize(
+    "module", ["fastmel", "fastmel._layer", "fastmel._stream", "fastmel._filters", "fastmel.dask"]
+)
 def test_docstring_examples_run(module):
     import doctest
     import importlib
 
-    result = doctest.testmod(importlib.import_module(module),
-                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        importlib.import_module(module), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
     assert result.failed == 0
     assert result.attempted > 0 or module == "fastmel.dask"  # (its example needs a cluster)

@@ -7,7 +7,15 @@ from engine_reference import engine, gaussian, num_frames
 
 import fastmel
 from fastmel._engine import (
-    Bank, Condition, EngineOptions, Floor, Framing, Log, Post, Spectrum, make_plan,
+    Bank,
+    Condition,
+    EngineOptions,
+    Floor,
+    Framing,
+    Log,
+    Post,
+    Spectrum,
+    make_plan,
 )
 
 KERNELS = fastmel.available_kernels()
@@ -29,23 +37,54 @@ def random_bank(n, nb, seed=0):
     return Bank(first=first.astype(np.uintp), length=length.astype(np.uintp), weights=weights)
 
 
-def opts(*, W=50, n=64, hop=20, start=0, reach=None, drop=0, pad="reflect", dither=0.0,
-         seed=0, dc=False, pre=0.0, window=True, energy="none", efloor=-np.inf, p=2.0, offset=0,
-         nb=10, log=True, floor=("none", 0.0), matrix=None, insert=True, eidx=0,
-         layout="bands_frames", fill=0.0, kernel="auto"):
+def opts(
+    *,
+    W=50,
+    n=64,
+    hop=20,
+    start=0,
+    reach=None,
+    drop=0,
+    pad="reflect",
+    dither=0.0,
+    seed=0,
+    dc=False,
+    pre=0.0,
+    window=True,
+    energy="none",
+    efloor=-np.inf,
+    p=2.0,
+    offset=0,
+    nb=10,
+    log=True,
+    floor=("none", 0.0),
+    matrix=None,
+    insert=True,
+    eidx=0,
+    layout="bands_frames",
+    fill=0.0,
+    kernel="auto",
+):
     return EngineOptions(
-        framing=Framing(frame_length=W, hop=hop, start=start, reach=reach, drop_last=drop,
-                        pad_mode=pad),
-        condition=Condition(dither=dither, dither_seed=seed, remove_dc=dc, preemphasis=pre,
-                            window=povey(W) if window else None, energy=energy,
-                            energy_floor=efloor),
+        framing=Framing(
+            frame_length=W, hop=hop, start=start, reach=reach, drop_last=drop, pad_mode=pad
+        ),
+        condition=Condition(
+            dither=dither,
+            dither_seed=seed,
+            remove_dc=dc,
+            preemphasis=pre,
+            window=povey(W) if window else None,
+            energy=energy,
+            energy_floor=efloor,
+        ),
         spectrum=Spectrum(fft_length=n, fft_offset=offset, mag_exp=p),
         bank=random_bank(n, nb),
         log=Log(enabled=log, log_scale=float(np.log(10)), min_power=EPS32),
         floor=Floor(mode=floor[0], range=floor[1]),
-        post=Post(matrix=matrix, energy_insert=insert, energy_index=eidx, layout=layout,
-                  fill=fill),
-        kernel=kernel)
+        post=Post(matrix=matrix, energy_insert=insert, energy_index=eidx, layout=layout, fill=fill),
+        kernel=kernel,
+    )
 
 
 def dct(nb, K):
@@ -72,16 +111,30 @@ CASES = {
     "windowed_energy_inserted_last": dict(energy="windowed", eidx=10),
     "energy_replaces_with_floor": dict(energy="raw", insert=False, eidx=0, efloor=np.log(30.0)),
     "post_matrix": dict(matrix=dct(10, 6)),
-    "post_matrix_energy_frames_major": dict(matrix=dct(10, 6), energy="raw", insert=False,
-                                            layout="frames_bands"),
+    "post_matrix_energy_frames_major": dict(
+        matrix=dct(10, 6), energy="raw", insert=False, layout="frames_bands"
+    ),
     "frames_major": dict(layout="frames_bands"),
     "magnitude_no_log": dict(p=1.0, log=False),
     "general_exponent": dict(p=1.5),
     "floor_batch": dict(floor=("batch", 3.0)),
     "floor_row_before_post": dict(floor=("row", 2.0), matrix=dct(10, 5), energy="raw"),
-    "kaldi_like": dict(W=40, n=64, hop=16, start=-12, reach=8, pad="symmetric", dither=0.1,
-                       dc=True, pre=0.97, energy="raw", efloor=0.0, matrix=dct(10, 7),
-                       insert=False, layout="frames_bands"),
+    "kaldi_like": dict(
+        W=40,
+        n=64,
+        hop=16,
+        start=-12,
+        reach=8,
+        pad="symmetric",
+        dither=0.1,
+        dc=True,
+        pre=0.97,
+        energy="raw",
+        efloor=0.0,
+        matrix=dct(10, 7),
+        insert=False,
+        layout="frames_bands",
+    ),
 }
 
 
@@ -131,9 +184,18 @@ def test_any_thread_count_is_bit_identical(case, kernel):
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
-@pytest.mark.parametrize("case", ["plain", "kaldi_like", "floor_row_before_post",
-                                  "raw_energy_inserted_first", "post_matrix_energy_frames_major",
-                                  "reflect_padding", "frames_major"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "plain",
+        "kaldi_like",
+        "floor_row_before_post",
+        "raw_energy_inserted_first",
+        "post_matrix_energy_frames_major",
+        "reflect_padding",
+        "frames_major",
+    ],
+)
 def test_row_lengths_equal_each_row_alone(case, kernel):
     options = opts(**CASES[case], kernel=kernel)
     x = signal(rows=4, n=600)
@@ -142,7 +204,7 @@ def test_row_lengths_equal_each_row_alone(case, kernel):
     check_close(got, engine(x, options, lengths=lengths), np.float64, options.log.enabled)
     frames_axis = 1 if options.post.layout == "frames_bands" else 2
     for r, length in enumerate(lengths):
-        alone = run(options, x[r:r + 1, :length], np.float64)[0]
+        alone = run(options, x[r : r + 1, :length], np.float64)[0]
         count = alone.shape[frames_axis - 1]
         mine = np.take(got[r], np.arange(count), axis=frames_axis - 1)
         # (A batch-wide floor sees the other rows, dither noise the row's index.)
@@ -169,13 +231,14 @@ def test_dither_is_reproducible_and_indexed_by_frame():
     x = np.zeros((2, 500))
     a = run(options, x, np.float64)
     np.testing.assert_array_equal(a, run(options, x, np.float64, threads=4))
-    assert not np.array_equal(a, run(opts(dither=1.0, seed=4, window=False, log=False), x,
-                                     np.float64))
+    assert not np.array_equal(
+        a, run(opts(dither=1.0, seed=4, window=False, log=False), x, np.float64)
+    )
     assert not np.array_equal(a[0], a[1])  # rows get their own noise
     # frame_index0 = k gives what frames k, k+1, ... of a call starting at 0 got.
     hop = options.framing.hop
-    shifted = run(options, x[:, 3 * hop:], np.float64, frame_index0=3)
-    check_close(shifted, a[:, :, 3:3 + shifted.shape[2]], np.float64, False)
+    shifted = run(options, x[:, 3 * hop :], np.float64, frame_index0=3)
+    check_close(shifted, a[:, :, 3 : 3 + shifted.shape[2]], np.float64, False)
 
 
 def test_dither_noise_statistics():
@@ -201,14 +264,17 @@ def test_frame_count_rule():
             assert plan.num_frames(n) == num_frames(n, options.framing), (reach, hop, drop, n)
 
 
-@pytest.mark.parametrize("change", [
-    dict(W=65, n=64),                   # FFT shorter than the frame
-    dict(W=50, n=64, offset=15),        # frame past the FFT input's end
-    dict(energy="raw", eidx=12),        # energy slot past the features
-    dict(energy="raw", insert=False, eidx=10),
-    dict(p=0.0),
-    dict(floor=("row", 1.0), log=False),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(W=65, n=64),  # FFT shorter than the frame
+        dict(W=50, n=64, offset=15),  # frame past the FFT input's end
+        dict(energy="raw", eidx=12),  # energy slot past the features
+        dict(energy="raw", insert=False, eidx=10),
+        dict(p=0.0),
+        dict(floor=("row", 1.0), log=False),
+    ],
+)
 def test_invalid_options_are_refused_by_the_core(change):
     with pytest.raises(ValueError, match="fastmel core: invalid argument"):
         make_plan(opts(**change), np.float32)

@@ -1,4 +1,5 @@
 """Bad samples, extreme parameters, huge requests and many threads."""
+
 import threading
 
 import numpy as np
@@ -47,12 +48,12 @@ def test_db_floor_ignores_non_finite_values(bad):
 @pytest.mark.parametrize("fft_length", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_tiny_fft_lengths(fft_length, dtype):
-    cfg = dict(fft_length=fft_length, sequence_stride=1, num_mel_bins=3, min_freq=0.0,
-               window=None)
+    cfg = dict(fft_length=fft_length, sequence_stride=1, num_mel_bins=3, min_freq=0.0, window=None)
     x = np.random.default_rng(2).standard_normal((2, 50)).astype(dtype)
     got = fastmel.MelSpectrogram(**cfg)(x)
-    assert_mel_close(got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype,
-                     power_to_db=True)
+    assert_mel_close(
+        got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype, power_to_db=True
+    )
 
 
 def test_very_long_fft():
@@ -61,8 +62,9 @@ def test_very_long_fft():
     x = np.random.default_rng(3).standard_normal(3000).astype(np.float32)
     got = layer(x)
     assert got.shape == (64, 1)
-    assert_mel_close(got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=np.float32,
-                     power_to_db=True)
+    assert_mel_close(
+        got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=np.float32, power_to_db=True
+    )
 
 
 def test_more_bands_than_bins_gives_defined_output():
@@ -92,12 +94,23 @@ def test_zero_stride_input_is_read_correctly():
 def test_eight_threads_random_shapes_and_configs():
     """8 Python threads x 200 calls, random shapes/configs/dtypes, all equal to serial."""
     rng = np.random.default_rng(5)
-    layers = [fastmel.MelSpectrogram(fft_length=int(n), sequence_stride=int(h),
-                                     num_mel_bins=int(m), power_to_db=bool(db),
-                                     num_threads=int(t))
-              for n, h, m, db, t in zip(rng.integers(8, 700, 6), rng.integers(1, 400, 6),
-                                        rng.integers(1, 90, 6), rng.integers(0, 2, 6),
-                                        rng.choice([1, 2, -1], 6))]
+    layers = [
+        fastmel.MelSpectrogram(
+            fft_length=int(n),
+            sequence_stride=int(h),
+            num_mel_bins=int(m),
+            power_to_db=bool(db),
+            num_threads=int(t),
+        )
+        for n, h, m, db, t in zip(
+            rng.integers(8, 700, 6),
+            rng.integers(1, 400, 6),
+            rng.integers(1, 90, 6),
+            rng.integers(0, 2, 6),
+            rng.choice([1, 2, -1], 6),
+            strict=False,
+        )
+    ]
     jobs = []
     for _ in range(8 * 200):
         shape = tuple(rng.integers(1, 3, rng.integers(0, 2))) + (int(rng.integers(1, 3000)),)
@@ -116,5 +129,5 @@ def test_eight_threads_random_shapes_and_configs():
         t.start()
     for t in threads:
         t.join()
-    for a, b in zip(results, serial):
+    for a, b in zip(results, serial, strict=False):
         np.testing.assert_array_equal(a, b)

@@ -2,6 +2,7 @@
 
 Runs in a subprocess so that the signal can never reach pytest itself.
 """
+
 import json
 import subprocess
 import sys
@@ -42,8 +43,12 @@ SCRIPT = textwrap.dedent("""
 
 @pytest.mark.parametrize("num_threads", [1, 2])
 def test_keyboard_interrupt_is_prompt(num_threads):
-    proc = subprocess.run([sys.executable, "-c", SCRIPT.replace("NUM_THREADS", str(num_threads))],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT.replace("NUM_THREADS", str(num_threads))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["outcome"] == "interrupted", result

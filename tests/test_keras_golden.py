@@ -3,6 +3,7 @@
 tests/data/make_keras_golden.py regenerates the data (Keras 3, numpy backend).
 Tolerances from the issue: dB within 0.01 dB, power within 1e-5 of the peak.
 """
+
 import json
 import pathlib
 
@@ -11,7 +12,9 @@ import pytest
 
 import fastmel
 
-_META = json.loads(str(np.load(pathlib.Path(__file__).parent / "data" / "keras_golden.npz")["meta"]))
+_META = json.loads(
+    str(np.load(pathlib.Path(__file__).parent / "data" / "keras_golden.npz")["meta"])
+)
 CASES = [c["name"] for c in _META["cases"]]
 
 
@@ -40,10 +43,17 @@ def test_from_keras_config(keras_golden, name):
     """A dict from the Keras layer's get_config() builds the same layer."""
     meta, arrays = keras_golden
     case = _case(meta, name)
-    config = dict(case["keras_config"], name="mel", trainable=True,
-                  dtype={"module": "keras", "class_name": "DTypePolicy",
-                         "config": {"name": case["params"].get("dtype", "float32")},
-                         "registered_name": None})
+    config = dict(
+        case["keras_config"],
+        name="mel",
+        trainable=True,
+        dtype={
+            "module": "keras",
+            "class_name": "DTypePolicy",
+            "config": {"name": case["params"].get("dtype", "float32")},
+            "registered_name": None,
+        },
+    )
     layer = fastmel.MelSpectrogram.from_config(config)
     direct = fastmel.MelSpectrogram(**case["params"])
     x = arrays[f"{name}__x"]

@@ -1,4 +1,5 @@
 """Input dtypes and memory layouts: every path gives the contiguous result."""
+
 import numpy as np
 import pytest
 
@@ -16,8 +17,9 @@ def test_output_dtype_follows_float_input(dtype):
     assert LAYER(_signal(1000, dtype)).dtype == dtype
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8,
-                                   np.uint16, np.float16, np.bool_])
+@pytest.mark.parametrize(
+    "dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.float16, np.bool_]
+)
 def test_other_real_dtypes_become_float32(dtype):
     x = (np.random.default_rng(1).integers(0, 2, 1000) * 3).astype(dtype)
     got = LAYER(x)
@@ -34,8 +36,9 @@ def test_python_lists_become_float32():
 
 @pytest.mark.parametrize("forced", ["float32", "float64"])
 def test_dtype_argument_forces_compute_dtype(forced):
-    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=100, num_mel_bins=32,
-                                   dtype=forced)
+    layer = fastmel.MelSpectrogram(
+        fft_length=256, sequence_stride=100, num_mel_bins=32, dtype=forced
+    )
     for dtype in (np.float32, np.float64, np.int16):
         x = _signal(1000, np.float64).astype(dtype)
         got = layer(x)
@@ -86,8 +89,7 @@ def test_input_is_not_modified():
     np.testing.assert_array_equal(x, before)
 
 
-@pytest.mark.parametrize("shape", [(1000,), (1, 1000), (3, 1000), (2, 3, 1000),
-                                   (2, 1, 2, 1, 1000)])
+@pytest.mark.parametrize("shape", [(1000,), (1, 1000), (3, 1000), (2, 3, 1000), (2, 1, 2, 1, 1000)])
 def test_leading_dimensions(shape):
     x = _signal(shape)
     got = LAYER(x)
@@ -97,8 +99,9 @@ def test_leading_dimensions(shape):
 
 
 def test_batched_equals_one_at_a_time_in_power_mode():
-    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=100, num_mel_bins=32,
-                                   power_to_db=False)
+    layer = fastmel.MelSpectrogram(
+        fft_length=256, sequence_stride=100, num_mel_bins=32, power_to_db=False
+    )
     x = _signal((5, 2000))
     batch = layer(x)
     for i in range(5):

@@ -1,4 +1,5 @@
 """The beyond-Keras options against the NumPy reference, and out=."""
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -7,8 +8,7 @@ from reference import assert_mel_close, hz_mel_matrix, mel_spectrogram, to_db
 
 import fastmel
 
-BASE = dict(fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=40,
-            min_freq=0.0)
+BASE = dict(fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=40, min_freq=0.0)
 OPTIONS = {
     "htk": dict(mel_scale="htk"),
     "slaney": dict(mel_scale="slaney"),
@@ -76,14 +76,27 @@ def test_option_edge_lengths(name, n):
     dtype=st.sampled_from([np.float32, np.float64]),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_options_property(n, fft, hop, mels, scale, norm, center, pad_mode, log, top_db,
-                          scope, drop, dtype, seed):
+def test_options_property(
+    n, fft, hop, mels, scale, norm, center, pad_mode, log, top_db, scope, drop, dtype, seed
+):
     if scale == "keras":
         norm = None
-    kwargs = dict(fft_length=fft, sequence_stride=hop, num_mel_bins=mels, sampling_rate=16000,
-                  min_freq=0.0, mel_scale=scale, norm=norm, center=center, pad_mode=pad_mode,
-                  power_to_db=log is not None, log_mode=log or "db", top_db=top_db,
-                  top_db_scope=scope, drop_last_frame=drop)
+    kwargs = dict(
+        fft_length=fft,
+        sequence_stride=hop,
+        num_mel_bins=mels,
+        sampling_rate=16000,
+        min_freq=0.0,
+        mel_scale=scale,
+        norm=norm,
+        center=center,
+        pad_mode=pad_mode,
+        power_to_db=log is not None,
+        log_mode=log or "db",
+        top_db=top_db,
+        top_db_scope=scope,
+        drop_last_frame=drop,
+    )
     x = np.random.default_rng(seed).standard_normal((2, n)).astype(dtype)
     _check(kwargs, x, dtype)
 
@@ -95,7 +108,9 @@ def test_per_example_floor_does_not_depend_on_the_batch():
     layer = fastmel.MelSpectrogram(**BASE, top_db=40.0, top_db_scope="example")
     alone = layer(quiet)
     for batch in (np.stack([quiet, loud[0]]), np.stack([loud[1], loud[0], quiet])):
-        i = [k for k in range(len(batch)) if batch[k] is quiet or np.array_equal(batch[k], quiet)][0]
+        i = [k for k in range(len(batch)) if batch[k] is quiet or np.array_equal(batch[k], quiet)][
+            0
+        ]
         np.testing.assert_array_equal(layer(batch)[i], alone)
     # The Keras default does depend on it: that is what the option is for.
     keras_like = fastmel.MelSpectrogram(**BASE, top_db=40.0)
@@ -134,7 +149,8 @@ def test_band_frequencies_and_filter_bank():
     assert 0 < centres[0] < centres[-1] < 8000
     keras = fastmel.MelSpectrogram(**BASE)
     np.testing.assert_array_equal(
-        keras.filter_bank(), fastmel.linear_to_mel_weight_matrix(40, 257, 16000, 0.0, 8000))
+        keras.filter_bank(), fastmel.linear_to_mel_weight_matrix(40, 257, 16000, 0.0, 8000)
+    )
 
 
 def test_no_center_short_signal_has_no_frames():
@@ -146,19 +162,22 @@ def test_no_center_short_signal_has_no_frames():
     assert one(np.ones(600, np.float32)).shape == (40, 0)
 
 
-@pytest.mark.parametrize("bad, error, match", [
-    (dict(mel_scale="mel"), ValueError, "mel_scale"),
-    (dict(norm="area"), ValueError, "norm"),
-    (dict(norm="slaney"), ValueError, "mel_scale"),  # with the Keras bank
-    (dict(pad_mode="edge"), ValueError, "pad_mode"),
-    (dict(log_mode="log2"), ValueError, "log_mode"),
-    (dict(log_mode=None), ValueError, "log_mode"),
-    (dict(log_offset=-1.0), ValueError, "log_offset"),
-    (dict(log_offset=float("nan")), ValueError, "log_offset"),
-    (dict(top_db_scope="row"), ValueError, "top_db_scope"),
-    (dict(center="yes"), TypeError, "center"),
-    (dict(drop_last_frame=None), TypeError, "drop_last_frame"),
-])
+@pytest.mark.parametrize(
+    "bad, error, match",
+    [
+        (dict(mel_scale="mel"), ValueError, "mel_scale"),
+        (dict(norm="area"), ValueError, "norm"),
+        (dict(norm="slaney"), ValueError, "mel_scale"),  # with the Keras bank
+        (dict(pad_mode="edge"), ValueError, "pad_mode"),
+        (dict(log_mode="log2"), ValueError, "log_mode"),
+        (dict(log_mode=None), ValueError, "log_mode"),
+        (dict(log_offset=-1.0), ValueError, "log_offset"),
+        (dict(log_offset=float("nan")), ValueError, "log_offset"),
+        (dict(top_db_scope="row"), ValueError, "top_db_scope"),
+        (dict(center="yes"), TypeError, "center"),
+        (dict(drop_last_frame=None), TypeError, "drop_last_frame"),
+    ],
+)
 def test_bad_options(bad, error, match):
     with pytest.raises(error, match=match):
         fastmel.MelSpectrogram(**bad)
@@ -166,8 +185,10 @@ def test_bad_options(bad, error, match):
 
 def test_presets():
     assert set(fastmel.PRESETS) == {"keras", "librosa", "torchaudio", "whisper", "whisper-128"}
-    assert fastmel.MelSpectrogram.from_preset("keras").get_config() == \
-        fastmel.MelSpectrogram().get_config()
+    assert (
+        fastmel.MelSpectrogram.from_preset("keras").get_config()
+        == fastmel.MelSpectrogram().get_config()
+    )
     layer = fastmel.MelSpectrogram.from_preset("librosa", sampling_rate=16000)
     assert layer.sampling_rate == 16000 and layer.max_freq == 8000.0
     with pytest.raises(ValueError, match="unknown preset"):
@@ -177,6 +198,7 @@ def test_presets():
 
 
 # -- out= -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_out_contiguous_is_written_in_place(dtype):
@@ -208,18 +230,21 @@ def test_out_overlapping_the_input():
     want = layer(x)
     buf = np.concatenate([x, np.zeros(want.size, np.float32)])
     signal = buf[:4000]
-    out = buf[3990:3990 + want.size].reshape(want.shape)  # overlaps the signal's end
+    out = buf[3990 : 3990 + want.size].reshape(want.shape)  # overlaps the signal's end
     assert layer(signal, out=out) is out
     np.testing.assert_array_equal(out, want)
 
 
-@pytest.mark.parametrize("make, error, match", [
-    (lambda s: np.zeros(s, np.float64), TypeError, "dtype"),
-    (lambda s: np.zeros(s[:-1] + (s[-1] + 1,), np.float32), ValueError, "shape"),
-    (lambda s: np.zeros((1,) + s, np.float32), ValueError, "shape"),
-    (lambda s: np.zeros(s, np.float32).tolist(), TypeError, "numpy array"),
-    (lambda s: np.zeros(s, ">f4"), TypeError, "dtype"),
-])
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda s: np.zeros(s, np.float64), TypeError, "dtype"),
+        (lambda s: np.zeros(s[:-1] + (s[-1] + 1,), np.float32), ValueError, "shape"),
+        (lambda s: np.zeros((1,) + s, np.float32), ValueError, "shape"),
+        (lambda s: np.zeros(s, np.float32).tolist(), TypeError, "numpy array"),
+        (lambda s: np.zeros(s, ">f4"), TypeError, "dtype"),
+    ],
+)
 def test_out_errors(make, error, match):
     layer = fastmel.MelSpectrogram(**BASE)
     x = np.zeros((2, 1000), np.float32)

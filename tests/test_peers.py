@@ -4,6 +4,7 @@ Golden arrays made by the real packages (tests/data/make_peer_golden.py) are
 always checked; when a package is importable, the same comparisons also run
 live on fresh signals.
 """
+
 import json
 import warnings
 
@@ -90,9 +91,18 @@ def test_every_option_value_has_golden_cases():
     seen = {}
     for case in META["cases"].values():
         args = dict(fastmel.PRESETS[case["preset"]], **case["overrides"])
-        for key in ("mel_scale", "norm", "center", "pad_mode", "log_mode", "top_db_scope",
-                    "drop_last_frame"):
-            seen.setdefault(key, set()).add(args.get(key, fastmel.MelSpectrogram().get_config()[key]))
+        for key in (
+            "mel_scale",
+            "norm",
+            "center",
+            "pad_mode",
+            "log_mode",
+            "top_db_scope",
+            "drop_last_frame",
+        ):
+            seen.setdefault(key, set()).add(
+                args.get(key, fastmel.MelSpectrogram().get_config()[key])
+            )
     assert seen["mel_scale"] >= {"htk", "slaney"}
     assert seen["norm"] == {None, "slaney"}
     assert seen["center"] == {True, False}
@@ -104,11 +114,13 @@ def test_every_option_value_has_golden_cases():
 
 # -- live comparisons -------------------------------------------------------------
 
+
 def _signal(shape, rate, seed):
     rng = np.random.default_rng(seed)
     t = np.arange(shape[-1]) / rate
-    return (0.1 * rng.standard_normal(shape)
-            + 0.3 * np.sin(2 * np.pi * (150 + 0.15 * rate * t) * t)).astype(np.float32)
+    return (
+        0.1 * rng.standard_normal(shape) + 0.3 * np.sin(2 * np.pi * (150 + 0.15 * rate * t) * t)
+    ).astype(np.float32)
 
 
 @pytest.mark.parametrize("sr, n", [(22050, 7001), (16000, 5000), (44100, 12345)])
@@ -122,12 +134,15 @@ def test_live_librosa(sr, n):
     np.testing.assert_array_equal(bank, librosa.filters.mel(sr=sr, n_fft=2048).T)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {},
-    dict(n_fft=1024, hop_length=256, n_mels=64, mel_scale="slaney", norm="slaney"),
-    dict(center=False, f_min=100.0, f_max=6000.0),
-    dict(pad_mode="constant", power=1.0),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        dict(n_fft=1024, hop_length=256, n_mels=64, mel_scale="slaney", norm="slaney"),
+        dict(center=False, f_min=100.0, f_max=6000.0),
+        dict(pad_mode="constant", power=1.0),
+    ],
+)
 def test_live_torchaudio(kwargs):
     pytest.importorskip("torchaudio")
     import torch
@@ -138,8 +153,14 @@ def test_live_torchaudio(kwargs):
         # "At least one mel filterbank has all zero values": so has fastmel's.
         warnings.simplefilter("ignore", UserWarning)
         want = torchaudio.transforms.MelSpectrogram(**kwargs)(torch.from_numpy(x)).numpy()
-    names = dict(n_fft="fft_length", hop_length="sequence_stride", n_mels="num_mel_bins",
-                 f_min="min_freq", f_max="max_freq", power="mag_exp")
+    names = dict(
+        n_fft="fft_length",
+        hop_length="sequence_stride",
+        n_mels="num_mel_bins",
+        f_min="min_freq",
+        f_max="max_freq",
+        power="mag_exp",
+    )
     args = {names.get(k, k): v for k, v in kwargs.items()}
     if "fft_length" in args and "sequence_stride" not in args:
         args["sequence_stride"] = args["fft_length"] // 2

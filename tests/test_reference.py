@@ -1,4 +1,5 @@
 """fastmel against the NumPy reference: parametrised edges and hypothesis."""
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -11,10 +12,10 @@ CONFIGS = {
     "keras_default": dict(),
     "speech": dict(fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=80),
     "whisper": dict(fft_length=400, sequence_stride=160, num_mel_bins=80),
-    "odd": dict(fft_length=255, sequence_length=200, sequence_stride=77, num_mel_bins=24,
-                window="hamming"),
-    "tiny": dict(fft_length=8, sequence_stride=3, num_mel_bins=2, sampling_rate=8000,
-                 min_freq=0.0),
+    "odd": dict(
+        fft_length=255, sequence_length=200, sequence_stride=77, num_mel_bins=24, window="hamming"
+    ),
+    "tiny": dict(fft_length=8, sequence_stride=3, num_mel_bins=2, sampling_rate=8000, min_freq=0.0),
     "stride_big": dict(fft_length=64, sequence_stride=100, num_mel_bins=8, window=None),
 }
 
@@ -22,8 +23,22 @@ CONFIGS = {
 def _edge_lengths(cfg):
     n = cfg.get("fft_length", 2048)
     hop = cfg.get("sequence_stride", 512)
-    lengths = {1, 2, 3, max(1, n // 2 - 1), n // 2, n // 2 + 1, n - 1, n, n + 1,
-               hop - 1, hop, hop + 1, 2 * hop + 1, 3 * n + 7}
+    lengths = {
+        1,
+        2,
+        3,
+        max(1, n // 2 - 1),
+        n // 2,
+        n // 2 + 1,
+        n - 1,
+        n,
+        n + 1,
+        hop - 1,
+        hop,
+        hop + 1,
+        2 * hop + 1,
+        3 * n + 7,
+    }
     return sorted(v for v in lengths if v >= 1)
 
 
@@ -38,20 +53,27 @@ def test_edge_lengths(name, dtype):
         got = layer(x)
         assert got.dtype == dtype
         assert got.shape == layer.compute_output_shape(x.shape)
-        assert_mel_close(got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype,
-                         power_to_db=True)
+        assert_mel_close(
+            got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype, power_to_db=True
+        )
 
 
 @pytest.mark.parametrize("power_to_db", [True, False])
 @pytest.mark.parametrize("mag_exp", [1.0, 2.0, 0.5, 3.0])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_magnitude_exponents(mag_exp, power_to_db, dtype):
-    cfg = dict(fft_length=256, sequence_stride=100, num_mel_bins=30, mag_exp=mag_exp,
-               power_to_db=power_to_db)
+    cfg = dict(
+        fft_length=256,
+        sequence_stride=100,
+        num_mel_bins=30,
+        mag_exp=mag_exp,
+        power_to_db=power_to_db,
+    )
     x = np.random.default_rng(1).standard_normal((3, 2000)).astype(dtype)
     got = fastmel.MelSpectrogram(**cfg)(x)
-    assert_mel_close(got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype,
-                     power_to_db=power_to_db)
+    assert_mel_close(
+        got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype, power_to_db=power_to_db
+    )
 
 
 def test_float64_is_computed_in_float64():
@@ -67,13 +89,19 @@ def test_top_db_none_and_floor():
     x = np.random.default_rng(3).standard_normal(4000).astype(np.float32)
     x[:2000] *= 1e-6  # a quiet half: far below the 80 dB floor
     floored = fastmel.MelSpectrogram(fft_length=256, sequence_stride=128, num_mel_bins=20)(x)
-    free = fastmel.MelSpectrogram(fft_length=256, sequence_stride=128, num_mel_bins=20,
-                                  top_db=None)(x)
+    free = fastmel.MelSpectrogram(
+        fft_length=256, sequence_stride=128, num_mel_bins=20, top_db=None
+    )(x)
     assert floored.min() == pytest.approx(floored.max() - 80.0, abs=1e-4)
     assert free.min() < floored.min() - 20
-    assert_mel_close(free, *mel_spectrogram(x, fft_length=256, sequence_stride=128,
-                                            num_mel_bins=20, top_db=None, with_scale=True),
-                     dtype=np.float32, power_to_db=True)
+    assert_mel_close(
+        free,
+        *mel_spectrogram(
+            x, fft_length=256, sequence_stride=128, num_mel_bins=20, top_db=None, with_scale=True
+        ),
+        dtype=np.float32,
+        power_to_db=True,
+    )
 
 
 def test_top_db_is_over_the_whole_batch():
@@ -81,8 +109,9 @@ def test_top_db_is_over_the_whole_batch():
     rng = np.random.default_rng(4)
     x = rng.standard_normal((2, 3000)).astype(np.float32)
     x[1] *= 1e-3  # 60 dB quieter
-    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=128, num_mel_bins=20,
-                                   top_db=30.0)
+    layer = fastmel.MelSpectrogram(
+        fft_length=256, sequence_stride=128, num_mel_bins=20, top_db=30.0
+    )
     batch = layer(x)
     alone = layer(x[1])
     assert batch[1].min() == pytest.approx(batch.max() - 30.0, abs=1e-4)
@@ -118,14 +147,23 @@ def configs(draw):
     )
 
 
-@given(cfg=configs(), n=signal_lengths, rows=st.integers(1, 3),
-       dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1),
-       scale=st.sampled_from([1e-3, 1.0, 1e3]))
+@given(
+    cfg=configs(),
+    n=signal_lengths,
+    rows=st.integers(1, 3),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 2**32 - 1),
+    scale=st.sampled_from([1e-3, 1.0, 1e3]),
+)
 def test_property_matches_reference(cfg, n, rows, dtype, seed, scale):
     x = (scale * np.random.default_rng(seed).standard_normal((rows, n))).astype(dtype)
     got = fastmel.MelSpectrogram(**cfg)(x)
-    assert_mel_close(got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype,
-                     power_to_db=cfg["power_to_db"])
+    assert_mel_close(
+        got,
+        *mel_spectrogram(x, **cfg, with_scale=True),
+        dtype=dtype,
+        power_to_db=cfg["power_to_db"],
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -133,8 +171,7 @@ def test_db_is_ten_log10_of_power(dtype):
     """The core's vectorised log: dB output == 10 log10(power output) over 180 dB."""
     rng = np.random.default_rng(6)
     x = (rng.standard_normal((4, 50_000)) * np.logspace(-4, 4, 50_000)).astype(dtype)
-    kw = dict(fft_length=512, sequence_stride=97, num_mel_bins=80, top_db=None,
-              min_power=1e-30)
+    kw = dict(fft_length=512, sequence_stride=97, num_mel_bins=80, top_db=None, min_power=1e-30)
     power = fastmel.MelSpectrogram(**kw, power_to_db=False)(x).astype(np.float64)
     db = fastmel.MelSpectrogram(**kw)(x).astype(np.float64)
     expected = 10 * np.log10(np.maximum(power, 1e-30))

@@ -1,4 +1,5 @@
 """Streaming: pushed chunks give the whole signal's frames."""
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -32,13 +33,24 @@ def _streamed(layer, x, cuts):
     dtype=st.sampled_from([np.float32, np.float64]),
     data=st.data(),
 )
-def test_stream_equals_whole_without_floor(n, fft, hop, center, pad_mode, drop, mode, scale,
-                                           lead, dtype, data):
+def test_stream_equals_whole_without_floor(
+    n, fft, hop, center, pad_mode, drop, mode, scale, lead, dtype, data
+):
     """Bit-identical for any chunking (power, and log modes without a floor)."""
     layer = fastmel.MelSpectrogram(
-        fft_length=fft, sequence_stride=hop, num_mel_bins=6, sampling_rate=8000, min_freq=0.0,
-        center=center, pad_mode=pad_mode, drop_last_frame=drop, mel_scale=scale,
-        power_to_db=mode != "power", log_mode="db" if mode == "power" else mode, top_db=None)
+        fft_length=fft,
+        sequence_stride=hop,
+        num_mel_bins=6,
+        sampling_rate=8000,
+        min_freq=0.0,
+        center=center,
+        pad_mode=pad_mode,
+        drop_last_frame=drop,
+        mel_scale=scale,
+        power_to_db=mode != "power",
+        log_mode="db" if mode == "power" else mode,
+        top_db=None,
+    )
     seed = data.draw(st.integers(0, 2**32 - 1))
     x = np.random.default_rng(seed).standard_normal(lead + (n,)).astype(dtype)
     cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=8)))
@@ -59,9 +71,15 @@ def test_stream_equals_whole_without_floor(n, fft, hop, center, pad_mode, drop, 
 def test_stream_floor_is_a_running_maximum(n, scope, mode, top_db, data):
     """Streamed frames are floored against the maximum so far: raising them to
     the whole signal's final floor gives the whole signal's result exactly."""
-    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=100, num_mel_bins=12,
-                                   min_freq=0.0, log_mode=mode, top_db=top_db,
-                                   top_db_scope=scope)
+    layer = fastmel.MelSpectrogram(
+        fft_length=256,
+        sequence_stride=100,
+        num_mel_bins=12,
+        min_freq=0.0,
+        log_mode=mode,
+        top_db=top_db,
+        top_db_scope=scope,
+    )
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     # A crescendo, so that later frames raise the maximum.
     x = (rng.standard_normal((2, n)) * np.logspace(-3, 0, n)).astype(np.float32)
@@ -77,8 +95,9 @@ def test_stream_floor_is_a_running_maximum(n, scope, mode, top_db, data):
 
 
 def test_stream_sample_by_sample():
-    layer = fastmel.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=8,
-                                   power_to_db=False)
+    layer = fastmel.MelSpectrogram(
+        fft_length=64, sequence_stride=16, num_mel_bins=8, power_to_db=False
+    )
     x = np.random.default_rng(1).standard_normal(300).astype(np.float32)
     np.testing.assert_array_equal(_streamed(layer, x, list(range(1, 300))), layer(x))
 
@@ -100,14 +119,16 @@ def test_stream_first_frames_arrive_early():
     assert stream.push(np.zeros(1, np.float32)).shape == (40, 1)
     assert stream.push(np.zeros(158, np.float32)).shape == (40, 0)
     assert stream.push(np.zeros(1, np.float32)).shape == (40, 1)  # 416 samples: frame 1
-    constant = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160, num_mel_bins=40,
-                                      pad_mode="constant").stream()
+    constant = fastmel.MelSpectrogram(
+        fft_length=512, sequence_stride=160, num_mel_bins=40, pad_mode="constant"
+    ).stream()
     assert constant.push(np.zeros(256, np.float32)).shape == (40, 1)
 
 
 def test_stream_state_is_bounded():
-    layer = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160, num_mel_bins=40,
-                                   power_to_db=False)
+    layer = fastmel.MelSpectrogram(
+        fft_length=512, sequence_stride=160, num_mel_bins=40, power_to_db=False
+    )
     stream = layer.stream()
     rng = np.random.default_rng(3)
     for _ in range(2000):
@@ -124,8 +145,10 @@ def test_stream_float64_and_nan():
     assert got.dtype == np.float64
     whole = layer(x)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(whole))
-    finite_floor = np.nanmax(fastmel.MelSpectrogram.from_config(
-        dict(layer.get_config(), top_db=None))(x)) - 80.0
+    finite_floor = (
+        np.nanmax(fastmel.MelSpectrogram.from_config(dict(layer.get_config(), top_db=None))(x))
+        - 80.0
+    )
     np.testing.assert_array_equal(np.maximum(got, finite_floor), whole)
 
 
@@ -155,12 +178,12 @@ def test_stream_errors_and_reset():
 def test_streams_share_a_layer_across_threads():
     from concurrent.futures import ThreadPoolExecutor
 
-    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=64, num_mel_bins=16,
-                                   top_db=None)
+    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=64, num_mel_bins=16, top_db=None)
     signals = np.random.default_rng(5).standard_normal((8, 5000)).astype(np.float32)
 
     def run(i):
         return _streamed(layer, signals[i], list(range(0, 5000, 97 + i)))
+
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(run, range(8)))
     for i, got in enumerate(results):
@@ -169,8 +192,9 @@ def test_streams_share_a_layer_across_threads():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, ">f8", ">f4", np.int16])
 def test_stream_dtype_follows_the_call_even_from_an_empty_first_chunk(dtype):
-    layer = fastmel.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=4,
-                                   power_to_db=False)
+    layer = fastmel.MelSpectrogram(
+        fft_length=64, sequence_stride=16, num_mel_bins=4, power_to_db=False
+    )
     x = (np.random.default_rng(6).standard_normal(300) * 100).astype(dtype)
     got = _streamed(layer, x, [0, 0, 150])
     whole = layer(x)

@@ -1,4 +1,5 @@
 """The GIL is released, one layer serves many threads, thread counts agree."""
+
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,12 +23,16 @@ def test_num_threads_results_are_bit_identical():
 def test_shared_layer_from_many_threads_matches_serial():
     layer = fastmel.MelSpectrogram(fft_length=400, sequence_stride=160, num_mel_bins=80)
     rng = np.random.default_rng(1)
-    inputs = [rng.standard_normal((rng.integers(1, 4), rng.integers(1, 20_000)))
-              .astype(rng.choice([np.float32, np.float64])) for _ in range(64)]
+    inputs = [
+        rng.standard_normal((rng.integers(1, 4), rng.integers(1, 20_000))).astype(
+            rng.choice([np.float32, np.float64])
+        )
+        for _ in range(64)
+    ]
     serial = [layer(x) for x in inputs]
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(layer, inputs))
-    for a, b in zip(parallel, serial):
+    for a, b in zip(parallel, serial, strict=False):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
 

@@ -10,6 +10,7 @@ whisper's conventions, ``MelSpectrogram.stream`` gives a :class:`MelStream`.
 argument dict. ``fastmel.dask`` (the ``dask`` extra) runs files through a
 layer on a Dask cluster; the ``fastmel`` command does it on one machine.
 """
+
 from importlib.metadata import PackageNotFoundError as _NotFound
 from importlib.metadata import version as _version
 
@@ -24,8 +25,15 @@ try:
 except _NotFound:  # pragma: no cover - imported from a source tree that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["MelSpectrogram", "MelStream", "PRESETS", "available_kernels",
-           "linear_to_mel_weight_matrix", "show_config", "__version__"]
+__all__ = [
+    "MelSpectrogram",
+    "MelStream",
+    "PRESETS",
+    "available_kernels",
+    "linear_to_mel_weight_matrix",
+    "show_config",
+    "__version__",
+]
 
 
 def available_kernels():
@@ -70,8 +78,12 @@ def show_config():
     requested: auto
     available: baseline
     """
-    info = {"version": __version__, **_engine.kernel_info(),
-            "requested": _engine.DEFAULT_KERNEL, "available": ", ".join(available_kernels())}
+    info = {
+        "version": __version__,
+        **_engine.kernel_info(),
+        "requested": _engine.DEFAULT_KERNEL,
+        "available": ", ".join(available_kernels()),
+    }
     for key, value in info.items():
         print(f"{key}: {value}")
     return info

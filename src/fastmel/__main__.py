@@ -1,4 +1,5 @@
 """``python -m fastmel``: the same as the ``fastmel`` command."""
+
 import sys
 
 from .cli import main

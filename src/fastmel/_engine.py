@@ -42,8 +42,11 @@ class _Stage:
     _arrays: tuple[str, ...] = ()
 
     def scalars(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)  # type: ignore[arg-type]
-                if f.name not in self._arrays}
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if f.name not in self._arrays
+        }
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,7 @@ def kernel_info(kernel: KernelName | None = None) -> dict[str, Any]:
     options = EngineOptions(
         framing=Framing(frame_length=2, hop=1),
         spectrum=Spectrum(fft_length=2),
-        bank=Bank(first=np.zeros(1, np.uintp), length=np.ones(1, np.uintp),
-                  weights=np.ones(1)),
+        bank=Bank(first=np.zeros(1, np.uintp), length=np.ones(1, np.uintp), weights=np.ones(1)),
         kernel=name,
     )
     f32, f64 = make_plan(options, np.float32), make_plan(options, np.float64)

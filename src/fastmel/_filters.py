@@ -18,6 +18,7 @@ equally spaced on a mel scale:
 Banks are built band by band in sparse form; the dense matrix is only ever
 made on request.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -88,8 +89,9 @@ def _trim(band, pos, w, num_mel_bins, dt):
     return first, length, weights
 
 
-def mel_bands(num_mel_bins, num_spectrogram_bins, sampling_rate,
-              lower_edge_hertz, upper_edge_hertz, dtype):
+def mel_bands(
+    num_mel_bins, num_spectrogram_bins, sampling_rate, lower_edge_hertz, upper_edge_hertz, dtype
+):
     """Sparse HTK mel filter bank.
 
     Returns ``(first, length, weights)``: band ``m`` has weights
@@ -103,10 +105,10 @@ def mel_bands(num_mel_bins, num_spectrogram_bins, sampling_rate,
     zero = np.asarray(0.0, dtype=dt)
     nyquist = rate / 2.0
     # Bin 0 (DC) is excluded, as in HTK; bin k's mel value is bins_mel[k - 1].
-    bins_mel = _hertz_to_mel(
-        np.linspace(zero, nyquist, num_spectrogram_bins, dtype=dt)[1:])
-    edges = np.linspace(_hertz_to_mel(lower_hz), _hertz_to_mel(upper_hz),
-                        num_mel_bins + 2, dtype=dt)
+    bins_mel = _hertz_to_mel(np.linspace(zero, nyquist, num_spectrogram_bins, dtype=dt)[1:])
+    edges = np.linspace(
+        _hertz_to_mel(lower_hz), _hertz_to_mel(upper_hz), num_mel_bins + 2, dtype=dt
+    )
     # Bin k's mel value is bins_mel[k - 1]: grid index + 1 is the bin.
     band, pos, w = _triangles(bins_mel, edges, zero)
     return _trim(band, pos + 1, w, num_mel_bins, dt)
@@ -127,7 +129,10 @@ def hz_to_mel(f, scale):
         return 2595.0 * np.log10(1.0 + f / 700.0)
     linear = f / _SLANEY_F_SP
     with np.errstate(divide="ignore"):
-        log = _SLANEY_MIN_LOG_MEL + np.log(np.maximum(f, 1e-300) / _SLANEY_MIN_LOG_HZ) / _SLANEY_LOGSTEP
+        log = (
+            _SLANEY_MIN_LOG_MEL
+            + np.log(np.maximum(f, 1e-300) / _SLANEY_MIN_LOG_HZ) / _SLANEY_LOGSTEP
+        )
     return np.where(f >= _SLANEY_MIN_LOG_HZ, log, linear)
 
 
@@ -144,13 +149,11 @@ def mel_to_hz(m, scale):
 def band_edges_hz(num_mel_bins, lower_hz, upper_hz, scale):
     """The ``num_mel_bins + 2`` band edges in Hz (float64): band m has lower
     edge, centre and upper edge ``edges[m], edges[m + 1], edges[m + 2]``."""
-    mels = np.linspace(hz_to_mel(lower_hz, scale), hz_to_mel(upper_hz, scale),
-                       num_mel_bins + 2)
+    mels = np.linspace(hz_to_mel(lower_hz, scale), hz_to_mel(upper_hz, scale), num_mel_bins + 2)
     return mel_to_hz(mels, scale)
 
 
-def hz_bands(num_mel_bins, fft_length, sampling_rate, lower_hz, upper_hz, scale, norm,
-             dtype):
+def hz_bands(num_mel_bins, fft_length, sampling_rate, lower_hz, upper_hz, scale, norm, dtype):
     """Sparse filter bank with triangles linear in Hz (librosa's construction).
 
     Same return convention as :func:`mel_bands`. Weights are computed in
@@ -175,13 +178,14 @@ def dense(first, length, weights, n_bins):
     offset = 0
     for m in range(len(first)):
         k, n = int(first[m]), int(length[m])
-        out[k:k + n, m] = weights[offset:offset + n]
+        out[k : k + n, m] = weights[offset : offset + n]
         offset += n
     return out
 
 
-def _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
-                          lower_edge_hertz, upper_edge_hertz):
+def _validate_filter_args(
+    num_mel_bins, num_spectrogram_bins, sampling_rate, lower_edge_hertz, upper_edge_hertz
+):
     num_mel_bins = as_int("num_mel_bins", num_mel_bins)
     num_spectrogram_bins = as_int("num_spectrogram_bins", num_spectrogram_bins)
     sampling_rate = as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
@@ -190,13 +194,19 @@ def _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
     if upper <= lower:
         raise ValueError(
             f"`upper_edge_hertz` ({upper_edge_hertz!r}) must be greater than "
-            f"`lower_edge_hertz` ({lower_edge_hertz!r})")
+            f"`lower_edge_hertz` ({lower_edge_hertz!r})"
+        )
     return num_mel_bins, num_spectrogram_bins, sampling_rate, lower, upper
 
 
-def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129,
-                                sampling_rate=8000, lower_edge_hertz=125.0,
-                                upper_edge_hertz=3800.0, dtype="float32"):
+def linear_to_mel_weight_matrix(
+    num_mel_bins=20,
+    num_spectrogram_bins=129,
+    sampling_rate=8000,
+    lower_edge_hertz=125.0,
+    upper_edge_hertz=3800.0,
+    dtype="float32",
+):
     """Matrix that maps linear-frequency spectrogram bins to HTK mel bands.
 
     The same matrix as ``keras.layers.MelSpectrogram.linear_to_mel_weight_matrix``:
@@ -230,8 +240,9 @@ def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129,
     ((257, 40), dtype('float32'), True)
     """
     dt = _float_dtype(dtype)
-    args = _validate_filter_args(num_mel_bins, num_spectrogram_bins, sampling_rate,
-                                 lower_edge_hertz, upper_edge_hertz)
+    args = _validate_filter_args(
+        num_mel_bins, num_spectrogram_bins, sampling_rate, lower_edge_hertz, upper_edge_hertz
+    )
     return dense(*mel_bands(*args, dt), args[1])
 
 
@@ -250,7 +261,8 @@ def window_values(window, sequence_length):
             a = 0.54
         else:
             raise ValueError(
-                f'`window` must be "hann", "hamming", a 1-D array or None, got {window!r}')
+                f'`window` must be "hann", "hamming", a 1-D array or None, got {window!r}'
+            )
         k = np.arange(sequence_length, dtype=np.float64)
         return a - (1.0 - a) * np.cos(2.0 * np.pi * k / sequence_length)
     w = np.asarray(window)
@@ -260,7 +272,8 @@ def window_values(window, sequence_length):
     if w.ndim != 1 or w.shape[0] != sequence_length:
         raise ValueError(
             "The shape of `window` must be equal to [sequence_length]: expected "
-            f"({sequence_length},), got {w.shape}")
+            f"({sequence_length},), got {w.shape}"
+        )
     if not np.all(np.isfinite(w)):
         raise ValueError("`window` contains NaN or infinite values")
     return w

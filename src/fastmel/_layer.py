@@ -7,12 +7,30 @@ import numpy as np
 from . import _engine
 from ._engine import Bank, EngineOptions, Floor, Framing, Log, Spectrum
 from ._filters import (
-    _validate_filter_args, band_edges_hz, dense, hz_bands, linear_to_mel_weight_matrix, mel_bands,
+    _validate_filter_args,
+    band_edges_hz,
+    dense,
+    hz_bands,
+    linear_to_mel_weight_matrix,
+    mel_bands,
     window_values,
 )
 from ._options import (
-    LOG_MODES, MEL_SCALES, NORMS, PAD_MODES, TOP_DB_SCOPES, as_flag, as_int, as_real, as_signal,
-    centre_pad, choice, compute_dtype, floor_range, policy_dtype, resolve_threads,
+    LOG_MODES,
+    MEL_SCALES,
+    NORMS,
+    PAD_MODES,
+    TOP_DB_SCOPES,
+    as_flag,
+    as_int,
+    as_real,
+    as_signal,
+    centre_pad,
+    choice,
+    compute_dtype,
+    floor_range,
+    policy_dtype,
+    resolve_threads,
 )
 from ._presets import PRESETS
 from ._stream import MelStream, StreamSpec
@@ -21,8 +39,17 @@ __all__ = ["MelSpectrogram"]
 
 # Keys a Keras layer's get_config() adds to a layer's own arguments.
 _KERAS_BASE_KEYS = frozenset(
-    {"name", "trainable", "dtype", "autocast", "input_shape", "batch_input_shape",
-     "batch_size", "input_dim"})
+    {
+        "name",
+        "trainable",
+        "dtype",
+        "autocast",
+        "input_shape",
+        "batch_input_shape",
+        "batch_size",
+        "input_dim",
+    }
+)
 
 
 class MelSpectrogram:
@@ -172,22 +199,47 @@ class MelSpectrogram:
     (2, 80, 101)
     """
 
-    def __init__(self, fft_length=2048, sequence_stride=512, sequence_length=None,
-                 window="hann", sampling_rate=16000, num_mel_bins=128, min_freq=20.0,
-                 max_freq=None, power_to_db=True, top_db=80.0, mag_exp=2.0,
-                 min_power=1e-10, ref_power=1.0, *, mel_scale="keras", norm=None,
-                 center=True, pad_mode="reflect", log_mode="db", log_offset=0.0,
-                 top_db_scope="batch", drop_last_frame=False, dtype=None,
-                 num_threads=None, kernel=None):
+    def __init__(
+        self,
+        fft_length=2048,
+        sequence_stride=512,
+        sequence_length=None,
+        window="hann",
+        sampling_rate=16000,
+        num_mel_bins=128,
+        min_freq=20.0,
+        max_freq=None,
+        power_to_db=True,
+        top_db=80.0,
+        mag_exp=2.0,
+        min_power=1e-10,
+        ref_power=1.0,
+        *,
+        mel_scale="keras",
+        norm=None,
+        center=True,
+        pad_mode="reflect",
+        log_mode="db",
+        log_offset=0.0,
+        top_db_scope="batch",
+        drop_last_frame=False,
+        dtype=None,
+        num_threads=None,
+        kernel=None,
+    ):
         self.fft_length = as_int("fft_length", fft_length)
         self.sequence_stride = as_int("sequence_stride", sequence_stride)
-        self.sequence_length = (self.fft_length if sequence_length is None
-                                else as_int("sequence_length", sequence_length))
+        self.sequence_length = (
+            self.fft_length
+            if sequence_length is None
+            else as_int("sequence_length", sequence_length)
+        )
         if self.fft_length < self.sequence_length:
             raise ValueError(
                 "`fft_length` must be greater than or equal to `sequence_length`. "
                 f"Received: `sequence_length`={self.sequence_length}, "
-                f"`fft_length`={self.fft_length}.")
+                f"`fft_length`={self.fft_length}."
+            )
         self._window = window_values(window, self.sequence_length)
         if window is None or isinstance(window, str):
             self.window = window
@@ -204,15 +256,16 @@ class MelSpectrogram:
         if self.norm is not None and self.mel_scale == "keras":
             raise ValueError(
                 '`norm="slaney"` needs `mel_scale="htk"` or "slaney" (Keras\'s bank '
-                "has no area normalisation)")
+                "has no area normalisation)"
+            )
         if max_freq is not None:
             as_real("max_freq", max_freq)
         # Keras: `max_freq or int(sampling_rate / 2)` (so 0 also means Nyquist).
         self.max_freq = max_freq or self._nyquist()
         if not float(self.max_freq) > float(self.min_freq):
             raise ValueError(
-                f"`max_freq` ({self.max_freq!r}) must be greater than `min_freq` "
-                f"({min_freq!r})")
+                f"`max_freq` ({self.max_freq!r}) must be greater than `min_freq` ({min_freq!r})"
+            )
         self.power_to_db = as_flag("power_to_db", power_to_db)
         if top_db is not None:
             as_real("top_db", top_db, minimum=0)
@@ -237,8 +290,10 @@ class MelSpectrogram:
         self.num_threads = num_threads
         self._threads = resolve_threads(num_threads)
         self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
-        self._plans = {dt: _engine.make_plan(self._engine_options(dt), dt)
-                       for dt in (np.dtype(np.float32), np.dtype(np.float64))}
+        self._plans = {
+            dt: _engine.make_plan(self._engine_options(dt), dt)
+            for dt in (np.dtype(np.float32), np.dtype(np.float64))
+        }
         self._stream_plans = {}  # built on first use by a stream, then shared by all
         self._frozen = True
 
@@ -251,11 +306,25 @@ class MelSpectrogram:
         """The sparse filter bank ``(first, length, weights)`` in dtype ``dt``."""
         if self.mel_scale == "keras":
             return mel_bands(
-                *_validate_filter_args(self.num_mel_bins, self.fft_length // 2 + 1,
-                                       self.sampling_rate, self.min_freq, self.max_freq), dt)
-        return hz_bands(self.num_mel_bins, self.fft_length, self.sampling_rate,
-                        float(self.min_freq), float(self.max_freq), self.mel_scale,
-                        self.norm, dt)
+                *_validate_filter_args(
+                    self.num_mel_bins,
+                    self.fft_length // 2 + 1,
+                    self.sampling_rate,
+                    self.min_freq,
+                    self.max_freq,
+                ),
+                dt,
+            )
+        return hz_bands(
+            self.num_mel_bins,
+            self.fft_length,
+            self.sampling_rate,
+            float(self.min_freq),
+            float(self.max_freq),
+            self.mel_scale,
+            self.norm,
+            dt,
+        )
 
     def _engine_options(self, dt, *, stream_left=None):
         """The engine configuration of this layer for dtype ``dt``.
@@ -268,19 +337,26 @@ class MelSpectrogram:
         width = n if self._window is None else self.sequence_length
         offset = (n - width) // 2  # the window is centred in the FFT input
         pad = centre_pad(n, self.center)
-        framing = Framing(frame_length=width, hop=self.sequence_stride, start=offset - pad,
-                          reach=n - 2 * pad, drop_last=int(self.drop_last_frame),
-                          pad_mode=self.pad_mode)
+        framing = Framing(
+            frame_length=width,
+            hop=self.sequence_stride,
+            start=offset - pad,
+            reach=n - 2 * pad,
+            drop_last=int(self.drop_last_frame),
+            pad_mode=self.pad_mode,
+        )
         scale, out_offset = LOG_MODES[self.log_mode]
         floor = floor_range(self.top_db, self.power_to_db, self.log_mode)
         floor_stage = Floor()
         if floor is not None:
-            floor_stage = Floor(mode="batch" if self.top_db_scope == "batch" else "row",
-                                range=floor)
+            floor_stage = Floor(
+                mode="batch" if self.top_db_scope == "batch" else "row", range=floor
+            )
         if stream_left is not None:
             start = framing.start + stream_left
-            framing = Framing(frame_length=width, hop=self.sequence_stride, start=start,
-                              reach=start + width)
+            framing = Framing(
+                frame_length=width, hop=self.sequence_stride, start=start, reach=start + width
+            )
             floor_stage = Floor()
         # Keras's bank is computed in float32 arithmetic for float32 input, so
         # the options are per dtype.
@@ -290,9 +366,14 @@ class MelSpectrogram:
             condition=_engine.Condition(window=self._window),
             spectrum=Spectrum(fft_length=n, fft_offset=offset, mag_exp=float(self.mag_exp)),
             bank=Bank(first=first, length=length, weights=weights),
-            log=Log(enabled=self.power_to_db, log_scale=scale, log_offset=float(self.log_offset),
-                    out_offset=out_offset, min_power=float(self.min_power),
-                    ref_power=float(self.ref_power)),
+            log=Log(
+                enabled=self.power_to_db,
+                log_scale=scale,
+                log_offset=float(self.log_offset),
+                out_offset=out_offset,
+                min_power=float(self.min_power),
+                ref_power=float(self.ref_power),
+            ),
             floor=floor_stage,
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
@@ -302,11 +383,20 @@ class MelSpectrogram:
         protocol of :mod:`fastmel._stream`)."""
         framing = self._engine_options(np.float32).framing
         return StreamSpec(
-            plan=self._stream_plan, num_frames=self.num_frames, frame_length=framing.frame_length,
-            hop=framing.hop, start=framing.start, reach=framing.reach, pad_mode=framing.pad_mode,
+            plan=self._stream_plan,
+            num_frames=self.num_frames,
+            frame_length=framing.frame_length,
+            hop=framing.hop,
+            start=framing.start,
+            reach=framing.reach,
+            pad_mode=framing.pad_mode,
             floor_range=floor_range(self.top_db, self.power_to_db, self.log_mode),
-            floor_per_row=self.top_db_scope == "example", num_features=self.num_mel_bins,
-            frames_major=False, dtype=self.dtype, num_threads=self._threads)
+            floor_per_row=self.top_db_scope == "example",
+            num_features=self.num_mel_bins,
+            frames_major=False,
+            dtype=self.dtype,
+            num_threads=self._threads,
+        )
 
     def _stream_plan(self, dt, left):
         """The plan streams run for dtype ``dt`` on a buffer with ``left`` samples of
@@ -351,8 +441,12 @@ class MelSpectrogram:
         direct = None
         if out is not None:
             _check_out(out, shape, a.dtype)
-            if (out.flags.c_contiguous and out.flags.aligned and out.dtype.isnative
-                    and not np.may_share_memory(out, a)):
+            if (
+                out.flags.c_contiguous
+                and out.flags.aligned
+                and out.dtype.isnative
+                and not np.may_share_memory(out, a)
+            ):
                 direct = out
         target = direct if direct is not None else np.empty(shape, dtype=a.dtype)
         if rows:
@@ -449,12 +543,19 @@ class MelSpectrogram:
     def band_frequencies(self):
         """Centre frequency of each mel band, Hz: ``np.ndarray [shape=(num_mel_bins,)]``."""
         scale = "htk" if self.mel_scale == "keras" else self.mel_scale
-        return band_edges_hz(self.num_mel_bins, float(self.min_freq), float(self.max_freq),
-                             scale)[1:-1]
+        return band_edges_hz(self.num_mel_bins, float(self.min_freq), float(self.max_freq), scale)[
+            1:-1
+        ]
 
-    def linear_to_mel_weight_matrix(self, num_mel_bins=20, num_spectrogram_bins=129,
-                                    sampling_rate=8000, lower_edge_hertz=125.0,
-                                    upper_edge_hertz=3800.0, dtype="float32"):
+    def linear_to_mel_weight_matrix(
+        self,
+        num_mel_bins=20,
+        num_spectrogram_bins=129,
+        sampling_rate=8000,
+        lower_edge_hertz=125.0,
+        upper_edge_hertz=3800.0,
+        dtype="float32",
+    ):
         """The HTK filter bank matrix, as Keras's method of the same name.
 
         The layer's own bank, whatever its ``mel_scale`` and ``norm``, is
@@ -469,8 +570,14 @@ class MelSpectrogram:
         -------
         np.ndarray [shape=(num_spectrogram_bins, num_mel_bins)]
         """
-        return linear_to_mel_weight_matrix(num_mel_bins, num_spectrogram_bins, sampling_rate,
-                                           lower_edge_hertz, upper_edge_hertz, dtype)
+        return linear_to_mel_weight_matrix(
+            num_mel_bins,
+            num_spectrogram_bins,
+            sampling_rate,
+            lower_edge_hertz,
+            upper_edge_hertz,
+            dtype,
+        )
 
     # -- configuration --------------------------------------------------------
 
@@ -609,7 +716,8 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         if getattr(self, "_frozen", False):
             raise AttributeError(
                 f"MelSpectrogram is immutable: build a new layer (layer.replace({name}=...)) "
-                f"instead of setting `{name}`")
+                f"instead of setting `{name}`"
+            )
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -622,14 +730,19 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
     def __repr__(self):
         cfg = self.get_config()
         resolved = {"sequence_length": self.fft_length, "max_freq": self._nyquist()}
-        parts = [f"{k}={v!r}" for k, v in cfg.items()
-                 if k != "window" and v != resolved.get(k, _DEFAULTS[k])]
+        parts = [
+            f"{k}={v!r}"
+            for k, v in cfg.items()
+            if k != "window" and v != resolved.get(k, _DEFAULTS[k])
+        ]
         if not isinstance(self.window, str) or self.window != "hann":
-            parts.insert(0, "window=array" if isinstance(self.window, np.ndarray)
-                         else f"window={self.window!r}")
+            parts.insert(
+                0,
+                "window=array"
+                if isinstance(self.window, np.ndarray)
+                else f"window={self.window!r}",
+            )
         return f"MelSpectrogram({', '.join(parts)})"
-
-
 
 
 def _check_out(out, shape, dtype):
@@ -644,12 +757,29 @@ def _check_out(out, shape, dtype):
 
 
 _DEFAULTS = {
-    "fft_length": 2048, "sequence_stride": 512, "sequence_length": None,
-    "window": "hann", "sampling_rate": 16000, "num_mel_bins": 128, "min_freq": 20.0,
-    "max_freq": None, "power_to_db": True, "top_db": 80.0, "mag_exp": 2.0,
-    "min_power": 1e-10, "ref_power": 1.0, "mel_scale": "keras", "norm": None,
-    "center": True, "pad_mode": "reflect", "log_mode": "db", "log_offset": 0.0,
-    "top_db_scope": "batch", "drop_last_frame": False, "dtype": None, "num_threads": None,
+    "fft_length": 2048,
+    "sequence_stride": 512,
+    "sequence_length": None,
+    "window": "hann",
+    "sampling_rate": 16000,
+    "num_mel_bins": 128,
+    "min_freq": 20.0,
+    "max_freq": None,
+    "power_to_db": True,
+    "top_db": 80.0,
+    "mag_exp": 2.0,
+    "min_power": 1e-10,
+    "ref_power": 1.0,
+    "mel_scale": "keras",
+    "norm": None,
+    "center": True,
+    "pad_mode": "reflect",
+    "log_mode": "db",
+    "log_offset": 0.0,
+    "top_db_scope": "batch",
+    "drop_last_frame": False,
+    "dtype": None,
+    "num_threads": None,
     "kernel": None,
 }
 

@@ -195,8 +195,11 @@ class MelStream:
                 # The buffer keeps at least the last right_max + 1 samples, or
                 # the whole signal (whose padding numpy then repeats as needed).
                 tail = self._buf[:, max(self._start, self._end - self._received) : self._end]
-                self._append(np.pad(tail, ((0, 0), (0, right)), mode=mode)[:, -right:]
-                             .reshape(self._lead + (right,)))
+                self._append(
+                    np.pad(tail, ((0, 0), (0, right)), mode=mode)[:, -right:].reshape(
+                        self._lead + (right,)
+                    )
+                )
             return self._emit(total)
 
     # -- internals ------------------------------------------------------------
@@ -212,15 +215,17 @@ class MelStream:
             self._dtype = a.dtype
             self._lead = a.shape[:-1]
             rows = int(np.prod(self._lead, dtype=np.int64)) if self._lead else 1
-            self._buf = np.empty((rows, max(4 * (self._W + self._hop + self._left), 4096)),
-                                 dtype=a.dtype)
+            self._buf = np.empty(
+                (rows, max(4 * (self._W + self._hop + self._left), 4096)), dtype=a.dtype
+            )
             self._max = np.full(rows, -np.inf)
             return a
         a = _as_chunk_array(chunk, self._dtype)
         if a.shape[:-1] != self._lead:
             raise ValueError(
                 f"chunk has leading shape {a.shape[:-1]}, but this stream's first chunk "
-                f"had {self._lead}")
+                f"had {self._lead}"
+            )
         return a
 
     def _append(self, a):
@@ -245,8 +250,9 @@ class MelStream:
         """Prepend the left padding to the buffered signal (all of it is still here)."""
         x = self._buf[:, : self._end]
         padded = np.pad(x, ((0, 0), (self._left, 0)), mode=self._spec.pad_mode)
-        self._buf = np.empty((x.shape[0], max(self._buf.shape[1], 2 * padded.shape[1])),
-                             dtype=x.dtype)
+        self._buf = np.empty(
+            (x.shape[0], max(self._buf.shape[1], 2 * padded.shape[1])), dtype=x.dtype
+        )
         self._buf[:, : padded.shape[1]] = padded
         self._start = 0
         self._next = 0
@@ -293,8 +299,11 @@ class MelStream:
     def _empty(self):
         dtype = self._dtype if self._dtype is not None else (self._spec.dtype or np.float32)
         lead = self._lead if self._lead is not None else ()
-        shape = (0, self._spec.num_features) if self._spec.frames_major else (
-            self._spec.num_features, 0)
+        shape = (
+            (0, self._spec.num_features)
+            if self._spec.frames_major
+            else (self._spec.num_features, 0)
+        )
         return np.empty(lead + shape, dtype=dtype)
 
 
@@ -314,7 +323,10 @@ def _as_chunk_array(chunk, dtype):
     if a.ndim >= 1 and a.shape[-1] == 0 and a.dtype.kind in "biuf":
         # The dtype the layer's call would pick (as_signal), for an empty chunk.
         wide = isinstance(chunk, np.ndarray) and a.dtype.kind == "f" and a.dtype.itemsize == 8
-        target = np.dtype(dtype) if dtype is not None else (
-            np.dtype(np.float64) if wide else np.dtype(np.float32))
+        target = (
+            np.dtype(dtype)
+            if dtype is not None
+            else (np.dtype(np.float64) if wide else np.dtype(np.float32))
+        )
         return np.empty(a.shape, dtype=target)
     return as_signal(chunk, dtype)

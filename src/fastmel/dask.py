@@ -15,6 +15,7 @@ Examples
 >>> results = fastmel.dask.compute_files(client, paths, "/data/features", layer)  # doctest: +SKIP
 >>> failed = [r for r in results if r["error"]]       # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -27,13 +28,24 @@ __all__ = ["compute_files", "output_paths"]
 def _process_one(path, out_path, layer, resample, channels, overwrite):
     """Runs on a worker: one file, errors returned rather than raised."""
     try:
-        seconds, shape = process(path, out_path, layer, resample=resample, channels=channels,
-                                 overwrite=overwrite)
+        seconds, shape = process(
+            path, out_path, layer, resample=resample, channels=channels, overwrite=overwrite
+        )
     except (AudioError, OSError, ValueError, MemoryError) as e:
-        return {"path": str(path), "output": str(out_path), "seconds": 0.0, "shape": None,
-                "error": f"{type(e).__name__}: {e}"}
-    return {"path": str(path), "output": str(out_path), "seconds": seconds,
-            "shape": tuple(shape), "error": None}
+        return {
+            "path": str(path),
+            "output": str(out_path),
+            "seconds": 0.0,
+            "shape": None,
+            "error": f"{type(e).__name__}: {e}",
+        }
+    return {
+        "path": str(path),
+        "output": str(out_path),
+        "seconds": seconds,
+        "shape": tuple(shape),
+        "error": None,
+    }
 
 
 def output_paths(paths, out_dir):
@@ -64,8 +76,17 @@ def output_paths(paths, out_dir):
     return outs
 
 
-def compute_files(client, paths, out_dir, layer, *, out_paths=None, resample=False,
-                  channels="mix", overwrite=False):
+def compute_files(
+    client,
+    paths,
+    out_dir,
+    layer,
+    *,
+    out_paths=None,
+    resample=False,
+    channels="mix",
+    overwrite=False,
+):
     """Compute and write the features of many audio files on a Dask cluster.
 
     Parameters
@@ -111,7 +132,14 @@ def compute_files(client, paths, out_dir, layer, *, out_paths=None, resample=Fal
     if not paths:
         return []
     shared = client.scatter(layer, broadcast=True)
-    futures = client.map(_process_one, paths, [str(o) for o in out_paths], layer=shared,
-                         resample=resample, channels=channels, overwrite=overwrite,
-                         pure=False)
+    futures = client.map(
+        _process_one,
+        paths,
+        [str(o) for o in out_paths],
+        layer=shared,
+        resample=resample,
+        channels=channels,
+        overwrite=overwrite,
+        pure=False,
+    )
     return client.gather(futures)

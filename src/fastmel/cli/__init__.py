@@ -1,4 +1,5 @@
 """The ``fastmel`` command: compute, plot, demo, bench, info (the ``cli`` extra)."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,12 +9,19 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from ._audio import AudioError, duration, find_audio, process, read, require
 from .._layer import MelSpectrogram
 from .._options import (
-    DTYPES, LOG_MODES, MEL_SCALES, NORMS, PAD_MODES, TOP_DB_SCOPES, WINDOWS, available_cores,
+    DTYPES,
+    LOG_MODES,
+    MEL_SCALES,
+    NORMS,
+    PAD_MODES,
+    TOP_DB_SCOPES,
+    WINDOWS,
+    available_cores,
 )
 from .._presets import PRESETS
+from ._audio import AudioError, duration, find_audio, process, read, require
 
 # --option -> MelSpectrogram argument, with its type.
 _LAYER_OPTIONS = [
@@ -44,19 +52,30 @@ def _top_db(text):
 
 def add_layer_options(parser, default_preset="keras"):
     g = parser.add_argument_group(
-        "layer options", "A preset, then any MelSpectrogram argument to change in it.")
-    g.add_argument("--preset", choices=sorted(PRESETS), default=default_preset,
-                   help=f"starting point (default: {default_preset})")
+        "layer options", "A preset, then any MelSpectrogram argument to change in it."
+    )
+    g.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default=default_preset,
+        help=f"starting point (default: {default_preset})",
+    )
     for flag, _, typ, help_ in _LAYER_OPTIONS:
         g.add_argument(flag, type=typ, help=help_)
     for flag, _, choices in _CHOICES:
         g.add_argument(flag, choices=choices)
-    g.add_argument("--top-db", type=_top_db, default=argparse.SUPPRESS,
-                   help="dynamic range kept below the maximum, dB ('none': no floor)")
-    g.add_argument("--power", action="store_true",
-                   help="output mel power, no log (power_to_db=False)")
-    g.add_argument("--no-center", action="store_true",
-                   help="frame 0 starts at sample 0 (no padding)")
+    g.add_argument(
+        "--top-db",
+        type=_top_db,
+        default=argparse.SUPPRESS,
+        help="dynamic range kept below the maximum, dB ('none': no floor)",
+    )
+    g.add_argument(
+        "--power", action="store_true", help="output mel power, no log (power_to_db=False)"
+    )
+    g.add_argument(
+        "--no-center", action="store_true", help="frame 0 starts at sample 0 (no padding)"
+    )
     g.add_argument("--drop-last-frame", action="store_true", help="leave out the last frame")
 
 
@@ -90,6 +109,7 @@ def _fail(message, code=2):
 
 # -- compute ---------------------------------------------------------------------
 
+
 def _outputs(files, outdir):
     """``(output path, earlier input writing the same path or None)`` per input."""
     owner, outs = {}, []
@@ -117,7 +137,8 @@ def _write_config(outdir, layer, overwrite):
         if old is None or old.get("layer") != config["layer"]:
             raise FileExistsError(
                 f"{path} records different layer parameters; use another output "
-                "directory or pass --overwrite")
+                "directory or pass --overwrite"
+            )
         return
     outdir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(config, indent=1) + "\n")
@@ -130,8 +151,10 @@ def compute(args):
     except (FileNotFoundError, ImportError) as e:
         return _fail(str(e))
     if not files:
-        return _fail("no audio files found in the inputs "
-                     f"(looked for {', '.join(s for s in ('.wav', '.flac', '.ogg', '.mp3'))})")
+        return _fail(
+            "no audio files found in the inputs "
+            f"(looked for {', '.join(s for s in ('.wav', '.flac', '.ogg', '.mp3'))})"
+        )
     try:
         workers = available_cores() if args.workers is None else int(args.workers)
         if workers < 1:
@@ -155,9 +178,15 @@ def compute(args):
         seconds = [duration(p) for p, _ in files]
         total = sum(s for s in seconds if s)
         tqdm = require("tqdm", "cli").tqdm
-        bar = tqdm(total=round(total, 2), unit="s", desc="audio", file=sys.stderr,
-                   dynamic_ncols=True, bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} s audio "
-                   "[{elapsed}<{remaining}, {rate_fmt}]{postfix}")
+        bar = tqdm(
+            total=round(total, 2),
+            unit="s",
+            desc="audio",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} s audio "
+            "[{elapsed}<{remaining}, {rate_fmt}]{postfix}",
+        )
 
     failed, skipped, done, audio_seconds = [], 0, 0, 0.0
 
@@ -172,7 +201,7 @@ def compute(args):
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         jobs = {}
-        for (path, _), (out, other), secs in zip(files, outs, seconds):
+        for (path, _), (out, other), secs in zip(files, outs, seconds, strict=False):
             if other is not None:
                 report(path, f"its output name collides with that of {other}")
                 continue
@@ -181,8 +210,17 @@ def compute(args):
                 if bar is not None and secs:
                     bar.update(secs)
                 continue
-            jobs[pool.submit(process, path, out, layer, resample=args.resample,
-                             channels=args.channels, overwrite=args.overwrite)] = (path, secs)
+            jobs[
+                pool.submit(
+                    process,
+                    path,
+                    out,
+                    layer,
+                    resample=args.resample,
+                    channels=args.channels,
+                    overwrite=args.overwrite,
+                )
+            ] = (path, secs)
         for future in as_completed(jobs):
             path, secs = jobs[future]
             try:
@@ -195,19 +233,24 @@ def compute(args):
             if bar is not None:
                 if secs:
                     bar.update(secs)
-                bar.set_postfix_str(f"{done + len(failed) + skipped}/{len(files)} files",
-                                    refresh=False)
+                bar.set_postfix_str(
+                    f"{done + len(failed) + skipped}/{len(files)} files", refresh=False
+                )
     if bar is not None:
         bar.close()
     elapsed = time.perf_counter() - start
     rate = audio_seconds / elapsed if elapsed > 0 else float("inf")
-    print(f"fastmel compute: {done} of {len(files)} files written to {outdir} "
-          f"({audio_seconds:.1f} s of audio in {elapsed:.2f} s, {rate:,.0f}x realtime, "
-          f"{workers} worker{'s' if workers != 1 else ''})"
-          + (f", {skipped} skipped (output exists)" if skipped else ""))
+    print(
+        f"fastmel compute: {done} of {len(files)} files written to {outdir} "
+        f"({audio_seconds:.1f} s of audio in {elapsed:.2f} s, {rate:,.0f}x realtime, "
+        f"{workers} worker{'s' if workers != 1 else ''})"
+        + (f", {skipped} skipped (output exists)" if skipped else "")
+    )
     if failed:
-        print(f"fastmel compute: {len(failed)} file{'s' if len(failed) != 1 else ''} failed:",
-              file=sys.stderr)
+        print(
+            f"fastmel compute: {len(failed)} file{'s' if len(failed) != 1 else ''} failed:",
+            file=sys.stderr,
+        )
         for path, message in failed:
             print(f"  {path}: {message}", file=sys.stderr)
         return 1
@@ -215,6 +258,7 @@ def compute(args):
 
 
 # -- plot --------------------------------------------------------------------------
+
 
 def plot(args):
     from ._plot import describe, save_png
@@ -235,52 +279,73 @@ def plot(args):
     mel = layer(audio)
     title = f"{pathlib.Path(args.file).name}: {describe(layer)}"
     save_png(mel, layer, out, title=title, width=args.width, height=args.height, dpi=args.dpi)
-    print(f"fastmel plot: {mel.shape[0]} mels x {mel.shape[1]} frames of "
-          f"{audio.shape[-1] / layer.sampling_rate:.2f} s -> {out}")
+    print(
+        f"fastmel plot: {mel.shape[0]} mels x {mel.shape[1]} frames of "
+        f"{audio.shape[-1] / layer.sampling_rate:.2f} s -> {out}"
+    )
     return 0
 
 
 # -- parser -------------------------------------------------------------------------
 
+
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog="fastmel",
-        description="Mel spectrograms on the CPU at the speed of the FFT.")
+        prog="fastmel", description="Mel spectrograms on the CPU at the speed of the FFT."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
-        "compute", help="features of audio files, one .npy per file",
+        "compute",
+        help="features of audio files, one .npy per file",
         description="Compute mel spectrograms of audio files (WAV, FLAC, OGG, MP3 via "
         "soundfile) and write one float32 .npy per input: OUTDIR/<name>.npy, with a "
         "directory's files named by their path inside it. OUTDIR/fastmel.json records "
         "the parameters. Unreadable files are reported and skipped; the exit code is 1 "
-        "if any file failed.")
+        "if any file failed.",
+    )
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
-    p.add_argument("--workers", type=int, default=None,
-                   help="files processed at once (default: all cores)")
-    p.add_argument("--resample", action="store_true",
-                   help="resample files whose rate differs from --sampling-rate (soxr, HQ) "
-                   "instead of failing them")
-    p.add_argument("--channels", choices=["mix", "keep"], default="mix",
-                   help="mix: mean of the channels, output (mels, frames); keep: output "
-                   "(channels, mels, frames) (default: mix)")
+    p.add_argument(
+        "--workers", type=int, default=None, help="files processed at once (default: all cores)"
+    )
+    p.add_argument(
+        "--resample",
+        action="store_true",
+        help="resample files whose rate differs from --sampling-rate (soxr, HQ) "
+        "instead of failing them",
+    )
+    p.add_argument(
+        "--channels",
+        choices=["mix", "keep"],
+        default="mix",
+        help="mix: mean of the channels, output (mels, frames); keep: output "
+        "(channels, mels, frames) (default: mix)",
+    )
     exist = p.add_mutually_exclusive_group()
     exist.add_argument("--overwrite", action="store_true", help="replace existing outputs")
-    exist.add_argument("--skip-existing", action="store_true",
-                       help="leave existing outputs and skip their inputs")
-    p.add_argument("--progress", choices=["auto", "bar", "none"], default="auto",
-                   help="progress bar on stderr (auto: when stderr is a terminal)")
+    exist.add_argument(
+        "--skip-existing", action="store_true", help="leave existing outputs and skip their inputs"
+    )
+    p.add_argument(
+        "--progress",
+        choices=["auto", "bar", "none"],
+        default="auto",
+        help="progress bar on stderr (auto: when stderr is a terminal)",
+    )
     add_layer_options(p)
 
     p = sub.add_parser(
-        "plot", help="a PNG picture of one file's mel spectrogram",
+        "plot",
+        help="a PNG picture of one file's mel spectrogram",
         description="Draw the mel spectrogram of an audio file (channels mixed): time in "
-        "seconds, mel bands labelled with their centre frequency in Hz, colour bar in dB.")
+        "seconds, mel bands labelled with their centre frequency in Hz, colour bar in dB.",
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="PNG")
-    p.add_argument("--resample", action="store_true",
-                   help="resample if the rate differs from --sampling-rate")
+    p.add_argument(
+        "--resample", action="store_true", help="resample if the rate differs from --sampling-rate"
+    )
     p.add_argument("--overwrite", action="store_true", help="replace an existing PNG")
     p.add_argument("--width", type=float, default=10.0, help="inches (default 10)")
     p.add_argument("--height", type=float, default=4.0, help="inches (default 4)")
@@ -288,19 +353,27 @@ def build_parser():
     add_layer_options(p)
 
     p = sub.add_parser("demo", help="compute and plot the mel spectrogram of a synthetic clip")
-    p.add_argument("-o", "--output", default="fastmel-demo.png", metavar="PNG",
-                   help="where the picture goes (default: ./fastmel-demo.png)")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="fastmel-demo.png",
+        metavar="PNG",
+        help="where the picture goes (default: ./fastmel-demo.png)",
+    )
     p.add_argument("--no-plot", action="store_true", help="terminal picture only")
 
     sub.add_parser("info", help="print the version and the kernel this machine runs")
     p = sub.add_parser(
-        "bench", help="how fast fastmel runs the standard workloads on this machine",
+        "bench",
+        help="how fast fastmel runs the standard workloads on this machine",
         description="Time MelSpectrogram on the standard workloads (float32, dB, random "
         "normal input) with one thread and with all cores, and print seconds per call and "
         "x realtime. The comparison with the FFTs alone, NumPy and the peers is "
-        "bench/bench.py in fastmel's source tree.")
-    p.add_argument("--budget", type=float, default=0.5,
-                   help="seconds of timing per measurement (default 0.5)")
+        "bench/bench.py in fastmel's source tree.",
+    )
+    p.add_argument(
+        "--budget", type=float, default=0.5, help="seconds of timing per measurement (default 0.5)"
+    )
     return parser
 
 
@@ -312,13 +385,15 @@ def main(argv=None):
         return plot(args)
     if args.command == "demo":
         from ._demo import main as demo
+
         return demo(output=None if args.no_plot else args.output)
     if args.command == "bench":
         from ._bench import main as bench
+
         return bench(budget=args.budget)
     if args.command == "info":
         from .. import show_config
+
         show_config()
         return 0
     raise AssertionError(args.command)  # pragma: no cover
-

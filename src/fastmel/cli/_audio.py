@@ -3,6 +3,7 @@
 Shared by ``fastmel compute`` and :mod:`fastmel.dask`. Needs the ``cli`` extra
 (soundfile; soxr to resample).
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,8 @@ def require(module, extra):
         return importlib.import_module(module)
     except ImportError as e:
         raise ImportError(
-            f"this needs the `{module}` package: pip install 'fastmel[{extra}]'") from e
+            f"this needs the `{module}` package: pip install 'fastmel[{extra}]'"
+        ) from e
 
 
 class AudioError(Exception):
@@ -78,7 +80,8 @@ def read(path, sampling_rate, *, resample=False, channels="mix"):
         if not resample:
             raise AudioError(
                 f"sample rate is {rate} Hz, expected {sampling_rate:g} Hz "
-                "(pass --resample to convert)")
+                "(pass --resample to convert)"
+            )
         soxr = require("soxr", "cli")
         data = soxr.resample(data, rate, sampling_rate, quality="HQ").astype(np.float32)
     if channels == "mix":
@@ -101,12 +104,12 @@ def save_npy(path, array, *, overwrite=False):
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise FileExistsError(
-                    f"{path} exists (pass --overwrite to replace it)") from None
+                raise FileExistsError(f"{path} exists (pass --overwrite to replace it)") from None
             except OSError:  # no hard links here: check, then rename
                 if path.exists():
                     raise FileExistsError(
-                        f"{path} exists (pass --overwrite to replace it)") from None
+                        f"{path} exists (pass --overwrite to replace it)"
+                    ) from None
                 os.replace(tmp, path)
             else:
                 os.unlink(tmp)

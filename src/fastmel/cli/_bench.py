@@ -41,12 +41,15 @@ def main(budget=0.5):
     for name, (batch, seconds, n, length, hop, mels) in WORKLOADS.items():
         shape = (batch, int(seconds * RATE)) if batch > 1 else (int(seconds * RATE),)
         x = rng.standard_normal(shape).astype(np.float32)
-        layer = MelSpectrogram(fft_length=n, sequence_length=length, sequence_stride=hop,
-                               num_mel_bins=mels)
+        layer = MelSpectrogram(
+            fft_length=n, sequence_length=length, sequence_stride=hop, num_mel_bins=mels
+        )
         for threads in (1, -1):
-            sec = _median_seconds(lambda a, t=threads: layer(a, num_threads=t), x, budget)
+            sec = _median_seconds(lambda a, f=layer, t=threads: f(a, num_threads=t), x, budget)
             label = "1" if threads == 1 else "all"
             print(f"| {name} | {label} | {sec:.3g} | {batch * seconds / sec:,.0f} |")
-    print(f"\n(medians; kernel {info['kernel']}. The comparison with the FFTs alone, NumPy "
-          "and the peers: python bench/bench.py in fastmel's source tree)")
+    print(
+        f"\n(medians; kernel {info['kernel']}. The comparison with the FFTs alone, NumPy "
+        "and the peers: python bench/bench.py in fastmel's source tree)"
+    )
     return 0

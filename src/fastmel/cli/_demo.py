@@ -1,4 +1,5 @@
 """``fastmel demo``: synthesise a clip, compute its mel spectrogram, show and plot it."""
+
 from __future__ import annotations
 
 import os
@@ -42,10 +43,10 @@ def synth_clip(seconds=3.0, sampling_rate=16000, seed=0):
         for i in range(m):  # small loop: 1 s of audio
             y[i] = voiced[i] - a1 * (y[i - 1] if i else 0) - a2 * (y[i - 2] if i > 1 else 0)
         voiced = y
-    out[third:2 * third] = 0.5 * voiced / np.abs(voiced).max()
+    out[third : 2 * third] = 0.5 * voiced / np.abs(voiced).max()
     # 3. a burst of noise, fading out.
     rest = n - 2 * third
-    out[2 * third:] = 0.2 * rng.standard_normal(rest) * np.linspace(1, 0, rest)
+    out[2 * third :] = 0.2 * rng.standard_normal(rest) * np.linspace(1, 0, rest)
     return out.astype(np.float32)
 
 
@@ -56,8 +57,11 @@ def render(mel_db, width=72, height=24):
     rows = np.array_split(np.arange(mels), min(height, mels))
     img = np.array([[mel_db[np.ix_(r, c)].max() for c in cols] for r in rows])
     lo, hi = img.min(), img.max()
-    level = np.zeros_like(img, dtype=int) if hi == lo else \
-        ((img - lo) / (hi - lo) * (len(_SHADES) - 1)).round().astype(int)
+    level = (
+        np.zeros_like(img, dtype=int)
+        if hi == lo
+        else ((img - lo) / (hi - lo) * (len(_SHADES) - 1)).round().astype(int)
+    )
     return ["".join(_SHADES[v] for v in row) for row in level[::-1]]
 
 
@@ -71,13 +75,20 @@ def main(output=None, out=None):
     mel = layer(clip)
     elapsed = time.perf_counter() - t0
     seconds = clip.size / layer.sampling_rate
-    print(f"fastmel demo: {layer!r} on a synthetic {seconds:.1f} s clip "
-          "(chirp, vowel, noise burst)", file=out)
+    print(
+        f"fastmel demo: {layer!r} on a synthetic {seconds:.1f} s clip (chirp, vowel, noise burst)",
+        file=out,
+    )
     print(f"  input  {clip.shape} {clip.dtype}", file=out)
-    print(f"  output {mel.shape} {mel.dtype} (mel bands x frames), "
-          f"{mel.min():.1f} .. {mel.max():.1f} dB", file=out)
-    print(f"  time   {elapsed * 1e3:.2f} ms ({seconds / elapsed:,.0f}x realtime, one thread)",
-          file=out)
+    print(
+        f"  output {mel.shape} {mel.dtype} (mel bands x frames), "
+        f"{mel.min():.1f} .. {mel.max():.1f} dB",
+        file=out,
+    )
+    print(
+        f"  time   {elapsed * 1e3:.2f} ms ({seconds / elapsed:,.0f}x realtime, one thread)",
+        file=out,
+    )
     print("", file=out)
     top = f"{layer.max_freq} Hz"
     lines = render(mel)
@@ -89,6 +100,7 @@ def main(output=None, out=None):
         return 0
     try:
         from ._plot import describe, save_png
+
         save_png(mel, layer, output, title=f"fastmel demo (chirp, vowel, noise): {describe(layer)}")
     except ImportError as e:
         print(f"\nno picture: {e}", file=out)

@@ -1,10 +1,11 @@
 """A mel spectrogram picture with matplotlib (the ``plot`` extra)."""
+
 from __future__ import annotations
 
 import numpy as np
 
-from ._audio import require
 from .._options import centre_pad, to_db
+from ._audio import require
 
 
 def frame_times(layer, n_frames):
@@ -15,10 +16,14 @@ def frame_times(layer, n_frames):
 
 def describe(layer):
     """The parameters that shape the picture, for its title."""
-    parts = [f"{layer.sampling_rate:g} Hz", f"FFT {layer.fft_length}",
-             f"window {layer.sequence_length}", f"hop {layer.sequence_stride}",
-             f"{layer.num_mel_bins} {layer.mel_scale} mels "
-             f"{float(layer.min_freq):g}-{float(layer.max_freq):g} Hz"]
+    parts = [
+        f"{layer.sampling_rate:g} Hz",
+        f"FFT {layer.fft_length}",
+        f"window {layer.sequence_length}",
+        f"hop {layer.sequence_stride}",
+        f"{layer.num_mel_bins} {layer.mel_scale} mels "
+        f"{float(layer.min_freq):g}-{float(layer.max_freq):g} Hz",
+    ]
     if layer.norm:
         parts.append(f"norm {layer.norm}")
     return ", ".join(parts)
@@ -52,8 +57,16 @@ def save_png(mel, layer, path, *, title, width=10.0, height=4.0, dpi=100):
     finite = db[np.isfinite(db)]
     vmax = finite.max() if finite.size else 0.0
     vmin = max(finite.min(), vmax - 100.0) if finite.size else -100.0
-    image = ax.imshow(db, origin="lower", aspect="auto", interpolation="nearest",
-                      extent=(t0, t1, -0.5, n_mels - 0.5), cmap="magma", vmin=vmin, vmax=vmax)
+    image = ax.imshow(
+        db,
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        extent=(t0, t1, -0.5, n_mels - 0.5),
+        cmap="magma",
+        vmin=vmin,
+        vmax=vmax,
+    )
     centres = layer.band_frequencies
     ticks = np.unique(np.linspace(0, n_mels - 1, min(n_mels, 8)).round().astype(int))
     ax.set_yticks(ticks)
