@@ -13,6 +13,7 @@ layer on a Dask cluster; the ``fastmel`` command does it on one machine.
 
 from importlib.metadata import PackageNotFoundError as _NotFound
 from importlib.metadata import version as _version
+from typing import Any
 
 from . import _engine
 from ._filters import linear_to_mel_weight_matrix
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 
-def available_kernels():
+def available_kernels() -> tuple[str, ...]:
     """The compiled kernels that run on this machine.
 
     Returns
@@ -56,7 +57,7 @@ def available_kernels():
     return _engine.available_kernels()
 
 
-def show_config():
+def show_config() -> dict[str, Any]:
     """Print the kernel this machine runs and its SIMD lanes; return them as a dict.
 
     Returns

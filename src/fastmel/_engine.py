@@ -29,7 +29,7 @@ from ._options import Energy, FloorMode, KernelName, Layout, PadMode, choice
 def _default_kernel() -> KernelName:
     """FASTMEL_KERNEL, read once at import: the kernel of plans that do not name one."""
     name = os.environ.get("FASTMEL_KERNEL", "auto") or "auto"
-    return choice("FASTMEL_KERNEL", name, KERNELS)  # type: ignore[return-value]
+    return choice("FASTMEL_KERNEL", name, KERNELS)
 
 
 KERNELS: tuple[KernelName, ...] = ("auto", "baseline", "avx2")

@@ -21,7 +21,10 @@ made on request.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ._options import as_int, as_real
 
@@ -31,11 +34,11 @@ _MEL_BREAK_FREQUENCY_HERTZ = 700.0
 _MEL_HIGH_FREQUENCY_Q = 1127.0
 
 
-def _hertz_to_mel(f):
+def _hertz_to_mel(f: Any) -> Any:
     return _MEL_HIGH_FREQUENCY_Q * np.log(1.0 + (f / _MEL_BREAK_FREQUENCY_HERTZ))
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype: DTypeLike) -> np.dtype:
     dt = np.dtype(dtype)
     if dt.kind != "f":
         raise TypeError(f"`dtype` must be a floating dtype, got {dt}")
@@ -90,8 +93,13 @@ def _trim(band, pos, w, num_mel_bins, dt):
 
 
 def mel_bands(
-    num_mel_bins, num_spectrogram_bins, sampling_rate, lower_edge_hertz, upper_edge_hertz, dtype
-):
+    num_mel_bins: int,
+    num_spectrogram_bins: int,
+    sampling_rate: float,
+    lower_edge_hertz: float,
+    upper_edge_hertz: float,
+    dtype: DTypeLike,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse HTK mel filter bank.
 
     Returns ``(first, length, weights)``: band ``m`` has weights
@@ -122,7 +130,7 @@ _SLANEY_MIN_LOG_MEL = _SLANEY_MIN_LOG_HZ / _SLANEY_F_SP
 _SLANEY_LOGSTEP = np.log(6.4) / 27.0
 
 
-def hz_to_mel(f, scale):
+def hz_to_mel(f: ArrayLike, scale: str) -> np.ndarray:
     """Hz to mel on the ``"htk"`` (also ``"keras"``) or ``"slaney"`` scale, float64."""
     f = np.asarray(f, dtype=np.float64)
     if scale != "slaney":
@@ -136,7 +144,7 @@ def hz_to_mel(f, scale):
     return np.where(f >= _SLANEY_MIN_LOG_HZ, log, linear)
 
 
-def mel_to_hz(m, scale):
+def mel_to_hz(m: ArrayLike, scale: str) -> np.ndarray:
     """Inverse of :func:`hz_to_mel`, float64."""
     m = np.asarray(m, dtype=np.float64)
     if scale != "slaney":
@@ -146,14 +154,23 @@ def mel_to_hz(m, scale):
     return np.where(m >= _SLANEY_MIN_LOG_MEL, log, linear)
 
 
-def band_edges_hz(num_mel_bins, lower_hz, upper_hz, scale):
+def band_edges_hz(num_mel_bins: int, lower_hz: float, upper_hz: float, scale: str) -> np.ndarray:
     """The ``num_mel_bins + 2`` band edges in Hz (float64): band m has lower
     edge, centre and upper edge ``edges[m], edges[m + 1], edges[m + 2]``."""
     mels = np.linspace(hz_to_mel(lower_hz, scale), hz_to_mel(upper_hz, scale), num_mel_bins + 2)
     return mel_to_hz(mels, scale)
 
 
-def hz_bands(num_mel_bins, fft_length, sampling_rate, lower_hz, upper_hz, scale, norm, dtype):
+def hz_bands(
+    num_mel_bins: int,
+    fft_length: int,
+    sampling_rate: float,
+    lower_hz: float,
+    upper_hz: float,
+    scale: str,
+    norm: str | None,
+    dtype: DTypeLike,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse filter bank with triangles linear in Hz (librosa's construction).
 
     Same return convention as :func:`mel_bands`. Weights are computed in
@@ -172,7 +189,7 @@ def hz_bands(num_mel_bins, fft_length, sampling_rate, lower_hz, upper_hz, scale,
     return _trim(band, pos, w, num_mel_bins, dt)
 
 
-def dense(first, length, weights, n_bins):
+def dense(first: np.ndarray, length: np.ndarray, weights: np.ndarray, n_bins: int) -> np.ndarray:
     """The sparse bank as a dense ``(n_bins, n_mels)`` matrix."""
     out = np.zeros((n_bins, len(first)), dtype=weights.dtype)
     offset = 0
@@ -184,8 +201,12 @@ def dense(first, length, weights, n_bins):
 
 
 def _validate_filter_args(
-    num_mel_bins, num_spectrogram_bins, sampling_rate, lower_edge_hertz, upper_edge_hertz
-):
+    num_mel_bins: Any,
+    num_spectrogram_bins: Any,
+    sampling_rate: Any,
+    lower_edge_hertz: Any,
+    upper_edge_hertz: Any,
+) -> tuple[int, int, float, float, float]:
     num_mel_bins = as_int("num_mel_bins", num_mel_bins)
     num_spectrogram_bins = as_int("num_spectrogram_bins", num_spectrogram_bins)
     sampling_rate = as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
@@ -200,13 +221,13 @@ def _validate_filter_args(
 
 
 def linear_to_mel_weight_matrix(
-    num_mel_bins=20,
-    num_spectrogram_bins=129,
-    sampling_rate=8000,
-    lower_edge_hertz=125.0,
-    upper_edge_hertz=3800.0,
-    dtype="float32",
-):
+    num_mel_bins: int = 20,
+    num_spectrogram_bins: int = 129,
+    sampling_rate: float = 8000,
+    lower_edge_hertz: float = 125.0,
+    upper_edge_hertz: float = 3800.0,
+    dtype: DTypeLike = "float32",
+) -> np.ndarray:
     """Matrix that maps linear-frequency spectrogram bins to HTK mel bands.
 
     The same matrix as ``keras.layers.MelSpectrogram.linear_to_mel_weight_matrix``:
@@ -246,7 +267,7 @@ def linear_to_mel_weight_matrix(
     return dense(*mel_bands(*args, dt), args[1])
 
 
-def window_values(window, sequence_length):
+def window_values(window: Any, sequence_length: int) -> np.ndarray | None:
     """The analysis window as ``sequence_length`` float64 values, or None (a rectangle).
 
     ``"hann"`` and ``"hamming"`` are periodic (scipy's ``get_window`` default);

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping
+from typing import Any
 
-from . import _engine
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from . import _core, _engine
 from ._engine import Bank, EngineOptions, Floor, Framing, Log, Spectrum
 from ._filters import (
     _validate_filter_args,
@@ -21,6 +25,13 @@ from ._options import (
     NORMS,
     PAD_MODES,
     TOP_DB_SCOPES,
+    KernelName,
+    LogMode,
+    MelScale,
+    Norm,
+    PadMode,
+    TopDbScope,
+    WindowName,
     as_flag,
     as_int,
     as_real,
@@ -199,34 +210,59 @@ class MelSpectrogram:
     (2, 80, 101)
     """
 
+    fft_length: int
+    sequence_stride: int
+    sequence_length: int
+    window: str | np.ndarray | None
+    sampling_rate: float
+    num_mel_bins: int
+    min_freq: float
+    max_freq: float
+    power_to_db: bool
+    top_db: float | None
+    mag_exp: float
+    min_power: float
+    ref_power: float
+    mel_scale: MelScale
+    norm: Norm | None
+    center: bool
+    pad_mode: PadMode
+    log_mode: LogMode
+    log_offset: float
+    top_db_scope: TopDbScope
+    drop_last_frame: bool
+    dtype: np.dtype | None
+    num_threads: int | None
+    kernel: KernelName | None
+
     def __init__(
         self,
-        fft_length=2048,
-        sequence_stride=512,
-        sequence_length=None,
-        window="hann",
-        sampling_rate=16000,
-        num_mel_bins=128,
-        min_freq=20.0,
-        max_freq=None,
-        power_to_db=True,
-        top_db=80.0,
-        mag_exp=2.0,
-        min_power=1e-10,
-        ref_power=1.0,
+        fft_length: int = 2048,
+        sequence_stride: int = 512,
+        sequence_length: int | None = None,
+        window: WindowName | ArrayLike | None = "hann",
+        sampling_rate: float = 16000,
+        num_mel_bins: int = 128,
+        min_freq: float = 20.0,
+        max_freq: float | None = None,
+        power_to_db: bool = True,
+        top_db: float | None = 80.0,
+        mag_exp: float = 2.0,
+        min_power: float = 1e-10,
+        ref_power: float = 1.0,
         *,
-        mel_scale="keras",
-        norm=None,
-        center=True,
-        pad_mode="reflect",
-        log_mode="db",
-        log_offset=0.0,
-        top_db_scope="batch",
-        drop_last_frame=False,
-        dtype=None,
-        num_threads=None,
-        kernel=None,
-    ):
+        mel_scale: MelScale = "keras",
+        norm: Norm | None = None,
+        center: bool = True,
+        pad_mode: PadMode = "reflect",
+        log_mode: LogMode = "db",
+        log_offset: float = 0.0,
+        top_db_scope: TopDbScope = "batch",
+        drop_last_frame: bool = False,
+        dtype: DTypeLike | None = None,
+        num_threads: int | None = None,
+        kernel: KernelName | None = None,
+    ) -> None:
         self.fft_length = as_int("fft_length", fft_length)
         self.sequence_stride = as_int("sequence_stride", sequence_stride)
         self.sequence_length = (
@@ -244,8 +280,9 @@ class MelSpectrogram:
         if window is None or isinstance(window, str):
             self.window = window
         else:
-            self.window = np.array(window)
-            self.window.flags.writeable = False
+            frozen = np.array(window)
+            frozen.flags.writeable = False
+            self.window = frozen
         self.sampling_rate = sampling_rate
         as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
         self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
@@ -294,15 +331,16 @@ class MelSpectrogram:
             dt: _engine.make_plan(self._engine_options(dt), dt)
             for dt in (np.dtype(np.float32), np.dtype(np.float64))
         }
-        self._stream_plans = {}  # built on first use by a stream, then shared by all
+        # Built on first use by a stream, then shared by all the layer's streams.
+        self._stream_plans: dict[tuple[np.dtype, int], _core.Plan] = {}
         self._frozen = True
 
-    def _nyquist(self):
+    def _nyquist(self) -> float:
         if self.mel_scale == "keras":
             return int(self.sampling_rate / 2)
         return self.sampling_rate / 2
 
-    def _bands(self, dt):
+    def _bands(self, dt: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The sparse filter bank ``(first, length, weights)`` in dtype ``dt``."""
         if self.mel_scale == "keras":
             return mel_bands(
@@ -326,7 +364,7 @@ class MelSpectrogram:
             dt,
         )
 
-    def _engine_options(self, dt, *, stream_left=None):
+    def _engine_options(self, dt: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
         """The engine configuration of this layer for dtype ``dt``.
 
         ``stream_left``: the stream plan instead, for a buffer that holds
@@ -378,7 +416,7 @@ class MelSpectrogram:
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
 
-    def _stream_spec(self):
+    def _stream_spec(self) -> StreamSpec:
         """What a :class:`~fastmel.MelStream` needs of this layer (the stream
         protocol of :mod:`fastmel._stream`)."""
         framing = self._engine_options(np.float32).framing
@@ -388,7 +426,7 @@ class MelSpectrogram:
             frame_length=framing.frame_length,
             hop=framing.hop,
             start=framing.start,
-            reach=framing.reach,
+            reach=framing.scalars()["reach"],
             pad_mode=framing.pad_mode,
             floor_range=floor_range(self.top_db, self.power_to_db, self.log_mode),
             floor_per_row=self.top_db_scope == "example",
@@ -398,7 +436,7 @@ class MelSpectrogram:
             num_threads=self._threads,
         )
 
-    def _stream_plan(self, dt, left):
+    def _stream_plan(self, dt: np.dtype, left: int) -> _core.Plan:
         """The plan streams run for dtype ``dt`` on a buffer with ``left`` samples of
         padding: built once per layer and dtype, then shared by every stream (two
         threads racing here build two equal plans and one is kept, harmlessly)."""
@@ -411,7 +449,9 @@ class MelSpectrogram:
 
     # -- computing ------------------------------------------------------------
 
-    def __call__(self, x, *, out=None, num_threads=None):
+    def __call__(
+        self, x: ArrayLike, *, out: np.ndarray | None = None, num_threads: int | None = None
+    ) -> np.ndarray:
         """Mel spectrogram of ``x``.
 
         Parameters
@@ -459,7 +499,7 @@ class MelSpectrogram:
             return out
         return target
 
-    def num_frames(self, n_samples):
+    def num_frames(self, n_samples: int) -> int:
         """Frames of the output for a signal of ``n_samples`` samples.
 
         Parameters
@@ -477,7 +517,7 @@ class MelSpectrogram:
         n = as_int("n_samples", n_samples, minimum=0)
         return self._plans[np.dtype(np.float32)].num_frames(n)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         """The shape of ``layer(x)`` for ``x`` of shape ``input_shape``.
 
         Unlike Keras (whose formula is one frame too many when
@@ -500,7 +540,7 @@ class MelSpectrogram:
         frames = None if n is None else self.num_frames(as_int("input_shape[-1]", n))
         return shape[:-1] + (self.num_mel_bins, frames)
 
-    def stream(self):
+    def stream(self) -> MelStream:
         """A :class:`~fastmel.MelStream` computing this layer's frames from chunks.
 
         Returns
@@ -521,7 +561,7 @@ class MelSpectrogram:
         """
         return MelStream(self)
 
-    def filter_bank(self, dtype="float32"):
+    def filter_bank(self, dtype: DTypeLike = "float32") -> np.ndarray:
         """The layer's mel filter bank as a dense matrix.
 
         Parameters
@@ -540,7 +580,7 @@ class MelSpectrogram:
         return dense(*self._bands(dt), self.fft_length // 2 + 1)
 
     @property
-    def band_frequencies(self):
+    def band_frequencies(self) -> np.ndarray:
         """Centre frequency of each mel band, Hz: ``np.ndarray [shape=(num_mel_bins,)]``."""
         scale = "htk" if self.mel_scale == "keras" else self.mel_scale
         return band_edges_hz(self.num_mel_bins, float(self.min_freq), float(self.max_freq), scale)[
@@ -549,13 +589,13 @@ class MelSpectrogram:
 
     def linear_to_mel_weight_matrix(
         self,
-        num_mel_bins=20,
-        num_spectrogram_bins=129,
-        sampling_rate=8000,
-        lower_edge_hertz=125.0,
-        upper_edge_hertz=3800.0,
-        dtype="float32",
-    ):
+        num_mel_bins: int = 20,
+        num_spectrogram_bins: int = 129,
+        sampling_rate: float = 8000,
+        lower_edge_hertz: float = 125.0,
+        upper_edge_hertz: float = 3800.0,
+        dtype: DTypeLike = "float32",
+    ) -> np.ndarray:
         """The HTK filter bank matrix, as Keras's method of the same name.
 
         The layer's own bank, whatever its ``mel_scale`` and ``norm``, is
@@ -582,7 +622,7 @@ class MelSpectrogram:
     # -- configuration --------------------------------------------------------
 
     @classmethod
-    def from_preset(cls, name, **overrides):
+    def from_preset(cls, name: str, **overrides: Any) -> MelSpectrogram:
         """A layer with the conventions of another package.
 
         Parameters
@@ -616,7 +656,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
             raise ValueError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
         return cls(**dict(PRESETS[name], **overrides))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """The layer's arguments, with sequence_length and max_freq resolved.
 
         The first 13 keys are Keras's; the rest are fastmel's.
@@ -659,7 +699,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         }
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Mapping[str, Any]) -> MelSpectrogram:
         """Build a layer from ``get_config()`` output, fastmel's or the Keras layer's.
 
         Parameters
@@ -682,7 +722,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         kwargs["dtype"] = policy_dtype(config.get("dtype"))
         return cls(**kwargs)
 
-    def replace(self, **changes):
+    def replace(self, **changes: Any) -> MelSpectrogram:
         """A new layer with ``changes`` applied to this one's arguments.
 
         Parameters
@@ -712,7 +752,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         config.update(changes)
         return type(self)(**config)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         if getattr(self, "_frozen", False):
             raise AttributeError(
                 f"MelSpectrogram is immutable: build a new layer (layer.replace({name}=...)) "
@@ -720,14 +760,14 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
             )
         object.__setattr__(self, name, value)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         raise AttributeError(f"MelSpectrogram is immutable: cannot delete `{name}`")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         # Pickle as the config: small, and the plans are rebuilt on load.
         return (_from_config, (self.get_config(),))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         cfg = self.get_config()
         resolved = {"sequence_length": self.fft_length, "max_freq": self._nyquist()}
         parts = [
@@ -745,7 +785,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         return f"MelSpectrogram({', '.join(parts)})"
 
 
-def _check_out(out, shape, dtype):
+def _check_out(out: Any, shape: tuple[int, ...], dtype: np.dtype) -> None:
     if not isinstance(out, np.ndarray):
         raise TypeError(f"`out` must be a numpy array, got {type(out).__name__}")
     if out.shape != shape:
@@ -784,5 +824,5 @@ _DEFAULTS = {
 }
 
 
-def _from_config(config):
+def _from_config(config: dict[str, Any]) -> MelSpectrogram:
     return MelSpectrogram.from_config(config)

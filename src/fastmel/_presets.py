@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 __all__ = ["PRESETS"]
 
-_KERAS = {}
+_KERAS: dict[str, object] = {}
 
 # librosa.feature.melspectrogram(y=y, sr=22050) -> librosa.power_to_db(S)
 # (librosa 0.10+ defaults: n_fft 2048, hop 512, Hann, centred with zero

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._options import PadMode, as_signal
 
@@ -95,7 +96,7 @@ class MelStream:
     True
     """
 
-    def __init__(self, layer):
+    def __init__(self, layer: Any) -> None:
         spec = layer._stream_spec()
         self.layer = layer
         self._spec = spec
@@ -111,7 +112,7 @@ class MelStream:
         self._lock = threading.Lock()
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget all state: the next push starts a new signal.
 
         Returns
@@ -121,22 +122,22 @@ class MelStream:
         with self._locked():
             self._reset()
 
-    def _reset(self):
-        self._lead = None  # leading shape, fixed by the first chunk
-        self._dtype = None
-        self._buf = None  # (rows, capacity): padded signal from _start
+    def _reset(self) -> None:
+        self._lead: tuple[int, ...] = ()  # leading shape, fixed by the first chunk
+        self._dtype: np.dtype | None = None  # None until the first chunk
+        self._buf = np.empty((1, 0))  # (rows, capacity): padded signal from _start
         self._start = 0  # buffer index of the oldest kept sample
         self._end = 0  # buffer index one past the newest sample
         self._next = 0  # buffer index where the next frame starts
         self._received = 0  # signal samples pushed
         self._emitted = 0  # frames returned
         self._padded_left = self._left == 0  # left padding in the buffer yet?
-        self._max = None  # running maximum for the floor, per row
+        self._max = np.empty(0)  # running maximum for the floor, per row
         self._done = False
 
     # -- public ---------------------------------------------------------------
 
-    def push(self, chunk):
+    def push(self, chunk: ArrayLike) -> np.ndarray:
         """Add samples; return the frames they complete.
 
         Parameters
@@ -164,7 +165,7 @@ class MelStream:
             # Frames that a longer signal has too (frame counts only grow).
             return self._emit(self._spec.num_frames(self._received))
 
-    def flush(self):
+    def flush(self) -> np.ndarray:
         """End the signal; return the remaining frames.
 
         Returns
@@ -204,12 +205,12 @@ class MelStream:
 
     # -- internals ------------------------------------------------------------
 
-    def _locked(self):
+    def _locked(self) -> _Release:
         if not self._lock.acquire(blocking=False):
             raise RuntimeError("a MelStream was used from two threads at once")
         return _Release(self._lock)
 
-    def _as_chunk(self, chunk):
+    def _as_chunk(self, chunk: ArrayLike) -> np.ndarray:
         if self._dtype is None:
             a = _as_chunk_array(chunk, self._spec.dtype)
             self._dtype = a.dtype
@@ -228,7 +229,7 @@ class MelStream:
             )
         return a
 
-    def _append(self, a):
+    def _append(self, a: np.ndarray) -> None:
         """Copy samples of shape lead + (k,) to the buffer's end."""
         k = a.shape[-1]
         rows = self._buf.shape[0]
@@ -246,7 +247,7 @@ class MelStream:
         self._buf[:, self._end : self._end + k] = a.reshape(rows, k)
         self._end += k
 
-    def _add_left_padding(self):
+    def _add_left_padding(self) -> None:
         """Prepend the left padding to the buffered signal (all of it is still here)."""
         x = self._buf[:, : self._end]
         padded = np.pad(x, ((0, 0), (self._left, 0)), mode=self._spec.pad_mode)
@@ -259,7 +260,7 @@ class MelStream:
         self._end = padded.shape[1]
         self._padded_left = True
 
-    def _emit(self, limit):
+    def _emit(self, limit: int) -> np.ndarray:
         """Compute the frames that the buffer holds completely, up to frame `limit`."""
         reach = self._offset + self._W  # buffer samples from _next that frame 0 needs
         available = 0
@@ -280,7 +281,7 @@ class MelStream:
         self._start = max(self._start, min(self._next, self._end - (self._right_max + 1)))
         return self._finish(frames.reshape(self._lead + frames.shape[1:]))
 
-    def _finish(self, frames):
+    def _finish(self, frames: np.ndarray) -> np.ndarray:
         """Apply the running-maximum floor to new frames."""
         if self._spec.floor_range is None or frames.shape[self._axis] == 0:
             return frames
@@ -296,9 +297,9 @@ class MelStream:
         np.maximum(rows, thr[:, None], out=rows)
         return frames
 
-    def _empty(self):
+    def _empty(self) -> np.ndarray:
         dtype = self._dtype if self._dtype is not None else (self._spec.dtype or np.float32)
-        lead = self._lead if self._lead is not None else ()
+        lead = self._lead
         shape = (
             (0, self._spec.num_features)
             if self._spec.frames_major
@@ -308,17 +309,17 @@ class MelStream:
 
 
 class _Release:
-    def __init__(self, lock):
+    def __init__(self, lock: threading.Lock) -> None:
         self.lock = lock
 
-    def __enter__(self):
+    def __enter__(self) -> _Release:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.lock.release()
 
 
-def _as_chunk_array(chunk, dtype):
+def _as_chunk_array(chunk: ArrayLike, dtype: np.dtype | None) -> np.ndarray:
     a = np.asarray(chunk)
     if a.ndim >= 1 and a.shape[-1] == 0 and a.dtype.kind in "biuf":
         # The dtype the layer's call would pick (as_signal), for an empty chunk.

@@ -18,14 +18,27 @@ Examples
 
 from __future__ import annotations
 
+import os
 import pathlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .cli._audio import AudioError, process, require
+
+if TYPE_CHECKING:
+    from ._layer import MelSpectrogram
 
 __all__ = ["compute_files", "output_paths"]
 
 
-def _process_one(path, out_path, layer, resample, channels, overwrite):
+def _process_one(
+    path: str,
+    out_path: str,
+    layer: MelSpectrogram,
+    resample: bool,
+    channels: str,
+    overwrite: bool,
+) -> dict[str, Any]:
     """Runs on a worker: one file, errors returned rather than raised."""
     try:
         seconds, shape = process(
@@ -48,7 +61,7 @@ def _process_one(path, out_path, layer, resample, channels, overwrite):
     }
 
 
-def output_paths(paths, out_dir):
+def output_paths(paths: Sequence[str], out_dir: str | os.PathLike) -> list[str]:
     """The default output of each input: ``out_dir/<stem>.npy``.
 
     Parameters
@@ -66,7 +79,8 @@ def output_paths(paths, out_dir):
         If two paths share a stem (they would write the same file).
     """
     out_dir = pathlib.Path(out_dir)
-    outs, seen = [], {}
+    outs = []
+    seen: dict[pathlib.Path, str] = {}
     for p in paths:
         out = out_dir / (pathlib.Path(p).stem + ".npy")
         if out in seen:
@@ -77,16 +91,16 @@ def output_paths(paths, out_dir):
 
 
 def compute_files(
-    client,
-    paths,
-    out_dir,
-    layer,
+    client: Any,
+    paths: Sequence[str | os.PathLike],
+    out_dir: str | os.PathLike,
+    layer: MelSpectrogram,
     *,
-    out_paths=None,
-    resample=False,
-    channels="mix",
-    overwrite=False,
-):
+    out_paths: Sequence[str | os.PathLike] | None = None,
+    resample: bool = False,
+    channels: str = "mix",
+    overwrite: bool = False,
+) -> list[dict[str, Any]]:
     """Compute and write the features of many audio files on a Dask cluster.
 
     Parameters
@@ -124,17 +138,17 @@ def compute_files(
     require("dask.distributed", "dask")
     if channels not in ("mix", "keep"):
         raise ValueError(f"`channels` must be 'mix' or 'keep', got {channels!r}")
-    paths = [str(p) for p in paths]
+    names = [str(p) for p in paths]
     if out_paths is None:
-        out_paths = output_paths(paths, out_dir)
-    elif len(out_paths) != len(paths):
+        out_paths = output_paths(names, out_dir)
+    elif len(out_paths) != len(names):
         raise ValueError("`out_paths` must have one entry per path")
-    if not paths:
+    if not names:
         return []
     shared = client.scatter(layer, broadcast=True)
     futures = client.map(
         _process_one,
-        paths,
+        names,
         [str(o) for o in out_paths],
         layer=shared,
         resample=resample,

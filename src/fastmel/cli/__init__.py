@@ -112,7 +112,8 @@ def _fail(message, code=2):
 
 def _outputs(files, outdir):
     """``(output path, earlier input writing the same path or None)`` per input."""
-    owner, outs = {}, []
+    owner: dict[pathlib.Path, pathlib.Path] = {}
+    outs = []
     for path, stem in files:
         out = outdir / stem.with_name(stem.name + ".npy")
         outs.append((out, owner.get(out)))
@@ -172,7 +173,7 @@ def compute(args):
     outs = _outputs(files, outdir)
     show_bar = args.progress == "bar" or (args.progress == "auto" and sys.stderr.isatty())
     bar = None
-    seconds = [None] * len(files)
+    seconds: list[float | None] = [None] * len(files)
     if show_bar:
         # The bar's total: one header read per file, only when a bar is drawn.
         seconds = [duration(p) for p, _ in files]

@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 import pathlib
 import tempfile
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .._layer import MelSpectrogram
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif")
 
 
-def require(module, extra):
+def require(module: str, extra: str) -> Any:
     """Import ``module`` or raise an ImportError that names the extra to install."""
     import importlib
 
@@ -31,7 +36,7 @@ class AudioError(Exception):
     """A file could not be turned into features (unreadable, wrong rate, ...)."""
 
 
-def find_audio(inputs):
+def find_audio(inputs: Iterable[str | os.PathLike]) -> list[tuple[pathlib.Path, pathlib.Path]]:
     """``(path, relative output stem)`` for every audio file in ``inputs``.
 
     A directory contributes its audio files (by suffix, recursively, sorted),
@@ -52,7 +57,7 @@ def find_audio(inputs):
     return found
 
 
-def duration(path):
+def duration(path: str | os.PathLike) -> float | None:
     """Seconds of audio in ``path`` from its header, or None if unreadable."""
     sf = require("soundfile", "cli")
     try:
@@ -62,7 +67,13 @@ def duration(path):
     return info.frames / info.samplerate if info.samplerate else None
 
 
-def read(path, sampling_rate, *, resample=False, channels="mix"):
+def read(
+    path: str | os.PathLike,
+    sampling_rate: float,
+    *,
+    resample: bool = False,
+    channels: str = "mix",
+) -> np.ndarray:
     """Audio as float32 ``(samples,)`` (``channels="mix"``: mean of channels) or
     ``(channels, samples)`` (``"keep"``) at ``sampling_rate``.
 
@@ -89,7 +100,7 @@ def read(path, sampling_rate, *, resample=False, channels="mix"):
     return np.ascontiguousarray(data.T)
 
 
-def save_npy(path, array, *, overwrite=False):
+def save_npy(path: str | os.PathLike, array: np.ndarray, *, overwrite: bool = False) -> None:
     """Write ``array`` to ``path`` atomically; FileExistsError unless ``overwrite``."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +130,15 @@ def save_npy(path, array, *, overwrite=False):
         raise
 
 
-def process(path, out_path, layer, *, resample=False, channels="mix", overwrite=False):
+def process(
+    path: str | os.PathLike,
+    out_path: str | os.PathLike,
+    layer: MelSpectrogram,
+    *,
+    resample: bool = False,
+    channels: str = "mix",
+    overwrite: bool = False,
+) -> tuple[float, tuple[int, ...]]:
     """Features of one file written to ``out_path``; returns ``(seconds, shape)``.
 
     Raises AudioError or FileExistsError (the caller reports and goes on).

@@ -23,7 +23,8 @@ WORKLOADS = {
 
 def _median_seconds(fn, x, budget):
     fn(x)  # warm-up
-    times, spent = [], 0.0
+    times: list[float] = []
+    spent = 0.0
     while len(times) < 5 or spent < budget:
         t0 = time.perf_counter()
         fn(x)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TextIO
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from .._layer import MelSpectrogram
 _SHADES = " .:-=+*#%@"
 
 
-def synth_clip(seconds=3.0, sampling_rate=16000, seed=0):
+def synth_clip(seconds: float = 3.0, sampling_rate: int = 16000, seed: int = 0) -> np.ndarray:
     """A test clip: a rising chirp, then a voiced vowel-like sound, then noise.
 
     The vowel is a 120 Hz glottal pulse train shaped by three formant
@@ -50,7 +51,7 @@ def synth_clip(seconds=3.0, sampling_rate=16000, seed=0):
     return out.astype(np.float32)
 
 
-def render(mel_db, width=72, height=24):
+def render(mel_db: np.ndarray, width: int = 72, height: int = 24) -> list[str]:
     """The (mels, frames) dB array as text rows, low frequencies at the bottom."""
     mels, frames = mel_db.shape
     cols = np.array_split(np.arange(frames), min(width, frames))
@@ -65,7 +66,7 @@ def render(mel_db, width=72, height=24):
     return ["".join(_SHADES[v] for v in row) for row in level[::-1]]
 
 
-def main(output=None, out=None):
+def main(output: str | None = None, out: TextIO | None = None) -> int:
     """Run the demo; write the picture to ``output`` (a PNG path) unless None."""
     out = sys.stdout if out is None else out
     layer = MelSpectrogram()  # Keras defaults: 2048-point FFT, hop 512, 128 mels, dB

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .._layer import MelSpectrogram
 
 from .._options import centre_pad, to_db
 from ._audio import require
 
 
-def frame_times(layer, n_frames):
+def frame_times(layer: MelSpectrogram, n_frames: int) -> np.ndarray:
     """Centre of each frame, seconds."""
     offset = layer.fft_length / 2 - centre_pad(layer.fft_length, layer.center)
     return (np.arange(n_frames) * layer.sequence_stride + offset) / layer.sampling_rate
 
 
-def describe(layer):
+def describe(layer: MelSpectrogram) -> str:
     """The parameters that shape the picture, for its title."""
     parts = [
         f"{layer.sampling_rate:g} Hz",
@@ -29,7 +35,16 @@ def describe(layer):
     return ", ".join(parts)
 
 
-def save_png(mel, layer, path, *, title, width=10.0, height=4.0, dpi=100):
+def save_png(
+    mel: np.ndarray,
+    layer: MelSpectrogram,
+    path: str | os.PathLike,
+    *,
+    title: str,
+    width: float = 10.0,
+    height: float = 4.0,
+    dpi: int = 100,
+) -> str | os.PathLike:
     """Draw ``mel`` (num_mel_bins, frames) from ``layer`` to a PNG of
     ``width x height`` inches at ``dpi`` (so ``width * dpi`` pixels wide).
 
@@ -69,8 +84,8 @@ def save_png(mel, layer, path, *, title, width=10.0, height=4.0, dpi=100):
     )
     centres = layer.band_frequencies
     ticks = np.unique(np.linspace(0, n_mels - 1, min(n_mels, 8)).round().astype(int))
-    ax.set_yticks(ticks)
-    ax.set_yticklabels([f"{centres[i]:.0f}" for i in ticks])
+    ax.yaxis.set_ticks(ticks.tolist())
+    ax.yaxis.set_ticklabels([f"{centres[i]:.0f}" for i in ticks])
     ax.set_xlabel("time (s)")
     ax.set_ylabel("mel band centre (Hz)")
     ax.set_title(title, fontsize=9)

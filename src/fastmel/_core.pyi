@@ -1,0 +1,28 @@
+# Type stub of the compiled binding (_core.pyx).
+from typing import Any
+
+import numpy as np
+
+ENUMS: dict[str, dict[str, int]]
+
+def kernel_available(name: str) -> bool: ...
+
+class Plan:
+    dtype: np.dtype
+    num_features: int
+    frames_major: bool
+    def __init__(self, options: Any, dtype: Any) -> None: ...
+    @property
+    def isa(self) -> str: ...
+    @property
+    def lanes(self) -> int: ...
+    def num_frames(self, n_samples: int) -> int: ...
+    def out_shape(self, rows: int, n_samples: int) -> tuple[int, int, int]: ...
+    def compute(
+        self,
+        x: np.ndarray,
+        out: np.ndarray,
+        num_threads: int,
+        lengths: Any = None,
+        frame_index0: int = 0,
+    ) -> np.ndarray: ...
