@@ -197,3 +197,20 @@ def assert_mel_close(actual, expected, scale, *, dtype, power_to_db):
         np.testing.assert_array_less(np.abs(a - b)[near], 0.01 if single else 1e-8)
     else:
         np.testing.assert_array_less(np.abs(a - b), rtol * max(scale, 1e-300))
+
+
+def check_against_reference(got, x, **layer_kwargs):
+    """``got``, a layer's output for ``x``, against this reference computed with the
+    same layer arguments: shape, dtype, and values by :func:`assert_mel_close`
+    (log modes compared in dB). ``top_db_scope`` maps to ``per_example``."""
+    kwargs = dict(layer_kwargs)
+    kwargs["per_example"] = kwargs.pop("top_db_scope", "batch") == "example"
+    x = np.asarray(x)
+    want, scale = mel_spectrogram(x, with_scale=True, **kwargs)
+    assert got.dtype == (np.float64 if x.dtype == np.float64 else np.float32)
+    assert got.shape == want.shape
+    power_to_db = kwargs.get("power_to_db", True)
+    if power_to_db:
+        mode = kwargs.get("log_mode", "db")
+        got, want, scale = to_db(got, mode), to_db(want, mode), to_db(scale, mode)
+    assert_mel_close(got, want, scale, dtype=x.dtype, power_to_db=power_to_db)

@@ -1,261 +1,78 @@
-"""The beyond-Keras options against the NumPy reference, and out=."""
+"""The one vocabulary (fastmel._options) is what the layer, the CLI and the docs use."""
+
+import argparse
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from reference import assert_mel_close, hz_mel_matrix, mel_spectrogram, to_db
 
 import fastmel
-
-BASE = dict(fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=40, min_freq=0.0)
-OPTIONS = {
-    "htk": dict(mel_scale="htk"),
-    "slaney": dict(mel_scale="slaney"),
-    "slaney_norm": dict(mel_scale="slaney", norm="slaney"),
-    "htk_norm": dict(mel_scale="htk", norm="slaney", min_freq=100.0, max_freq=7000.0),
-    "constant_pad": dict(pad_mode="constant"),
-    "no_center": dict(center=False),
-    "no_center_constant": dict(center=False, pad_mode="constant"),
-    "natural": dict(log_mode="natural", log_offset=1e-6),
-    "natural_floor": dict(log_mode="natural", top_db=60.0),
-    "whisper": dict(log_mode="whisper", mel_scale="slaney", norm="slaney"),
-    "whisper_ref": dict(log_mode="whisper", ref_power=4.0, top_db=None),
-    "db_offset": dict(log_offset=1e-3, top_db=None),
-    "per_example": dict(top_db_scope="example", top_db=40.0),
-    "drop_last": dict(drop_last_frame=True),
-    "power_slaney": dict(power_to_db=False, mel_scale="slaney", norm="slaney"),
-    "magnitude_htk": dict(power_to_db=False, mag_exp=1.0, mel_scale="htk"),
-}
+from fastmel import _options
+from fastmel.cli import build_parser
 
 
-def _check(layer_kwargs, x, dtype):
-    layer = fastmel.MelSpectrogram(**layer_kwargs)
-    got = layer(x)
-    ref_kwargs = dict(layer_kwargs)
-    ref_kwargs["per_example"] = ref_kwargs.pop("top_db_scope", "batch") == "example"
-    want, scale = mel_spectrogram(x, with_scale=True, **ref_kwargs)
-    assert got.dtype == dtype
-    assert got.shape == want.shape == layer.compute_output_shape(x.shape)
-    mode = layer_kwargs.get("log_mode", "db")
-    power_to_db = layer_kwargs.get("power_to_db", True)
-    if power_to_db:
-        got, want, scale = to_db(got, mode), to_db(want, mode), to_db(scale, mode)
-    assert_mel_close(got, want, scale, dtype=dtype, power_to_db=power_to_db)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", sorted(OPTIONS))
-def test_option_against_reference(name, dtype):
-    rng = np.random.default_rng(len(name))
-    # Examples 40 dB apart: the per-example floor differs from the batch one.
-    x = rng.standard_normal((3, 4000)) * np.array([[1.0], [0.01], [0.1]])
-    _check(dict(BASE, **OPTIONS[name]), x.astype(dtype), dtype)
-
-
-@pytest.mark.parametrize("name", sorted(OPTIONS))
-@pytest.mark.parametrize("n", [1, 2, 199, 200, 201, 399, 400, 401, 511, 512, 513, 672])
-def test_option_edge_lengths(name, n):
-    x = np.random.default_rng(n).standard_normal((2, n)).astype(np.float32)
-    _check(dict(BASE, **OPTIONS[name]), x, np.float32)
-
-
-@given(
-    n=st.integers(1, 3000),
-    fft=st.sampled_from([16, 64, 255, 256, 400, 512]),
-    hop=st.integers(1, 600),
-    mels=st.integers(1, 48),
-    scale=st.sampled_from(["keras", "htk", "slaney"]),
-    norm=st.sampled_from([None, "slaney"]),
-    center=st.booleans(),
-    pad_mode=st.sampled_from(["reflect", "constant"]),
-    log=st.sampled_from([None, "db", "natural", "whisper"]),
-    top_db=st.sampled_from([None, 80.0, 20.0]),
-    scope=st.sampled_from(["batch", "example"]),
-    drop=st.booleans(),
-    dtype=st.sampled_from([np.float32, np.float64]),
-    seed=st.integers(0, 2**32 - 1),
-)
-def test_options_property(
-    n, fft, hop, mels, scale, norm, center, pad_mode, log, top_db, scope, drop, dtype, seed
-):
-    if scale == "keras":
-        norm = None
-    kwargs = dict(
-        fft_length=fft,
-        sequence_stride=hop,
-        num_mel_bins=mels,
-        sampling_rate=16000,
-        min_freq=0.0,
-        mel_scale=scale,
-        norm=norm,
-        center=center,
-        pad_mode=pad_mode,
-        power_to_db=log is not None,
-        log_mode=log or "db",
-        top_db=top_db,
-        top_db_scope=scope,
-        drop_last_frame=drop,
-    )
-    x = np.random.default_rng(seed).standard_normal((2, n)).astype(dtype)
-    _check(kwargs, x, dtype)
-
-
-def test_per_example_floor_does_not_depend_on_the_batch():
-    rng = np.random.default_rng(3)
-    quiet = rng.standard_normal(8000).astype(np.float32) * 1e-3
-    loud = rng.standard_normal((2, 8000)).astype(np.float32)
-    layer = fastmel.MelSpectrogram(**BASE, top_db=40.0, top_db_scope="example")
-    alone = layer(quiet)
-    for batch in (np.stack([quiet, loud[0]]), np.stack([loud[1], loud[0], quiet])):
-        i = [k for k in range(len(batch)) if batch[k] is quiet or np.array_equal(batch[k], quiet)][
-            0
-        ]
-        np.testing.assert_array_equal(layer(batch)[i], alone)
-    # The Keras default does depend on it: that is what the option is for.
-    keras_like = fastmel.MelSpectrogram(**BASE, top_db=40.0)
-    assert not np.array_equal(keras_like(np.stack([quiet, loud[0]]))[0], keras_like(quiet))
-
-
-def test_per_example_floor_over_leading_dims():
-    x = np.random.default_rng(4).standard_normal((2, 3, 3000)).astype(np.float32)
-    x *= np.logspace(0, -4, 6).reshape(2, 3, 1)
-    layer = fastmel.MelSpectrogram(**BASE, top_db=30.0, top_db_scope="example")
-    got = layer(x)
-    for i in range(2):
-        for j in range(3):
-            np.testing.assert_array_equal(got[i, j], layer(x[i, j]))
-
-
-def test_whisper_log_is_the_whisper_recipe():
-    # log10(max(M, 1e-10)), max - 8 over the whole array, (x + 4) / 4, computed here
-    # from fastmel's own power output.
-    x = np.random.default_rng(5).standard_normal((2, 5000))
-    power = fastmel.MelSpectrogram.from_preset("whisper", power_to_db=False, dtype="float64")(x)
-    log_spec = np.log10(np.maximum(power, 1e-10))
-    log_spec = np.maximum(log_spec, log_spec.max() - 8.0)
-    want = (log_spec + 4.0) / 4.0
-    got = fastmel.MelSpectrogram.from_preset("whisper", dtype="float64")(x)
-    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
-
-
-def test_band_frequencies_and_filter_bank():
-    layer = fastmel.MelSpectrogram(**dict(BASE, mel_scale="slaney", norm="slaney"))
-    bank = layer.filter_bank("float64")
-    want = hz_mel_matrix(40, 512, 16000, 0.0, 8000.0, "slaney", "slaney")
-    np.testing.assert_allclose(bank, want, rtol=1e-12, atol=1e-15)
-    centres = layer.band_frequencies
-    assert centres.shape == (40,) and np.all(np.diff(centres) > 0)
-    assert 0 < centres[0] < centres[-1] < 8000
-    keras = fastmel.MelSpectrogram(**BASE)
-    np.testing.assert_array_equal(
-        keras.filter_bank(), fastmel.linear_to_mel_weight_matrix(40, 257, 16000, 0.0, 8000)
-    )
-
-
-def test_no_center_short_signal_has_no_frames():
-    layer = fastmel.MelSpectrogram(**BASE, center=False)
-    assert layer(np.ones(511, np.float32)).shape == (40, 0)
-    assert layer(np.ones((2, 512), np.float32)).shape == (2, 40, 1)
-    assert layer.compute_output_shape((3, 511)) == (3, 40, 0)
-    one = fastmel.MelSpectrogram(**BASE, center=False, drop_last_frame=True)
-    assert one(np.ones(600, np.float32)).shape == (40, 0)
+def _choices(parser, flag):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found = _choices(sub, flag)
+                if found is not None:
+                    return found
+        if flag in action.option_strings:
+            return action.choices
+    return None
 
 
 @pytest.mark.parametrize(
-    "bad, error, match",
+    "flag, values",
     [
-        (dict(mel_scale="mel"), ValueError, "mel_scale"),
-        (dict(norm="area"), ValueError, "norm"),
-        (dict(norm="slaney"), ValueError, "mel_scale"),  # with the Keras bank
-        (dict(pad_mode="edge"), ValueError, "pad_mode"),
-        (dict(log_mode="log2"), ValueError, "log_mode"),
-        (dict(log_mode=None), ValueError, "log_mode"),
-        (dict(log_offset=-1.0), ValueError, "log_offset"),
-        (dict(log_offset=float("nan")), ValueError, "log_offset"),
-        (dict(top_db_scope="row"), ValueError, "top_db_scope"),
-        (dict(center="yes"), TypeError, "center"),
-        (dict(drop_last_frame=None), TypeError, "drop_last_frame"),
+        ("--mel-scale", _options.MEL_SCALES),
+        ("--pad-mode", _options.PAD_MODES),
+        ("--log-mode", tuple(_options.LOG_MODES)),
+        ("--top-db-scope", _options.TOP_DB_SCOPES),
+        ("--window", (*_options.WINDOWS, "none")),
+        ("--norm", ("none", "slaney")),
+        ("--dtype", _options.DTYPES),
     ],
 )
-def test_bad_options(bad, error, match):
-    with pytest.raises(error, match=match):
-        fastmel.MelSpectrogram(**bad)
-
-
-def test_presets():
-    assert set(fastmel.PRESETS) == {"keras", "librosa", "torchaudio", "whisper", "whisper-128"}
-    assert (
-        fastmel.MelSpectrogram.from_preset("keras").get_config()
-        == fastmel.MelSpectrogram().get_config()
-    )
-    layer = fastmel.MelSpectrogram.from_preset("librosa", sampling_rate=16000)
-    assert layer.sampling_rate == 16000 and layer.max_freq == 8000.0
-    with pytest.raises(ValueError, match="unknown preset"):
-        fastmel.MelSpectrogram.from_preset("kaldi")
-    with pytest.raises(TypeError):
-        fastmel.PRESETS["librosa"]["fft_length"] = 1  # read-only
-
-
-# -- out= -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_out_contiguous_is_written_in_place(dtype):
-    layer = fastmel.MelSpectrogram(**BASE)
-    x = np.random.default_rng(6).standard_normal((2, 3, 4000)).astype(dtype)
-    want = layer(x)
-    out = np.full(want.shape, np.nan, dtype)
-    assert layer(x, out=out) is out
-    np.testing.assert_array_equal(out, want)
-
-
-def test_out_other_layouts():
-    layer = fastmel.MelSpectrogram(**BASE)
-    x = np.random.default_rng(7).standard_normal((3, 4000)).astype(np.float32)
-    want = layer(x)
-    fortran = np.asfortranarray(np.zeros(want.shape, np.float32))
-    assert layer(x, out=fortran) is fortran
-    np.testing.assert_array_equal(fortran, want)
-    big = np.zeros(want.shape[:-1] + (2 * want.shape[-1],), np.float32)
-    strided = big[..., ::2]
-    assert layer(x, out=strided) is strided
-    np.testing.assert_array_equal(strided, want)
-    assert not big[..., 1::2].any()
-
-
-def test_out_overlapping_the_input():
-    layer = fastmel.MelSpectrogram(**dict(BASE, num_mel_bins=2, sequence_stride=400))
-    x = np.random.default_rng(8).standard_normal(4000).astype(np.float32)
-    want = layer(x)
-    buf = np.concatenate([x, np.zeros(want.size, np.float32)])
-    signal = buf[:4000]
-    out = buf[3990 : 3990 + want.size].reshape(want.shape)  # overlaps the signal's end
-    assert layer(signal, out=out) is out
-    np.testing.assert_array_equal(out, want)
+def test_cli_choices_are_the_vocabulary(flag, values):
+    assert tuple(_choices(build_parser(), flag)) == tuple(values)
 
 
 @pytest.mark.parametrize(
-    "make, error, match",
+    "name, values",
     [
-        (lambda s: np.zeros(s, np.float64), TypeError, "dtype"),
-        (lambda s: np.zeros(s[:-1] + (s[-1] + 1,), np.float32), ValueError, "shape"),
-        (lambda s: np.zeros((1,) + s, np.float32), ValueError, "shape"),
-        (lambda s: np.zeros(s, np.float32).tolist(), TypeError, "numpy array"),
-        (lambda s: np.zeros(s, ">f4"), TypeError, "dtype"),
+        ("mel_scale", _options.MEL_SCALES),
+        ("pad_mode", _options.PAD_MODES),
+        ("log_mode", tuple(_options.LOG_MODES)),
+        ("top_db_scope", _options.TOP_DB_SCOPES),
     ],
 )
-def test_out_errors(make, error, match):
-    layer = fastmel.MelSpectrogram(**BASE)
-    x = np.zeros((2, 1000), np.float32)
-    with pytest.raises(error, match=match):
-        layer(x, out=make(layer.compute_output_shape(x.shape)))
+def test_layer_accepts_exactly_the_vocabulary(name, values):
+    for value in values:
+        extra = {"norm": None} if name == "mel_scale" else {}
+        assert getattr(fastmel.MelSpectrogram(**{name: value}, **extra), name) == value
+    with pytest.raises(ValueError, match=f"`{name}` must be one of " + repr(values[0])):
+        fastmel.MelSpectrogram(**{name: "nonsense"})
 
 
-def test_out_read_only():
-    layer = fastmel.MelSpectrogram(**BASE)
-    x = np.zeros(1000, np.float32)
-    out = np.zeros(layer.compute_output_shape(x.shape), np.float32)
-    out.flags.writeable = False
-    with pytest.raises(ValueError, match="read-only"):
-        layer(x, out=out)
+@pytest.mark.parametrize("mode", list(_options.LOG_MODES))
+def test_to_db_inverts_each_log_mode(mode):
+    layer = fastmel.MelSpectrogram(
+        fft_length=256, sequence_stride=64, num_mel_bins=8, log_mode=mode, top_db=None
+    )
+    db = fastmel.MelSpectrogram(fft_length=256, sequence_stride=64, num_mel_bins=8, top_db=None)
+    x = np.random.default_rng(0).standard_normal(3000)
+    np.testing.assert_allclose(_options.to_db(layer(x), True, mode), db(x), atol=1e-9)
+    assert _options.floor_range(80.0, True, mode) == pytest.approx(
+        80.0 * _options.LOG_MODES[mode][0] / 10
+    )
+
+
+def test_centre_pad_and_frame_count_agree_with_the_layer():
+    for n, center in [(400, True), (401, True), (512, False)]:
+        pad = _options.centre_pad(n, center)
+        layer = fastmel.MelSpectrogram(fft_length=n, sequence_stride=160, center=center)
+        for samples in [1, 199, 200, 400, 401, 5000]:
+            padded = samples + 2 * pad
+            expected = 0 if padded < n else 1 + (padded - n) // 160
+            assert layer.num_frames(samples) == expected

@@ -1,5 +1,6 @@
-"""The GIL is released, one layer serves many threads, thread counts agree."""
+"""The GIL is released, one layer serves many threads and processes, thread counts agree."""
 
+import pickle
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -8,6 +9,76 @@ import numpy as np
 import pytest
 
 import fastmel
+
+
+def _apply(layer, x):
+    return layer(x)
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_layer_in_a_process_pool(method):
+    import multiprocessing
+
+    layer = fastmel.MelSpectrogram.from_preset("whisper", top_db_scope="example")
+    assert len(pickle.dumps(layer)) < 2048  # the config, not the plans
+    xs = [np.random.default_rng(i).standard_normal(3000 + i).astype(np.float32) for i in range(4)]
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        results = pool.starmap(_apply, [(layer, x) for x in xs])
+    for x, got in zip(xs, results, strict=False):
+        np.testing.assert_array_equal(got, layer(x))
+
+
+def test_layer_in_a_thread_pool():
+    from concurrent.futures import ThreadPoolExecutor
+
+    layer = pickle.loads(pickle.dumps(fastmel.MelSpectrogram.from_preset("librosa")))
+    xs = [np.random.default_rng(i).standard_normal(5000).astype(np.float32) for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(layer, xs))
+    for x, got in zip(xs, results, strict=False):
+        np.testing.assert_array_equal(got, layer(x))
+
+
+def test_eight_threads_random_shapes_and_configs():
+    """8 Python threads x 200 calls, random shapes/configs/dtypes, all equal to serial."""
+    rng = np.random.default_rng(5)
+    layers = [
+        fastmel.MelSpectrogram(
+            fft_length=int(n),
+            sequence_stride=int(h),
+            num_mel_bins=int(m),
+            power_to_db=bool(db),
+            num_threads=int(t),
+        )
+        for n, h, m, db, t in zip(
+            rng.integers(8, 700, 6),
+            rng.integers(1, 400, 6),
+            rng.integers(1, 90, 6),
+            rng.integers(0, 2, 6),
+            rng.choice([1, 2, -1], 6),
+            strict=False,
+        )
+    ]
+    jobs = []
+    for _ in range(8 * 200):
+        shape = tuple(rng.integers(1, 3, rng.integers(0, 2))) + (int(rng.integers(1, 3000)),)
+        dtype = rng.choice([np.float32, np.float64])
+        jobs.append((int(rng.integers(len(layers))), rng.standard_normal(shape).astype(dtype)))
+    serial = [layers[i](x) for i, x in jobs]
+    results = [None] * len(jobs)
+
+    def worker(k):
+        for j in range(k, len(jobs), 8):
+            i, x = jobs[j]
+            results[j] = layers[i](x)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, b in zip(results, serial, strict=False):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_num_threads_results_are_bit_identical():

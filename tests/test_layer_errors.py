@@ -1,4 +1,4 @@
-"""Bad arguments and bad input: a clear exception naming the problem."""
+"""Bad arguments: a clear exception naming the problem."""
 
 import numpy as np
 import pytest
@@ -78,46 +78,9 @@ def test_min_power_may_be_anything_without_db():
     fastmel.MelSpectrogram(power_to_db=False, min_power=0.0)
 
 
-@pytest.mark.parametrize(
-    "x, exc, match",
-    [
-        (np.float32(1.0), ValueError, "got a 0-d array"),
-        (np.array(3.0), ValueError, "got a 0-d array"),
-        (np.zeros(0, np.float32), ValueError, "input has 0 samples"),
-        (np.zeros((3, 0), np.float64), ValueError, "input has 0 samples"),
-        (np.zeros(100, np.complex64), TypeError, "complex input is not supported"),
-        (np.zeros(100, np.complex128), TypeError, "complex input is not supported"),
-        (np.array([1.0, None, 2.0], dtype=object), TypeError, "dtype object"),
-        (np.array(["a", "b"]), TypeError, "input must be real numbers, got an array of dtype <U1"),
-        (["a", "b"], TypeError, "input must be real numbers"),
-        (np.zeros(10, "datetime64[s]"), TypeError, "dtype datetime64"),
-        (np.zeros(10, "timedelta64[s]"), TypeError, "dtype timedelta64"),
-    ],
-)
-def test_bad_input(x, exc, match):
-    with pytest.raises(exc, match=match):
-        fastmel.MelSpectrogram()(x)
-
-
 def test_bad_call_num_threads():
     with pytest.raises(ValueError, match="`num_threads` must not be 0"):
         fastmel.MelSpectrogram()(OK, num_threads=0)
-
-
-@pytest.mark.parametrize(
-    "kwargs, exc, match",
-    [
-        (dict(num_mel_bins=0), ValueError, "`num_mel_bins` must be >= 1"),
-        (dict(num_spectrogram_bins=0), ValueError, "`num_spectrogram_bins` must be >= 1"),
-        (dict(sampling_rate=0), ValueError, "`sampling_rate` must be > 0"),
-        (dict(lower_edge_hertz=-5.0), ValueError, "`lower_edge_hertz` must be >= 0"),
-        (dict(upper_edge_hertz=100.0), ValueError, "`upper_edge_hertz` .* must be greater"),
-        (dict(dtype="int16"), TypeError, "`dtype` must be a floating dtype"),
-    ],
-)
-def test_bad_weight_matrix_arguments(kwargs, exc, match):
-    with pytest.raises(exc, match=match):
-        fastmel.linear_to_mel_weight_matrix(**kwargs)
 
 
 def test_unknown_config_key():

@@ -1,10 +1,8 @@
-"""Bad samples, extreme parameters, huge requests and many threads."""
-
-import threading
+"""Hard inputs against the reference: non-finite samples, tiny and huge FFTs, empty bands."""
 
 import numpy as np
 import pytest
-from reference import assert_mel_close, mel_spectrogram
+from reference import check_against_reference
 
 import fastmel
 
@@ -51,20 +49,19 @@ def test_tiny_fft_lengths(fft_length, dtype):
     cfg = dict(fft_length=fft_length, sequence_stride=1, num_mel_bins=3, min_freq=0.0, window=None)
     x = np.random.default_rng(2).standard_normal((2, 50)).astype(dtype)
     got = fastmel.MelSpectrogram(**cfg)(x)
-    assert_mel_close(
-        got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=dtype, power_to_db=True
-    )
+    check_against_reference(got, x, **cfg)
 
 
 def test_very_long_fft():
-    cfg = dict(fft_length=2**22, sequence_stride=2**21, num_mel_bins=64)
+    # A 2**22-point FFT (scratch far beyond the per-thread block kept between
+    # calls) on a 3000-sample signal reflected hundreds of times. 8 bands keep
+    # the reference's dense (2**21 + 1) x bands bank cheap (64 took 5.6 s).
+    cfg = dict(fft_length=2**22, sequence_stride=2**21, num_mel_bins=8)
     layer = fastmel.MelSpectrogram(**cfg)
     x = np.random.default_rng(3).standard_normal(3000).astype(np.float32)
     got = layer(x)
-    assert got.shape == (64, 1)
-    assert_mel_close(
-        got, *mel_spectrogram(x, **cfg, with_scale=True), dtype=np.float32, power_to_db=True
-    )
+    assert got.shape == (8, 1)
+    check_against_reference(got, x, **cfg)
 
 
 def test_more_bands_than_bins_gives_defined_output():
@@ -75,59 +72,3 @@ def test_more_bands_than_bins_gives_defined_output():
     assert empty.any()
     floor = 10 * np.log10(1e-10)
     assert np.all(y[empty] == np.maximum(floor, y.max() - 80.0))
-
-
-@pytest.mark.parametrize("shape", [(2**22, 2**22), (2**40,)])
-def test_huge_request_fails_cleanly(shape):
-    # Zero-stride views cost no memory; their output could never be allocated.
-    x = np.broadcast_to(np.float32(0.5), shape)
-    with pytest.raises((MemoryError, ValueError), match="(?i)allocate|too big|memory"):
-        fastmel.MelSpectrogram(fft_length=64, sequence_stride=1, num_mel_bins=512)(x)
-
-
-def test_zero_stride_input_is_read_correctly():
-    x = np.broadcast_to(np.float32(0.25), (3, 2000))
-    layer = fastmel.MelSpectrogram(**CFG)
-    np.testing.assert_array_equal(layer(x), layer(np.full((3, 2000), 0.25, np.float32)))
-
-
-def test_eight_threads_random_shapes_and_configs():
-    """8 Python threads x 200 calls, random shapes/configs/dtypes, all equal to serial."""
-    rng = np.random.default_rng(5)
-    layers = [
-        fastmel.MelSpectrogram(
-            fft_length=int(n),
-            sequence_stride=int(h),
-            num_mel_bins=int(m),
-            power_to_db=bool(db),
-            num_threads=int(t),
-        )
-        for n, h, m, db, t in zip(
-            rng.integers(8, 700, 6),
-            rng.integers(1, 400, 6),
-            rng.integers(1, 90, 6),
-            rng.integers(0, 2, 6),
-            rng.choice([1, 2, -1], 6),
-            strict=False,
-        )
-    ]
-    jobs = []
-    for _ in range(8 * 200):
-        shape = tuple(rng.integers(1, 3, rng.integers(0, 2))) + (int(rng.integers(1, 3000)),)
-        dtype = rng.choice([np.float32, np.float64])
-        jobs.append((int(rng.integers(len(layers))), rng.standard_normal(shape).astype(dtype)))
-    serial = [layers[i](x) for i, x in jobs]
-    results = [None] * len(jobs)
-
-    def worker(k):
-        for j in range(k, len(jobs), 8):
-            i, x = jobs[j]
-            results[j] = layers[i](x)
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for a, b in zip(results, serial, strict=False):
-        np.testing.assert_array_equal(a, b)
