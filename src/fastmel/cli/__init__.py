@@ -127,7 +127,9 @@ def _write_config(outdir, layer, overwrite):
     from .. import __version__
 
     layer_config = layer.get_config()
-    del layer_config["num_threads"]  # how fast, not what: not a parameter of the features
+    # How fast, not what: neither the thread count nor the kernel is a parameter of
+    # the features (kernels agree to float rounding).
+    del layer_config["num_threads"], layer_config["kernel"]
     config = {"fastmel": __version__, "layer": layer_config}
     path = outdir / "fastmel.json"
     if path.exists() and not overwrite:
