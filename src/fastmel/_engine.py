@@ -156,9 +156,6 @@ class EngineOptions:
     post: Post = field(default_factory=Post)
     kernel: KernelName = DEFAULT_KERNEL
 
-    def replace(self, **stages: Any) -> EngineOptions:
-        return dataclasses.replace(self, **stages)
-
 
 def make_plan(options: EngineOptions, dtype: np.dtype | type) -> _core.Plan:
     """The compiled plan of ``options`` for ``dtype`` (float32 or float64)."""

@@ -364,6 +364,23 @@ class MelSpectrogram:
             dt,
         )
 
+    def _framing(self) -> Framing:
+        """Keras's framing in the engine's terms: frames of the window's length,
+        centred in the FFT input, counted as fft_length-long frames of the
+        padded signal."""
+        n = self.fft_length
+        width = n if self._window is None else self.sequence_length
+        offset = (n - width) // 2  # the window is centred in the FFT input
+        pad = centre_pad(n, self.center)
+        return Framing(
+            frame_length=width,
+            hop=self.sequence_stride,
+            start=offset - pad,
+            reach=n - 2 * pad,
+            drop_last=int(self.drop_last_frame),
+            pad_mode=self.pad_mode,
+        )
+
     def _engine_options(self, dt: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
         """The engine configuration of this layer for dtype ``dt``.
 
@@ -372,17 +389,9 @@ class MelSpectrogram:
         own, nothing dropped, no floor.
         """
         n = self.fft_length
-        width = n if self._window is None else self.sequence_length
-        offset = (n - width) // 2  # the window is centred in the FFT input
-        pad = centre_pad(n, self.center)
-        framing = Framing(
-            frame_length=width,
-            hop=self.sequence_stride,
-            start=offset - pad,
-            reach=n - 2 * pad,
-            drop_last=int(self.drop_last_frame),
-            pad_mode=self.pad_mode,
-        )
+        framing = self._framing()
+        width = framing.frame_length
+        offset = (n - width) // 2
         scale, out_offset = LOG_MODES[self.log_mode]
         floor = floor_range(self.top_db, self.power_to_db, self.log_mode)
         floor_stage = Floor()
@@ -419,7 +428,7 @@ class MelSpectrogram:
     def _stream_spec(self) -> StreamSpec:
         """What a :class:`~fastmel.MelStream` needs of this layer (the stream
         protocol of :mod:`fastmel._stream`)."""
-        framing = self._engine_options(np.float32).framing
+        framing = self._framing()
         return StreamSpec(
             plan=self._stream_plan,
             num_frames=self.num_frames,
