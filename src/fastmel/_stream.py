@@ -188,7 +188,7 @@ class MelStream:
                 # Shorter than the left padding: the whole signal is here, and
                 # numpy pads it as the core would (repeated reflection included).
                 signal = self._buf[:, : self._end]
-                self._buf = np.pad(signal, ((0, 0), (self._left, right)), mode=mode)
+                self._buf = _pad(signal, self._left, right, mode)
                 self._start = self._next = 0
                 self._end = self._buf.shape[1]
                 self._padded_left = True
@@ -196,11 +196,7 @@ class MelStream:
                 # The buffer keeps at least the last right_max + 1 samples, or
                 # the whole signal (whose padding numpy then repeats as needed).
                 tail = self._buf[:, max(self._start, self._end - self._received) : self._end]
-                self._append(
-                    np.pad(tail, ((0, 0), (0, right)), mode=mode)[:, -right:].reshape(
-                        self._lead + (right,)
-                    )
-                )
+                self._append(_pad(tail, 0, right, mode)[:, -right:].reshape(self._lead + (right,)))
             return self._emit(total)
 
     # -- internals ------------------------------------------------------------
@@ -250,7 +246,7 @@ class MelStream:
     def _add_left_padding(self) -> None:
         """Prepend the left padding to the buffered signal (all of it is still here)."""
         x = self._buf[:, : self._end]
-        padded = np.pad(x, ((0, 0), (self._left, 0)), mode=self._spec.pad_mode)
+        padded = _pad(x, self._left, 0, self._spec.pad_mode)
         self._buf = np.empty(
             (x.shape[0], max(self._buf.shape[1], 2 * padded.shape[1])), dtype=x.dtype
         )
@@ -317,6 +313,29 @@ class _Release:
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
+
+
+def _pad(x: np.ndarray, left: int, right: int, mode: str) -> np.ndarray:
+    """``np.pad(x, ((0, 0), (left, right)), mode=mode)`` for rows of samples; by slicing
+    when the padding does not repeat (the cost of a stream's start and end)."""
+    n = x.shape[1]
+    if max(left, right) > (n - 1 if mode == "reflect" else n):
+        return np.pad(x, ((0, 0), (left, right)), mode=mode)
+    parts = []
+    if left:
+        if mode == "constant":
+            parts.append(np.zeros((x.shape[0], left), x.dtype))
+        else:
+            parts.append(x[:, left:0:-1] if mode == "reflect" else x[:, left - 1 :: -1])
+    parts.append(x)
+    if right:
+        if mode == "constant":
+            parts.append(np.zeros((x.shape[0], right), x.dtype))
+        else:
+            parts.append(
+                x[:, -2 : -2 - right : -1] if mode == "reflect" else x[:, : -1 - right : -1]
+            )
+    return np.concatenate(parts, axis=1)
 
 
 def _as_chunk_array(chunk: ArrayLike, dtype: np.dtype | None) -> np.ndarray:
