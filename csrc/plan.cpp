@@ -342,13 +342,13 @@ int fm_kernel_available(int kernel) {
 fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
                      fm_interrupt_fn interrupt, void *interrupt_ctx) {
     if (!plan || !in || num_threads < 1 || in->n_samples == 0) return FM_ERR_INVALID;
+    if (in->lengths)  /* refused whether or not there is anything to compute */
+        for (size_t r = 0; r < in->n_rows; ++r)
+            if (in->lengths[r] > in->n_samples) return FM_ERR_INVALID;
     const size_t n_frames = fm_num_frames(plan, in->n_samples);
     /* Nothing to write: out may be NULL. */
     if (in->n_rows == 0 || n_frames == 0) return FM_OK;
     if (!in->data || !out) return FM_ERR_INVALID;
-    if (in->lengths)
-        for (size_t r = 0; r < in->n_rows; ++r)
-            if (in->lengths[r] > in->n_samples) return FM_ERR_INVALID;
     const fastmel::Kernel &kernel = *plan->kernel;
     const size_t lanes = kernel.lanes();
     const size_t groups = (n_frames + lanes - 1) / lanes;

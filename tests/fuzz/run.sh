@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 shift || true
 out=build/fuzz
-mkdir -p "$out/corpus"
+mkdir -p "$out/core-corpus"
 
 header=${POCKETFFT_HEADER:-}
 if [ -z "$header" ]; then
@@ -28,12 +28,12 @@ flags=(-std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,addre
 clang++ "${flags[@]}" -c csrc/plan.cpp -o "$out/plan.o"
 clang++ "${flags[@]}" -c csrc/pool.cpp -o "$out/pool.o"
 clang++ "${flags[@]}" -c csrc/kernel_baseline.cpp -o "$out/kernel_baseline.o"
-clang++ "${flags[@]}" -mavx2 -mfma -c csrc/kernel_avx2.cpp -o "$out/kernel_avx2.o"
+clang++ "${flags[@]}" -mavx2 -mfma -ffp-contract=fast -c csrc/kernel_avx2.cpp -o "$out/kernel_avx2.o"
 clang++ "${flags[@]}" -fsanitize=fuzzer tests/fuzz/fuzz_core.cpp "$out"/*.o -o "$out/fuzz_core" -lpthread
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-# -len_control=0: full-size inputs from the start (raw windows, weights and
-# signals need many bytes; a slowly growing length limit starves them).
-"$out/fuzz_core" "$out/corpus" -max_total_time="$seconds" -max_len=16384 -len_control=0 \
+# -len_control=0: full-size inputs from the start (raw windows, weights, post
+# matrices and signals need many bytes; a slowly growing length limit starves them).
+"$out/fuzz_core" "$out/core-corpus" -max_total_time="$seconds" -max_len=16384 -len_control=0 \
     -artifact_prefix="$out/" \
     -print_final_stats=1 "$@"
