@@ -76,6 +76,15 @@ class Post(C.Structure):
     ]
 
 
+class Norm(C.Structure):
+    _fields_ = [
+        ("mode", C.c_int),
+        ("ddof", C.c_size_t),
+        ("eps", C.c_double),
+        ("eps_in_sqrt", C.c_int),
+    ]
+
+
 class Options(C.Structure):
     _fields_ = [
         ("framing", Framing),
@@ -85,6 +94,7 @@ class Options(C.Structure):
         ("log", Log),
         ("floor", Floor),
         ("post", Post),
+        ("norm", Norm),
         ("kernel", C.c_int),
     ]
 

@@ -5,7 +5,8 @@
  *           -> log -> dense post matrix -> energy -> output layout
  *
  * and, when asked, a floor at the maximum minus a range (a second pass that
- * touches only the frames below it).
+ * touches only the frames below it) and a per-feature normalisation over
+ * each row's frames (a pass over the output).
  *
  * A plain C ABI with no Python in it. The options come as one struct per
  * stage, each field with its meaning; a stage that a configuration does not
@@ -68,6 +69,13 @@ typedef enum fm_floor {
     FM_FLOOR_GLOBAL = 1,  /* over the whole call (Keras's top_db) */
     FM_FLOOR_PER_ROW = 2  /* over each row (example) */
 } fm_floor;
+
+/* Per-feature normalisation over each row's own frames. */
+typedef enum fm_norm {
+    FM_NORM_NONE = 0,      /* none */
+    FM_NORM_MEAN = 1,      /* subtract each feature's mean (Kaldi subtract_mean) */
+    FM_NORM_MEAN_STD = 2   /* then divide by its standard deviation (Parakeet, SeamlessM4T) */
+} fm_norm;
 
 /* Where the output's feature axis goes. */
 typedef enum fm_layout {
@@ -146,6 +154,17 @@ typedef struct fm_post_opts {
     double fill;            /* value of the frames past a row's own length (see fm_input) */
 } fm_post_opts;
 
+/* Normalisation, the last stage: per row and output feature, over the row's
+ * own frames, accumulated in double: y = (x - mean) / s with
+ * s = sqrt(var) + eps (eps_in_sqrt 0) or sqrt(var + eps) (eps_in_sqrt 1),
+ * var = sum((x - mean)^2) / (frames - ddof). */
+typedef struct fm_norm_opts {
+    int mode;          /* an fm_norm */
+    size_t ddof;       /* 0: the population variance; 1: the sample variance */
+    double eps;        /* >= 0, see above (Parakeet: 1e-5 outside; SeamlessM4T: 1e-7 inside) */
+    int eps_in_sqrt;   /* nonzero: eps is added to the variance under the square root */
+} fm_norm_opts;
+
 /* The scalar options of every stage. */
 typedef struct fm_options {
     fm_framing_opts framing;
@@ -155,6 +174,7 @@ typedef struct fm_options {
     fm_log_opts log;
     fm_floor_opts floor;
     fm_post_opts post;
+    fm_norm_opts norm;
     int kernel;  /* an fm_kernel */
 } fm_options;
 

@@ -29,6 +29,7 @@ struct fm_plan {
     int floor_mode;
     double floor_range;
     int layout;
+    fm_norm_opts norm;
     std::unique_ptr<fastmel::Kernel> kernel;
 };
 
@@ -135,6 +136,11 @@ bool valid_options(const fm_options &o, const fm_tables &t) {
     if (c.energy != FM_ENERGY_NONE && p.energy_index > (p.energy_insert ? k : k - 1))
         return false;
     if (p.layout != FM_LAYOUT_BANDS_FRAMES && p.layout != FM_LAYOUT_FRAMES_BANDS) return false;
+
+    const fm_norm_opts &n = o.norm;
+    if (n.mode != FM_NORM_NONE && n.mode != FM_NORM_MEAN && n.mode != FM_NORM_MEAN_STD)
+        return false;
+    if (!(n.eps >= 0) || !finite(n.eps)) return false;
     return true;
 }
 
@@ -234,6 +240,40 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
     return static_cast<fm_status>(shared->failure.load());
 }
 
+/* The normalisation of rows [begin, end): each feature over the row's own
+ * frames, in double (fm_norm_opts). Element (r, k, t) is at
+ * v[r * nk * n_frames + k * sk + t * st]. */
+template <typename T>
+void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_t sk, size_t st,
+               const size_t *row_frames, const fm_norm_opts &o) {
+    for (size_t r = begin; r < end; ++r) {
+        const size_t frames = row_frames ? row_frames[r] : n_frames;
+        if (frames == 0) continue;
+        T *row = v + r * nk * n_frames;
+        for (size_t k = 0; k < nk; ++k) {
+            T *f = row + k * sk;
+            double sum = 0;
+            for (size_t t = 0; t < frames; ++t) sum += static_cast<double>(f[t * st]);
+            const double mean = sum / static_cast<double>(frames);
+            double scale = 1;
+            if (o.mode == FM_NORM_MEAN_STD) {
+                double ss = 0;
+                for (size_t t = 0; t < frames; ++t) {
+                    const double d = static_cast<double>(f[t * st]) - mean;
+                    ss += d * d;
+                }
+                /* frames <= ddof: 0/0 or x/negative count, NaN as numpy gives */
+                const double var = frames > o.ddof
+                                       ? ss / static_cast<double>(frames - o.ddof)
+                                       : std::numeric_limits<double>::quiet_NaN();
+                scale = o.eps_in_sqrt ? std::sqrt(var + o.eps) : std::sqrt(var) + o.eps;
+            }
+            for (size_t t = 0; t < frames; ++t)
+                f[t * st] = static_cast<T>((static_cast<double>(f[t * st]) - mean) / scale);
+        }
+    }
+}
+
 /* The floor: v = max(v, max - range) with the maximum over the whole call
  * (FM_FLOOR_GLOBAL) or over each row, on each row's own frames. Only the
  * tiles (a group of lanes frames x all features) whose smallest value is
@@ -298,6 +338,7 @@ fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dty
         plan->two_pass = plan->floor_mode != FM_FLOOR_NONE &&
                          (o.post.num_features > 0 || plan->has_energy);
         plan->layout = o.post.layout;
+        plan->norm = o.norm;
         int choice = o.kernel;
         if (choice == FM_KERNEL_AUTO) choice = cpu_has_avx2_fma() ? FM_KERNEL_AVX2 : FM_KERNEL_BASELINE;
 #if defined(FASTMEL_HAVE_AVX2)
@@ -422,6 +463,21 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         if (plan->two_pass) {
             status = parallel_for(items, num_threads, interrupt, interrupt_ctx,
                                   [&](size_t b, size_t e, size_t) { kernel.post_pass(job, b, e); });
+            if (status != FM_OK) return status;
+        }
+        if (plan->norm.mode != FM_NORM_NONE) {
+            const size_t nk = plan->num_features;
+            const bool bands_first = plan->layout == FM_LAYOUT_BANDS_FRAMES;
+            const size_t sk = bands_first ? n_frames : 1, st = bands_first ? 1 : nk;
+            status = parallel_for(n_rows, num_threads, interrupt, interrupt_ctx,
+                                  [&](size_t b, size_t e, size_t) {
+                                      if (plan->dtype == FM_FLOAT32)
+                                          normalise(static_cast<float *>(out), b, e, nk, n_frames,
+                                                    sk, st, job.row_frames, plan->norm);
+                                      else
+                                          normalise(static_cast<double *>(out), b, e, nk, n_frames,
+                                                    sk, st, job.row_frames, plan->norm);
+                                  });
             if (status != FM_OK) return status;
         }
         return FM_OK;

@@ -3,7 +3,8 @@
 Frame by frame and row by row in float64, from the stage options of
 ``fastmel._engine.EngineOptions``: pad with ``np.pad``, cut, condition
 (dither, DC, energy, pre-emphasis, window), place in the FFT input, rfft,
-|X|^p, a dense bank, log, floor, post matrix, energy slot, layout, fill.
+|X|^p, a dense bank, log, floor, post matrix, energy slot, normalisation,
+fill, layout.
 Shares no code with fastmel (the dither generator is re-derived from its
 documented definition).
 """
@@ -129,6 +130,20 @@ def engine(x, options, lengths=None, frame_index0=0):
         else:
             feats = feats.copy()
             feats[:, :, post.energy_index] = e
+    norm = options.norm
+    if norm.mode != "none":
+        feats = feats.copy()
+        for r in range(rows):
+            n = counts[r]
+            if n == 0:
+                continue
+            v = feats[r, :n] - feats[r, :n].mean(axis=0)
+            if norm.mode == "mean_std":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    var = (v * v).sum(axis=0) / (n - norm.ddof) if n > norm.ddof else np.nan
+                    s = np.sqrt(var + norm.eps) if norm.eps_in_sqrt else np.sqrt(var) + norm.eps
+                    v = v / s
+            feats[r, :n] = v
     for r in range(rows):
         feats[r, counts[r] :] = post.fill
     return feats if post.layout == "frames_bands" else np.swapaxes(feats, 1, 2)

@@ -13,6 +13,7 @@ from fastmel._engine import (
     Floor,
     Framing,
     Log,
+    Norm,
     Post,
     Spectrum,
     make_plan,
@@ -63,6 +64,7 @@ def opts(
     eidx=0,
     layout="bands_frames",
     fill=0.0,
+    norm=("none", 0, 0.0, False),
     kernel="auto",
 ):
     return EngineOptions(
@@ -83,6 +85,7 @@ def opts(
         log=Log(enabled=log, log_scale=float(np.log(10)), min_power=EPS32),
         floor=Floor(mode=floor[0], range=floor[1]),
         post=Post(matrix=matrix, energy_insert=insert, energy_index=eidx, layout=layout, fill=fill),
+        norm=Norm(mode=norm[0], ddof=norm[1], eps=norm[2], eps_in_sqrt=norm[3]),
         kernel=kernel,
     )
 
@@ -118,6 +121,13 @@ CASES = {
     "magnitude_no_log": dict(p=1.0, log=False),
     "general_exponent": dict(p=1.5),
     "floor_batch": dict(floor=("batch", 3.0)),
+    "subtract_mean": dict(norm=("mean", 0, 0.0, False)),
+    "mean_std_eps_outside_frames_major": dict(
+        norm=("mean_std", 1, 1e-5, False), layout="frames_bands"
+    ),
+    "mean_std_eps_inside_after_post": dict(
+        norm=("mean_std", 1, 1e-7, True), matrix=dct(10, 6), energy="raw", floor=("row", 3.0)
+    ),
     "floor_row_before_post": dict(floor=("row", 2.0), matrix=dct(10, 5), energy="raw"),
     "kaldi_like": dict(
         W=40,
@@ -194,6 +204,8 @@ def test_any_thread_count_is_bit_identical(case, kernel):
         "post_matrix_energy_frames_major",
         "reflect_padding",
         "frames_major",
+        "mean_std_eps_outside_frames_major",
+        "mean_std_eps_inside_after_post",
     ],
 )
 def test_row_lengths_equal_each_row_alone(case, kernel):

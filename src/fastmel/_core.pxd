@@ -39,6 +39,11 @@ cdef extern from "fastmel.h" nogil:
         FM_FLOOR_GLOBAL
         FM_FLOOR_PER_ROW
 
+    ctypedef enum fm_norm:
+        FM_NORM_NONE
+        FM_NORM_MEAN
+        FM_NORM_MEAN_STD
+
     ctypedef enum fm_layout:
         FM_LAYOUT_BANDS_FRAMES
         FM_LAYOUT_FRAMES_BANDS
@@ -87,6 +92,12 @@ cdef extern from "fastmel.h" nogil:
         int layout
         double fill
 
+    ctypedef struct fm_norm_opts:
+        int mode
+        size_t ddof
+        double eps
+        int eps_in_sqrt
+
     ctypedef struct fm_options:
         fm_framing_opts framing
         fm_condition_opts condition
@@ -95,6 +106,7 @@ cdef extern from "fastmel.h" nogil:
         fm_log_opts log
         fm_floor_opts floor
         fm_post_opts post
+        fm_norm_opts norm
         int kernel
 
     ctypedef struct fm_tables:

@@ -21,17 +21,16 @@ cnp.import_array()
 # Signals reach only the main thread; its id, whichever thread imports us.
 cdef unsigned long _MAIN_THREAD_IDENT = threading.main_thread().ident
 
-# Every enum crosses here, by name: option field -> {name: C value}.
+# Every enum crosses here, by name: option field (or stage_field) -> {name: C value}.
 ENUMS = {
     "pad_mode": {"reflect": FM_PAD_REFLECT, "constant": FM_PAD_CONSTANT,
                  "symmetric": FM_PAD_SYMMETRIC},
     "energy": {"none": FM_ENERGY_NONE, "raw": FM_ENERGY_RAW, "windowed": FM_ENERGY_WINDOWED},
-    "mode": {"none": FM_FLOOR_NONE, "batch": FM_FLOOR_GLOBAL, "row": FM_FLOOR_PER_ROW},
+    "floor_mode": {"none": FM_FLOOR_NONE, "batch": FM_FLOOR_GLOBAL, "row": FM_FLOOR_PER_ROW},
     "layout": {"bands_frames": FM_LAYOUT_BANDS_FRAMES, "frames_bands": FM_LAYOUT_FRAMES_BANDS},
+    "norm_mode": {"none": FM_NORM_NONE, "mean": FM_NORM_MEAN, "mean_std": FM_NORM_MEAN_STD},
     "kernel": {"auto": FM_KERNEL_AUTO, "baseline": FM_KERNEL_BASELINE, "avx2": FM_KERNEL_AVX2},
 }
-# Stage structs of fm_options, converted from dicts of their scalar fields.
-_STAGES = ("framing", "condition", "spectrum", "bank", "log", "floor", "post")
 
 
 def kernel_available(name):
@@ -72,9 +71,14 @@ cdef _raise_status(int status, _Interrupt interrupt):
 
 
 cdef dict _scalars(stage):
-    """A stage dataclass's scalar fields as a dict for its C struct."""
-    return {name: ENUMS[name][value] if name in ENUMS else value
-            for name, value in stage.scalars().items()}
+    """A stage dataclass's scalar fields as a dict for its C struct (an enum field
+    is looked up in ENUMS by its name, or by stage_name for a bare "mode")."""
+    kind = type(stage).__name__.lower()
+    out = {}
+    for name, value in stage.scalars().items():
+        key = f"{kind}_{name}" if f"{kind}_{name}" in ENUMS else name
+        out[name] = ENUMS[key][value] if key in ENUMS else value
+    return out
 
 
 cdef class Plan:
@@ -107,6 +111,7 @@ cdef class Plan:
         o.log = _scalars(options.log)
         o.floor = _scalars(options.floor)
         o.post = _scalars(options.post)
+        o.norm = _scalars(options.norm)
         o.kernel = ENUMS["kernel"][options.kernel]
 
         # The tables, as contiguous arrays of the C types, alive until the

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._options import Energy, FloorMode, KernelName, Layout, PadMode, choice
+from ._options import Energy, FloorMode, KernelName, Layout, NormMode, PadMode, choice
 
 
 def _default_kernel() -> KernelName:
@@ -143,6 +143,18 @@ class Post(_Stage):
         return d
 
 
+@dataclass(frozen=True)
+class Norm(_Stage):
+    """Per row and feature over the row's own frames: (x - mean) / s, with
+    s = sqrt(var) + eps, or sqrt(var + eps) when eps_in_sqrt; var divides by
+    frames - ddof."""
+
+    mode: NormMode = "none"  # "mean" subtracts the mean; "mean_std" also scales
+    ddof: int = 0  # 1 for the sample variance
+    eps: float = 0.0  # see above
+    eps_in_sqrt: bool = False  # eps added to the variance under the square root
+
+
 @dataclass(frozen=True, eq=False)
 class EngineOptions:
     """Every stage of one plan."""
@@ -154,6 +166,7 @@ class EngineOptions:
     log: Log = field(default_factory=Log)
     floor: Floor = field(default_factory=Floor)
     post: Post = field(default_factory=Post)
+    norm: Norm = field(default_factory=Norm)
     kernel: KernelName = DEFAULT_KERNEL
 
 

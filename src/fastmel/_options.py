@@ -26,6 +26,7 @@ KernelName = Literal["auto", "baseline", "avx2"]
 Energy = Literal["none", "raw", "windowed"]
 FloorMode = Literal["none", "batch", "row"]
 Layout = Literal["bands_frames", "frames_bands"]
+NormMode = Literal["none", "mean", "mean_std"]
 
 WINDOWS: tuple[WindowName, ...] = ("hann", "hamming")
 MEL_SCALES: tuple[MelScale, ...] = ("keras", "htk", "slaney")

@@ -315,7 +315,7 @@ class _Release:
         self.lock.release()
 
 
-def _pad(x: np.ndarray, left: int, right: int, mode: str) -> np.ndarray:
+def _pad(x: np.ndarray, left: int, right: int, mode: PadMode) -> np.ndarray:
     """``np.pad(x, ((0, 0), (left, right)), mode=mode)`` for rows of samples; by slicing
     when the padding does not repeat (the cost of a stream's start and end)."""
     n = x.shape[1]

@@ -157,6 +157,10 @@ bool header_valid(const fm_options &o, const fm_tables &t, size_t total_len, boo
     const size_t k = p.num_features ? p.num_features : o.bank.num_bands;
     if (energy && (p.energy_insert ? p.energy_index > k : p.energy_index >= k)) return false;
     if (p.layout != FM_LAYOUT_BANDS_FRAMES && p.layout != FM_LAYOUT_FRAMES_BANDS) return false;
+    const fm_norm_opts &n = o.norm;
+    if (n.mode != FM_NORM_NONE && n.mode != FM_NORM_MEAN && n.mode != FM_NORM_MEAN_STD)
+        return false;
+    if (!(n.eps >= 0) || !std::isfinite(n.eps)) return false;
     if (o.kernel != FM_KERNEL_AUTO && o.kernel != FM_KERNEL_BASELINE && o.kernel != FM_KERNEL_AVX2)
         return false;
     return true;
@@ -328,6 +332,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     p.layout = pick_enum(r, 2);
     p.fill = pick(r, {0.0, kNaN, -100.0, 1e30, -kInf});
+    {
+        const uint8_t sel = r.u8();
+        o.norm.mode = sel < 160 ? FM_NORM_NONE : pick_enum(r, 3);
+    }
+    o.norm.ddof = r.u8() % 4;
+    o.norm.eps = pick(r, {0.0, 1e-5, 1e-7, -1.0, kNaN, kInf});
+    o.norm.eps_in_sqrt = r.u8() & 1;
     o.kernel = pick_enum(r, 3);
     const fm_dtype dtype = (r.u8() & 1) ? FM_FLOAT64 : FM_FLOAT32;
 
