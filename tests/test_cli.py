@@ -205,3 +205,32 @@ def test_console_script_and_info():
         text=True,
     )
     assert r.returncode == 0 and f"version: {fastmel.__version__}" in r.stdout
+
+
+def test_plot_into_a_missing_folder_fails_cleanly(corpus, tmp_path):
+    require_extra("matplotlib")
+    d, _ = corpus
+    r = run(
+        "plot",
+        d / "clip0.wav",
+        "-o",
+        tmp_path / "nodir" / "x.png",
+        "--preset",
+        "librosa",
+        "--sampling-rate",
+        "16000",
+    )
+    assert r.returncode == 1
+    assert "cannot write" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_demo_picture_keeps_the_time_scale():
+    from fastmel.cli._demo import _even_bins, render
+
+    bins = _even_bins(94, 72)
+    assert [b[0] for b in bins] == list((np.arange(72) * 94) // 72)
+    assert np.array_equal(np.concatenate(bins), np.arange(94))
+    # A ramp in time: the shade rises evenly across the columns.
+    picture = render(np.tile(np.arange(94.0), (8, 1)), width=72, height=2)
+    levels = [" .:-=+*#%@".index(c) for c in picture[0]]
+    assert levels == sorted(levels) and levels[35] in (4, 5)

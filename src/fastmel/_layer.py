@@ -763,10 +763,12 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if getattr(self, "_frozen", False):
-            raise AttributeError(
-                f"MelSpectrogram is immutable: build a new layer (layer.replace({name}=...)) "
-                f"instead of setting `{name}`"
+            hint = (
+                f"build a new layer (layer.replace({name}=...))"
+                if name in _DEFAULTS
+                else "its arguments are fixed at construction"
             )
+            raise AttributeError(f"MelSpectrogram is immutable: cannot set `{name}`; {hint}")
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:

@@ -281,7 +281,10 @@ def plot(args):
         return _fail(f"{args.file}: {e}", 1)
     mel = layer(audio)
     title = f"{pathlib.Path(args.file).name}: {describe(layer)}"
-    save_png(mel, layer, out, title=title, width=args.width, height=args.height, dpi=args.dpi)
+    try:
+        save_png(mel, layer, out, title=title, width=args.width, height=args.height, dpi=args.dpi)
+    except OSError as e:
+        return _fail(f"cannot write {out}: {e.strerror or e}", 1)
     print(
         f"fastmel plot: {mel.shape[0]} mels x {mel.shape[1]} frames of "
         f"{audio.shape[-1] / layer.sampling_rate:.2f} s -> {out}"
@@ -302,8 +305,9 @@ def build_parser():
         "compute",
         help="features of audio files, one .npy per file",
         description="Compute mel spectrograms of audio files (WAV, FLAC, OGG, MP3 via "
-        "soundfile) and write one float32 .npy per input: OUTDIR/<name>.npy, with a "
-        "directory's files named by their path inside it. OUTDIR/fastmel.json records "
+        "soundfile) and write one .npy per input (float32, or float64 with --dtype "
+        "float64): OUTDIR/<name>.npy, with a directory's files "
+        "named by their path inside it. OUTDIR/fastmel.json records "
         "the parameters. Unreadable files are reported and skipped; the exit code is 1 "
         "if any file failed.",
     )

@@ -51,11 +51,19 @@ def synth_clip(seconds: float = 3.0, sampling_rate: int = 16000, seed: int = 0) 
     return out.astype(np.float32)
 
 
+def _even_bins(n: int, parts: int) -> list[np.ndarray]:
+    """Indices 0..n-1 in ``parts`` consecutive groups whose starts are evenly spaced
+    (i * n / parts), so that an axis keeps its scale (np.array_split front-loads
+    the longer groups)."""
+    edges = (np.arange(parts + 1) * n) // parts
+    return [np.arange(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
 def render(mel_db: np.ndarray, width: int = 72, height: int = 24) -> list[str]:
     """The (mels, frames) dB array as text rows, low frequencies at the bottom."""
     mels, frames = mel_db.shape
-    cols = np.array_split(np.arange(frames), min(width, frames))
-    rows = np.array_split(np.arange(mels), min(height, mels))
+    cols = _even_bins(frames, min(width, frames))
+    rows = _even_bins(mels, min(height, mels))
     img = np.array([[mel_db[np.ix_(r, c)].max() for c in cols] for r in rows])
     lo, hi = img.min(), img.max()
     level = (
