@@ -370,18 +370,28 @@ class FrameKernel final : public fastmel::Kernel {
     const char *isa() const override { return FASTMEL_ISA_NAME; }
     size_t lanes() const override { return L; }
 
+    /* Work item i: row r, frames t0 .. t0 + cnt - 1 of the output, of which
+     * the first `valid` are frames of the row's own signal. */
+    struct Item {
+        size_t r, t0, cnt, valid;
+        Item(const fastmel::Job &job, size_t i) {
+            const size_t groups = (job.n_frames + L - 1) / L;
+            r = i / groups;
+            t0 = (i % groups) * L;
+            cnt = std::min(L, job.n_frames - t0);
+            const size_t frames = job.lengths ? job.row_frames[r] : job.n_frames;
+            valid = t0 < frames ? std::min(cnt, frames - t0) : 0;
+        }
+    };
+
     void run(const fastmel::Job &job, size_t begin, size_t end,
              double *row_max) const override {
         Scratch local;
         Scratch &s = Scratch::for_thread(n_, std::max(nbins_, kout_), nb_, local);
-        const size_t groups = (job.n_frames + L - 1) / L;
         for (size_t item = begin; item < end; ++item) {
-            const size_t r = item / groups;
-            const size_t t0 = (item % groups) * L;
-            const size_t cnt = std::min(L, job.n_frames - t0);
+            const Item it(job, item);
+            const size_t r = it.r, t0 = it.t0, cnt = it.cnt, valid = it.valid;
             const size_t n_r = job.lengths ? job.lengths[r] : job.n_samples;
-            const size_t f_r = job.lengths ? job.row_frames[r] : job.n_frames;
-            const size_t valid = t0 < f_r ? std::min(cnt, f_r - t0) : 0;
             if (job.item_min) job.item_min[item] = std::numeric_limits<double>::infinity();
             if (valid == 0) {
                 if (job.stage == nullptr) store_fill(job, r, t0, 0, cnt);
@@ -426,13 +436,9 @@ class FrameKernel final : public fastmel::Kernel {
     void post_pass(const fastmel::Job &job, size_t begin, size_t end) const override {
         Scratch local;
         Scratch &s = Scratch::for_thread(n_, std::max(nbins_, kout_), nb_, local);
-        const size_t groups = (job.n_frames + L - 1) / L;
         for (size_t item = begin; item < end; ++item) {
-            const size_t r = item / groups;
-            const size_t t0 = (item % groups) * L;
-            const size_t cnt = std::min(L, job.n_frames - t0);
-            const size_t f_r = job.lengths ? job.row_frames[r] : job.n_frames;
-            const size_t valid = t0 < f_r ? std::min(cnt, f_r - t0) : 0;
+            const Item it(job, item);
+            const size_t r = it.r, t0 = it.t0, cnt = it.cnt, valid = it.valid;
             if (valid == 0) {
                 store_fill(job, r, t0, 0, cnt);
                 continue;
