@@ -27,28 +27,11 @@ import time
 import numpy as np
 
 import fastmel
+from fastmel._options import available_cores
+from fastmel.cli._bench import RATE, WORKLOADS  # SPEC.md's workloads, as `fastmel bench`
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fft_only  # noqa: E402  (bench/fft_only.py, beside this file)
-
-
-def _available_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-RATE = 16000
-
-WORKLOADS = {
-    # name: (batch, seconds, fft_length, sequence_length, stride, mels)
-    "keras_default": (16, 10.0, 2048, 2048, 512, 128),
-    "speech_25ms": (16, 10.0, 512, 400, 160, 80),
-    "whisper_400": (16, 10.0, 400, 400, 160, 80),
-    "latency_1s": (1, 1.0, 512, 400, 160, 80),
-}
-
 
 # -- implementations ---------------------------------------------------------
 # Each maker takes the workload's parameters and returns a function of x, or
@@ -67,7 +50,7 @@ def make_fastmel(w, threads):
 
 def make_fastmel_fft_only(w, threads):
     batch, seconds, n, length, hop, mels = w
-    nthreads = _available_cores() if threads == -1 else 1
+    nthreads = available_cores() if threads == -1 else 1
     try:
         return fft_only.FftOnly(n, length, hop, mels, nthreads)
     except (OSError, subprocess.CalledProcessError) as e:
@@ -166,7 +149,7 @@ def make_torch(w, threads):
     mel = torch.from_numpy(
         fastmel.linear_to_mel_weight_matrix(mels, n // 2 + 1, RATE, 20.0, RATE // 2)
     )
-    nthreads = _available_cores() if threads == -1 else 1
+    nthreads = available_cores() if threads == -1 else 1
 
     def run(x):
         torch.set_num_threads(nthreads)
@@ -286,7 +269,7 @@ def machine_info():
     return {
         "cpu": cpu,
         "cpu_flags": flags,
-        "cores": _available_cores(),
+        "cores": available_cores(),
         "platform": platform.platform(),
         "kernel": config["kernel"],
         "lanes_float32": config["lanes_float32"],

@@ -486,7 +486,8 @@ class MelSpectrogram:
         lead, n = a.shape[:-1], a.shape[-1]
         plan = self._plans[a.dtype]
         rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
-        shape = lead + plan.out_shape(rows, n)[1:]
+        core_shape = plan.out_shape(rows, n)
+        shape = lead + core_shape[1:]
         direct = None
         if out is not None:
             _check_out(out, shape, a.dtype)
@@ -502,7 +503,7 @@ class MelSpectrogram:
             x2 = a.reshape(rows, n)
             if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
                 x2 = np.ascontiguousarray(x2)
-            plan.compute(x2, target.reshape(plan.out_shape(rows, n)), threads)
+            plan.compute(x2, target.reshape(core_shape), threads)
         if out is not None and direct is None:
             out[...] = target
             return out
