@@ -67,7 +67,7 @@ typedef enum fm_energy {
 typedef enum fm_floor {
     FM_FLOOR_NONE = 0,    /* no floor */
     FM_FLOOR_GLOBAL = 1,  /* over the whole call (Keras's top_db) */
-    FM_FLOOR_PER_ROW = 2  /* over each row (example) */
+    FM_FLOOR_PER_ROW = 2  /* over each row (example), or each group of fm_input.floor_group rows */
 } fm_floor;
 
 /* Per-feature normalisation over each row's own frames. */
@@ -225,15 +225,25 @@ typedef struct fm_input {
                                  post.fill and take no part in the floor */
     uint64_t frame_index0;    /* the index of output frame 0 where an index matters (dither
                                  noise): a stream passes the frames it returned before */
+    size_t floor_group;       /* FM_FLOOR_PER_ROW plans: the floor's maximum is over each run of
+                                 floor_group consecutive rows (0 or 1: each row alone); must
+                                 divide n_rows. Ignored by other plans. */
 } fm_input;
 
 typedef int (*fm_interrupt_fn)(void *ctx);
+
+/* The most threads one call uses (the caller's and helpers). The helper pool,
+ * shared by all calls of the process, never holds more than FM_MAX_THREADS - 1
+ * threads, and a helper idle for FM_POOL_IDLE_MS milliseconds exits. */
+#define FM_MAX_THREADS 256
+#define FM_POOL_IDLE_MS 2000
 
 /*
  * Compute the features of in->n_rows rows into out: C-contiguous, of the
  * plan's dtype, n_rows x K' x F (FM_LAYOUT_BANDS_FRAMES) or n_rows x F x K'
  * with F = fm_num_frames(plan, in->n_samples) and K' = fm_num_features(plan).
- *   num_threads: worker threads to use, >= 1. Results do not depend on it.
+ *   num_threads: worker threads to use, >= 1; above FM_MAX_THREADS, FM_MAX_THREADS.
+ *            Results do not depend on it.
  *   interrupt: if not NULL, called now and then from the calling thread;
  *            a nonzero return stops the work and gives FM_ERR_INTERRUPTED.
  */

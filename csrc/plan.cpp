@@ -275,19 +275,23 @@ void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_
 }
 
 /* The floor: v = max(v, max - range) with the maximum over the whole call
- * (FM_FLOOR_GLOBAL) or over each row, on each row's own frames. Only the
+ * (FM_FLOOR_GLOBAL) or over each run of floor_group rows, on each row's own frames. Only the
  * tiles (a group of lanes frames x all features) whose smallest value is
  * below the threshold are touched, so a loud signal costs no pass. Element
  * (r, k, t) is at v[r * nk * n_frames + k * sk + t * st]. */
 template <typename T>
 void apply_floor(T *v, size_t n_rows, size_t nk, size_t n_frames, size_t sk, size_t st,
                  size_t lanes, const size_t *row_frames, const double *row_max,
-                 const double *item_min, int mode, double range) {
-    double gmax = -std::numeric_limits<double>::infinity();
-    for (size_t r = 0; r < n_rows; ++r) gmax = std::max(gmax, row_max[r]);
+                 const double *item_min, int mode, double range, size_t floor_group) {
+    /* Rows whose maximum is shared: all of them, or runs of floor_group. */
+    const size_t run = mode == FM_FLOOR_GLOBAL ? n_rows : floor_group;
     const size_t groups = (n_frames + lanes - 1) / lanes;
+    double mx = -std::numeric_limits<double>::infinity();
     for (size_t r = 0; r < n_rows; ++r) {
-        const double mx = mode == FM_FLOOR_GLOBAL ? gmax : row_max[r];
+        if (r % run == 0) {
+            mx = -std::numeric_limits<double>::infinity();
+            for (size_t i = r; i < r + run; ++i) mx = std::max(mx, row_max[i]);
+        }
         if (!std::isfinite(mx)) continue;  /* nothing finite to floor against */
         /* Keras computes max(D) - top_db in the output's precision. */
         const T thr = static_cast<T>(mx) - static_cast<T>(range);
@@ -383,6 +387,9 @@ int fm_kernel_available(int kernel) {
 fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
                      fm_interrupt_fn interrupt, void *interrupt_ctx) {
     if (!plan || !in || num_threads < 1 || in->n_samples == 0) return FM_ERR_INVALID;
+    num_threads = std::min(num_threads, FM_MAX_THREADS);
+    const size_t floor_group = in->floor_group > 1 ? in->floor_group : 1;
+    if (plan->floor_mode == FM_FLOOR_PER_ROW && in->n_rows % floor_group) return FM_ERR_INVALID;
     if (in->lengths)  /* refused whether or not there is anything to compute */
         for (size_t r = 0; r < in->n_rows; ++r)
             if (in->lengths[r] > in->n_samples) return FM_ERR_INVALID;
@@ -454,11 +461,11 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
             if (plan->dtype == FM_FLOAT32)
                 apply_floor(static_cast<float *>(target), n_rows, nk, n_frames, sk, st, lanes,
                             job.row_frames, row_max.data(), item_min.data(), plan->floor_mode,
-                            plan->floor_range);
+                            plan->floor_range, floor_group);
             else
                 apply_floor(static_cast<double *>(target), n_rows, nk, n_frames, sk, st, lanes,
                             job.row_frames, row_max.data(), item_min.data(), plan->floor_mode,
-                            plan->floor_range);
+                            plan->floor_range, floor_group);
         }
         if (plan->two_pass) {
             status = parallel_for(items, num_threads, interrupt, interrupt_ctx,

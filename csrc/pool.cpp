@@ -1,5 +1,9 @@
 #include "pool.h"
 
+#include "fastmel.h"
+
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -30,7 +34,13 @@ void helper_main(Pool *pool) {
         std::function<void()> task;
         {
             std::unique_lock<std::mutex> lock(pool->mutex);
-            pool->wake.wait(lock, [&] { return !pool->tasks.empty(); });
+            if (!pool->wake.wait_for(lock, std::chrono::milliseconds(FM_POOL_IDLE_MS),
+                                     [&] { return !pool->tasks.empty(); })) {
+                /* Idle for a while: give the thread back. Counted under the
+                 * lock, so pool_submit() starts another if it needs one. */
+                --pool->threads;
+                return;
+            }
             task = std::move(pool->tasks.front());
             pool->tasks.pop_front();
         }
@@ -65,6 +75,7 @@ bool pool_submit(std::function<void()> fn, size_t helpers) {
     std::call_once(g_once, init);
     Pool *pool = g_pool;
     std::lock_guard<std::mutex> lock(pool->mutex);
+    helpers = std::min<size_t>(helpers, FM_MAX_THREADS - 1);
     while (pool->threads < helpers) {
         try {
             std::thread(helper_main, pool).detach();

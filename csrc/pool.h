@@ -1,6 +1,7 @@
 /*
- * A process-wide pool of helper threads for fm_compute(), created on demand
- * and kept for later calls. Tasks are fire-and-forget: a caller never waits
+ * A process-wide pool of helper threads for fm_compute(), created on demand,
+ * kept for later calls, at most FM_MAX_THREADS - 1 of them; a helper idle for
+ * FM_POOL_IDLE_MS exits. Tasks are fire-and-forget: a caller never waits
  * for a task that has not started (it does the work itself), so a busy pool
  * only costs parallelism, never correctness. Safe across fork(): the child
  * starts with an empty pool.
@@ -14,7 +15,7 @@
 namespace fastmel {
 
 /* Queue fn to run on a helper thread; make sure at least `helpers` threads
- * exist. Returns false if no thread could be started (fn is then dropped). */
+ * exist (at most FM_MAX_THREADS - 1). Returns false if no thread could be started (fn is then dropped). */
 bool pool_submit(std::function<void()> fn, size_t helpers);
 
 }  // namespace fastmel

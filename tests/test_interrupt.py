@@ -54,3 +54,53 @@ def test_keyboard_interrupt_is_prompt(num_threads):
     assert result["outcome"] == "interrupted", result
     assert result["latency"] < 0.5, result
     assert result["usable"], result
+
+
+FORK_SCRIPT = textwrap.dedent("""
+    import json, os, signal, threading, time
+    import numpy as np
+    import fastmel
+
+    layer = fastmel.MelSpectrogram(fft_length=2048, sequence_stride=1, num_mel_bins=8)
+    x = np.random.default_rng(0).standard_normal(16000 * 300).astype(np.float32)
+
+    def child_main():
+        # In the child, the forking thread is the main thread: Ctrl-C must reach the call.
+        sent = {}
+        def interrupt():
+            time.sleep(0.3)
+            sent["t"] = time.perf_counter()
+            os.kill(os.getpid(), signal.SIGINT)
+        threading.Thread(target=interrupt, daemon=True).start()
+        try:
+            layer(x)
+            os._exit(3)
+        except KeyboardInterrupt:
+            latency = time.perf_counter() - sent["t"]
+            os._exit(0 if latency < 0.5 else 4)
+
+    result = {}
+    def forker():
+        pid = os.fork()
+        if pid == 0:
+            child_main()
+        result["status"] = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+    t = threading.Thread(target=forker)
+    t.start()
+    t.join()
+    print(json.dumps(result))
+""")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_keyboard_interrupt_in_a_child_forked_from_a_thread():
+    proc = subprocess.run(
+        [sys.executable, "-W", "ignore::DeprecationWarning", "-c", FORK_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    # 0: interrupted within 0.5 s; 3: ran to the end; 4: interrupted late.
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"status": 0}

@@ -123,6 +123,26 @@ def test_per_example_floor_over_leading_dims():
             np.testing.assert_array_equal(got[i, j], layer(x[i, j]))
 
 
+@pytest.mark.parametrize("shape", [(4000,), (3, 4000), (2, 3, 4000), (2, 2, 3, 4000)])
+@pytest.mark.parametrize("num_threads", [1, 3])
+def test_channels_floor_is_torchaudios(shape, num_threads):
+    """torchaudio's AmplitudeToDB: one maximum per batch item over its channels
+    (the last leading axis), the whole input for < 2 leading axes."""
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal(shape).astype(np.float32)
+    # A quiet channel next to loud ones, and batch items at different levels.
+    x *= np.logspace(0, -5, int(np.prod(shape[:-1]))).reshape(shape[:-1] + (1,))
+    layer = fastmel.MelSpectrogram(**BASE, top_db=30.0, top_db_scope="channels")
+    got = layer(x, num_threads=num_threads)
+    raw = layer.replace(top_db=None)(x)
+    axes = (-3, -2, -1) if len(shape) >= 3 else None
+    thr = raw.max(axis=axes, keepdims=axes is not None) - np.float32(30.0)
+    np.testing.assert_array_equal(got, np.maximum(raw, thr))
+    if len(shape) >= 3:  # not the batch scope, not the example scope
+        assert not np.array_equal(got, layer.replace(top_db_scope="batch")(x))
+        assert not np.array_equal(got, layer.replace(top_db_scope="example")(x))
+
+
 def test_whisper_log_is_the_whisper_recipe():
     # log10(max(M, 1e-10)), max - 8 over the whole array, (x + 4) / 4, computed here
     # from fastmel's own power output.

@@ -65,7 +65,7 @@ def test_stream_equals_whole_without_floor(
 
 @given(
     n=st.integers(1, 6000),
-    scope=st.sampled_from(["batch", "example"]),
+    scope=st.sampled_from(["batch", "example", "channels"]),
     mode=st.sampled_from(["db", "natural", "whisper"]),
     top_db=st.sampled_from([0.0, 20.0, 80.0]),
     data=st.data(),
@@ -84,13 +84,15 @@ def test_stream_floor_is_a_running_maximum(n, scope, mode, top_db, data):
     )
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     # A crescendo, so that later frames raise the maximum.
-    x = (rng.standard_normal((2, n)) * np.logspace(-3, 0, n)).astype(np.float32)
+    # (batch, channels, samples), each channel at its own level.
+    gains = np.array([1.0, 1e-3, 0.1])[:, None]
+    x = (rng.standard_normal((2, 3, n)) * gains * np.logspace(-3, 0, n)).astype(np.float32)
     cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=6)))
     got = _streamed(layer, x, cuts)
     whole = layer(x)
     unfloored = fastmel.MelSpectrogram.from_config(dict(layer.get_config(), top_db=None))(x)
-    axes = (-2, -1) if scope == "example" else None
-    peak = unfloored.max(axis=axes, keepdims=scope == "example")
+    axes = {"batch": None, "example": (-2, -1), "channels": (-3, -2, -1)}[scope]
+    peak = unfloored.max(axis=axes, keepdims=scope != "batch")
     thr = peak.astype(np.float32) - np.float32(top_db * LOG_SCALE[mode] / 10)
     np.testing.assert_array_equal(np.maximum(got, thr), whole)
     assert np.all(got <= whole)
@@ -136,7 +138,7 @@ def test_stream_state_is_bounded():
     for _ in range(2000):
         stream.push(rng.standard_normal(int(rng.integers(0, 400))).astype(np.float32))
     # Buffer capacity: a few fft_lengths plus the largest chunk, never the history.
-    assert stream._buf.shape[1] <= 4 * 512 + 4096
+    assert stream._st.buf.shape[1] <= 4 * 512 + 4096
 
 
 def test_stream_float64_and_nan():
@@ -202,3 +204,136 @@ def test_stream_dtype_follows_the_call_even_from_an_empty_first_chunk(dtype):
     whole = layer(x)
     assert got.dtype == whole.dtype
     np.testing.assert_array_equal(got, whole)
+
+
+# -- faults --------------------------------------------------------------------------
+
+
+class Injected(Exception):
+    pass
+
+
+def _inject_at_line(k):
+    """A tracer that raises Injected at the k-th line executed in Python code.
+
+    Except at a ``with`` statement's line: when a block ends, CPython reports
+    that line again before it calls ``__exit__``, outside the block's
+    exception handler, so an exception raised by a tracer there skips
+    ``__exit__`` (any context manager, a ``threading.Lock`` too). Signals
+    are not handled at line events but at calls and backward jumps, where
+    ``__exit__`` always runs."""
+    import linecache
+
+    seen = [0]
+
+    def local(frame, event, arg):
+        code = frame.f_code
+        line = linecache.getline(code.co_filename, frame.f_lineno).strip()
+        if event == "line" and not line.startswith("with "):
+            seen[0] += 1
+            if seen[0] == k:
+                raise Injected
+        return local
+
+    def tracer(frame, event, arg):
+        return local
+
+    return tracer, seen
+
+
+@pytest.mark.parametrize("top_db", [None, 30.0])
+def test_push_is_all_or_nothing_wherever_an_exception_lands(top_db):
+    """An exception at any line inside push/flush (as a signal handler's would
+    be) leaves the stream as before: pushing the chunk again gives the frames
+    of an uninterrupted stream, nothing lost or doubled."""
+    import sys
+
+    layer = fastmel.MelSpectrogram(
+        fft_length=64, sequence_stride=24, num_mel_bins=6, top_db=top_db, pad_mode="constant"
+    )
+    x = np.random.default_rng(7).standard_normal((2, 400)).astype(np.float32)
+    chunks = np.split(x, [5, 50, 51, 200], axis=-1)
+    steps = [("push", c) for c in chunks] + [("flush", None)]
+
+    def run(stream, step):
+        name, c = step
+        return stream.push(c) if name == "push" else stream.flush()
+
+    clean = layer.stream()
+    want = [run(clean, step) for step in steps]
+    interrupted = 0
+    for i, step in enumerate(steps):
+        for k in range(1, 400):
+            stream = layer.stream()
+            for earlier in steps[:i]:
+                run(stream, earlier)
+            tracer, seen = _inject_at_line(k)
+            sys.settrace(tracer)
+            try:
+                got = run(stream, step)
+            except Injected:
+                interrupted += 1
+                got = run(stream, step)  # not taken: again
+            finally:
+                sys.settrace(None)
+            np.testing.assert_array_equal(got, want[i])
+            rest = [run(stream, later) for later in steps[i + 1 :]]
+            for a, b in zip(rest, want[i + 1 :], strict=True):
+                np.testing.assert_array_equal(a, b)
+            if seen[0] < k:  # the call ran fewer lines than k: next step
+                break
+    assert interrupted > 100
+
+
+def test_stream_used_by_two_callers_at_once_raises_and_recovers():
+    import dataclasses
+
+    layer = fastmel.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=4)
+    stream = layer.stream()
+    x = np.random.default_rng(8).standard_normal(500).astype(np.float32)
+    inner = {}
+    real_plan = stream._spec.plan
+
+    def plan(dt, left):
+        # Re-entered from inside a push, as a signal handler or a second thread would.
+        if "error" not in inner:
+            with pytest.raises(RuntimeError, match="two callers") as e:
+                stream.push(x[:10])
+            inner["error"] = e
+        return real_plan(dt, left)
+
+    stream._spec = dataclasses.replace(stream._spec, plan=plan)
+    got = np.concatenate([stream.push(x), stream.flush()], axis=-1)
+    assert "error" in inner
+    np.testing.assert_array_equal(got, layer(x))  # the outer call was not disturbed
+    stream.reset()  # and the stream is free again
+
+
+def test_stream_copy_and_pickle_are_independent():
+    import copy
+    import pickle
+
+    layer = fastmel.MelSpectrogram(fft_length=128, sequence_stride=40, num_mel_bins=8, top_db=20.0)
+    x = np.random.default_rng(9).standard_normal((2, 3000)).astype(np.float32)
+    a = layer.stream()
+    head = a.push(x[:, :1000])
+    clones = [copy.copy(a), copy.deepcopy(a), pickle.loads(pickle.dumps(a))]
+    # The original goes on with other samples: the clones do not see them.
+    a.push(np.zeros((2, 2000), np.float32))
+    want = layer.stream()
+    want.push(x[:, :1000])
+    tail_want = np.concatenate([want.push(x[:, 1000:]), want.flush()], axis=-1)
+    for clone in clones:
+        tail = np.concatenate([clone.push(x[:, 1000:]), clone.flush()], axis=-1)
+        np.testing.assert_array_equal(tail, tail_want)
+    assert head.shape[-1] > 0
+
+
+@pytest.mark.parametrize("scope", ["batch", "example", "channels"])
+def test_stream_with_zero_rows(scope):
+    layer = fastmel.MelSpectrogram(
+        fft_length=64, sequence_stride=16, num_mel_bins=4, top_db_scope=scope
+    )
+    stream = layer.stream()
+    parts = [stream.push(np.zeros((0, 3, 100), np.float32)), stream.flush()]
+    assert np.concatenate(parts, axis=-1).shape == layer(np.zeros((0, 3, 100), np.float32)).shape

@@ -1,6 +1,10 @@
 """The GIL is released, one layer serves many threads and processes, thread counts agree."""
 
+import json
+import os
 import pickle
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -156,3 +160,60 @@ def test_thread_pool_survives_fork():
         results = pool.map(_child_compute, [(layer, x, 2), (layer, x, 1)], chunksize=1)
     for got in results:
         np.testing.assert_array_equal(got, expected)
+
+
+# -- bounds -----------------------------------------------------------------------
+
+
+def test_num_threads_has_an_upper_bound():
+    assert fastmel.MAX_THREADS == fastmel._core.MAX_THREADS == 256
+    with pytest.raises(ValueError, match="at most 256"):
+        fastmel.MelSpectrogram(num_threads=257)
+    with pytest.raises(ValueError, match="at most 256"):
+        fastmel.MelSpectrogram(num_threads=2**31)  # was accepted, then OverflowError per call
+    layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=64, num_mel_bins=16)
+    with pytest.raises(ValueError, match="`num_threads` must be at most 256"):
+        layer(np.zeros(1000, np.float32), num_threads=10**6)
+
+
+POOL_SCRIPT = """
+import json, os, threading, time
+import numpy as np
+import fastmel
+
+def os_threads():
+    return len(os.listdir("/proc/self/task"))
+
+layer = fastmel.MelSpectrogram(fft_length=256, sequence_stride=8, num_mel_bins=16)
+x = np.random.default_rng(0).standard_normal((64, 16000)).astype(np.float32)
+before = os_threads()
+want = layer(x)
+peak = 0
+# 8 Python threads, each asking for the maximum, at once.
+def run():
+    global peak
+    for _ in range(3):
+        assert np.array_equal(layer(x, num_threads=fastmel.MAX_THREADS), want)
+        peak = max(peak, os_threads())
+ts = [threading.Thread(target=run) for _ in range(8)]
+for t in ts: t.start()
+for t in ts: t.join()
+after_calls = os_threads()
+time.sleep(3.5)  # helpers idle for 2 s exit
+after_idle = os_threads()
+t = threading.Thread(target=lambda: None); t.start(); t.join()  # Python can start threads
+print(json.dumps(dict(before=before, peak=peak, after_calls=after_calls, after_idle=after_idle)))
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+def test_pool_is_bounded_and_gives_threads_back():
+    proc = subprocess.run(
+        [sys.executable, "-c", POOL_SCRIPT], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    # The pool never holds more than MAX_THREADS - 1 helpers, whatever the callers ask.
+    assert r["peak"] <= r["before"] + 8 + fastmel.MAX_THREADS - 1, r
+    assert r["after_calls"] > r["before"], r  # helpers were started ...
+    assert r["after_idle"] == r["before"], r  # ... and given back when idle

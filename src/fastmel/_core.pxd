@@ -7,6 +7,8 @@ from libc.stdint cimport uint64_t
 
 
 cdef extern from "fastmel.h" nogil:
+    enum: FM_MAX_THREADS
+
     ctypedef enum fm_status:
         FM_OK
         FM_ERR_INVALID
@@ -127,6 +129,7 @@ cdef extern from "fastmel.h" nogil:
         size_t n_samples
         const size_t *lengths
         uint64_t frame_index0
+        size_t floor_group
 
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil
 

@@ -4,6 +4,7 @@ from typing import Any
 import numpy as np
 
 ENUMS: dict[str, dict[str, int]]
+MAX_THREADS: int
 
 def kernel_available(name: str) -> bool: ...
 
@@ -25,4 +26,11 @@ class Plan:
         num_threads: int,
         lengths: Any = None,
         frame_index0: int = 0,
+        floor_group: int = 0,
     ) -> np.ndarray: ...
+
+class Exclusive:
+    def __init__(self, message: str, attribute: str | None = None) -> None: ...
+    def commit_on_exit(self, target: Any, value: Any) -> None: ...
+    def __enter__(self) -> Exclusive: ...
+    def __exit__(self, *exc: object) -> None: ...

@@ -12,14 +12,28 @@ from cpython.exc cimport PyErr_CheckSignals
 from cpython.pythread cimport PyThread_get_thread_ident
 from libc.stdint cimport uint64_t
 
+import os
 import threading
 
 import numpy as np
 
 cnp.import_array()
 
-# Signals reach only the main thread; its id, whichever thread imports us.
+# Signals reach only the main thread; its id, whichever thread imports us. In a
+# child forked from another thread, that thread is the child's main thread.
 cdef unsigned long _MAIN_THREAD_IDENT = threading.main_thread().ident
+
+
+def _after_fork_in_child():
+    global _MAIN_THREAD_IDENT
+    _MAIN_THREAD_IDENT = PyThread_get_thread_ident()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+# The most threads one call uses (the core clamps to it).
+MAX_THREADS = FM_MAX_THREADS
 
 # Every enum crosses here, by name: option field (or stage_field) -> {name: C value}.
 ENUMS = {
@@ -160,14 +174,16 @@ cdef class Plan:
         return (rows, self.num_features, frames)
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
-                lengths=None, uint64_t frame_index0=0):
+                lengths=None, uint64_t frame_index0=0, size_t floor_group=0):
         """Fill ``out`` (``out_shape(rows, samples)``) from ``x`` (rows, samples).
 
         ``x`` may have any strides that are whole elements; ``out`` must be
         C-contiguous and writeable. Both must be of the plan's dtype, aligned
         and in native byte order. ``lengths``: None or one valid length per
         row (<= samples). ``frame_index0``: the index of output frame 0 (the
-        dither noise depends on it).
+        dither noise depends on it). ``floor_group``: with a per-row floor, the
+        maximum is over each run of that many rows (0 or 1: each row); it must
+        divide the number of rows.
         """
         cdef Py_ssize_t item = self.dtype.itemsize
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
@@ -207,6 +223,9 @@ cdef class Plan:
         inp.sample_stride = x.strides[1] // item
         inp.data = cnp.PyArray_DATA(x)
         inp.frame_index0 = frame_index0
+        inp.floor_group = floor_group
+        if floor_group > 1 and inp.n_rows % floor_group:
+            raise ValueError("floor_group must divide the number of rows")
         cdef void *op = cnp.PyArray_DATA(out)
         cdef _Interrupt interrupt = None
         cdef fm_interrupt_fn check = NULL
@@ -239,3 +258,42 @@ cdef const double *_ptr(a):
     if a is None or (<cnp.ndarray>a).size == 0:
         return NULL
     return <const double *>cnp.PyArray_DATA(<cnp.ndarray>a)
+
+
+cdef class Exclusive:
+    """A context manager that admits one holder at a time and raises
+    RuntimeError(message) for a second one instead of waiting; optionally it
+    commits a value when its block ends without an exception.
+
+    Written in Cython so that no Python signal handler can run between taking
+    it and entering the ``with`` block, nor between the end of the block and
+    the commit: an exception delivered at any point (Ctrl-C, a timeout
+    signal) never leaves it taken, and either the commit happened or the
+    block raised.
+    """
+    cdef bint held
+    cdef object message, attribute, target, value
+
+    def __init__(self, message, attribute=None):
+        self.message = message
+        self.attribute = attribute
+
+    def __enter__(self):
+        if self.held:
+            raise RuntimeError(self.message)
+        self.held = True
+        return self
+
+    def commit_on_exit(self, target, value):
+        """Set ``target.<attribute> = value`` when the block ends without an
+        exception."""
+        self.target = target
+        self.value = value
+
+    def __exit__(self, exc_type, exc, tb):
+        target, value = self.target, self.value
+        self.target = self.value = None
+        self.held = False
+        if exc_type is None and target is not None:
+            setattr(target, self.attribute, value)
+        return False

@@ -21,6 +21,8 @@ from ._filters import (
 )
 from ._options import (
     LOG_MODES,
+    MAX_FFT_LENGTH,
+    MAX_MEL_BINS,
     MEL_SCALES,
     NORMS,
     PAD_MODES,
@@ -39,6 +41,7 @@ from ._options import (
     centre_pad,
     choice,
     compute_dtype,
+    floor_group,
     floor_range,
     policy_dtype,
     resolve_threads,
@@ -81,7 +84,8 @@ class MelSpectrogram:
     Parameters
     ----------
     fft_length : int, default 2048
-        FFT size ``n``; ``n // 2 + 1`` linear bins before the mel step.
+        FFT size ``n``; ``n // 2 + 1`` linear bins before the mel step. At
+        most ``2**22`` (a layer costs about 110 bytes per FFT point).
     sequence_stride : int, default 512
         Hop between frames, in samples (>= 1).
     sequence_length : int or None, default None
@@ -93,7 +97,7 @@ class MelSpectrogram:
     sampling_rate : float, default 16000
         Sampling rate of the input, Hz.
     num_mel_bins : int, default 128
-        Number of mel bands.
+        Number of mel bands, at most 65536.
     min_freq : float, default 20.0
         Lower edge of the lowest band, Hz.
     max_freq : float or None, default None
@@ -145,11 +149,15 @@ class MelSpectrogram:
     log_offset : float, default 0.0
         Added to the mel power before the log (>= 0), e.g. ``1e-6`` for
         ``ln(M + 1e-6)``.
-    top_db_scope : {"batch", "example"}, default "batch"
+    top_db_scope : {"batch", "example", "channels"}, default "batch"
         Which values the ``top_db`` maximum is taken over: the whole input
-        (Keras, librosa, torchaudio on 2-D input), or each example (each
-        signal along the leading dimensions) on its own, so that a clip's
-        features do not depend on what it is batched with.
+        (Keras, librosa, whisper), each example (each signal along the
+        leading dimensions) on its own, so that a clip's features do not
+        depend on what it is batched with, or each batch item's channels
+        together: for input ``(..., channels, samples)`` one maximum per index
+        of the dimensions before ``channels``, and the whole input when there
+        is no such dimension (torchaudio's ``AmplitudeToDB``, whose quiet
+        channel is floored against its loud neighbour).
     drop_last_frame : bool, default False
         Leave out the last frame (whisper's ``stft[..., :-1]``); the floor's
         maximum does not see it.
@@ -158,8 +166,11 @@ class MelSpectrogram:
         else becomes float32).
     num_threads : int or None, default None
         Worker threads per call, as scipy.fft's ``workers``: None is 1, ``-1``
-        all cores, ``-k`` all but ``k - 1``; 0 is an error. Results are
-        bit-identical for every value.
+        all cores, ``-k`` all but ``k - 1``; 0 is an error, and so is more
+        than 256 (``fastmel.MAX_THREADS``; all cores of a larger machine
+        means 256). Results are bit-identical for every value. The helper
+        threads are shared by all calls in the process, never more than 255,
+        and each exits after 2 s without work.
     kernel : {None, "auto", "baseline", "avx2"}, default None
         The compiled kernel the plans run: None is the process default (the
         environment variable ``FASTMEL_KERNEL`` read at import, else
@@ -263,7 +274,7 @@ class MelSpectrogram:
         num_threads: int | None = None,
         kernel: KernelName | None = None,
     ) -> None:
-        self.fft_length = as_int("fft_length", fft_length)
+        self.fft_length = as_int("fft_length", fft_length, maximum=MAX_FFT_LENGTH)
         self.sequence_stride = as_int("sequence_stride", sequence_stride)
         self.sequence_length = (
             self.fft_length
@@ -285,7 +296,7 @@ class MelSpectrogram:
             self.window = frozen
         self.sampling_rate = sampling_rate
         as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
-        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
+        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins, maximum=MAX_MEL_BINS)
         as_real("min_freq", min_freq, minimum=0)
         self.min_freq = min_freq
         self.mel_scale = choice("mel_scale", mel_scale, MEL_SCALES)
@@ -438,7 +449,7 @@ class MelSpectrogram:
             reach=framing.scalars()["reach"],
             pad_mode=framing.pad_mode,
             floor_range=floor_range(self.top_db, self.power_to_db, self.log_mode),
-            floor_per_row=self.top_db_scope == "example",
+            floor_scope=self.top_db_scope,
             num_features=self.num_mel_bins,
             frames_major=False,
             dtype=self.dtype,
@@ -503,7 +514,8 @@ class MelSpectrogram:
             x2 = a.reshape(rows, n)
             if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
                 x2 = np.ascontiguousarray(x2)
-            plan.compute(x2, target.reshape(core_shape), threads)
+            group = floor_group(self.top_db_scope, lead)
+            plan.compute(x2, target.reshape(core_shape), threads, floor_group=group)
         if out is not None and direct is None:
             out[...] = target
             return out

@@ -21,7 +21,7 @@ MelScale = Literal["keras", "htk", "slaney"]
 Norm = Literal["slaney"]
 PadMode = Literal["reflect", "constant", "symmetric"]
 LogMode = Literal["db", "natural", "whisper"]
-TopDbScope = Literal["batch", "example"]
+TopDbScope = Literal["batch", "example", "channels"]
 KernelName = Literal["auto", "baseline", "avx2"]
 Energy = Literal["none", "raw", "windowed"]
 FloorMode = Literal["none", "batch", "row"]
@@ -32,7 +32,7 @@ WINDOWS: tuple[WindowName, ...] = ("hann", "hamming")
 MEL_SCALES: tuple[MelScale, ...] = ("keras", "htk", "slaney")
 NORMS: tuple[Norm | None, ...] = (None, "slaney")
 PAD_MODES: tuple[PadMode, ...] = ("reflect", "constant", "symmetric")
-TOP_DB_SCOPES: tuple[TopDbScope, ...] = ("batch", "example")
+TOP_DB_SCOPES: tuple[TopDbScope, ...] = ("batch", "example", "channels")
 DTYPES = ("float32", "float64")
 
 # log_mode -> (multiplier of log10, offset added after the log). Output units
@@ -70,13 +70,24 @@ def as_real(name: str, value: Any, *, minimum: float | None = None, strict: bool
     return v
 
 
-def as_int(name: str, value: Any, *, minimum: int = 1) -> int:
-    """``value`` as an int >= minimum, or a TypeError/ValueError naming ``name``."""
+# The largest FFT (a layer's plans take about 110 bytes per point) and mel count.
+MAX_FFT_LENGTH = 2**22
+MAX_MEL_BINS = 2**16
+
+# The largest size any other integer option takes (a stride, a count of samples):
+# beyond it a ValueError, never an overflow inside the core.
+MAX_SIZE = 2**53
+
+
+def as_int(name: str, value: Any, *, minimum: int = 1, maximum: int = MAX_SIZE) -> int:
+    """``value`` as an int in [minimum, maximum], or a TypeError/ValueError naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`{name}` must be an integer, got {value!r}")
     v = int(value)
     if v < minimum:
         raise ValueError(f"`{name}` must be >= {minimum}, got {v}")
+    if v > maximum:
+        raise ValueError(f"`{name}` must be <= {maximum}, got {v}")
     return v
 
 
@@ -130,21 +141,29 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def resolve_threads(num_threads: Any) -> int:
-    """scipy.fft ``workers`` semantics: None -> 1, -1 -> all cores, -k -> all but k-1."""
+# The most threads one call runs (the core's FM_MAX_THREADS): a larger
+# num_threads is an error, and "all cores" on a bigger machine means this many.
+MAX_THREADS = 256
+
+
+def resolve_threads(num_threads: Any, name: str = "num_threads") -> int:
+    """scipy.fft ``workers`` semantics: None -> 1, -1 -> all cores, -k -> all but k-1;
+    at most MAX_THREADS."""
     if num_threads is None:
         return 1
     if isinstance(num_threads, (bool, np.bool_)) or not isinstance(num_threads, numbers.Integral):
-        raise TypeError(f"`num_threads` must be an integer or None, got {num_threads!r}")
+        raise TypeError(f"`{name}` must be an integer or None, got {num_threads!r}")
     n = int(num_threads)
     if n == 0:
-        raise ValueError("`num_threads` must not be 0 (use None for 1, -1 for all cores)")
+        raise ValueError(f"`{name}` must not be 0 (use None for 1, -1 for all cores)")
+    if n > MAX_THREADS:
+        raise ValueError(f"`{name}` must be at most {MAX_THREADS}, got {n}")
     if n > 0:
         return n
     cores = available_cores()
     if n < -cores:
-        raise ValueError(f"`num_threads`={n} asks for fewer than 1 of the {cores} cores")
-    return cores + 1 + n
+        raise ValueError(f"`{name}`={n} asks for fewer than 1 of the {cores} cores")
+    return min(cores + 1 + n, MAX_THREADS)
 
 
 # -- formulas ----------------------------------------------------------------------------
@@ -161,6 +180,19 @@ def floor_range(top_db: float | None, power_to_db: bool, log_mode: LogMode) -> f
     if not power_to_db or top_db is None:
         return None
     return float(top_db) * LOG_MODES[log_mode][0] / 10.0
+
+
+def floor_group(scope: TopDbScope, lead: tuple[int, ...]) -> int:
+    """Consecutive signals (rows of the input's leading dimensions ``lead``) that
+    share one ``top_db`` maximum: all of them ("batch"), each alone ("example"),
+    or each item's channels, the last leading dimension ("channels", as
+    torchaudio's AmplitudeToDB: the whole input when it has < 2 leading dims)."""
+    rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
+    if scope == "example":
+        return 1
+    if scope == "channels" and len(lead) >= 2:
+        return lead[-1]
+    return rows
 
 
 def to_db(values: np.ndarray, power_to_db: bool, log_mode: LogMode) -> np.ndarray:

@@ -6,7 +6,6 @@ framing facts and plans that the front end hands it, and nothing else.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._options import PadMode, as_signal
+from . import _core
+from ._options import PadMode, TopDbScope, as_signal, floor_group
 
 __all__ = ["MelStream", "StreamSpec"]
 
@@ -40,7 +40,7 @@ class StreamSpec:
     reach: int
     pad_mode: PadMode
     floor_range: float | None  # the floor's range in output units, None without one
-    floor_per_row: bool  # the floor's maximum is per example, else over the batch
+    floor_scope: TopDbScope  # which signals share the floor's maximum (_options.floor_group)
     num_features: int
     frames_major: bool  # output (..., frames, features), else (..., features, frames)
     dtype: np.dtype | None  # the front end's compute dtype (None: follow the input)
@@ -72,7 +72,10 @@ class MelStream:
     O(frame length + hop) samples per example, and a push costs O(chunk) plus the
     frames it completes. A stream is not thread-safe: one stream per
     producer (concurrent use raises RuntimeError); any number of streams may
-    share a layer.
+    share a layer. A call that raises (a KeyboardInterrupt during the
+    computation, say) leaves the stream as it was. ``copy.copy(stream)`` is an
+    independent stream that continues the same signal, and streams pickle
+    (the layer as its configuration, the kept samples and counters).
 
     Parameters
     ----------
@@ -97,8 +100,12 @@ class MelStream:
     """
 
     def __init__(self, layer: Any) -> None:
-        spec = layer._stream_spec()
         self.layer = layer
+        self._setup()
+        self._st = _State(self._left == 0)
+
+    def _setup(self) -> None:
+        spec = self.layer._stream_spec()
         self._spec = spec
         self._W = spec.frame_length
         self._hop = spec.hop
@@ -109,8 +116,11 @@ class MelStream:
         # The right padding of the last frame never exceeds this.
         self._right_max = max(0, spec.start + spec.frame_length - spec.reach)
         self._axis = -2 if spec.frames_major else -1
-        self._lock = threading.Lock()
-        self.reset()
+        self._guard = _core.Exclusive(
+            "a MelStream was used by two callers at once (two threads, or a signal "
+            "handler inside a call): use one stream per producer",
+            attribute="_st",
+        )
 
     def reset(self) -> None:
         """Forget all state: the next push starts a new signal.
@@ -119,26 +129,42 @@ class MelStream:
         -------
         None
         """
-        with self._locked():
-            self._reset()
+        with self._guard:
+            self._st = _State(self._left == 0)
 
-    def _reset(self) -> None:
-        self._lead: tuple[int, ...] = ()  # leading shape, fixed by the first chunk
-        self._dtype: np.dtype | None = None  # None until the first chunk
-        self._buf = np.empty((1, 0))  # (rows, capacity): padded signal from _start
-        self._start = 0  # buffer index of the oldest kept sample
-        self._end = 0  # buffer index one past the newest sample
-        self._next = 0  # buffer index where the next frame starts
-        self._received = 0  # signal samples pushed
-        self._emitted = 0  # frames returned
-        self._padded_left = self._left == 0  # left padding in the buffer yet?
-        self._max = np.empty(0)  # running maximum for the floor, per row
-        self._done = False
+    # -- copying and pickling ----------------------------------------------------
+
+    def __copy__(self) -> MelStream:
+        # A copy continues the same signal on its own: nothing is shared but the layer.
+        with self._guard:
+            clone = MelStream.__new__(MelStream)
+            clone.layer = self.layer
+            clone._setup()
+            clone._st = self._st.copy(own_buffer=True)
+            return clone
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> MelStream:
+        return self.__copy__()
+
+    def __getstate__(self) -> dict[str, Any]:
+        with self._guard:
+            st = self._st.copy(own_buffer=True)
+        return {"layer": self.layer, "state": st}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.layer = state["layer"]
+        self._setup()
+        self._st = state["state"]
 
     # -- public ---------------------------------------------------------------
 
     def push(self, chunk: ArrayLike) -> np.ndarray:
         """Add samples; return the frames they complete.
+
+        A push either takes the whole chunk and returns its frames, or raises
+        and leaves the stream as it was (an exception inside, a
+        KeyboardInterrupt during the computation say, means the chunk was not
+        taken: push it again).
 
         Parameters
         ----------
@@ -149,24 +175,32 @@ class MelStream:
         -------
         np.ndarray [shape=(..., num_mel_bins, new_frames)]
         """
-        with self._locked():
-            if self._done:
+        with self._guard as guard:
+            st = self._st.copy()
+            if st.done:
                 raise RuntimeError("push() after flush(): call reset() to start a new signal")
-            a = self._as_chunk(chunk)
-            if not self._padded_left and self._spec.pad_mode == "constant":
-                self._append(np.zeros(a.shape[:-1] + (self._left,), a.dtype))
-                self._padded_left = True
-            self._append(a)
-            self._received += a.shape[-1]
-            if not self._padded_left and self._received >= self._left + 1:
-                self._add_left_padding()
-            if not self._padded_left:
-                return self._empty()
-            # Frames that a longer signal has too (frame counts only grow).
-            return self._emit(self._spec.num_frames(self._received))
+            a = self._as_chunk(st, chunk)
+            if not st.padded_left and self._spec.pad_mode == "constant":
+                self._append(st, np.zeros(a.shape[:-1] + (self._left,), a.dtype))
+                st.padded_left = True
+            self._append(st, a)
+            st.received += a.shape[-1]
+            if not st.padded_left and st.received >= self._left + 1:
+                self._add_left_padding(st)
+            if not st.padded_left:
+                frames = self._empty(st)
+            else:
+                # Frames that a longer signal has too (frame counts only grow).
+                frames = self._emit(st, self._spec.num_frames(st.received))
+            # Nothing above changed the stream: the guard commits st as the block
+            # ends, unless an exception ends it.
+            guard.commit_on_exit(self, st)
+            return frames
 
     def flush(self) -> np.ndarray:
         """End the signal; return the remaining frames.
+
+        As :meth:`push`, it either completes or leaves the stream as it was.
 
         Returns
         -------
@@ -174,145 +208,188 @@ class MelStream:
             Empty (shape ``(num_mel_bins, 0)`` if nothing was pushed) when
             there are none.
         """
-        with self._locked():
-            if self._done:
+        with self._guard as guard:
+            st = self._st.copy()
+            if st.done:
                 raise RuntimeError("flush() called twice: call reset() to start a new signal")
-            self._done = True
-            if self._received == 0:
-                return self._empty()
-            total = self._spec.num_frames(self._received)
+            st.done = True
+            if st.received == 0:
+                guard.commit_on_exit(self, st)
+                return self._empty(st)
+            total = self._spec.num_frames(st.received)
             last = (total - 1) * self._hop + self._spec.start + self._W - 1
-            right = max(0, last - (self._received - 1))
+            right = max(0, last - (st.received - 1))
             mode = self._spec.pad_mode
-            if not self._padded_left:
+            if not st.padded_left:
                 # Shorter than the left padding: the whole signal is here, and
                 # numpy pads it as the core would (repeated reflection included).
-                signal = self._buf[:, : self._end]
-                self._buf = _pad(signal, self._left, right, mode)
-                self._start = self._next = 0
-                self._end = self._buf.shape[1]
-                self._padded_left = True
+                signal = st.buf[:, : st.end]
+                st.buf = _pad(signal, self._left, right, mode)
+                st.start = st.next = 0
+                st.end = st.buf.shape[1]
+                st.padded_left = True
             elif right:
                 # The buffer keeps at least the last right_max + 1 samples, or
                 # the whole signal (whose padding numpy then repeats as needed).
-                tail = self._buf[:, max(self._start, self._end - self._received) : self._end]
-                self._append(_pad(tail, 0, right, mode)[:, -right:].reshape(self._lead + (right,)))
-            return self._emit(total)
+                tail = st.buf[:, max(st.start, st.end - st.received) : st.end]
+                self._append(st, _pad(tail, 0, right, mode)[:, -right:].reshape(st.lead + (right,)))
+            frames = self._emit(st, total)
+            guard.commit_on_exit(self, st)
+            return frames
 
     # -- internals ------------------------------------------------------------
+    # Each works on a copy of the state, st, and never writes what the
+    # committed state reads (buffer samples before st.end, the maximum).
 
-    def _locked(self) -> _Release:
-        if not self._lock.acquire(blocking=False):
-            raise RuntimeError("a MelStream was used from two threads at once")
-        return _Release(self._lock)
-
-    def _as_chunk(self, chunk: ArrayLike) -> np.ndarray:
-        if self._dtype is None:
+    def _as_chunk(self, st: _State, chunk: ArrayLike) -> np.ndarray:
+        if st.dtype is None:
             a = _as_chunk_array(chunk, self._spec.dtype)
-            self._dtype = a.dtype
-            self._lead = a.shape[:-1]
-            rows = int(np.prod(self._lead, dtype=np.int64)) if self._lead else 1
-            self._buf = np.empty(
+            st.dtype = a.dtype
+            st.lead = a.shape[:-1]
+            rows = int(np.prod(st.lead, dtype=np.int64)) if st.lead else 1
+            st.buf = np.empty(
                 (rows, max(4 * (self._W + self._hop + self._left), 4096)), dtype=a.dtype
             )
-            self._max = np.full(rows, -np.inf)
+            st.max = np.full(rows, -np.inf)
             return a
-        a = _as_chunk_array(chunk, self._dtype)
-        if a.shape[:-1] != self._lead:
+        a = _as_chunk_array(chunk, st.dtype)
+        if a.shape[:-1] != st.lead:
             raise ValueError(
                 f"chunk has leading shape {a.shape[:-1]}, but this stream's first chunk "
-                f"had {self._lead}"
+                f"had {st.lead}"
             )
         return a
 
-    def _append(self, a: np.ndarray) -> None:
+    def _append(self, st: _State, a: np.ndarray) -> None:
         """Copy samples of shape lead + (k,) to the buffer's end."""
         k = a.shape[-1]
-        rows = self._buf.shape[0]
-        if self._end + k > self._buf.shape[1]:
-            kept = self._end - self._start
-            capacity = self._buf.shape[1]
+        rows = st.buf.shape[0]
+        if st.end + k > st.buf.shape[1]:
+            kept = st.end - st.start
+            capacity = st.buf.shape[1]
             if kept + k > capacity // 2:
                 capacity = max(2 * capacity, 2 * (kept + k))
-            fresh = np.empty((rows, capacity), dtype=self._buf.dtype)
-            fresh[:, :kept] = self._buf[:, self._start : self._end]
-            self._buf = fresh
-            self._next -= self._start
-            self._end = kept
-            self._start = 0
-        self._buf[:, self._end : self._end + k] = a.reshape(rows, k)
-        self._end += k
+            fresh = np.empty((rows, capacity), dtype=st.buf.dtype)
+            fresh[:, :kept] = st.buf[:, st.start : st.end]
+            st.buf = fresh
+            st.next -= st.start
+            st.end = kept
+            st.start = 0
+        st.buf[:, st.end : st.end + k] = a.reshape(rows, k)
+        st.end += k
 
-    def _add_left_padding(self) -> None:
+    def _add_left_padding(self, st: _State) -> None:
         """Prepend the left padding to the buffered signal (all of it is still here)."""
-        x = self._buf[:, : self._end]
+        x = st.buf[:, : st.end]
         padded = _pad(x, self._left, 0, self._spec.pad_mode)
-        self._buf = np.empty(
-            (x.shape[0], max(self._buf.shape[1], 2 * padded.shape[1])), dtype=x.dtype
-        )
-        self._buf[:, : padded.shape[1]] = padded
-        self._start = 0
-        self._next = 0
-        self._end = padded.shape[1]
-        self._padded_left = True
+        st.buf = np.empty((x.shape[0], max(st.buf.shape[1], 2 * padded.shape[1])), dtype=x.dtype)
+        st.buf[:, : padded.shape[1]] = padded
+        st.start = 0
+        st.next = 0
+        st.end = padded.shape[1]
+        st.padded_left = True
 
-    def _emit(self, limit: int) -> np.ndarray:
+    def _emit(self, st: _State, limit: int) -> np.ndarray:
         """Compute the frames that the buffer holds completely, up to frame `limit`."""
-        reach = self._offset + self._W  # buffer samples from _next that frame 0 needs
+        reach = self._offset + self._W  # buffer samples from next that frame 0 needs
         available = 0
-        if self._end - self._next >= reach:
-            available = 1 + (self._end - self._next - reach) // self._hop
-        count = max(0, min(available, limit - self._emitted))
+        if st.end - st.next >= reach:
+            available = 1 + (st.end - st.next - reach) // self._hop
+        count = max(0, min(available, limit - st.emitted))
         if count == 0:
-            return self._empty()
+            return self._empty(st)
         span = (count - 1) * self._hop + reach
-        segment = self._buf[:, self._next : self._next + span]
-        plan = self._spec.plan(self._dtype, self._left)
-        frames = np.empty(plan.out_shape(segment.shape[0], span), self._dtype)
-        plan.compute(segment, frames, self._spec.num_threads, frame_index0=self._emitted)
-        self._next += count * self._hop
-        self._emitted += count
+        segment = st.buf[:, st.next : st.next + span]
+        assert st.dtype is not None
+        plan = self._spec.plan(st.dtype, self._left)
+        frames = np.empty(plan.out_shape(segment.shape[0], span), st.dtype)
+        if segment.shape[0]:
+            plan.compute(segment, frames, self._spec.num_threads, frame_index0=st.emitted)
+        st.next += count * self._hop
+        st.emitted += count
         # Keep the frames' future samples and, for the right padding at
         # flush(), the last right_max + 1 samples of the signal.
-        self._start = max(self._start, min(self._next, self._end - (self._right_max + 1)))
-        return self._finish(frames.reshape(self._lead + frames.shape[1:]))
+        st.start = max(st.start, min(st.next, st.end - (self._right_max + 1)))
+        return self._finish(st, frames.reshape(st.lead + frames.shape[1:]))
 
-    def _finish(self, frames: np.ndarray) -> np.ndarray:
+    def _finish(self, st: _State, frames: np.ndarray) -> np.ndarray:
         """Apply the running-maximum floor to new frames."""
-        if self._spec.floor_range is None or frames.shape[self._axis] == 0:
+        rows_count = st.max.shape[0]
+        if self._spec.floor_range is None or frames.shape[self._axis] == 0 or rows_count == 0:
             return frames
-        rows = frames.reshape(self._max.shape[0], -1)
+        rows = frames.reshape(rows_count, -1)
         finite = np.where(np.isfinite(rows), rows, -np.inf)  # the floor ignores NaN, inf
-        self._max = np.maximum(self._max, finite.max(axis=1))
-        if not self._spec.floor_per_row:
-            self._max[:] = self._max.max()
+        new_max = np.maximum(st.max, finite.max(axis=1))
+        group = floor_group(self._spec.floor_scope, st.lead)
+        if group > 1:
+            new_max = np.repeat(new_max.reshape(-1, group).max(axis=1), group)
+        st.max = new_max
         # As the core: threshold in the output's precision; -inf (no finite
         # value yet) leaves the row as it is, NaN stays NaN.
         dt = frames.dtype.type
-        thr = self._max.astype(dt) - dt(self._spec.floor_range)
+        thr = new_max.astype(dt) - dt(self._spec.floor_range)
         np.maximum(rows, thr[:, None], out=rows)
         return frames
 
-    def _empty(self) -> np.ndarray:
-        dtype = self._dtype if self._dtype is not None else (self._spec.dtype or np.float32)
-        lead = self._lead
+    def _empty(self, st: _State) -> np.ndarray:
+        dtype = st.dtype if st.dtype is not None else (self._spec.dtype or np.float32)
         shape = (
             (0, self._spec.num_features)
             if self._spec.frames_major
             else (self._spec.num_features, 0)
         )
-        return np.empty(lead + shape, dtype=dtype)
+        return np.empty(st.lead + shape, dtype=dtype)
 
 
-class _Release:
-    def __init__(self, lock: threading.Lock) -> None:
-        self.lock = lock
+class _State:
+    """A stream's state between calls; a call works on a copy and commits it."""
 
-    def __enter__(self) -> _Release:
-        return self
+    __slots__ = (
+        "buf",
+        "done",
+        "dtype",
+        "emitted",
+        "end",
+        "lead",
+        "max",
+        "next",
+        "padded_left",
+        "received",
+        "start",
+    )
 
-    def __exit__(self, *exc: object) -> None:
-        self.lock.release()
+    def __init__(self, padded_left: bool) -> None:
+        self.lead: tuple[int, ...] = ()  # leading shape, fixed by the first chunk
+        self.dtype: np.dtype | None = None  # None until the first chunk
+        self.buf = np.empty((1, 0))  # (rows, capacity): padded signal from start
+        self.start = 0  # buffer index of the oldest kept sample
+        self.end = 0  # buffer index one past the newest sample
+        self.next = 0  # buffer index where the next frame starts
+        self.received = 0  # signal samples pushed
+        self.emitted = 0  # frames returned
+        self.padded_left = padded_left  # left padding in the buffer yet?
+        self.max = np.empty(0)  # running maximum for the floor, per row
+        self.done = False
+
+    def copy(self, *, own_buffer: bool = False) -> _State:
+        """A copy; with ``own_buffer``, of the kept samples too (else shared:
+        a call only writes past ``end``, which the original does not read)."""
+        new = _State.__new__(_State)
+        for name in _State.__slots__:
+            setattr(new, name, getattr(self, name))
+        if own_buffer:
+            new.buf = self.buf[:, self.start : self.end].copy()
+            new.next -= self.start
+            new.end -= self.start
+            new.start = 0
+        return new
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _State.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name in _State.__slots__:
+            setattr(self, name, state[name])
 
 
 def _pad(x: np.ndarray, left: int, right: int, mode: PadMode) -> np.ndarray:
