@@ -1,5 +1,7 @@
 """The filter banks and linear_to_mel_weight_matrix."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -38,3 +40,12 @@ def test_many_bands_have_no_nan():
 def test_bad_weight_matrix_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         fastmel.linear_to_mel_weight_matrix(**kwargs)
+
+
+def test_empty_bands_warn_as_librosa_and_torchaudio_do():
+    with pytest.warns(UserWarning, match=r"4 of 128 mel bands are empty .*bands \[0, 3, 6, 13\]"):
+        fastmel.MelSpectrogram.from_preset("torchaudio")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fastmel.MelSpectrogram.from_preset("librosa")  # none empty
+        fastmel.MelSpectrogram(fft_length=256, num_mel_bins=128)  # Keras never warns

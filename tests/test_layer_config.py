@@ -194,3 +194,48 @@ def test_kernel_argument_and_available_kernels(capsys):
         assert pickle.loads(pickle.dumps(layer)).kernel == kernel
     info = fastmel.show_config()
     assert info["available"] == ", ".join(kernels)
+
+
+def test_config_of_numpy_scalars_is_json():
+    import json
+
+    layer = fastmel.MelSpectrogram(
+        fft_length=np.int64(512),
+        sampling_rate=np.float32(16000),
+        min_freq=np.float64(30),
+        max_freq=np.int32(7000),
+        top_db=np.float32(60),
+        mag_exp=np.float64(1),
+    )
+    config = json.loads(json.dumps(layer.get_config()))
+    assert config["sampling_rate"] == 16000.0 and config["fft_length"] == 512
+    np.testing.assert_array_equal(
+        fastmel.MelSpectrogram.from_config(config)(np.ones(3000)), layer(np.ones(3000))
+    )
+
+
+@pytest.mark.parametrize(
+    "policy, dtype",
+    [
+        ({"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float64"}}, "f8"),
+        ({"config": "float64"}, "f8"),
+        ({"name": "float64"}, "f8"),
+        ({"config": {"name": "mixed_float16"}}, "f4"),
+    ],
+)
+def test_from_config_reads_keras_dtype_policy_dicts(policy, dtype):
+    layer = fastmel.MelSpectrogram.from_config({"fft_length": 256, "dtype": policy})
+    assert layer(np.ones(1000, np.float32)).dtype == np.dtype(dtype)
+
+
+def test_from_config_rejects_a_policy_dict_without_a_name():
+    with pytest.raises(TypeError, match="policy"):
+        fastmel.MelSpectrogram.from_config({"dtype": {"config": 3}})
+
+
+@pytest.mark.parametrize("name", ["sequence_stride", "fft_length", "num_mel_bins"])
+def test_huge_sizes_are_value_errors(name):
+    with pytest.raises(ValueError, match=name):
+        fastmel.MelSpectrogram(**{name: 2**64})
+    with pytest.raises(ValueError, match=name):
+        fastmel.MelSpectrogram(**{name: 2**23 if name == "fft_length" else 2**60})

@@ -67,7 +67,7 @@ def test_out_overlapping_the_input():
         (lambda s: np.zeros(s[:-1] + (s[-1] + 1,), np.float32), ValueError, "shape"),
         (lambda s: np.zeros((1,) + s, np.float32), ValueError, "shape"),
         (lambda s: np.zeros(s, np.float32).tolist(), TypeError, "numpy array"),
-        (lambda s: np.zeros(s, ">f4"), TypeError, "dtype"),
+        (lambda s: np.zeros(s, ">f8"), TypeError, "dtype"),
     ],
 )
 def test_out_errors(make, error, match):
@@ -75,6 +75,38 @@ def test_out_errors(make, error, match):
     x = np.zeros((2, 1000), np.float32)
     with pytest.raises(error, match=match):
         layer(x, out=make(layer.compute_output_shape(x.shape)))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s: np.zeros(s, ">f4"),  # byte-swapped: filled from a temporary, as documented
+        lambda s: np.asmatrix(np.zeros(s, np.float32)),  # an ndarray subclass
+        lambda s: np.zeros(s[::-1], np.float32).T,  # Fortran order
+    ],
+)
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix
+def test_out_any_layout_or_byte_order(make):
+    layer = fastmel.MelSpectrogram(**BASE)
+    x = np.random.default_rng(9).standard_normal(3000).astype(np.float32)
+    out = make(layer.compute_output_shape(x.shape))
+    assert layer(x, out=out) is out
+    np.testing.assert_array_equal(np.asarray(out, np.float32), layer(x))
+
+
+def test_input_precision_follows_any_array_like():
+    import array
+
+    layer = fastmel.MelSpectrogram(**BASE)
+    x = np.random.default_rng(10).standard_normal(3000)
+    want = layer(x)  # float64
+    assert want.dtype == np.float64
+    for like in (array.array("d", x), memoryview(x)):
+        got = layer(like)
+        assert got.dtype == np.float64
+        np.testing.assert_array_equal(got, want)
+    assert layer(x.tolist()).dtype == np.float32  # Python lists: float32, as Keras
+    assert layer(array.array("f", x)).dtype == np.float32
 
 
 def test_out_read_only():

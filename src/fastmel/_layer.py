@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -180,9 +181,14 @@ class MelSpectrogram:
     -----
     Input is ``np.ndarray [shape=(..., samples)]`` (or anything
     ``np.asarray`` accepts) with at least one sample. float32 and float64
-    are computed in their own precision; other real dtypes (integers, bool,
-    float16) and Python sequences become float32; complex, object, string and
-    date/time input is a TypeError. Strided, negative-stride, Fortran-ordered
+    are computed in their own precision, whether they come as NumPy arrays
+    or as other objects that carry a dtype (a torch tensor, ``array.array``);
+    other real dtypes (integers, bool, float16) and Python lists and numbers
+    become float32; complex, object, string and date/time input is a
+    TypeError. Integers are taken as the numbers they are, not scaled:
+    16-bit PCM read as ``int16`` is 32768 times (+90.3 dB) louder than the
+    same audio as floats in [-1, 1]; divide by 32768 first to match tools
+    that read audio as floats. Strided, negative-stride, Fortran-ordered
     and read-only arrays are read in place; byte-swapped or misaligned arrays
     are first copied to a native, aligned array.
 
@@ -294,11 +300,11 @@ class MelSpectrogram:
             frozen = np.array(window)
             frozen.flags.writeable = False
             self.window = frozen
-        self.sampling_rate = sampling_rate
+        self.sampling_rate = _plain(sampling_rate)
         as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
         self.num_mel_bins = as_int("num_mel_bins", num_mel_bins, maximum=MAX_MEL_BINS)
         as_real("min_freq", min_freq, minimum=0)
-        self.min_freq = min_freq
+        self.min_freq = _plain(min_freq)
         self.mel_scale = choice("mel_scale", mel_scale, MEL_SCALES)
         self.norm = choice("norm", norm, NORMS)
         if self.norm is not None and self.mel_scale == "keras":
@@ -309,7 +315,7 @@ class MelSpectrogram:
         if max_freq is not None:
             as_real("max_freq", max_freq)
         # Keras: `max_freq or int(sampling_rate / 2)` (so 0 also means Nyquist).
-        self.max_freq = max_freq or self._nyquist()
+        self.max_freq = _plain(max_freq) or self._nyquist()
         if not float(self.max_freq) > float(self.min_freq):
             raise ValueError(
                 f"`max_freq` ({self.max_freq!r}) must be greater than `min_freq` ({min_freq!r})"
@@ -317,11 +323,11 @@ class MelSpectrogram:
         self.power_to_db = as_flag("power_to_db", power_to_db)
         if top_db is not None:
             as_real("top_db", top_db, minimum=0)
-        self.top_db = top_db
-        self.mag_exp = mag_exp
+        self.top_db = _plain(top_db)
+        self.mag_exp = _plain(mag_exp)
         as_real("mag_exp", mag_exp, minimum=0, strict=True)
-        self.min_power = min_power
-        self.ref_power = ref_power
+        self.min_power = _plain(min_power)
+        self.ref_power = _plain(ref_power)
         if self.power_to_db:
             as_real("min_power", min_power, minimum=0, strict=True)
         else:
@@ -331,7 +337,7 @@ class MelSpectrogram:
         self.pad_mode = choice("pad_mode", pad_mode, PAD_MODES)
         self.log_mode = choice("log_mode", log_mode, tuple(LOG_MODES))
         as_real("log_offset", log_offset, minimum=0)
-        self.log_offset = log_offset
+        self.log_offset = _plain(log_offset)
         self.top_db_scope = choice("top_db_scope", top_db_scope, TOP_DB_SCOPES)
         self.drop_last_frame = as_flag("drop_last_frame", drop_last_frame)
         self.dtype = compute_dtype(dtype)
@@ -342,6 +348,8 @@ class MelSpectrogram:
             dt: _engine.make_plan(self._engine_options(dt), dt)
             for dt in (np.dtype(np.float32), np.dtype(np.float64))
         }
+        if self.mel_scale != "keras":
+            _warn_empty_bands(self._bands(np.dtype(np.float64))[1])
         # Built on first use by a stream, then shared by all the layer's streams.
         self._stream_plans: dict[tuple[np.dtype, int], _core.Plan] = {}
         self._frozen = True
@@ -501,14 +509,14 @@ class MelSpectrogram:
         shape = lead + core_shape[1:]
         direct = None
         if out is not None:
-            _check_out(out, shape, a.dtype)
+            base = _check_out(out, shape, a.dtype)
             if (
-                out.flags.c_contiguous
-                and out.flags.aligned
-                and out.dtype.isnative
-                and not np.may_share_memory(out, a)
+                base.flags.c_contiguous
+                and base.flags.aligned
+                and base.dtype.isnative
+                and not np.may_share_memory(base, a)
             ):
-                direct = out
+                direct = base
         target = direct if direct is not None else np.empty(shape, dtype=a.dtype)
         if rows:
             x2 = a.reshape(rows, n)
@@ -516,8 +524,9 @@ class MelSpectrogram:
                 x2 = np.ascontiguousarray(x2)
             group = floor_group(self.top_db_scope, lead)
             plan.compute(x2, target.reshape(core_shape), threads, floor_group=group)
-        if out is not None and direct is None:
-            out[...] = target
+        if out is not None:
+            if direct is None:
+                base[...] = target
             return out
         return target
 
@@ -809,15 +818,37 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         return f"MelSpectrogram({', '.join(parts)})"
 
 
-def _check_out(out: Any, shape: tuple[int, ...], dtype: np.dtype) -> None:
+def _warn_empty_bands(length: np.ndarray) -> None:
+    """Warn, as librosa and torchaudio do for their banks, when bands have no
+    weight on any FFT bin (their rows are constant: ``min_power`` in dB)."""
+    empty = np.flatnonzero(length == 0)
+    if empty.size:
+        warnings.warn(
+            f"{empty.size} of {length.size} mel bands are empty (no FFT bin falls inside "
+            f"them: bands {empty.tolist()[:8]}{' ...' if empty.size > 8 else ''}), so their "
+            "rows carry no information; use fewer mel bands or a larger fft_length",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds (configs stay JSON-serialisable)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_out(out: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """``out`` checked, as a base-class ndarray view (np.matrix and other
+    subclasses are written through it)."""
     if not isinstance(out, np.ndarray):
         raise TypeError(f"`out` must be a numpy array, got {type(out).__name__}")
     if out.shape != shape:
         raise ValueError(f"`out` must have shape {shape}, got {out.shape}")
-    if out.dtype != dtype:
+    if out.dtype.newbyteorder("=") != dtype:  # either byte order
         raise TypeError(f"`out` must have dtype {dtype}, got {out.dtype}")
     if not out.flags.writeable:
         raise ValueError("`out` is read-only")
+    return out.view(np.ndarray)
 
 
 _DEFAULTS = {

@@ -122,7 +122,12 @@ def policy_dtype(dtype: Any) -> np.dtype | None:
         return None
     name = dtype
     if isinstance(dtype, dict):
-        name = dtype.get("config", {}).get("name", dtype.get("name"))
+        # {"class_name": "DTypePolicy", "config": {"name": "float64"}} (Keras 3),
+        # {"config": "float64"}, or {"name": "float64"}.
+        inner = dtype.get("config", dtype)
+        name = inner.get("name") if isinstance(inner, dict) else inner
+        if not isinstance(name, str):
+            raise TypeError(f"`dtype`: a dtype policy dict without a name: {dtype!r}")
         return np.dtype(np.float64) if name == "float64" else None
     if not isinstance(dtype, (str, np.dtype, type)):
         name = getattr(dtype, "name", None)
@@ -209,13 +214,13 @@ def to_db(values: np.ndarray, power_to_db: bool, log_mode: LogMode) -> np.ndarra
 
 def as_signal(x: Any, dtype: np.dtype | None) -> np.ndarray:
     """``x`` as a native, aligned float32/float64 array with >= 1 dim and >= 1 sample."""
-    if isinstance(x, np.ndarray):
-        a = x
-        # float64 in any byte order stays float64.
-        default = np.float64 if (a.dtype.kind == "f" and a.dtype.itemsize == 8) else np.float32
-    else:
-        a = np.asarray(x)
-        default = np.float32  # Python sequences and scalars
+    a = x if isinstance(x, np.ndarray) else np.asarray(x)
+    # float64 in any byte order stays float64, from an array or anything else that
+    # carries a dtype (a torch tensor, array.array("d"), a memoryview); Python
+    # lists and numbers become float32, as in Keras.
+    wide = a.dtype.kind == "f" and a.dtype.itemsize == 8
+    plain = isinstance(x, (list, tuple, numbers.Number))
+    default = np.float64 if wide and not plain else np.float32
     kind = a.dtype.kind
     if kind == "c":
         raise TypeError(

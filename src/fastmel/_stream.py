@@ -6,6 +6,7 @@ framing facts and plans that the front end hands it, and nothing else.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -419,7 +420,8 @@ def _as_chunk_array(chunk: ArrayLike, dtype: np.dtype | None) -> np.ndarray:
     a = np.asarray(chunk)
     if a.ndim >= 1 and a.shape[-1] == 0 and a.dtype.kind in "biuf":
         # The dtype the layer's call would pick (as_signal), for an empty chunk.
-        wide = isinstance(chunk, np.ndarray) and a.dtype.kind == "f" and a.dtype.itemsize == 8
+        plain = isinstance(chunk, (list, tuple, numbers.Number))
+        wide = not plain and a.dtype.kind == "f" and a.dtype.itemsize == 8
         target = (
             np.dtype(dtype)
             if dtype is not None
