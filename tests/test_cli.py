@@ -71,7 +71,8 @@ def test_compute_folder_with_failures(corpus, tmp_path):
     assert r.returncode == 1, r.stderr
     assert "broken.wav" in r.stderr and "rate22k.wav" in r.stderr
     assert "22050 Hz, expected 16000 Hz" in r.stderr and "--resample" in r.stderr
-    assert "2 files failed" in r.stderr
+    assert r.stderr.count("broken.wav") == 1  # each failure printed once
+    assert "2 failed (listed above)" in r.stdout
     assert "7 of 9 files written" in r.stdout
     layer = fastmel.MelSpectrogram()
     for name, x in signals.items():
@@ -91,10 +92,18 @@ def test_compute_never_overwrites_silently(corpus, tmp_path):
     clip = d / "clip0.wav"
     assert run("compute", clip, "-o", out).returncode == 0
     before = (out / "clip0.npy").read_bytes()
+    # The same features again: up to date, not a failure.
     r = run("compute", clip, "-o", out)
-    assert r.returncode == 1 and "exists" in r.stderr and "--overwrite" in r.stderr
+    assert r.returncode == 0 and "1 already up to date" in r.stdout, r.stdout + r.stderr
+    # Other bytes under that name: kept, and a failure.
+    (out / "clip0.npy").write_bytes(b"something else")
+    r = run("compute", clip, "-o", out)
+    assert r.returncode == 1 and "other content" in r.stderr and "--overwrite" in r.stderr
+    assert (out / "clip0.npy").read_bytes() == b"something else"
+    r = run("compute", clip, "-o", out, "--skip-existing")
+    assert r.returncode == 0 and "1 skipped" in r.stdout
+    assert run("compute", clip, "-o", out, "--overwrite").returncode == 0
     assert (out / "clip0.npy").read_bytes() == before
-    assert run("compute", clip, "-o", out, "--skip-existing").returncode == 0
     # Other parameters into the same folder: refused before any work.
     r = run("compute", clip, "-o", out, "--n-mels", "40", "--overwrite")
     assert r.returncode == 0
@@ -207,19 +216,16 @@ def test_console_script_and_info():
     assert r.returncode == 0 and f"version: {fastmel.__version__}" in r.stdout
 
 
-def test_plot_into_a_missing_folder_fails_cleanly(corpus, tmp_path):
+def test_plot_into_a_missing_folder_creates_it_and_an_unwritable_one_fails_cleanly(
+    corpus, tmp_path
+):
     require_extra("matplotlib")
     d, _ = corpus
-    r = run(
-        "plot",
-        d / "clip0.wav",
-        "-o",
-        tmp_path / "nodir" / "x.png",
-        "--preset",
-        "librosa",
-        "--sampling-rate",
-        "16000",
-    )
+    r = run("plot", d / "clip0.wav", "-o", tmp_path / "nodir" / "x.png", "--preset", "librosa")
+    assert r.returncode == 0, r.stderr
+    assert png_size(tmp_path / "nodir" / "x.png") == (1000, 400)
+    (tmp_path / "file").write_text("a file, not a folder")
+    r = run("plot", d / "clip0.wav", "-o", tmp_path / "file" / "x.png")
     assert r.returncode == 1
     assert "cannot write" in r.stderr and "Traceback" not in r.stderr
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
+import signal
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from .._layer import MelSpectrogram
 from .._options import (
     DTYPES,
     LOG_MODES,
+    MAX_THREADS,
     MEL_SCALES,
     NORMS,
     PAD_MODES,
@@ -21,7 +25,8 @@ from .._options import (
     available_cores,
 )
 from .._presets import PRESETS
-from ._audio import AudioError, duration, find_audio, process, read, require
+from ._audio import AudioError, duration, file_rate, find_audio, process, read, require
+from ._output import display, remove_temporaries, sweep_temporaries, write_file
 
 # --option -> MelSpectrogram argument, with its type.
 _LAYER_OPTIONS = [
@@ -33,6 +38,9 @@ _LAYER_OPTIONS = [
     ("--min-freq", "min_freq", float, "lowest band edge, Hz"),
     ("--max-freq", "max_freq", float, "highest band edge, Hz"),
     ("--log-offset", "log_offset", float, "added to the power before the log"),
+    ("--power", "mag_exp", float, "magnitude exponent (librosa's power): 1 magnitude, 2 power"),
+    ("--min-power", "min_power", float, "floor on the power inside the log (librosa's amin)"),
+    ("--ref-power", "ref_power", float, "reference power of 0 dB (librosa's ref)"),
 ]
 # --option -> MelSpectrogram argument, with its allowed values ("none" is None).
 _CHOICES = [
@@ -71,7 +79,7 @@ def add_layer_options(parser, default_preset="keras"):
         help="dynamic range kept below the maximum, dB ('none': no floor)",
     )
     g.add_argument(
-        "--power", action="store_true", help="output mel power, no log (power_to_db=False)"
+        "--no-log", action="store_true", help="output the mel power itself (power_to_db=False)"
     )
     g.add_argument(
         "--no-center", action="store_true", help="frame 0 starts at sample 0 (no padding)"
@@ -91,7 +99,7 @@ def layer_from_args(args, num_threads=None):
             kwargs[name] = None if value == "none" else value
     if hasattr(args, "top_db"):
         kwargs["top_db"] = args.top_db
-    if args.power:
+    if args.no_log:
         kwargs["power_to_db"] = False
     if args.no_center:
         kwargs["center"] = False
@@ -102,6 +110,29 @@ def layer_from_args(args, num_threads=None):
     return MelSpectrogram.from_preset(args.preset, **kwargs)
 
 
+def _flag_names(message):
+    """An error message of the layer with its argument names replaced by the flags
+    the user typed (`num_mel_bins` -> --n-mels)."""
+    for flag, name, *_ in (*_LAYER_OPTIONS, *_CHOICES, ("--top-db", "top_db")):
+        message = message.replace(f"`{name}`", flag)
+    return message
+
+
+def _bounded(kind, low, high, what):
+    """An argparse type: ``kind`` in [low, high], else a usage error."""
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (low <= value <= high):
+            raise argparse.ArgumentTypeError(f"{what} must be in [{low:g}, {high:g}], got {text}")
+        return value
+
+    return parse
+
+
 def _fail(message, code=2):
     print(f"fastmel: error: {message}", file=sys.stderr)
     return code
@@ -110,20 +141,27 @@ def _fail(message, code=2):
 # -- compute ---------------------------------------------------------------------
 
 
-def _outputs(files, outdir):
-    """``(output path, earlier input writing the same path or None)`` per input."""
-    owner: dict[pathlib.Path, pathlib.Path] = {}
-    outs = []
-    for path, stem in files:
-        out = outdir / stem.with_name(stem.name + ".npy")
-        outs.append((out, owner.get(out)))
-        owner.setdefault(out, path)
-    return outs
+def _read_config(path: pathlib.Path) -> dict | None:
+    """OUTDIR/fastmel.json's contents; None if absent; ValueError if it is a
+    link, unreadable or not a fastmel record."""
+    if not os.path.lexists(path):
+        return None
+    if path.is_symlink():
+        raise ValueError(f"{display(path)} is a symbolic link; fastmel does not follow it")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            record = json.loads(f.read())
+    except (OSError, ValueError) as e:
+        raise ValueError(f"{display(path)} cannot be read ({e})") from None
+    if not isinstance(record, dict) or "layer" not in record:
+        raise ValueError(f"{display(path)} is not a fastmel record")
+    return record
 
 
 def _write_config(outdir, layer, overwrite):
-    """OUTDIR/fastmel.json records the parameters; a different one is never replaced
-    silently."""
+    """OUTDIR/fastmel.json records the parameters; a different or unreadable one
+    is replaced only with --overwrite."""
     from .. import __version__
 
     layer_config = layer.get_config()
@@ -132,53 +170,87 @@ def _write_config(outdir, layer, overwrite):
     del layer_config["num_threads"], layer_config["kernel"]
     config = {"fastmel": __version__, "layer": layer_config}
     path = outdir / "fastmel.json"
-    if path.exists() and not overwrite:
-        try:
-            old = json.loads(path.read_text())
-        except (OSError, ValueError):
-            old = None
-        if old is None or old.get("layer") != config["layer"]:
-            raise FileExistsError(
-                f"{path} records different layer parameters; use another output "
-                "directory or pass --overwrite"
-            )
+    try:
+        old = _read_config(path)
+    except ValueError as e:
+        if not overwrite:
+            raise FileExistsError(f"{e}; pass --overwrite to replace it") from None
+        old = None
+    if old is not None and old.get("layer") == config["layer"]:
         return
-    outdir.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(config, indent=1) + "\n")
+    if old is not None and not overwrite:
+        raise FileExistsError(
+            f"{display(path)} records different layer parameters; use another output "
+            "folder or pass --overwrite"
+        )
+    write_file(path, (json.dumps(config, indent=1) + "\n").encode(), overwrite=True)
+
+
+class _Stop:
+    """SIGINT/SIGTERM while files are processed: the first asks the run to stop
+    after the files in progress; a second stops at once."""
+
+    def __init__(self):
+        self.signal = None
+        self.previous = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.signal is not None:
+            raise KeyboardInterrupt  # the second: now
+        self.signal = signum
+
+    def __exit__(self, *exc):
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        return False
+
+
+def _rate(audio_seconds, elapsed):
+    """x realtime with two significant digits below 100 (never "0x")."""
+    rate = audio_seconds / elapsed if elapsed > 0 else float("inf")
+    return f"{rate:,.0f}x" if rate >= 100 or rate == float("inf") else f"{rate:.2g}x"
+
+
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def compute(args):
+    outdir = pathlib.Path(args.output)
     try:
-        files = find_audio(args.inputs)
+        jobs = find_audio(args.inputs, outdir)
         require("soundfile", "cli")
     except (FileNotFoundError, ImportError) as e:
         return _fail(str(e))
-    if not files:
+    if not jobs:
         return _fail(
             "no audio files found in the inputs "
             f"(looked for {', '.join(s for s in ('.wav', '.flac', '.ogg', '.mp3'))})"
         )
+    workers = available_cores() if args.workers is None else args.workers
+    threads_per_call = max(1, workers // min(workers, len(jobs)))
     try:
-        workers = available_cores() if args.workers is None else int(args.workers)
-        if workers < 1:
-            raise ValueError(f"--workers must be >= 1, got {workers}")
-        threads_per_call = max(1, workers // min(workers, len(files)))
         layer = layer_from_args(args, num_threads=threads_per_call)
-    except (TypeError, ValueError) as e:
-        return _fail(str(e))
-    outdir = pathlib.Path(args.output)
-    try:
         _write_config(outdir, layer, args.overwrite)
+    except (TypeError, ValueError) as e:
+        return _fail(_flag_names(str(e)))
     except OSError as e:
         return _fail(str(e))
+    for folder in {job.out.parent for job in jobs if job.out is not None}:
+        sweep_temporaries(folder)  # left by a run killed with SIGKILL
 
-    outs = _outputs(files, outdir)
     show_bar = args.progress == "bar" or (args.progress == "auto" and sys.stderr.isatty())
     bar = None
-    seconds: list[float | None] = [None] * len(files)
+    seconds: list[float | None] = [None] * len(jobs)
     if show_bar:
         # The bar's total: one header read per file, only when a bar is drawn.
-        seconds = [duration(p) for p, _ in files]
+        seconds = [duration(job.path) if job.error is None else None for job in jobs]
         total = sum(s for s in seconds if s)
         tqdm = require("tqdm", "cli").tqdm
         bar = tqdm(
@@ -191,103 +263,151 @@ def compute(args):
             "[{elapsed}<{remaining}, {rate_fmt}]{postfix}",
         )
 
-    failed, skipped, done, audio_seconds = [], 0, 0, 0.0
+    counts = {"written": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+    audio_seconds = 0.0
 
-    def report(path, message):
-        failed.append((path, message))
-        line = f"fastmel: FAILED {path}: {message}"
+    def say(line):
         if bar is not None:
             bar.write(line, file=sys.stderr)
         else:
             print(line, file=sys.stderr)
 
+    def report(path, message):
+        counts["failed"] += 1
+        say(f"fastmel: FAILED {display(path)}: {message}")
+
+    def advance(secs):
+        if bar is not None:
+            if secs:
+                bar.update(secs)
+            bar.set_postfix_str(f"{sum(counts.values())}/{len(jobs)} files", refresh=False)
+
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = {}
-        for (path, _), (out, other), secs in zip(files, outs, seconds, strict=False):
-            if other is not None:
-                report(path, f"its output name collides with that of {other}")
-                continue
-            if args.skip_existing and out.exists():
-                skipped += 1
-                if bar is not None and secs:
-                    bar.update(secs)
-                continue
-            jobs[
-                pool.submit(
+    todo = []
+    for job, secs in zip(jobs, seconds, strict=True):
+        if job.error is not None or job.out is None:
+            report(job.path, job.error)
+        elif args.skip_existing and os.path.lexists(job.out):
+            counts["skipped"] += 1
+            advance(secs)
+        else:
+            todo.append((job, job.out, secs))
+    not_started = 0
+    with _Stop() as stop:
+        pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo))))
+        try:
+            running = {}
+            for job, out, secs in todo:
+                future = pool.submit(
                     process,
-                    path,
+                    job.path,
                     out,
                     layer,
                     resample=args.resample,
                     channels=args.channels,
                     overwrite=args.overwrite,
                 )
-            ] = (path, secs)
-        for future in as_completed(jobs):
-            path, secs = jobs[future]
-            try:
-                got_seconds, _shape = future.result()
-            except (AudioError, OSError, ValueError, MemoryError) as e:
-                report(path, str(e))
-            else:
-                done += 1
-                audio_seconds += got_seconds
+                running[future] = (job, secs)
+            while running:
+                if stop.signal is not None:
+                    # Files not started are dropped; those in progress finish.
+                    not_started += sum(f.cancel() for f in running)
+                    running = {f: v for f, v in running.items() if not f.cancelled()}
+                done, _ = wait(running, timeout=0.1, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job, secs = running.pop(future)
+                    try:
+                        outcome, got_seconds, _shape = future.result()
+                    except (AudioError, OSError, ValueError, MemoryError) as e:
+                        report(job.path, str(e))
+                    else:
+                        counts[outcome] += 1
+                        audio_seconds += got_seconds
+                    advance(secs)
+            pool.shutdown(wait=True)
+        except KeyboardInterrupt:
+            # A second signal: drop everything, remove what was being written,
+            # and leave without waiting for the files in progress.
+            pool.shutdown(wait=False, cancel_futures=True)
+            remove_temporaries()
             if bar is not None:
-                if secs:
-                    bar.update(secs)
-                bar.set_postfix_str(
-                    f"{done + len(failed) + skipped}/{len(files)} files", refresh=False
-                )
+                bar.close()
+            print(
+                "fastmel compute: stopped at once; the outputs in progress were not written",
+                file=sys.stderr,
+            )
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + (stop.signal or signal.SIGINT))
     if bar is not None:
         bar.close()
     elapsed = time.perf_counter() - start
-    rate = audio_seconds / elapsed if elapsed > 0 else float("inf")
-    print(
-        f"fastmel compute: {done} of {len(files)} files written to {outdir} "
-        f"({audio_seconds:.1f} s of audio in {elapsed:.2f} s, {rate:,.0f}x realtime, "
-        f"{workers} worker{'s' if workers != 1 else ''})"
-        + (f", {skipped} skipped (output exists)" if skipped else "")
-    )
-    if failed:
+    done_text = [
+        f"{counts['written']} of {len(jobs)} files written to {display(outdir)}",
+        f"({audio_seconds:.1f} s of audio in {elapsed:.2f} s, "
+        f"{_rate(audio_seconds, elapsed)} realtime, {_plural(workers, 'worker')})",
+    ]
+    extra = []
+    if counts["unchanged"]:
+        extra.append(f"{counts['unchanged']} already up to date")
+    if counts["skipped"]:
+        extra.append(f"{counts['skipped']} skipped (output exists)")
+    if counts["failed"]:
+        extra.append(f"{counts['failed']} failed (listed above)")
+    if not_started:
+        extra.append(f"{not_started} not started")
+    print("fastmel compute: " + " ".join(done_text) + "".join(f", {e}" for e in extra))
+    if stop.signal is not None:
+        name = signal.Signals(stop.signal).name
         print(
-            f"fastmel compute: {len(failed)} file{'s' if len(failed) != 1 else ''} failed:",
+            f"fastmel compute: stopped by {name}; run again with --skip-existing to "
+            "compute the rest",
             file=sys.stderr,
         )
-        for path, message in failed:
-            print(f"  {path}: {message}", file=sys.stderr)
-        return 1
-    return 0
+        return 128 + stop.signal
+    return 1 if counts["failed"] else 0
 
 
 # -- plot --------------------------------------------------------------------------
 
 
 def plot(args):
-    from ._plot import describe, save_png
+    from ._plot import MAX_PIXELS, describe, save_png
 
+    if args.width * args.dpi > MAX_PIXELS or args.height * args.dpi > MAX_PIXELS:
+        return _fail(
+            f"--width {args.width:g} x --height {args.height:g} at --dpi {args.dpi} is over "
+            f"{MAX_PIXELS} pixels a side"
+        )
+    if not os.path.lexists(args.file):
+        return _fail(f"no such file: {display(args.file)}")
     try:
         require("soundfile", "cli")
         require("matplotlib", "plot")
+        if args.sampling_rate is None and not args.resample:
+            # The file's own rate, unless told otherwise.
+            args.sampling_rate = file_rate(args.file)
         layer = layer_from_args(args, num_threads=-1)
-    except (ImportError, TypeError, ValueError) as e:
-        return _fail(str(e))
+    except (ImportError, AudioError) as e:
+        return _fail(f"{display(args.file)}: {e}" if isinstance(e, AudioError) else str(e), 1)
+    except (TypeError, ValueError) as e:
+        return _fail(_flag_names(str(e)))
     out = pathlib.Path(args.output)
-    if out.exists() and not args.overwrite:
-        return _fail(f"{out} exists (pass --overwrite to replace it)")
+    if os.path.lexists(out) and not args.overwrite:
+        return _fail(f"{display(out)} exists (pass --overwrite to replace it)")
     try:
         audio = read(args.file, layer.sampling_rate, resample=args.resample, channels="mix")
     except AudioError as e:
-        return _fail(f"{args.file}: {e}", 1)
+        return _fail(f"{display(args.file)}: {e}", 1)
     mel = layer(audio)
-    title = f"{pathlib.Path(args.file).name}: {describe(layer)}"
+    title = f"{display(pathlib.Path(args.file).name)}: {describe(layer)}"
     try:
         save_png(mel, layer, out, title=title, width=args.width, height=args.height, dpi=args.dpi)
     except OSError as e:
-        return _fail(f"cannot write {out}: {e.strerror or e}", 1)
+        return _fail(str(e), 1)
     print(
         f"fastmel plot: {mel.shape[0]} mels x {mel.shape[1]} frames of "
-        f"{audio.shape[-1] / layer.sampling_rate:.2f} s -> {out}"
+        f"{audio.shape[-1] / layer.sampling_rate:.2f} s -> {display(out)}"
     )
     return 0
 
@@ -295,10 +415,17 @@ def plot(args):
 # -- parser -------------------------------------------------------------------------
 
 
+def _version():
+    from .. import __version__
+
+    return __version__
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="fastmel", description="Mel spectrograms on the CPU at the speed of the FFT."
     )
+    parser.add_argument("--version", action="version", version=f"fastmel {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -308,13 +435,21 @@ def build_parser():
         "soundfile) and write one .npy per input (float32, or float64 with --dtype "
         "float64): OUTDIR/<name>.npy, with a directory's files "
         "named by their path inside it. OUTDIR/fastmel.json records "
-        "the parameters. Unreadable files are reported and skipped; the exit code is 1 "
-        "if any file failed.",
+        "the parameters. Each output is written whole or not at all (never through a "
+        "symbolic link, with the mode the umask gives). An existing output is kept: "
+        "one that already holds the same features counts as up to date, one that "
+        "differs is a failure unless --overwrite. Unreadable files are reported and "
+        "skipped. Ctrl-C (or SIGTERM) stops after the files in progress and prints "
+        "what was done; a second one stops at once. Exit code: 0, 1 if any file "
+        "failed, 2 for a usage error, 130 (143) when stopped by SIGINT (SIGTERM).",
     )
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
     p.add_argument(
-        "--workers", type=int, default=None, help="files processed at once (default: all cores)"
+        "--workers",
+        type=_bounded(int, 1, MAX_THREADS, "--workers"),
+        default=None,
+        help=f"files processed at once, 1 to {MAX_THREADS} (default: all cores)",
     )
     p.add_argument(
         "--resample",
@@ -330,7 +465,9 @@ def build_parser():
         "(channels, mels, frames) (default: mix)",
     )
     exist = p.add_mutually_exclusive_group()
-    exist.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    exist.add_argument(
+        "--overwrite", action="store_true", help="replace existing outputs that differ"
+    )
     exist.add_argument(
         "--skip-existing", action="store_true", help="leave existing outputs and skip their inputs"
     )
@@ -351,12 +488,24 @@ def build_parser():
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="PNG")
     p.add_argument(
-        "--resample", action="store_true", help="resample if the rate differs from --sampling-rate"
+        "--resample",
+        action="store_true",
+        help="resample to --sampling-rate (the preset's unless given) if the file's rate differs; "
+        "without it, the file's own rate is the layer's unless --sampling-rate is given",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing PNG")
-    p.add_argument("--width", type=float, default=10.0, help="inches (default 10)")
-    p.add_argument("--height", type=float, default=4.0, help="inches (default 4)")
-    p.add_argument("--dpi", type=int, default=100, help="pixels per inch (default 100)")
+    p.add_argument(
+        "--width", type=_bounded(float, 1, 100, "--width"), default=10.0, help="inches (default 10)"
+    )
+    p.add_argument(
+        "--height", type=_bounded(float, 1, 100, "--height"), default=4.0, help="inches (default 4)"
+    )
+    p.add_argument(
+        "--dpi",
+        type=_bounded(int, 10, 1000, "--dpi"),
+        default=100,
+        help="pixels per inch (default 100); the picture is at most 10000 pixels a side",
+    )
     add_layer_options(p)
 
     p = sub.add_parser("demo", help="compute and plot the mel spectrogram of a synthetic clip")

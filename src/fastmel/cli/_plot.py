@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,10 @@ if TYPE_CHECKING:
 
 from .._options import centre_pad, to_db
 from ._audio import require
+from ._output import write_file
+
+# The largest picture side, pixels (matplotlib holds the whole RGBA canvas).
+MAX_PIXELS = 10000
 
 
 def frame_times(layer: MelSpectrogram, n_frames: int) -> np.ndarray:
@@ -46,13 +51,19 @@ def save_png(
     dpi: int = 100,
 ) -> str | os.PathLike:
     """Draw ``mel`` (num_mel_bins, frames) from ``layer`` to a PNG of
-    ``width x height`` inches at ``dpi`` (so ``width * dpi`` pixels wide).
+    ``width x height`` inches at ``dpi`` (so ``width * dpi`` pixels wide, at most
+    MAX_PIXELS a side).
 
     Time in seconds on x, the mel axis labelled with band centre frequencies
     in Hz on y, a colour bar in dB. Uses matplotlib's object API with the Agg
     canvas: no global state, safe from any thread.
     """
     require("matplotlib", "plot")
+    if not (0 < width * dpi <= MAX_PIXELS and 0 < height * dpi <= MAX_PIXELS):
+        raise ValueError(
+            f"a picture of {width:g} x {height:g} inches at {dpi} dpi is over {MAX_PIXELS} "
+            "pixels a side (or empty)"
+        )
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -97,5 +108,7 @@ def save_png(
     else:
         bar.set_label("dB")
     fig.tight_layout()
-    fig.savefig(str(path), dpi=dpi)
+    png = io.BytesIO()
+    fig.savefig(png, dpi=dpi, format="png")
+    write_file(path, png.getvalue(), overwrite=True)  # whole or not at all
     return path
