@@ -108,7 +108,7 @@ def test_every_option_value_has_golden_cases():
     assert seen["center"] == {True, False}
     assert seen["pad_mode"] == {"reflect", "constant"}
     assert seen["log_mode"] == {"db", "natural", "whisper"}
-    assert seen["top_db_scope"] == {"batch", "example"}
+    assert seen["top_db_scope"] == {"batch", "example", "channels"}
     assert seen["drop_last_frame"] == {True, False}
 
 

@@ -9,6 +9,12 @@ overrides, JSON), how the output is compared ("kind"), the peer call that
 made it (for the record), the input signal and the peer's output. Filter-bank
 cases store the peer's matrix instead of a signal.
 
+The case torchaudio_db_channels was added on 2026-11-26 by running this
+script in a venv with torch 2.13.0+cpu, torchaudio 2.11.0, librosa 0.11.0
+and openai-whisper 20250625; there the older librosa cases came out up to
+3.8e-6 dB from the committed arrays (another scipy), and the committed
+arrays of all older cases were kept.
+
 torchaudio's transforms are pure Python over torch.stft; its compiled
 extension is not needed (a CPU-only torch with a CUDA torchaudio wheel works
 once the extension's .so files are absent).
@@ -333,6 +339,24 @@ add(
     "whisper.log_mel_spectrogram(x)  # 1000 samples",
     xs,
     whisper.log_mel_spectrogram(torch.from_numpy(xs)).numpy(),
+)
+
+# -- torchaudio, batch x channel with a quiet channel (added last: the cases above
+# draw the same random numbers as before) ------------------------------------------
+# AmplitudeToDB on (batch, channel, mel, time) takes one maximum per batch item over
+# its channels: the quiet channel (-60 dB) is floored against its loud neighbour.
+# fastmel's top_db_scope="channels".
+xc = signal((2, 2, 6000), 16000) * np.array([[1.0], [1e-3]], dtype=np.float32)
+xc[1] *= np.float32(0.1)  # the second item quieter as a whole
+mel = T.MelSpectrogram()(torch.from_numpy(xc))
+add(
+    "torchaudio_db_channels",
+    "db",
+    "torchaudio",
+    {"power_to_db": True, "top_db": 80.0, "top_db_scope": "channels"},
+    "AmplitudeToDB(stype='power', top_db=80)(MelSpectrogram()(x))  # x: (2, 2, n)",
+    xc,
+    T.AmplitudeToDB(stype="power", top_db=80.0)(mel).numpy(),
 )
 
 # -- write -----------------------------------------------------------------------
