@@ -31,7 +31,7 @@ import numpy as np
 from atheris.instrument_bytecode import patch_code
 
 import fastmel
-from fastmel._options import floor_range
+from fastmel._options import floor_group, floor_range
 
 
 def instrument_fastmel():
@@ -146,7 +146,7 @@ PLAUSIBLE = {
     "pad_mode": ["reflect", "constant", "symmetric"],
     "log_mode": ["db", "natural", "whisper"],
     "log_offset": [0.0, 1e-6, 1.0],
-    "top_db_scope": ["batch", "example"],
+    "top_db_scope": ["batch", "example", "channels"],
     "drop_last_frame": [False, True],
     "dtype": [None, "float32", "float64", np.float64],
     "num_threads": [None, 1, 2, 3, -1],
@@ -313,8 +313,9 @@ def check_stream(fdp, layer, x, y, params):
     rows = y.reshape(-1, y.shape[-2] * y.shape[-1]) if y.ndim >= 2 else y.reshape(1, -1)
     finite = np.where(np.isfinite(rows), rows, -np.inf)
     mx = finite.max(axis=1)
-    if layer.top_db_scope != "example":
-        mx[:] = mx.max()
+    group = floor_group(layer.top_db_scope, y.shape[:-2])
+    if group > 1:
+        mx = np.repeat(mx.reshape(-1, group).max(axis=1), group)
     dt = y.dtype.type
     thr = mx.astype(y.dtype) - dt(rng)
     lifted = np.maximum(y3.reshape(rows.shape), thr[:, None])
