@@ -46,7 +46,7 @@ def main():
                 times.append(time.perf_counter() - t0)
             parts.append(stream.flush())
             assert np.array_equal(np.concatenate(parts, axis=-1), whole)
-            runs.append((np.median(times), sum(times), stream._buf.shape[1]))
+            runs.append((np.median(times), sum(times), stream._st.buf.shape[1]))
         med, total, buf = min(runs, key=lambda r: r[1])
         print(
             f"| {chunk / rate * 1e3:g} ms | {len(times)} | {med * 1e6:.1f} | "
