@@ -5,8 +5,9 @@
 Reads tests/data/peer_golden.npz (made by tests/data/make_peer_golden.py)
 and prints, per case, the largest difference in the output's own units, the
 largest difference near the peak (within 40 dB) and the largest power
-difference relative to the peak power. The README's accuracy table comes
-from this script.
+difference relative to the peak power, on the golden files' friendly
+signals. The README's accuracy table comes from bench/accuracy.py, which runs
+the peers live on hard signals.
 """
 
 import json
