@@ -225,6 +225,8 @@ typedef struct fm_input {
                                  post.fill and take no part in the floor */
     uint64_t frame_index0;    /* the index of output frame 0 where an index matters (dither
                                  noise): a stream passes the frames it returned before */
+    uint64_t dither_key;      /* mixed into condition.dither_seed for this call (seed ^ key):
+                                 fresh noise per call without a new plan; 0 for the seed alone */
     size_t floor_group;       /* FM_FLOOR_PER_ROW plans: the floor's maximum is over each run of
                                  floor_group consecutive rows (0 or 1: each row alone); must
                                  divide n_rows. Ignored by other plans. */

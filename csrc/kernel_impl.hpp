@@ -401,8 +401,8 @@ class FrameKernel final : public fastmel::Kernel {
                          static_cast<ptrdiff_t>(r) * job.row_stride;
             V energy = V{} * T(0);
             if (conditioned_)
-                load_conditioned(x, job.sample_stride, n_r, r, job.frame_index0 + t0, t0,
-                                 valid, s.buf, &energy);
+                load_conditioned(x, job.sample_stride, n_r, r, job.frame_index0 + t0,
+                                 seed_ ^ job.dither_key, t0, valid, s.buf, &energy);
             else
                 load(x, job.sample_stride, n_r, t0, valid, s.buf);
             fft_.exec(s.buf, T(1), true);
@@ -579,7 +579,7 @@ class FrameKernel final : public fastmel::Kernel {
     /* Conditioned frames (Kaldi's order): dither, DC removal, raw energy,
      * pre-emphasis, window, windowed energy; lane by lane in the vectors. */
     void load_conditioned(const T *x, ptrdiff_t ss, size_t n, size_t row, uint64_t index0,
-                          size_t t0, size_t cnt, V *buf, V *energy) const {
+                          uint64_t seed, size_t t0, size_t cnt, V *buf, V *energy) const {
         zero_outside(0, W_, buf);
         /* Raw samples: a unit weight. */
         load_span(x, ss, n, t0, cnt, 0, W_, unit_.data(), buf);
@@ -587,7 +587,7 @@ class FrameKernel final : public fastmel::Kernel {
         T *fl = reinterpret_cast<T *>(f);
         if (dither_ > 0) {
             for (size_t l = 0; l < cnt; ++l) {
-                Gaussian g(seed_, row, index0 + l);
+                Gaussian g(seed, row, index0 + l);
                 for (size_t k = 0; k < W_; ++k)
                     fl[k * L + l] += static_cast<T>(dither_ * g.next());
             }

@@ -414,6 +414,7 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         job.n_frames = n_frames;
         job.lengths = in->lengths;
         job.frame_index0 = in->frame_index0;
+        job.dither_key = in->dither_key;
         job.out = out;
         job.stage = nullptr;
         job.stage_energy = nullptr;

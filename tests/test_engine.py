@@ -166,11 +166,13 @@ def check_close(got, want, dtype, log):
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * np.abs(want).max())
 
 
-def run(options, x, dtype, threads=1, lengths=None, frame_index0=0):
+def run(options, x, dtype, threads=1, lengths=None, frame_index0=0, dither_key=0):
     plan = make_plan(options, dtype)
     x = np.ascontiguousarray(x, dtype=dtype)
     out = np.empty(plan.out_shape(*x.shape), dtype)
-    return plan.compute(x, out, threads, lengths=lengths, frame_index0=frame_index0)
+    return plan.compute(
+        x, out, threads, lengths=lengths, frame_index0=frame_index0, dither_key=dither_key
+    )
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
@@ -251,6 +253,11 @@ def test_dither_is_reproducible_and_indexed_by_frame():
     hop = options.framing.hop
     shifted = run(options, x[:, 3 * hop :], np.float64, frame_index0=3)
     check_close(shifted, a[:, :, 3 : 3 + shifted.shape[2]], np.float64, False)
+    # A call's dither_key is xor'ed into the plan's seed: seed 3 with key 3^4 is seed 4.
+    np.testing.assert_array_equal(
+        run(options, x, np.float64, dither_key=3 ^ 4),
+        run(opts(dither=1.0, seed=4, window=False, log=False), x, np.float64),
+    )
 
 
 def test_dither_noise_statistics():

@@ -129,6 +129,7 @@ cdef extern from "fastmel.h" nogil:
         size_t n_samples
         const size_t *lengths
         uint64_t frame_index0
+        uint64_t dither_key
         size_t floor_group
 
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil

@@ -27,6 +27,7 @@ class Plan:
         lengths: Any = None,
         frame_index0: int = 0,
         floor_group: int = 0,
+        dither_key: int = 0,
     ) -> np.ndarray: ...
 
 class Exclusive:

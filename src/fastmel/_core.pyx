@@ -174,7 +174,8 @@ cdef class Plan:
         return (rows, self.num_features, frames)
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
-                lengths=None, uint64_t frame_index0=0, size_t floor_group=0):
+                lengths=None, uint64_t frame_index0=0, size_t floor_group=0,
+                uint64_t dither_key=0):
         """Fill ``out`` (``out_shape(rows, samples)``) from ``x`` (rows, samples).
 
         ``x`` may have any strides that are whole elements; ``out`` must be
@@ -183,7 +184,8 @@ cdef class Plan:
         row (<= samples). ``frame_index0``: the index of output frame 0 (the
         dither noise depends on it). ``floor_group``: with a per-row floor, the
         maximum is over each run of that many rows (0 or 1: each row); it must
-        divide the number of rows.
+        divide the number of rows. ``dither_key``: xor'ed into the plan's
+        dither seed for this call.
         """
         cdef Py_ssize_t item = self.dtype.itemsize
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
@@ -224,6 +226,7 @@ cdef class Plan:
         inp.data = cnp.PyArray_DATA(x)
         inp.frame_index0 = frame_index0
         inp.floor_group = floor_group
+        inp.dither_key = dither_key
         if floor_group > 1 and inp.n_rows % floor_group:
             raise ValueError("floor_group must divide the number of rows")
         cdef void *op = cnp.PyArray_DATA(out)

@@ -189,6 +189,73 @@ def hz_bands(
     return _trim(band, pos, w, num_mel_bins, dt)
 
 
+def kaldi_mel(f: ArrayLike) -> np.ndarray:
+    """Kaldi's mel scale, ``1127 ln(1 + f / 700)`` (float64)."""
+    return _MEL_HIGH_FREQUENCY_Q * np.log1p(np.asarray(f, dtype=np.float64) / 700.0)
+
+
+def kaldi_mel_to_hz(m: ArrayLike) -> np.ndarray:
+    return 700.0 * np.expm1(np.asarray(m, dtype=np.float64) / _MEL_HIGH_FREQUENCY_Q)
+
+
+def vtln_warp_hz(
+    freq: np.ndarray,
+    low_freq: float,
+    high_freq: float,
+    vtln_low: float,
+    vtln_high: float,
+    warp: float,
+) -> np.ndarray:
+    """Kaldi's piecewise-linear VTLN warping of frequencies (Hz): scaled by
+    ``1 / warp`` between the inflection points ``vtln_low * max(1, warp)`` and
+    ``vtln_high * min(1, warp)``, linear to ``low_freq`` and ``high_freq``
+    outside them, unchanged outside ``[low_freq, high_freq]``."""
+    lo = vtln_low * max(1.0, warp)
+    hi = vtln_high * min(1.0, warp)
+    scale = 1.0 / warp
+    scale_left = (scale * lo - low_freq) / (lo - low_freq)
+    scale_right = (high_freq - scale * hi) / (high_freq - hi)
+    out = np.where(
+        freq < lo,
+        low_freq + scale_left * (freq - low_freq),
+        np.where(freq < hi, scale * freq, high_freq + scale_right * (freq - high_freq)),
+    )
+    return np.where((freq < low_freq) | (freq > high_freq), freq, out)
+
+
+def kaldi_bands(
+    num_bins: int,
+    fft_length: int,
+    sampling_rate: float,
+    low_freq: float,
+    high_freq: float,
+    vtln_low: float,
+    vtln_high: float,
+    vtln_warp: float,
+    dtype: DTypeLike,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kaldi's mel filter bank (``MelBanks``; torchaudio's ``get_mel_banks``),
+    sparse: ``num_bins + 2`` edges equally spaced on Kaldi's mel scale from
+    ``low_freq`` to ``high_freq`` (VTLN-warped when ``vtln_warp != 1``),
+    triangles linear in mel over the FFT bins strictly below Nyquist (the
+    Nyquist bin weighs 0), computed in float64. Arguments are assumed
+    validated and resolved (``high_freq``, ``vtln_high`` > 0).
+    """
+    dt = np.dtype(dtype)
+    mel_low, mel_high = kaldi_mel(low_freq), kaldi_mel(high_freq)
+    delta = (mel_high - mel_low) / (num_bins + 1)
+    edges = mel_low + np.arange(num_bins + 2) * delta
+    if vtln_warp != 1.0:
+        hz = vtln_warp_hz(
+            kaldi_mel_to_hz(edges), low_freq, high_freq, vtln_low, vtln_high, vtln_warp
+        )
+        edges = kaldi_mel(hz)
+    below_nyquist = (fft_length + 1) // 2  # bins k with k * sr / n < sr / 2
+    grid = kaldi_mel(np.arange(below_nyquist) * (float(sampling_rate) / fft_length))
+    band, pos, w = _triangles(grid, edges, 0.0)
+    return _trim(band, pos, w.astype(dt), num_bins, dt)
+
+
 def dense(first: np.ndarray, length: np.ndarray, weights: np.ndarray, n_bins: int) -> np.ndarray:
     """The sparse bank as a dense ``(n_bins, n_mels)`` matrix."""
     out = np.zeros((n_bins, len(first)), dtype=weights.dtype)

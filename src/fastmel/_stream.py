@@ -46,6 +46,7 @@ class StreamSpec:
     frames_major: bool  # output (..., frames, features), else (..., features, frames)
     dtype: np.dtype | None  # the front end's compute dtype (None: follow the input)
     num_threads: int
+    dither_key: int = 0  # the plan's per-call dither key, the same for every push
 
 
 class MelStream:
@@ -103,6 +104,9 @@ class MelStream:
     def __init__(self, layer: Any) -> None:
         self.layer = layer
         self._setup()
+        # Drawn once per stream (a front end without a dither seed draws a fresh
+        # one each time): a copy and a pickle keep it, reset() too.
+        self._dither_key = self._spec.dither_key
         self._st = _State(self._left == 0)
 
     def _setup(self) -> None:
@@ -141,6 +145,7 @@ class MelStream:
             clone = MelStream.__new__(MelStream)
             clone.layer = self.layer
             clone._setup()
+            clone._dither_key = self._dither_key
             clone._st = self._st.copy(own_buffer=True)
             return clone
 
@@ -150,11 +155,12 @@ class MelStream:
     def __getstate__(self) -> dict[str, Any]:
         with self._guard:
             st = self._st.copy(own_buffer=True)
-        return {"layer": self.layer, "state": st}
+        return {"layer": self.layer, "state": st, "dither_key": self._dither_key}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.layer = state["layer"]
         self._setup()
+        self._dither_key = state["dither_key"]
         self._st = state["state"]
 
     # -- public ---------------------------------------------------------------
@@ -305,7 +311,13 @@ class MelStream:
         plan = self._spec.plan(st.dtype, self._left)
         frames = np.empty(plan.out_shape(segment.shape[0], span), st.dtype)
         if segment.shape[0]:
-            plan.compute(segment, frames, self._spec.num_threads, frame_index0=st.emitted)
+            plan.compute(
+                segment,
+                frames,
+                self._spec.num_threads,
+                frame_index0=st.emitted,
+                dither_key=self._dither_key,
+            )
         st.next += count * self._hop
         st.emitted += count
         # Keep the frames' future samples and, for the right padding at

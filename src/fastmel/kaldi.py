@@ -1,0 +1,803 @@
+"""Kaldi features: filter banks, MFCCs and spectrograms, as Kaldi computes them.
+
+The functions :func:`fbank`, :func:`mfcc` and :func:`spectrogram` take every
+keyword of ``torchaudio.compliance.kaldi``'s functions of the same names, with
+the same defaults and meaning, and return the same ``(frames, bins)`` values
+(float32 or float64, as the input) as NumPy arrays; nothing here imports torch.
+The classes :class:`Fbank`, :class:`Mfcc` and :class:`Spectrogram` build the
+options once and compute batches ``(..., time) -> (..., frames, bins)``, rows
+of padded batches with their own valid lengths, and streams (push any chunk
+sizes, flush: kaldi-native-fbank's ``OnlineFbank`` use case). Everything runs
+in fastmel's fused engine, without the GIL, on as many threads as asked.
+
+Per frame, in Kaldi's order: dither (Gaussian), DC removal, raw log-energy,
+pre-emphasis, window, zero padding to the FFT size, windowed log-energy, the
+power (or magnitude) spectrum, Kaldi's mel bank (VTLN-warped if asked), the
+log, and for MFCCs the orthonormal DCT and the lifter; then the energy column
+and, over the frames of each signal, the mean subtraction.
+
+Where fastmel differs from torchaudio (each is documented on the function):
+signals shorter than one frame give 0 frames (``snip_edges=True``) or
+reflected frames, as Kaldi and kaldi-native-fbank do, where torchaudio raises;
+``min_duration`` gives ``(0, bins)`` where torchaudio gives shape ``(0,)``; an
+odd FFT size is computed where torchaudio asserts; dither is seeded
+(``dither_seed``) and reproducible; filter banks, DCT and lifter are built in
+float64 where torchaudio builds them in float32.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _core, _engine
+from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
+from ._filters import kaldi_bands
+from ._options import (
+    MAX_FFT_LENGTH,
+    MAX_MEL_BINS,
+    KernelName,
+    as_flag,
+    as_int,
+    as_real,
+    as_signal,
+    choice,
+    resolve_threads,
+)
+from ._stream import MelStream, StreamSpec
+
+__all__ = [
+    "Fbank",
+    "Mfcc",
+    "Spectrogram",
+    "WINDOW_TYPES",
+    "fbank",
+    "mfcc",
+    "spectrogram",
+]
+
+# float32's machine epsilon: Kaldi's floor inside every log (torchaudio uses it
+# for float64 input too).
+EPSILON = float(np.finfo(np.float32).eps)
+WINDOW_TYPES = ("hamming", "hanning", "povey", "rectangular", "blackman")
+
+# The framing and energy keywords of all three (torchaudio's spectrogram's,
+# without `channel`, which only the functions take).
+_COMMON: dict[str, Any] = {
+    "blackman_coeff": 0.42,
+    "dither": 0.0,
+    "energy_floor": 1.0,
+    "frame_length": 25.0,
+    "frame_shift": 10.0,
+    "min_duration": 0.0,
+    "preemphasis_coefficient": 0.97,
+    "raw_energy": True,
+    "remove_dc_offset": True,
+    "round_to_power_of_two": True,
+    "sample_frequency": 16000.0,
+    "snip_edges": True,
+    "subtract_mean": False,
+    "window_type": "povey",
+}
+_MEL: dict[str, Any] = {
+    "high_freq": 0.0,
+    "htk_compat": False,
+    "low_freq": 20.0,
+    "num_mel_bins": 23,
+    "use_energy": False,
+    "vtln_high": -500.0,
+    "vtln_low": 100.0,
+    "vtln_warp": 1.0,
+}
+# fastmel's own keywords, keyword-only everywhere.
+_EXTRA: dict[str, Any] = {"dither_seed": None, "num_threads": None, "kernel": None}
+
+
+def window(window_type: str, size: int, blackman_coeff: float = 0.42) -> np.ndarray:
+    """Kaldi's analysis window of ``size`` samples (float64), symmetric
+    (denominator ``size - 1``): "hanning" ``0.5 - 0.5 cos``, "hamming" ``0.54 -
+    0.46 cos``, "povey" ``(0.5 - 0.5 cos) ** 0.85``, "rectangular", and
+    "blackman" ``c - 0.5 cos(a n) + (0.5 - c) cos(2 a n)``."""
+    window_type = choice("window_type", window_type, WINDOW_TYPES)
+    n = np.arange(size, dtype=np.float64)
+    a = 2.0 * np.pi / (size - 1) if size > 1 else 0.0
+    if window_type == "rectangular":
+        return np.ones(size)
+    if window_type == "blackman":
+        c = float(blackman_coeff)
+        return c - 0.5 * np.cos(a * n) + (0.5 - c) * np.cos(2.0 * a * n)
+    hann = 0.5 - 0.5 * np.cos(a * n)
+    if window_type == "hanning":
+        return hann
+    if window_type == "povey":
+        return hann**0.85
+    return 0.54 - 0.46 * np.cos(a * n)
+
+
+class _Kaldi:
+    """What Fbank, Mfcc and Spectrogram share: the framing, the conditioning, the
+    engine plans, calls, streams and the configuration protocol."""
+
+    _DEFAULTS: dict[str, Any] = {}
+
+    # The options (each front end has a subset: see its _DEFAULTS).
+    blackman_coeff: float
+    dither: float
+    energy_floor: float
+    frame_length: float
+    frame_shift: float
+    min_duration: float
+    preemphasis_coefficient: float
+    raw_energy: bool
+    remove_dc_offset: bool
+    round_to_power_of_two: bool
+    sample_frequency: float
+    snip_edges: bool
+    subtract_mean: bool
+    window_type: str
+    high_freq: float
+    htk_compat: bool
+    low_freq: float
+    num_mel_bins: int
+    use_energy: bool
+    vtln_high: float
+    vtln_low: float
+    vtln_warp: float
+    use_log_fbank: bool
+    use_power: bool
+    cepstral_lifter: float
+    num_ceps: int
+    dither_seed: int | None
+    num_threads: int | None
+    kernel: KernelName | None
+    _threads: int
+    _plans: dict[np.dtype, _core.Plan]
+    _stream_plans: dict[tuple[np.dtype, int], _core.Plan]
+
+    # -- construction -------------------------------------------------------------
+
+    def __init__(self, **kwargs: Any) -> None:
+        unknown = set(kwargs) - set(self._DEFAULTS) - set(_EXTRA)
+        if unknown:
+            raise TypeError(f"unknown {type(self).__name__} arguments: {sorted(unknown)}")
+        options = dict(self._DEFAULTS, **{k: v for k, v in kwargs.items() if k in self._DEFAULTS})
+        extra = dict(_EXTRA, **{k: v for k, v in kwargs.items() if k in _EXTRA})
+        self._validate(options)
+        for name, value in options.items():
+            object.__setattr__(self, name, value)
+        seed = extra["dither_seed"]
+        if seed is not None:
+            seed = as_int("dither_seed", seed, minimum=0, maximum=2**64 - 1)
+        object.__setattr__(self, "dither_seed", seed)
+        object.__setattr__(self, "num_threads", extra["num_threads"])
+        object.__setattr__(self, "_threads", resolve_threads(extra["num_threads"]))
+        kernel = extra["kernel"]
+        object.__setattr__(
+            self, "kernel", None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
+        )
+        plans = {
+            dt: _engine.make_plan(self._engine_options(dt), dt)
+            for dt in (np.dtype(np.float32), np.dtype(np.float64))
+        }
+        object.__setattr__(self, "_plans", plans)
+        object.__setattr__(self, "_stream_plans", {})
+
+    def _validate(self, o: dict[str, Any]) -> None:
+        """Check and normalise the options in place; errors name torchaudio's keywords."""
+        for name in (
+            "raw_energy",
+            "remove_dc_offset",
+            "round_to_power_of_two",
+            "snip_edges",
+            "subtract_mean",
+        ):
+            o[name] = as_flag(name, o[name])
+        o["sample_frequency"] = as_real(
+            "sample_frequency", o["sample_frequency"], minimum=0, strict=True
+        )
+        for name in ("frame_length", "frame_shift"):
+            o[name] = as_real(name, o[name], minimum=0, strict=True)
+        o["dither"] = as_real("dither", o["dither"], minimum=0)
+        o["energy_floor"] = as_real("energy_floor", o["energy_floor"], minimum=0)
+        o["min_duration"] = as_real("min_duration", o["min_duration"], minimum=0)
+        o["blackman_coeff"] = as_real("blackman_coeff", o["blackman_coeff"])
+        c = as_real("preemphasis_coefficient", o["preemphasis_coefficient"], minimum=0)
+        if c > 1:
+            raise ValueError(f"`preemphasis_coefficient` must be in [0, 1], got {c!r}")
+        o["preemphasis_coefficient"] = c
+        o["window_type"] = choice("window_type", o["window_type"], WINDOW_TYPES)
+        size, shift = self._sizes(o)
+        if size < 2:
+            raise ValueError(
+                f"`frame_length`={o['frame_length']} ms at {o['sample_frequency']:g} Hz is "
+                f"{size} samples; a frame needs at least 2"
+            )
+        if shift < 1:
+            raise ValueError(
+                f"`frame_shift`={o['frame_shift']} ms at {o['sample_frequency']:g} Hz is "
+                "0 samples; it needs at least 1"
+            )
+        if self._fft_size(o) > MAX_FFT_LENGTH:
+            raise ValueError(f"`frame_length` gives an FFT above {MAX_FFT_LENGTH} points")
+        if "num_mel_bins" in o:
+            self._validate_mel(o)
+
+    def _validate_mel(self, o: dict[str, Any]) -> None:
+        o["num_mel_bins"] = as_int("num_mel_bins", o["num_mel_bins"], maximum=MAX_MEL_BINS)
+        if o["num_mel_bins"] <= 3:
+            raise ValueError(f"`num_mel_bins` must be > 3 (Kaldi's), got {o['num_mel_bins']}")
+        for name in ("use_energy", "htk_compat"):
+            o[name] = as_flag(name, o[name])
+        for name in ("low_freq", "high_freq", "vtln_low", "vtln_high", "vtln_warp"):
+            o[name] = as_real(name, o[name])
+        nyquist = 0.5 * o["sample_frequency"]
+        low, high = o["low_freq"], self._resolved(o["high_freq"], nyquist)
+        if not (0.0 <= low < nyquist and 0.0 < high <= nyquist and low < high):
+            raise ValueError(
+                f"`low_freq`={low:g} and `high_freq`={o['high_freq']:g} (that is {high:g} Hz) "
+                f"must satisfy 0 <= low_freq < high_freq <= Nyquist ({nyquist:g} Hz)"
+            )
+        warp = o["vtln_warp"]
+        if not warp > 0:
+            raise ValueError(f"`vtln_warp` must be > 0, got {warp!r}")
+        if warp != 1.0:
+            vlow, vhigh = o["vtln_low"], self._resolved(o["vtln_high"], nyquist)
+            inner_low, inner_high = vlow * max(1.0, warp), vhigh * min(1.0, warp)
+            if not (low < vlow < high and 0.0 < vhigh < high and vlow < vhigh) or not (
+                inner_low > low and inner_high < high
+            ):
+                raise ValueError(
+                    f"`vtln_low`={vlow:g} and `vtln_high`={o['vtln_high']:g} (that is "
+                    f"{vhigh:g} Hz) with `vtln_warp`={warp:g} must lie inside (low_freq, "
+                    f"high_freq) = ({low:g}, {high:g}) Hz, vtln_low < vtln_high"
+                )
+
+    @staticmethod
+    def _resolved(freq: float, nyquist: float) -> float:
+        """A frequency option where <= 0 means Nyquist + value (Kaldi's)."""
+        return freq + nyquist if freq <= 0.0 else freq
+
+    @staticmethod
+    def _sizes(o: Mapping[str, Any]) -> tuple[int, int]:
+        """Frame length and shift in samples, as torchaudio computes them."""
+        rate = o["sample_frequency"]
+        return int(rate * o["frame_length"] * 0.001), int(rate * o["frame_shift"] * 0.001)
+
+    @classmethod
+    def _fft_size(cls, o: Mapping[str, Any]) -> int:
+        size, _ = cls._sizes(o)
+        return 1 << (size - 1).bit_length() if o["round_to_power_of_two"] else size
+
+    # -- derived sizes ------------------------------------------------------------
+
+    @property
+    def window_size(self) -> int:
+        """Samples per frame."""
+        return self._sizes(self.__dict__)[0]
+
+    @property
+    def window_shift(self) -> int:
+        """Samples between frames."""
+        return self._sizes(self.__dict__)[1]
+
+    @property
+    def fft_length(self) -> int:
+        """The FFT size: the frame length, or the next power of two."""
+        return self._fft_size(self.__dict__)
+
+    @property
+    def num_features(self) -> int:
+        """Values per frame."""
+        return int(self._plans[np.dtype(np.float32)].num_features)
+
+    # -- the engine ---------------------------------------------------------------
+
+    def _framing(self) -> Framing:
+        size, shift = self.window_size, self.window_shift
+        if self.snip_edges:  # frames that fit in the signal
+            return Framing(frame_length=size, hop=shift, start=0, reach=size, pad_mode="symmetric")
+        # (N + shift // 2) // shift frames, centred; Kaldi's reflection at the ends.
+        return Framing(
+            frame_length=size,
+            hop=shift,
+            start=shift // 2 - size // 2,
+            reach=shift - shift // 2,
+            pad_mode="symmetric",
+        )
+
+    def _energy(self) -> bool:
+        """Whether the plan computes the frame's log-energy."""
+        return bool(self.use_energy)
+
+    def _condition(self) -> Condition:
+        floor = math.log(self.energy_floor) if self.energy_floor > 0 else -math.inf
+        return Condition(
+            dither=self.dither,
+            remove_dc=self.remove_dc_offset,
+            preemphasis=self.preemphasis_coefficient,
+            window=window(self.window_type, self.window_size, self.blackman_coeff),
+            energy=("raw" if self.raw_energy else "windowed") if self._energy() else "none",
+            energy_min=EPSILON,
+            energy_floor=floor,
+        )
+
+    def _bank(self, dt: np.dtype) -> Bank:
+        nyquist = 0.5 * self.sample_frequency
+        first, length, weights = kaldi_bands(
+            self.num_mel_bins,
+            self.fft_length,
+            self.sample_frequency,
+            self.low_freq,
+            self._resolved(self.high_freq, nyquist),
+            self.vtln_low,
+            self._resolved(self.vtln_high, nyquist),
+            self.vtln_warp,
+            np.float64,
+        )
+        return Bank(first=first, length=length, weights=weights)
+
+    def _log(self) -> Log:
+        return Log(enabled=True, log_scale=math.log(10.0), min_power=EPSILON)
+
+    def _post(self) -> Post:
+        raise NotImplementedError  # pragma: no cover - each front end has its own
+
+    def _mag_exp(self) -> float:
+        return 2.0
+
+    def _engine_options(self, dt: Any, *, stream_left: int | None = None) -> EngineOptions:
+        framing = self._framing()
+        norm = Norm(mode="mean") if self.subtract_mean else Norm()
+        if stream_left is not None:
+            start = framing.start + stream_left
+            framing = Framing(
+                frame_length=framing.frame_length,
+                hop=framing.hop,
+                start=start,
+                reach=start + framing.frame_length,
+            )
+            norm = Norm()
+        return EngineOptions(
+            framing=framing,
+            condition=self._condition(),
+            spectrum=Spectrum(fft_length=self.fft_length, mag_exp=self._mag_exp()),
+            bank=self._bank(np.dtype(dt)),
+            log=self._log(),
+            post=self._post(),
+            norm=norm,
+            kernel=self.kernel or _engine.DEFAULT_KERNEL,
+        )
+
+    def _dither_key(self) -> int:
+        """This call's dither key: the seed, or fresh noise when there is none."""
+        if not self.dither:
+            return 0
+        return self.dither_seed if self.dither_seed is not None else secrets.randbits(64)
+
+    # -- computing ------------------------------------------------------------------
+
+    def __call__(
+        self,
+        x: ArrayLike,
+        *,
+        lengths: ArrayLike | None = None,
+        num_threads: int | None = None,
+    ) -> Any:
+        """Features of ``x``.
+
+        Parameters
+        ----------
+        x : np.ndarray [shape=(..., time)]
+            Signals (not rescaled: Kaldi's recipes read int16 samples as
+            numbers of that size). float32 and float64 are computed in their
+            own precision, other real input in float32.
+        lengths : array-like of int [shape=x.shape[:-1]], optional
+            Each signal's valid samples (the rest is padding): its frames are
+            those of the signal alone, and the frames after them are 0.
+        num_threads : int or None
+            Overrides ``num_threads`` for this call.
+
+        Returns
+        -------
+        np.ndarray [shape=(..., frames, num_features)]
+            With ``lengths``, the tuple ``(features, frames)``: also each
+            signal's own frame count, an int64 array of ``x.shape[:-1]``.
+        """
+        threads = self._threads if num_threads is None else resolve_threads(num_threads)
+        a = as_signal(x, None)
+        lead, n = a.shape[:-1], a.shape[-1]
+        rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
+        lens = None
+        if lengths is not None:
+            lens = np.asarray(lengths)
+            if lens.dtype.kind not in "iu" or lens.shape != lead:
+                raise ValueError(
+                    f"`lengths` must be integers of shape {lead} (the leading dims), got "
+                    f"{lens.dtype} of shape {lens.shape}"
+                )
+            if lens.size and (lens.min() < 0 or lens.max() > n):
+                raise ValueError(f"`lengths` must be in [0, {n}]")
+            lens = lens.reshape(rows).astype(np.uintp)
+        plan = self._plans[a.dtype]
+        short = n < self.min_duration * self.sample_frequency
+        core_shape = plan.out_shape(rows, n) if not short else (rows, 0, self.num_features)
+        out = np.empty(lead + core_shape[1:], dtype=a.dtype)
+        if rows and not short:
+            x2 = a.reshape(rows, n)
+            if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
+                x2 = np.ascontiguousarray(x2)
+            plan.compute(
+                x2, out.reshape(core_shape), threads, lengths=lens, dither_key=self._dither_key()
+            )
+        if lens is None:
+            return out
+        counts = np.array([plan.num_frames(int(v)) for v in lens], dtype=np.int64)
+        if short:
+            counts[:] = 0
+        return out, counts.reshape(lead)
+
+    def num_frames(self, n_samples: int) -> int:
+        """Frames for a signal of ``n_samples`` samples: ``1 + (N - W) // S`` (0
+        when N < W) with ``snip_edges``, else ``(N + S // 2) // S``; 0 under
+        ``min_duration``."""
+        n = as_int("n_samples", n_samples, minimum=0)
+        if n < self.min_duration * self.sample_frequency:
+            return 0
+        return int(self._plans[np.dtype(np.float32)].num_frames(n))
+
+    def stream(self) -> MelStream:
+        """Online features: push chunks of any size, then flush; the pieces,
+        concatenated along the frames, equal the whole-signal call (with the
+        same noise when ``dither_seed`` is set). ``subtract_mean`` needs the
+        whole signal and cannot stream; ``min_duration`` is not applied.
+
+        Returns
+        -------
+        MelStream
+        """
+        if self.subtract_mean:
+            raise ValueError("`subtract_mean` needs the whole signal: it cannot stream")
+        return MelStream(self)
+
+    def _stream_spec(self) -> StreamSpec:
+        framing = self._framing()
+        return StreamSpec(
+            plan=self._stream_plan,
+            num_frames=lambda n: int(self._plans[np.dtype(np.float32)].num_frames(n)),
+            frame_length=framing.frame_length,
+            hop=framing.hop,
+            start=framing.start,
+            reach=framing.scalars()["reach"],
+            pad_mode=framing.pad_mode,
+            floor_range=None,
+            floor_scope="batch",
+            num_features=self.num_features,
+            frames_major=True,
+            dtype=None,
+            num_threads=self._threads,
+            dither_key=self._dither_key(),
+        )
+
+    def _stream_plan(self, dt: np.dtype, left: int) -> _core.Plan:
+        key = (np.dtype(dt), left)
+        plan = self._stream_plans.get(key)
+        if plan is None:
+            options = self._engine_options(dt, stream_left=left)
+            plan = self._stream_plans.setdefault(key, _engine.make_plan(options, dt))
+        return plan
+
+    # -- configuration --------------------------------------------------------------
+
+    def get_config(self) -> dict[str, Any]:
+        """The options (torchaudio's keywords, then ``dither_seed``,
+        ``num_threads``, ``kernel``); ``from_config`` rebuilds an equal object."""
+        config = {name: getattr(self, name) for name in self._DEFAULTS}
+        config.update(
+            dither_seed=self.dither_seed, num_threads=self.num_threads, kernel=self.kernel
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Any:
+        """Build from ``get_config()`` output."""
+        return cls(**dict(config))
+
+    def replace(self, **changes: Any) -> Any:
+        """A new object with ``changes`` applied to these options."""
+        return type(self)(**dict(self.get_config(), **changes))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            f"{type(self).__name__} is immutable: cannot set `{name}`; use replace({name}=...)"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete `{name}`")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_rebuild, (type(self).__name__, self.get_config()))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Kaldi)
+            and type(other) is type(self)
+            and (other.get_config() == self.get_config())
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(self.get_config().items())))
+
+    def __repr__(self) -> str:
+        changed = [
+            f"{k}={v!r}"
+            for k, v in self.get_config().items()
+            if v != dict(self._DEFAULTS, **_EXTRA)[k]
+        ]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+
+class Fbank(_Kaldi):
+    """Log mel filter-bank features: ``torchaudio.compliance.kaldi.fbank`` as an
+    object (every keyword but ``channel``; plus keyword-only ``dither_seed``,
+    ``num_threads``, ``kernel``).
+
+    ``num_features`` is ``num_mel_bins``, plus 1 with ``use_energy`` (the
+    log-energy in column 0, last with ``htk_compat``).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.kaldi
+    >>> fb = fastmel.kaldi.Fbank(num_mel_bins=80)
+    >>> x = np.random.default_rng(0).standard_normal((4, 16000)).astype(np.float32)
+    >>> fb(x * 32768).shape
+    (4, 98, 80)
+    """
+
+    _DEFAULTS = {**_COMMON, **_MEL, "use_log_fbank": True, "use_power": True}
+
+    def _validate(self, o: dict[str, Any]) -> None:
+        super()._validate(o)
+        o["use_log_fbank"] = as_flag("use_log_fbank", o["use_log_fbank"])
+        o["use_power"] = as_flag("use_power", o["use_power"])
+
+    def _log(self) -> Log:
+        if not self.use_log_fbank:
+            return Log()
+        return super()._log()
+
+    def _mag_exp(self) -> float:
+        return 2.0 if self.use_power else 1.0
+
+    def _post(self) -> Post:
+        return Post(
+            energy_insert=True,
+            energy_index=self.num_mel_bins if self.htk_compat else 0,
+            layout="frames_bands",
+        )
+
+
+class Mfcc(_Kaldi):
+    """Mel-frequency cepstral coefficients: ``torchaudio.compliance.kaldi.mfcc``
+    as an object (every keyword but ``channel``; plus keyword-only
+    ``dither_seed``, ``num_threads``, ``kernel``).
+
+    The orthonormal DCT-II of the log filter bank (C0 scaled by
+    ``sqrt(1 / num_mel_bins)``), the first ``num_ceps`` kept, times the lifter
+    ``1 + 0.5 L sin(pi i / L)``; with ``use_energy`` the log-energy replaces
+    C0, and with ``htk_compat`` C0 (or the energy) moves to the last column,
+    times ``sqrt(2)`` without ``use_energy``. The DCT runs in the fused pass,
+    as a small matrix product per frame.
+    """
+
+    _DEFAULTS = {**_COMMON, **_MEL, "cepstral_lifter": 22.0, "num_ceps": 13}
+
+    def _validate(self, o: dict[str, Any]) -> None:
+        super()._validate(o)
+        o["num_ceps"] = as_int("num_ceps", o["num_ceps"])
+        if o["num_ceps"] > o["num_mel_bins"]:
+            raise ValueError(
+                f"`num_ceps` ({o['num_ceps']}) cannot be larger than `num_mel_bins` "
+                f"({o['num_mel_bins']})"
+            )
+        o["cepstral_lifter"] = as_real("cepstral_lifter", o["cepstral_lifter"])
+
+    def dct_matrix(self) -> np.ndarray:
+        """The ``(num_ceps, num_mel_bins)`` matrix applied to each frame's log
+        bands: DCT, lifter and the htk_compat column order, float64."""
+        m, k = self.num_mel_bins, self.num_ceps
+        i = np.arange(k)
+        dct = np.sqrt(2.0 / m) * np.cos(np.pi / m * (np.arange(m)[None, :] + 0.5) * i[:, None])
+        dct[0] = np.sqrt(1.0 / m)
+        if self.cepstral_lifter != 0.0:
+            lifter = 1.0 + 0.5 * self.cepstral_lifter * np.sin(np.pi * i / self.cepstral_lifter)
+            dct *= lifter[:, None]
+        if self.htk_compat:
+            dct = np.concatenate([dct[1:], dct[:1] * (1.0 if self.use_energy else np.sqrt(2.0))])
+        return dct
+
+    def _post(self) -> Post:
+        return Post(
+            matrix=self.dct_matrix(),
+            energy_insert=False,
+            energy_index=self.num_ceps - 1 if self.htk_compat else 0,
+            layout="frames_bands",
+        )
+
+
+class Spectrogram(_Kaldi):
+    """Log power spectrum per frame: ``torchaudio.compliance.kaldi.spectrogram``
+    as an object (every keyword but ``channel``; plus keyword-only
+    ``dither_seed``, ``num_threads``, ``kernel``). ``num_features`` is
+    ``fft_length // 2 + 1``; bin 0 holds the frame's log-energy."""
+
+    _DEFAULTS = dict(_COMMON)
+
+    def _energy(self) -> bool:
+        return True
+
+    def _bank(self, dt: np.dtype) -> Bank:
+        bins = self.fft_length // 2 + 1
+        return Bank(
+            first=np.arange(bins, dtype=np.uintp),
+            length=np.ones(bins, dtype=np.uintp),
+            weights=np.ones(bins),
+        )
+
+    def _post(self) -> Post:
+        return Post(energy_insert=False, energy_index=0, layout="frames_bands")
+
+
+_CLASSES = {"Fbank": Fbank, "Mfcc": Mfcc, "Spectrogram": Spectrogram}
+
+
+def _rebuild(name: str, config: dict[str, Any]) -> _Kaldi:
+    return _CLASSES[name](**config)
+
+
+# -- torchaudio's functions ------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(cls: type, items: tuple[tuple[str, Any], ...]) -> _Kaldi:
+    return cls(**dict(items))
+
+
+def _run(cls: type, waveform: Any, channel: Any, options: dict[str, Any], extra: dict) -> Any:
+    x = as_signal(waveform, None)
+    if x.ndim == 1:
+        x = x[None]
+    if x.ndim != 2:
+        raise ValueError(f"`waveform` must be (time,) or (channels, time), got shape {x.shape}")
+    channel = max(as_int("channel", channel, minimum=-(2**31)), 0)
+    if channel >= x.shape[0]:
+        raise ValueError(f"`channel`={channel} is out of range for {x.shape[0]} channels")
+    options = dict(options, dither_seed=extra["dither_seed"])
+    try:
+        front = _cached(cls, tuple(sorted(options.items())))
+    except TypeError:  # unhashable option values: build it anyway (and fail clearly)
+        front = cls(**options)
+    return front(x[channel], num_threads=extra["num_threads"])
+
+
+def fbank(
+    waveform: ArrayLike,
+    blackman_coeff: float = 0.42,
+    channel: int = -1,
+    dither: float = 0.0,
+    energy_floor: float = 1.0,
+    frame_length: float = 25.0,
+    frame_shift: float = 10.0,
+    high_freq: float = 0.0,
+    htk_compat: bool = False,
+    low_freq: float = 20.0,
+    min_duration: float = 0.0,
+    num_mel_bins: int = 23,
+    preemphasis_coefficient: float = 0.97,
+    raw_energy: bool = True,
+    remove_dc_offset: bool = True,
+    round_to_power_of_two: bool = True,
+    sample_frequency: float = 16000.0,
+    snip_edges: bool = True,
+    subtract_mean: bool = False,
+    use_energy: bool = False,
+    use_log_fbank: bool = True,
+    use_power: bool = True,
+    vtln_high: float = -500.0,
+    vtln_low: float = 100.0,
+    vtln_warp: float = 1.0,
+    window_type: str = "povey",
+    *,
+    dither_seed: int | None = None,
+    num_threads: int | None = None,
+) -> np.ndarray:
+    """Kaldi's filter-bank features: ``torchaudio.compliance.kaldi.fbank``.
+
+    Every argument is torchaudio's, with its default and meaning; see
+    :class:`Fbank`. ``waveform`` is ``(time,)`` or ``(channels, time)``;
+    ``channel`` picks the row (-1: the first). Returns ``(frames,
+    num_mel_bins [+ 1])`` in the input's float dtype.
+
+    Differences from torchaudio: a signal shorter than one frame gives 0
+    frames with ``snip_edges`` and reflected frames without (Kaldi's and
+    kaldi-native-fbank's result; torchaudio raises); under ``min_duration`` the
+    result is ``(0, bins)`` (torchaudio: shape ``(0,)``); dither noise is
+    drawn from ``dither_seed`` (fresh per call when None); the filter bank is
+    built in float64.
+    """
+    options = {k: v for k, v in locals().items() if k in Fbank._DEFAULTS}
+    extra = {"dither_seed": dither_seed, "num_threads": num_threads}
+    return _run(Fbank, waveform, channel, options, extra)
+
+
+def mfcc(
+    waveform: ArrayLike,
+    blackman_coeff: float = 0.42,
+    cepstral_lifter: float = 22.0,
+    channel: int = -1,
+    dither: float = 0.0,
+    energy_floor: float = 1.0,
+    frame_length: float = 25.0,
+    frame_shift: float = 10.0,
+    high_freq: float = 0.0,
+    htk_compat: bool = False,
+    low_freq: float = 20.0,
+    num_ceps: int = 13,
+    min_duration: float = 0.0,
+    num_mel_bins: int = 23,
+    preemphasis_coefficient: float = 0.97,
+    raw_energy: bool = True,
+    remove_dc_offset: bool = True,
+    round_to_power_of_two: bool = True,
+    sample_frequency: float = 16000.0,
+    snip_edges: bool = True,
+    subtract_mean: bool = False,
+    use_energy: bool = False,
+    vtln_high: float = -500.0,
+    vtln_low: float = 100.0,
+    vtln_warp: float = 1.0,
+    window_type: str = "povey",
+    *,
+    dither_seed: int | None = None,
+    num_threads: int | None = None,
+) -> np.ndarray:
+    """Kaldi's MFCCs: ``torchaudio.compliance.kaldi.mfcc``; see :class:`Mfcc`
+    and :func:`fbank` (the same input, output and differences). Returns
+    ``(frames, num_ceps)``."""
+    options = {k: v for k, v in locals().items() if k in Mfcc._DEFAULTS}
+    extra = {"dither_seed": dither_seed, "num_threads": num_threads}
+    return _run(Mfcc, waveform, channel, options, extra)
+
+
+def spectrogram(
+    waveform: ArrayLike,
+    blackman_coeff: float = 0.42,
+    channel: int = -1,
+    dither: float = 0.0,
+    energy_floor: float = 1.0,
+    frame_length: float = 25.0,
+    frame_shift: float = 10.0,
+    min_duration: float = 0.0,
+    preemphasis_coefficient: float = 0.97,
+    raw_energy: bool = True,
+    remove_dc_offset: bool = True,
+    round_to_power_of_two: bool = True,
+    sample_frequency: float = 16000.0,
+    snip_edges: bool = True,
+    subtract_mean: bool = False,
+    window_type: str = "povey",
+    *,
+    dither_seed: int | None = None,
+    num_threads: int | None = None,
+) -> np.ndarray:
+    """Kaldi's log power spectrogram: ``torchaudio.compliance.kaldi.spectrogram``;
+    see :class:`Spectrogram` and :func:`fbank` (the same input, output and
+    differences). Returns ``(frames, fft_length // 2 + 1)``."""
+    options = {k: v for k, v in locals().items() if k in Spectrogram._DEFAULTS}
+    extra = {"dither_seed": dither_seed, "num_threads": num_threads}
+    return _run(Spectrogram, waveform, channel, options, extra)
