@@ -18,6 +18,7 @@ from typing import Any
 from . import _engine
 from ._filters import linear_to_mel_weight_matrix
 from ._layer import MelSpectrogram
+from ._mfcc import MFCC
 from ._options import MAX_THREADS
 from ._presets import PRESETS
 from ._stream import MelStream
@@ -29,6 +30,7 @@ except _NotFound:  # pragma: no cover - imported from a source tree that was nev
 
 __all__ = [
     "MAX_THREADS",
+    "MFCC",
     "MelSpectrogram",
     "MelStream",
     "PRESETS",

@@ -227,6 +227,9 @@ class MelSpectrogram:
     (2, 80, 101)
     """
 
+    # Every argument with its default (a subclass extends it).
+    _DEFAULTS: dict[str, Any]
+
     fft_length: int
     sequence_stride: int
     sequence_length: int
@@ -746,10 +749,10 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         MelSpectrogram
         """
         config = dict(config)
-        unknown = set(config) - set(_DEFAULTS) - _KERAS_BASE_KEYS
+        unknown = set(config) - set(cls._DEFAULTS) - _KERAS_BASE_KEYS
         if unknown:
-            raise TypeError(f"unknown MelSpectrogram config keys: {sorted(unknown)}")
-        kwargs = {k: v for k, v in config.items() if k in _DEFAULTS}
+            raise TypeError(f"unknown {cls.__name__} config keys: {sorted(unknown)}")
+        kwargs = {k: v for k, v in config.items() if k in cls._DEFAULTS}
         kwargs["dtype"] = policy_dtype(config.get("dtype"))
         return cls(**kwargs)
 
@@ -771,9 +774,9 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         >>> fastmel.MelSpectrogram().replace(top_db=None).top_db is None
         True
         """
-        unknown = set(changes) - set(_DEFAULTS)
+        unknown = set(changes) - set(self._DEFAULTS)
         if unknown:
-            raise TypeError(f"unknown MelSpectrogram arguments: {sorted(unknown)}")
+            raise TypeError(f"unknown {type(self).__name__} arguments: {sorted(unknown)}")
         config = self.get_config()
         if "fft_length" in changes and "sequence_length" not in changes:
             config["sequence_length"] = None  # follow the new fft_length, as at construction
@@ -787,18 +790,18 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         if getattr(self, "_frozen", False):
             hint = (
                 f"build a new layer (layer.replace({name}=...))"
-                if name in _DEFAULTS
+                if name in self._DEFAULTS
                 else "its arguments are fixed at construction"
             )
-            raise AttributeError(f"MelSpectrogram is immutable: cannot set `{name}`; {hint}")
+            raise AttributeError(f"{type(self).__name__} is immutable: cannot set `{name}`; {hint}")
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"MelSpectrogram is immutable: cannot delete `{name}`")
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete `{name}`")
 
-    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Pickle as the config: small, and the plans are rebuilt on load.
-        return (_from_config, (self.get_config(),))
+        return (_rebuild, (type(self), self.get_config()))
 
     def __repr__(self) -> str:
         cfg = self.get_config()
@@ -806,7 +809,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         parts = [
             f"{k}={v!r}"
             for k, v in cfg.items()
-            if k != "window" and v != resolved.get(k, _DEFAULTS[k])
+            if k != "window" and v != resolved.get(k, self._DEFAULTS[k])
         ]
         if not isinstance(self.window, str) or self.window != "hann":
             parts.insert(
@@ -815,7 +818,7 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
                 if isinstance(self.window, np.ndarray)
                 else f"window={self.window!r}",
             )
-        return f"MelSpectrogram({', '.join(parts)})"
+        return f"{type(self).__name__}({', '.join(parts)})"
 
 
 def _warn_empty_bands(length: np.ndarray) -> None:
@@ -879,5 +882,8 @@ _DEFAULTS = {
 }
 
 
-def _from_config(config: dict[str, Any]) -> MelSpectrogram:
-    return MelSpectrogram.from_config(config)
+def _rebuild(cls: type[MelSpectrogram], config: dict[str, Any]) -> MelSpectrogram:
+    return cls.from_config(config)
+
+
+MelSpectrogram._DEFAULTS = _DEFAULTS

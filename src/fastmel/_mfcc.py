@@ -1,0 +1,201 @@
+"""``fastmel.MFCC``: cepstral coefficients of any MelSpectrogram configuration."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from ._engine import EngineOptions, Post
+from ._layer import MelSpectrogram
+from ._options import as_int, as_real, choice
+from ._presets import PRESETS
+from ._stream import MelStream, StreamSpec
+
+__all__ = ["MFCC"]
+
+DctNorm = Literal["ortho", "tensorflow"]
+DCT_NORMS: tuple[DctNorm | None, ...] = ("ortho", "tensorflow", None)
+
+# What the peers' MFCC functions add to their mel spectrogram's defaults.
+_PRESET_MFCC: dict[str, dict[str, Any]] = {
+    # librosa.feature.mfcc(y=y, sr=22050): n_mfcc 20, DCT-II ortho of power_to_db(mel).
+    "librosa": {"n_mfcc": 20, "power_to_db": True},
+    # torchaudio.transforms.MFCC(): n_mfcc 40, ortho, of AmplitudeToDB("power", top_db=80)
+    # (whose maximum is per batch item over its channels).
+    "torchaudio": {"n_mfcc": 40, "power_to_db": True, "top_db_scope": "channels"},
+}
+
+
+def dct_matrix(n_mfcc: int, n_mels: int, norm: DctNorm | None, lifter: float) -> np.ndarray:
+    """The ``(n_mfcc, n_mels)`` DCT-II matrix (float64) that maps a frame's log
+    mel bands to its cepstrum, with the lifter applied.
+
+    ``norm="ortho"``: orthonormal (librosa, torchaudio, scipy ``norm="ortho"``);
+    ``"tensorflow"``: ``tf.signal.mfccs_from_log_mel_spectrograms``'s scaling,
+    ortho with C0 times ``sqrt(2)``; None: unnormalised, ``2 sum x cos(...)``
+    (scipy's default). ``lifter > 0``: row ``i`` times ``1 + lifter / 2 *
+    sin(pi (i + 1) / lifter)`` (librosa's, over n = 1 .. n_mfcc).
+    """
+    k = np.arange(n_mfcc)[:, None]
+    n = np.arange(n_mels)[None, :]
+    m = 2.0 * np.cos(np.pi * k * (2 * n + 1) / (2.0 * n_mels))
+    if norm is not None:
+        m = m * np.sqrt(1.0 / (2.0 * n_mels))
+        if norm == "ortho":
+            m[0] /= np.sqrt(2.0)
+    if lifter > 0:
+        m *= (1.0 + 0.5 * lifter * np.sin(np.pi * (np.arange(n_mfcc) + 1) / lifter))[:, None]
+    return m
+
+
+class MFCC(MelSpectrogram):
+    """Mel-frequency cepstral coefficients: the DCT-II of a log mel spectrogram.
+
+    Any :class:`MelSpectrogram` configuration (or preset) gives the log mel
+    bands, floor included; each frame's bands then go through the DCT (and
+    lifter) inside the same fused pass, as a small matrix product.
+
+    Parameters
+    ----------
+    n_mfcc : int, default 20
+        Coefficients kept, ``<= num_mel_bins``.
+    dct_norm : {"ortho", "tensorflow", None}, default "ortho"
+        "ortho" as librosa and torchaudio; "tensorflow" as
+        ``tf.signal.mfccs_from_log_mel_spectrograms`` (C0 ``sqrt(2)`` times
+        the ortho one); None unnormalised (``librosa.feature.mfcc(norm=None)``).
+    lifter : float, default 0
+        librosa's cepstral lifter (0: none).
+    **mel_options
+        Any :class:`MelSpectrogram` argument; ``power_to_db`` must stay True
+        (the cepstrum of the log).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel
+    >>> mfcc = fastmel.MFCC.from_preset("librosa", sampling_rate=16000)
+    >>> x = np.random.default_rng(0).standard_normal(16000).astype(np.float32)
+    >>> mfcc(x).shape
+    (20, 32)
+    """
+
+    n_mfcc: int
+    dct_norm: DctNorm | None
+    lifter: float
+
+    def __init__(
+        self,
+        n_mfcc: int = 20,
+        dct_norm: DctNorm | None = "ortho",
+        lifter: float = 0.0,
+        **mel_options: Any,
+    ) -> None:
+        self.n_mfcc = as_int("n_mfcc", n_mfcc)
+        self.dct_norm = choice("dct_norm", dct_norm, DCT_NORMS)
+        self.lifter = float(as_real("lifter", lifter, minimum=0))
+        if not mel_options.get("power_to_db", True):
+            raise ValueError("MFCC needs the log mel spectrogram: `power_to_db` must be True")
+        bins = mel_options.get("num_mel_bins", MelSpectrogram._DEFAULTS["num_mel_bins"])
+        if isinstance(bins, int) and self.n_mfcc > bins:
+            raise ValueError(
+                f"`n_mfcc` ({self.n_mfcc}) cannot be larger than `num_mel_bins` ({bins})"
+            )
+        super().__init__(**mel_options)
+
+    @classmethod
+    def from_preset(cls, name: str, **overrides: Any) -> MFCC:
+        """An MFCC with the conventions of another package.
+
+        Parameters
+        ----------
+        name : str
+            ``"librosa"``: ``librosa.feature.mfcc(y=y, sr=sr)`` (20 coefficients
+            of ``power_to_db`` of librosa's mel spectrogram, top_db 80);
+            ``"torchaudio"``: ``torchaudio.transforms.MFCC()`` (40 coefficients of
+            ``AmplitudeToDB("power", top_db=80)``; its ``log_mels=True`` is
+            ``log_mode="natural", log_offset=1e-6, top_db=None``); the other
+            :data:`fastmel.PRESETS` give their mel spectrogram's log.
+        **overrides
+            Any MFCC or MelSpectrogram argument.
+
+        Returns
+        -------
+        MFCC
+        """
+        if not isinstance(name, str) or name not in PRESETS:
+            raise ValueError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
+        return cls(**{**PRESETS[name], **_PRESET_MFCC.get(name, {}), **overrides})
+
+    def dct_matrix(self) -> np.ndarray:
+        """The matrix each frame's log bands go through: DCT, norm and lifter.
+
+        Returns
+        -------
+        np.ndarray [shape=(n_mfcc, num_mel_bins)]
+            float64.
+        """
+        return dct_matrix(self.n_mfcc, self.num_mel_bins, self.dct_norm, self.lifter)
+
+    def _engine_options(self, dt: Any, *, stream_left: int | None = None) -> EngineOptions:
+        options = super()._engine_options(dt, stream_left=stream_left)
+        return EngineOptions(
+            framing=options.framing,
+            condition=options.condition,
+            spectrum=options.spectrum,
+            bank=options.bank,
+            log=options.log,
+            floor=options.floor,
+            post=Post(matrix=self.dct_matrix()),
+            norm=options.norm,
+            kernel=options.kernel,
+        )
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        """The shape of ``mfcc(x)`` for ``x`` of shape ``input_shape``.
+
+        Parameters
+        ----------
+        input_shape : tuple of int or None
+            ``(..., samples)``; ``None`` dimensions stay ``None``.
+
+        Returns
+        -------
+        tuple
+            ``(..., n_mfcc, n_frames)``.
+        """
+        shape = super().compute_output_shape(input_shape)
+        return shape[:-2] + (self.n_mfcc, shape[-1])
+
+    def stream(self) -> MelStream:
+        """Coefficients from chunks (see :meth:`MelSpectrogram.stream`); only
+        without a ``top_db`` floor, which must act on the bands before the DCT.
+
+        Returns
+        -------
+        MelStream
+        """
+        if self.top_db is not None:
+            raise ValueError(
+                "an MFCC stream needs top_db=None: the floor acts on the mel bands before "
+                "the DCT, and a stream's floor can only see the coefficients"
+            )
+        return MelStream(self)
+
+    def _stream_spec(self) -> StreamSpec:
+        spec = super()._stream_spec()
+        return StreamSpec(**dict(spec.__dict__, num_features=self.n_mfcc))
+
+    def get_config(self) -> dict[str, Any]:
+        """The arguments: the MelSpectrogram config plus ``n_mfcc``, ``dct_norm``, ``lifter``.
+
+        Returns
+        -------
+        dict
+            JSON-serialisable; ``MFCC.from_config`` rebuilds an equal object.
+        """
+        return dict(
+            super().get_config(), n_mfcc=self.n_mfcc, dct_norm=self.dct_norm, lifter=self.lifter
+        )
+
+
+MFCC._DEFAULTS = dict(MelSpectrogram._DEFAULTS, n_mfcc=20, dct_norm="ortho", lifter=0.0)
