@@ -6,18 +6,25 @@ import pytest
 
 import fastmel
 import fastmel.dask
+import fastmel.kaldi
 
 
 def _public():
-    for name in fastmel.__all__:
-        obj = getattr(fastmel, name)
-        if inspect.isclass(obj):
-            yield f"fastmel.{name}", obj
-            for attr, member in vars(obj).items():
-                if not attr.startswith("_") or attr == "__call__":
-                    yield f"fastmel.{name}.{attr}", member
-        elif callable(obj):
-            yield f"fastmel.{name}", obj
+    for module in (fastmel, fastmel.kaldi):
+        prefix = module.__name__
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj):
+                yield f"{prefix}.{name}", obj
+                members = {}
+                for klass in reversed(obj.__mro__[:-1]):  # inherited from a private base too
+                    if klass.__module__.startswith("fastmel"):
+                        members.update(vars(klass))
+                for attr, member in members.items():
+                    if not attr.startswith("_") or attr == "__call__":
+                        yield f"{prefix}.{name}.{attr}", member
+            elif callable(obj):
+                yield f"{prefix}.{name}", obj
     for name in fastmel.dask.__all__:
         yield f"fastmel.dask.{name}", getattr(fastmel.dask, name)
 
@@ -48,7 +55,16 @@ def test_numpydoc(name):
 
 
 @pytest.mark.parametrize(
-    "module", ["fastmel", "fastmel._layer", "fastmel._stream", "fastmel._filters", "fastmel.dask"]
+    "module",
+    [
+        "fastmel",
+        "fastmel._layer",
+        "fastmel._mfcc",
+        "fastmel._stream",
+        "fastmel._filters",
+        "fastmel.dask",
+        "fastmel.kaldi",
+    ],
 )
 def test_docstring_examples_run(module):
     import doctest

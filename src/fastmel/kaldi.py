@@ -443,9 +443,20 @@ class _Kaldi:
         return out, counts.reshape(lead)
 
     def num_frames(self, n_samples: int) -> int:
-        """Frames for a signal of ``n_samples`` samples: ``1 + (N - W) // S`` (0
-        when N < W) with ``snip_edges``, else ``(N + S // 2) // S``; 0 under
-        ``min_duration``."""
+        """Frames for a signal of ``n_samples`` samples.
+
+        Parameters
+        ----------
+        n_samples : int
+            N, >= 0.
+
+        Returns
+        -------
+        int
+            ``1 + (N - W) // S`` (0 when N < W) with ``snip_edges``, else
+            ``(N + S // 2) // S``, for frame length W and shift S; 0 under
+            ``min_duration``.
+        """
         n = as_int("n_samples", n_samples, minimum=0)
         if n < self.min_duration * self.sample_frequency:
             return 0
@@ -495,8 +506,13 @@ class _Kaldi:
     # -- configuration --------------------------------------------------------------
 
     def get_config(self) -> dict[str, Any]:
-        """The options (torchaudio's keywords, then ``dither_seed``,
-        ``num_threads``, ``kernel``); ``from_config`` rebuilds an equal object."""
+        """The options: torchaudio's keywords, then ``dither_seed``, ``num_threads``, ``kernel``.
+
+        Returns
+        -------
+        dict
+            JSON-serialisable; ``from_config`` rebuilds an equal object.
+        """
         config = {name: getattr(self, name) for name in self._DEFAULTS}
         config.update(
             dither_seed=self.dither_seed, num_threads=self.num_threads, kernel=self.kernel
@@ -505,11 +521,31 @@ class _Kaldi:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Any:
-        """Build from ``get_config()`` output."""
+        """Build from ``get_config()`` output.
+
+        Parameters
+        ----------
+        config : dict
+            Options by name; missing ones take their defaults.
+
+        Returns
+        -------
+        Fbank, Mfcc or Spectrogram
+        """
         return cls(**dict(config))
 
     def replace(self, **changes: Any) -> Any:
-        """A new object with ``changes`` applied to these options."""
+        """A new object with ``changes`` applied to these options.
+
+        Parameters
+        ----------
+        **changes
+            Any option.
+
+        Returns
+        -------
+        Fbank, Mfcc or Spectrogram
+        """
         return type(self)(**dict(self.get_config(), **changes))
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -549,6 +585,62 @@ class Fbank(_Kaldi):
 
     ``num_features`` is ``num_mel_bins``, plus 1 with ``use_energy`` (the
     log-energy in column 0, last with ``htk_compat``).
+
+    Parameters
+    ----------
+    blackman_coeff : float, default 0.42
+        The constant of the "blackman" window.
+    dither : float, default 0.0
+        Standard deviation of the Gaussian noise added to every sample of
+        every frame (0: none).
+    energy_floor : float, default 1.0
+        Floor on the log-energy, as ``log(energy_floor)`` (0: none).
+    frame_length, frame_shift : float, default 25.0, 10.0
+        Milliseconds; in samples ``int(sample_frequency * ms * 0.001)``.
+    min_duration : float, default 0.0
+        Seconds: a shorter signal gives no frame.
+    preemphasis_coefficient : float, default 0.97
+        ``x[j] -= c x[j - 1]`` (``x[0] -= c x[0]``), in [0, 1].
+    raw_energy : bool, default True
+        The energy before pre-emphasis and window, else of the windowed frame.
+    remove_dc_offset : bool, default True
+        Subtract each frame's mean.
+    round_to_power_of_two : bool, default True
+        FFT size: the next power of two, else the frame length (odd allowed).
+    sample_frequency : float, default 16000.0
+        Hz.
+    snip_edges : bool, default True
+        Only frames that fit in the signal; else ``(N + shift // 2) // shift``
+        frames centred on ``t * shift + shift / 2``, the signal reflected at
+        its ends with the edge sample repeated.
+    subtract_mean : bool, default False
+        Subtract each feature's mean over the signal's frames.
+    window_type : {"povey", "hamming", "hanning", "rectangular", "blackman"}
+        Kaldi's windows, symmetric (see :func:`window`).
+    high_freq, low_freq : float, default 0.0, 20.0
+        The bank's edges, Hz; ``high_freq <= 0`` means Nyquist + high_freq.
+        (Fbank and Mfcc.)
+    htk_compat : bool, default False
+        The energy (MFCC: C0 or the energy) last instead of first.
+    num_mel_bins : int, default 23
+        Mel bands (> 3).
+    use_energy : bool, default False
+        Add the log-energy (MFCC: in place of C0).
+    vtln_high, vtln_low, vtln_warp : float, default -500.0, 100.0, 1.0
+        VTLN: the band edges warped by ``1 / vtln_warp`` between the inflection
+        points (``vtln_high <= 0`` means Nyquist + vtln_high).
+    use_log_fbank, use_power : bool, default True, True
+        (Fbank.) The log of the bands; the power, else the magnitude, spectrum.
+    cepstral_lifter, num_ceps : float, int, default 22.0, 13
+        (Mfcc.) The lifter ``1 + L / 2 sin(pi i / L)`` (0: none); coefficients kept.
+    dither_seed : int or None, keyword-only
+        The dither noise is a function of this seed and each sample's row,
+        frame and position (reproducible for any thread count or chunking);
+        None draws a fresh seed per call (per stream).
+    num_threads : int or None, keyword-only
+        As :class:`fastmel.MelSpectrogram`'s.
+    kernel : {None, "auto", "baseline", "avx2"}, keyword-only
+        As :class:`fastmel.MelSpectrogram`'s.
 
     Examples
     --------
@@ -593,6 +685,19 @@ class Mfcc(_Kaldi):
     C0, and with ``htk_compat`` C0 (or the energy) moves to the last column,
     times ``sqrt(2)`` without ``use_energy``. The DCT runs in the fused pass,
     as a small matrix product per frame.
+
+    Parameters
+    ----------
+    **options
+        As :class:`Fbank`'s, without ``use_log_fbank`` and ``use_power``,
+        with ``cepstral_lifter`` and ``num_ceps``.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.kaldi
+    >>> x = np.random.default_rng(0).standard_normal(16000) * 3000
+    >>> fastmel.kaldi.Mfcc(num_ceps=13, use_energy=True)(x).shape
+    (98, 13)
     """
 
     _DEFAULTS = {**_COMMON, **_MEL, "cepstral_lifter": 22.0, "num_ceps": 13}
@@ -608,8 +713,13 @@ class Mfcc(_Kaldi):
         o["cepstral_lifter"] = as_real("cepstral_lifter", o["cepstral_lifter"])
 
     def dct_matrix(self) -> np.ndarray:
-        """The ``(num_ceps, num_mel_bins)`` matrix applied to each frame's log
-        bands: DCT, lifter and the htk_compat column order, float64."""
+        """The matrix applied to each frame's log bands: DCT, lifter, htk_compat order.
+
+        Returns
+        -------
+        np.ndarray [shape=(num_ceps, num_mel_bins)]
+            float64.
+        """
         m, k = self.num_mel_bins, self.num_ceps
         i = np.arange(k)
         dct = np.sqrt(2.0 / m) * np.cos(np.pi / m * (np.arange(m)[None, :] + 0.5) * i[:, None])
@@ -634,7 +744,21 @@ class Spectrogram(_Kaldi):
     """Log power spectrum per frame: ``torchaudio.compliance.kaldi.spectrogram``
     as an object (every keyword but ``channel``; plus keyword-only
     ``dither_seed``, ``num_threads``, ``kernel``). ``num_features`` is
-    ``fft_length // 2 + 1``; bin 0 holds the frame's log-energy."""
+    ``fft_length // 2 + 1``; bin 0 holds the frame's log-energy.
+
+    Parameters
+    ----------
+    **options
+        The framing and energy options of :class:`Fbank` (``blackman_coeff``
+        to ``window_type``, and the keyword-only ones).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.kaldi
+    >>> x = np.random.default_rng(0).standard_normal(16000) * 3000
+    >>> fastmel.kaldi.Spectrogram()(x).shape
+    (98, 257)
+    """
 
     _DEFAULTS = dict(_COMMON)
 
@@ -729,6 +853,25 @@ def fbank(
     result is ``(0, bins)`` (torchaudio: shape ``(0,)``); dither noise is
     drawn from ``dither_seed`` (fresh per call when None); the filter bank is
     built in float64.
+
+    Parameters
+    ----------
+    waveform : array_like [shape=(time,) or (channels, time)]
+        The signal, not rescaled.
+    channel : int, default -1
+        The row of a 2-D ``waveform`` (-1: the first).
+    blackman_coeff, dither, energy_floor, frame_length, frame_shift, high_freq, htk_compat,
+    low_freq, min_duration, num_mel_bins, preemphasis_coefficient, raw_energy, remove_dc_offset,
+    round_to_power_of_two, sample_frequency, snip_edges, subtract_mean, use_energy,
+    use_log_fbank, use_power, vtln_high, vtln_low, vtln_warp, window_type
+        torchaudio's keywords, with its defaults; see :class:`Fbank`.
+    dither_seed, num_threads : int or None, keyword-only
+        See :class:`Fbank`.
+
+    Returns
+    -------
+    np.ndarray [shape=(frames, num_mel_bins [+ 1])]
+        In the input's float dtype (float32 for other input).
     """
     options = {k: v for k, v in locals().items() if k in Fbank._DEFAULTS}
     extra = {"dither_seed": dither_seed, "num_threads": num_threads}
@@ -768,7 +911,27 @@ def mfcc(
 ) -> np.ndarray:
     """Kaldi's MFCCs: ``torchaudio.compliance.kaldi.mfcc``; see :class:`Mfcc`
     and :func:`fbank` (the same input, output and differences). Returns
-    ``(frames, num_ceps)``."""
+    ``(frames, num_ceps)``.
+
+    Parameters
+    ----------
+    waveform : array_like [shape=(time,) or (channels, time)]
+        The signal, not rescaled.
+    channel : int, default -1
+        The row of a 2-D ``waveform`` (-1: the first).
+    blackman_coeff, cepstral_lifter, dither, energy_floor, frame_length, frame_shift, high_freq,
+    htk_compat, low_freq, num_ceps, min_duration, num_mel_bins, preemphasis_coefficient,
+    raw_energy, remove_dc_offset, round_to_power_of_two, sample_frequency, snip_edges,
+    subtract_mean, use_energy, vtln_high, vtln_low, vtln_warp, window_type
+        torchaudio's keywords, with its defaults; see :class:`Mfcc`.
+    dither_seed, num_threads : int or None, keyword-only
+        See :class:`Fbank`.
+
+    Returns
+    -------
+    np.ndarray [shape=(frames, num_ceps)]
+        In the input's float dtype (float32 for other input).
+    """
     options = {k: v for k, v in locals().items() if k in Mfcc._DEFAULTS}
     extra = {"dither_seed": dither_seed, "num_threads": num_threads}
     return _run(Mfcc, waveform, channel, options, extra)
@@ -797,7 +960,26 @@ def spectrogram(
 ) -> np.ndarray:
     """Kaldi's log power spectrogram: ``torchaudio.compliance.kaldi.spectrogram``;
     see :class:`Spectrogram` and :func:`fbank` (the same input, output and
-    differences). Returns ``(frames, fft_length // 2 + 1)``."""
+    differences). Returns ``(frames, fft_length // 2 + 1)``.
+
+    Parameters
+    ----------
+    waveform : array_like [shape=(time,) or (channels, time)]
+        The signal, not rescaled.
+    channel : int, default -1
+        The row of a 2-D ``waveform`` (-1: the first).
+    blackman_coeff, dither, energy_floor, frame_length, frame_shift, min_duration,
+    preemphasis_coefficient, raw_energy, remove_dc_offset, round_to_power_of_two,
+    sample_frequency, snip_edges, subtract_mean, window_type
+        torchaudio's keywords, with its defaults; see :class:`Spectrogram`.
+    dither_seed, num_threads : int or None, keyword-only
+        See :class:`Fbank`.
+
+    Returns
+    -------
+    np.ndarray [shape=(frames, fft_length // 2 + 1)]
+        In the input's float dtype (float32 for other input).
+    """
     options = {k: v for k, v in locals().items() if k in Spectrogram._DEFAULTS}
     extra = {"dither_seed": dither_seed, "num_threads": num_threads}
     return _run(Spectrogram, waveform, channel, options, extra)
