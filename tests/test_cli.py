@@ -240,3 +240,47 @@ def test_demo_picture_keeps_the_time_scale():
     picture = render(np.tile(np.arange(94.0), (8, 1)), width=72, height=2)
     levels = [" .:-=+*#%@".index(c) for c in picture[0]]
     assert levels == sorted(levels) and levels[35] in (4, 5)
+
+
+def test_compute_kaldi_features(corpus, tmp_path):
+    import fastmel.kaldi
+
+    d, signals = corpus
+    out = tmp_path / "fbank"
+    args = ["--features", "fbank", "--num-mel-bins", "80", "--use-energy", "--no-snip-edges"]
+    r = run("compute", d / "clip0.wav", d / "stereo.flac", "-o", out, *args)
+    assert r.returncode == 0, r.stderr
+    fb = fastmel.kaldi.Fbank(num_mel_bins=80, use_energy=True, snip_edges=False)
+    np.testing.assert_array_equal(np.load(out / "clip0.npy"), fb(signals["clip0"][:, 0]))
+    assert np.load(out / "stereo.npy").shape == (fb.num_frames(8000), 81)
+    assert json.loads((out / "fastmel.json").read_text())["features"] == "fbank"
+    # The same folder for other features: refused, as for other parameters.
+    r = run("compute", d / "clip0.wav", "-o", out, "--features", "mfcc")
+    assert r.returncode == 2 and "different layer parameters" in r.stderr
+    r = run(
+        "compute",
+        d / "clip0.wav",
+        "-o",
+        tmp_path / "m",
+        "--features",
+        "mfcc",
+        "--num-ceps",
+        "20",
+        "--num-mel-bins",
+        "40",
+        "--cepstral-lifter",
+        "0",
+    )
+    assert r.returncode == 0, r.stderr
+    mf = fastmel.kaldi.Mfcc(num_ceps=20, num_mel_bins=40, cepstral_lifter=0.0)
+    np.testing.assert_array_equal(np.load(tmp_path / "m" / "clip0.npy"), mf(signals["clip0"][:, 0]))
+    # Options of one family with the other, and bad values, name the flags.
+    for args, flag in [
+        (["--features", "fbank", "--n-mels", "40"], "--n-mels"),
+        (["--features", "mel", "--num-mel-bins", "40"], "--num-mel-bins"),
+        (["--features", "fbank", "--num-ceps", "13"], "--num-ceps"),
+        (["--features", "mfcc", "--num-ceps", "40"], "--num-ceps"),
+        (["--features", "fbank", "--frame-shift", "0.01"], "--frame-shift"),
+    ]:
+        r = run("compute", d / "clip0.wav", "-o", tmp_path / "x", *args)
+        assert r.returncode == 2 and flag in r.stderr and "Traceback" not in r.stderr, args

@@ -292,6 +292,11 @@ class _Kaldi:
         return self._fft_size(self.__dict__)
 
     @property
+    def sampling_rate(self) -> float:
+        """The rate the features are for (``sample_frequency``), Hz."""
+        return float(self.sample_frequency)
+
+    @property
     def num_features(self) -> int:
         """Values per frame."""
         return int(self._plans[np.dtype(np.float32)].num_features)

@@ -65,7 +65,7 @@ def add_layer_options(parser, default_preset="keras"):
     g.add_argument(
         "--preset",
         choices=sorted(PRESETS),
-        default=default_preset,
+        default=None,
         help=f"starting point (default: {default_preset})",
     )
     for flag, _, typ, help_ in _LAYER_OPTIONS:
@@ -85,6 +85,85 @@ def add_layer_options(parser, default_preset="keras"):
         "--no-center", action="store_true", help="frame 0 starts at sample 0 (no padding)"
     )
     g.add_argument("--drop-last-frame", action="store_true", help="leave out the last frame")
+
+
+def _kaldi_options():
+    """Every torchaudio.compliance.kaldi keyword of fbank and mfcc but the rate
+    (--sampling-rate) and the channel (--channels), with its default."""
+    from ..kaldi import Fbank, Mfcc
+
+    options = {**Fbank._DEFAULTS, **Mfcc._DEFAULTS}
+    del options["sample_frequency"]
+    return options
+
+
+def add_kaldi_options(parser):
+    from ..kaldi import WINDOW_TYPES
+
+    g = parser.add_argument_group(
+        "Kaldi options (--features fbank or mfcc)",
+        "torchaudio.compliance.kaldi's keywords as flags, with its defaults; the rate is "
+        "--sampling-rate (default 16000).",
+    )
+    for name, default in _kaldi_options().items():
+        flag = "--" + name.replace("_", "-")
+        dest = "kaldi_" + name
+        if isinstance(default, bool):
+            g.add_argument(
+                flag, dest=dest, action=argparse.BooleanOptionalAction, help=f"default: {default}"
+            )
+        elif name == "window_type":
+            g.add_argument(flag, dest=dest, choices=WINDOW_TYPES, help=f"default: {default}")
+        else:
+            g.add_argument(flag, dest=dest, type=type(default), help=f"default: {default}")
+    g.add_argument(
+        "--dither-seed", dest="kaldi_dither_seed", type=int, help="seed of the dither noise"
+    )
+
+
+def _given_mel_flags(args):
+    """The MelSpectrogram flags set on the command line."""
+    given = [
+        f
+        for f, *_ in (*_LAYER_OPTIONS, *_CHOICES)
+        if getattr(args, f[2:].replace("-", "_")) is not None and f != "--sampling-rate"
+    ]
+    given += [
+        f
+        for f in ("--no-log", "--no-center", "--drop-last-frame")
+        if getattr(args, f[2:].replace("-", "_"))
+    ]
+    if hasattr(args, "top_db"):
+        given.append("--top-db")
+    if args.preset is not None:
+        given.append("--preset")
+    return given
+
+
+def features_from_args(args, num_threads=None):
+    """The front end that --features names, built from the flags."""
+    kaldi = {
+        name: getattr(args, "kaldi_" + name)
+        for name in (*_kaldi_options(), "dither_seed")
+        if getattr(args, "kaldi_" + name, None) is not None
+    }
+    if args.features == "mel":
+        if kaldi:
+            flags = ", ".join("--" + k.replace("_", "-") for k in kaldi)
+            raise ValueError(f"{flags}: Kaldi options, for --features fbank or mfcc")
+        return layer_from_args(args, num_threads=num_threads)
+    given = _given_mel_flags(args)
+    if given:
+        raise ValueError(f"{', '.join(given)}: MelSpectrogram options, for --features mel")
+    from ..kaldi import Fbank, Mfcc
+
+    cls = Fbank if args.features == "fbank" else Mfcc
+    if cls is Fbank and ("num_ceps" in kaldi or "cepstral_lifter" in kaldi):
+        raise ValueError("--num-ceps, --cepstral-lifter: for --features mfcc")
+    if cls is Mfcc and ("use_log_fbank" in kaldi or "use_power" in kaldi):
+        raise ValueError("--use-log-fbank, --use-power: for --features fbank")
+    rate = args.sampling_rate if args.sampling_rate is not None else 16000.0
+    return cls(**kaldi, sample_frequency=rate, num_threads=num_threads)
 
 
 def layer_from_args(args, num_threads=None):
@@ -107,15 +186,19 @@ def layer_from_args(args, num_threads=None):
         kwargs["drop_last_frame"] = True
     if num_threads is not None:
         kwargs["num_threads"] = num_threads
-    return MelSpectrogram.from_preset(args.preset, **kwargs)
+    return MelSpectrogram.from_preset(args.preset or "keras", **kwargs)
 
 
-def _flag_names(message):
-    """An error message of the layer with its argument names replaced by the flags
-    the user typed (`num_mel_bins` -> --n-mels)."""
-    for flag, name, *_ in (*_LAYER_OPTIONS, *_CHOICES, ("--top-db", "top_db")):
-        message = message.replace(f"`{name}`", flag)
-    return message
+def _flag_names(message, features="mel"):
+    """An error message of the front end with its argument names replaced by the
+    flags the user typed (`num_mel_bins` -> --n-mels, or --num-mel-bins for Kaldi's)."""
+    if features == "mel":
+        for flag, name, *_ in (*_LAYER_OPTIONS, *_CHOICES, ("--top-db", "top_db")):
+            message = message.replace(f"`{name}`", flag)
+        return message
+    for name in (*_kaldi_options(), "dither_seed"):
+        message = message.replace(f"`{name}`", "--" + name.replace("_", "-"))
+    return message.replace("`sample_frequency`", "--sampling-rate")
 
 
 def _bounded(kind, low, high, what):
@@ -159,7 +242,7 @@ def _read_config(path: pathlib.Path) -> dict | None:
     return record
 
 
-def _write_config(outdir, layer, overwrite):
+def _write_config(outdir, layer, overwrite, features="mel"):
     """OUTDIR/fastmel.json records the parameters; a different or unreadable one
     is replaced only with --overwrite."""
     from .. import __version__
@@ -168,7 +251,7 @@ def _write_config(outdir, layer, overwrite):
     # How fast, not what: neither the thread count nor the kernel is a parameter of
     # the features (kernels agree to float rounding).
     del layer_config["num_threads"], layer_config["kernel"]
-    config = {"fastmel": __version__, "layer": layer_config}
+    config = {"fastmel": __version__, "features": features, "layer": layer_config}
     path = outdir / "fastmel.json"
     try:
         old = _read_config(path)
@@ -176,7 +259,8 @@ def _write_config(outdir, layer, overwrite):
         if not overwrite:
             raise FileExistsError(f"{e}; pass --overwrite to replace it") from None
         old = None
-    if old is not None and old.get("layer") == config["layer"]:
+    same = old is not None and old.get("features", "mel") == features
+    if same and old.get("layer") == config["layer"]:
         return
     if old is not None and not overwrite:
         raise FileExistsError(
@@ -236,10 +320,10 @@ def compute(args):
     workers = available_cores() if args.workers is None else args.workers
     threads_per_call = max(1, workers // min(workers, len(jobs)))
     try:
-        layer = layer_from_args(args, num_threads=threads_per_call)
-        _write_config(outdir, layer, args.overwrite)
+        layer = features_from_args(args, num_threads=threads_per_call)
+        _write_config(outdir, layer, args.overwrite, args.features)
     except (TypeError, ValueError) as e:
-        return _fail(_flag_names(str(e)))
+        return _fail(_flag_names(str(e), args.features))
     except OSError as e:
         return _fail(str(e))
     for folder in {job.out.parent for job in jobs if job.out is not None}:
@@ -431,7 +515,8 @@ def build_parser():
     p = sub.add_parser(
         "compute",
         help="features of audio files, one .npy per file",
-        description="Compute mel spectrograms of audio files (WAV, FLAC, OGG, MP3 via "
+        description="Compute mel spectrograms (or, with --features, Kaldi filter banks or "
+        "MFCCs) of audio files (WAV, FLAC, OGG, MP3 via "
         "soundfile) and write one .npy per input (float32, or float64 with --dtype "
         "float64): OUTDIR/<name>.npy, with a directory's files "
         "named by their path inside it. OUTDIR/fastmel.json records "
@@ -477,7 +562,16 @@ def build_parser():
         default="auto",
         help="progress bar on stderr (auto: when stderr is a terminal)",
     )
+    p.add_argument(
+        "--features",
+        choices=["mel", "fbank", "mfcc"],
+        default="mel",
+        help="mel: MelSpectrogram (the layer options below; output (mels, frames)); "
+        "fbank, mfcc: Kaldi's (fastmel.kaldi; the Kaldi options below; output "
+        "(frames, bins)) (default: mel)",
+    )
     add_layer_options(p)
+    add_kaldi_options(p)
 
     p = sub.add_parser(
         "plot",
