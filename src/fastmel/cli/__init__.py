@@ -123,9 +123,10 @@ def add_kaldi_options(parser):
 
 def _given_mel_flags(args):
     """The MelSpectrogram flags set on the command line."""
+    flags = [flag for flag, *_ in _LAYER_OPTIONS] + [flag for flag, *_ in _CHOICES]
     given = [
         f
-        for f, *_ in (*_LAYER_OPTIONS, *_CHOICES)
+        for f in flags
         if getattr(args, f[2:].replace("-", "_")) is not None and f != "--sampling-rate"
     ]
     given += [
@@ -259,8 +260,11 @@ def _write_config(outdir, layer, overwrite, features="mel"):
         if not overwrite:
             raise FileExistsError(f"{e}; pass --overwrite to replace it") from None
         old = None
-    same = old is not None and old.get("features", "mel") == features
-    if same and old.get("layer") == config["layer"]:
+    if (
+        old is not None
+        and old.get("features", "mel") == features
+        and old.get("layer") == config["layer"]
+    ):
         return
     if old is not None and not overwrite:
         raise FileExistsError(
