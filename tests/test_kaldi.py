@@ -18,6 +18,19 @@ with np.load(DATA / "kaldi_golden.npz") as _d:
 META = json.loads(str(GOLDEN.pop("meta")))
 EPS = float(np.finfo(np.float32).eps)
 
+# kaldi-native-fbank's golden cases ---------------------------------------------------------------
+
+with np.load(DATA / "knf_golden.npz") as _d:
+    KNF = {k: _d[k] for k in _d.files}
+KNF_META = json.loads(str(KNF.pop("meta")))
+UNSUPPORTED = {  # knf fields that fastmel.kaldi has no equivalent for
+    "is_librosa": lambda o: o["mel_opts"]["is_librosa"],
+    "htk_mode": lambda o: o["mel_opts"]["htk_mode"],
+    "use_log_floor": lambda o: not o.get("use_log_floor", True),
+    "eps": lambda o: o.get("eps", EPS) != EPS,
+    "num_mel_bins": lambda o: o["mel_opts"]["num_bins"] <= 3,
+}
+
 
 def _tolerance(y, y64):
     """FRONTENDS.md: within max(1e-3, 2x the reference's own float32-vs-float64
@@ -95,7 +108,14 @@ def test_every_keyword_value_has_a_golden_case():
     for k in ("num_ceps", "cepstral_lifter", "htk_compat", "use_energy"):
         assert seen.get(("mfcc", k)), f"mfcc: no golden case sets {k}"
     windows = {json.loads(v) for v in seen[("fbank", "window_type")]}
-    assert windows == set(fk.WINDOW_TYPES)
+    # torchaudio's five; knf's "hann" and "sine" are in the knf golden cases.
+    assert windows == set(fk.WINDOW_TYPES) - {"hann", "sine"}
+    knf_windows = {
+        c["opts"]["frame_opts"]["window_type"]
+        for c in KNF_META["cases"].values()
+        if "opts" in c and "frame_opts" in c["opts"]
+    }
+    assert knf_windows >= {"hann", "sine"}
 
 
 # -- properties -----------------------------------------------------------------------
@@ -243,7 +263,7 @@ def test_configuration_pickling_and_immutability():
         (dict(preemphasis_coefficient=1.5), "preemphasis_coefficient"),
         (dict(energy_floor=-1.0), "energy_floor"),
         (dict(dither=-1.0), "dither"),
-        (dict(window_type="hann"), "window_type"),
+        (dict(window_type="hanning2"), "window_type"),
         (dict(min_duration=-1.0), "min_duration"),
         (dict(frame_length=1e9), "frame_length"),
     ],
@@ -290,3 +310,58 @@ def test_live_against_torchaudio():
             torch.set_default_dtype(torch.float32)
         got = getattr(fk, fn)(x, **kw)
         np.testing.assert_array_less(np.abs(got - want64), _tolerance(want, want64))
+
+
+@pytest.mark.parametrize(
+    "name", [k for k, c in KNF_META["cases"].items() if c["fn"] in ("fbank", "mfcc")]
+)
+def test_knf_golden(name):
+    case = KNF_META["cases"][name]
+    opts, x = case["opts"], KNF[f"inputs/{case['x']}"]
+    cls = fk.Fbank if case["fn"] == "fbank" else fk.Mfcc
+    missing = [field for field, test in UNSUPPORTED.items() if test(opts)]
+    if missing:
+        with pytest.raises(ValueError, match=missing[0]):
+            cls.from_knf_options(opts)
+        return
+    front = cls.from_knf_options(opts)
+    assert (front.window_size, front.window_shift) == (case["window_size"], case["window_shift"])
+    got, want = front(x), KNF[f"{name}/y"]
+    assert got.shape == want.shape
+    if got.size == 0:
+        return
+    ref = KNF.get(f"{name}/ta64", want.astype(np.float64))
+    if opts.get("use_log_fbank", True):
+        np.testing.assert_array_less(np.abs(got - ref), _tolerance(want, ref))
+    else:  # mel power
+        peak = np.abs(ref).max(axis=1, keepdims=True)
+        np.testing.assert_array_less(np.abs(got - ref), np.broadcast_to(2e-5 * peak, got.shape))
+
+
+def test_knf_object_and_defaults():
+    knf = pytest.importorskip("kaldi_native_fbank")
+    opts = knf.FbankOptions()
+    front = fk.Fbank.from_knf_options(opts)
+    # knf's defaults, which differ from torchaudio's, come along.
+    assert front.dither == pytest.approx(3e-5) and front.energy_floor == 0.0
+    opts.frame_opts.dither = 0.0
+    opts.mel_opts.num_bins = 80
+    x = _signal(12345, seed=9)
+    online = knf.OnlineFbank(opts)
+    online.accept_waveform(16000, x)
+    online.input_finished()
+    want = np.stack([online.get_frame(i) for i in range(online.num_frames_ready)])
+    got = fk.Fbank.from_knf_options(opts)(x)
+    np.testing.assert_allclose(got, want, atol=2e-3)
+
+
+@pytest.mark.parametrize("name", ["bank_default", "bank_warp_0.9", "bank_warp_1.1"])
+def test_knf_banks_with_vtln(name):
+    """knf's MelBanks (float32) against Kaldi's bank built here in float64."""
+    from fastmel._filters import dense
+
+    case = KNF_META["cases"][name]
+    front = fk.Fbank.from_knf_options(case["opts"], vtln_warp=case["vtln_warp_factor"])
+    bank = front._bank(np.dtype(np.float64))
+    got = dense(bank.first, bank.length, bank.weights, front.fft_length // 2 + 1).T
+    np.testing.assert_allclose(got, KNF[f"{name}/y"], atol=1e-4, rtol=0)

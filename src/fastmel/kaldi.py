@@ -65,7 +65,8 @@ __all__ = [
 # float32's machine epsilon: Kaldi's floor inside every log (torchaudio uses it
 # for float64 input too).
 EPSILON = float(np.finfo(np.float32).eps)
-WINDOW_TYPES = ("hamming", "hanning", "povey", "rectangular", "blackman")
+# Kaldi's windows, then kaldi-native-fbank's two extra ones.
+WINDOW_TYPES = ("hamming", "hanning", "povey", "rectangular", "blackman", "hann", "sine")
 
 # The framing and energy keywords of all three (torchaudio's spectrogram's,
 # without `channel`, which only the functions take).
@@ -103,12 +104,18 @@ def window(window_type: str, size: int, blackman_coeff: float = 0.42) -> np.ndar
     """Kaldi's analysis window of ``size`` samples (float64), symmetric
     (denominator ``size - 1``): "hanning" ``0.5 - 0.5 cos``, "hamming" ``0.54 -
     0.46 cos``, "povey" ``(0.5 - 0.5 cos) ** 0.85``, "rectangular", and
-    "blackman" ``c - 0.5 cos(a n) + (0.5 - c) cos(2 a n)``."""
+    "blackman" ``c - 0.5 cos(a n) + (0.5 - c) cos(2 a n)``; and
+    kaldi-native-fbank's "hann" (periodic: ``0.5 - 0.5 cos(2 pi n / size)``)
+    and "sine" (``sin(pi n / (size - 1))``)."""
     window_type = choice("window_type", window_type, WINDOW_TYPES)
     n = np.arange(size, dtype=np.float64)
     a = 2.0 * np.pi / (size - 1) if size > 1 else 0.0
     if window_type == "rectangular":
         return np.ones(size)
+    if window_type == "hann":
+        return 0.5 - 0.5 * np.cos(2.0 * np.pi * n / size)
+    if window_type == "sine":
+        return np.sin(0.5 * a * n)
     if window_type == "blackman":
         c = float(blackman_coeff)
         return c - 0.5 * np.cos(a * n) + (0.5 - c) * np.cos(2.0 * a * n)
@@ -620,8 +627,9 @@ class Fbank(_Kaldi):
         its ends with the edge sample repeated.
     subtract_mean : bool, default False
         Subtract each feature's mean over the signal's frames.
-    window_type : {"povey", "hamming", "hanning", "rectangular", "blackman"}
-        Kaldi's windows, symmetric (see :func:`window`).
+    window_type : {"povey", "hamming", "hanning", "rectangular", "blackman", "hann", "sine"}
+        Kaldi's windows, symmetric, and kaldi-native-fbank's "hann" (periodic)
+        and "sine" (see :func:`window`).
     high_freq, low_freq : float, default 0.0, 20.0
         The bank's edges, Hz; ``high_freq <= 0`` means Nyquist + high_freq.
         (Fbank and Mfcc.)
@@ -657,6 +665,61 @@ class Fbank(_Kaldi):
     """
 
     _DEFAULTS = {**_COMMON, **_MEL, "use_log_fbank": True, "use_power": True}
+
+    @classmethod
+    def from_knf_options(cls, opts: Any, **overrides: Any) -> Fbank:
+        """The Fbank that computes what kaldi-native-fbank computes with ``opts``.
+
+        Parameters
+        ----------
+        opts : kaldi_native_fbank.FbankOptions or dict
+            The options object, or its ``as_dict()`` (nested ``frame_opts`` and
+            ``mel_opts``). Every field is mapped: the frame length and shift
+            to the same sample counts as knf's float32 arithmetic gives (which
+            for some rates is one more than Kaldi's); knf's defaults come
+            along (``dither`` 3e-5, ``energy_floor`` 0). Fields without an
+            equivalent raise ValueError when they change the result:
+            ``mel_opts.is_librosa``, ``mel_opts.htk_mode``,
+            ``use_log_floor=False`` and an ``eps`` other than float32's epsilon.
+        **overrides
+            Options to set on top (``dither=0.0``, ``num_threads=-1``, ...).
+
+        Returns
+        -------
+        Fbank
+
+        Examples
+        --------
+        >>> import fastmel.kaldi
+        >>> opts = {"frame_opts": {"samp_freq": 16000.0, "dither": 0.0},
+        ...         "mel_opts": {"num_bins": 80}, "energy_floor": 0.0}
+        >>> fastmel.kaldi.Fbank.from_knf_options(opts).num_features
+        80
+        """
+        d = _knf_dict(opts)
+        options = _knf_frame_options(d)
+        options.update(
+            {
+                name: d[name]
+                for name in (
+                    "use_energy",
+                    "energy_floor",
+                    "raw_energy",
+                    "htk_compat",
+                    "use_log_fbank",
+                    "use_power",
+                )
+                if name in d
+            }
+        )
+        if not d.get("use_log_floor", True):
+            raise ValueError(
+                "knf's use_log_floor=False (log(mel + eps)) has no fastmel.kaldi equivalent"
+            )
+        eps = d.get("eps", EPSILON)
+        if float(eps) != EPSILON:
+            raise ValueError(f"knf's eps={eps} has no equivalent (fastmel.kaldi uses {EPSILON})")
+        return cls(**dict(options, **overrides))
 
     def _validate(self, o: dict[str, Any]) -> None:
         super()._validate(o)
@@ -716,6 +779,41 @@ class Mfcc(_Kaldi):
                 f"({o['num_mel_bins']})"
             )
         o["cepstral_lifter"] = as_real("cepstral_lifter", o["cepstral_lifter"])
+
+    @classmethod
+    def from_knf_options(cls, opts: Any, **overrides: Any) -> Mfcc:
+        """The Mfcc that computes what kaldi-native-fbank's ``OnlineMfcc`` does.
+
+        Parameters
+        ----------
+        opts : kaldi_native_fbank.MfccOptions or dict
+            The options object or its ``as_dict()``, mapped as in
+            :meth:`Fbank.from_knf_options`; knf's MFCC defaults come along
+            (``use_energy=True``, ``energy_floor`` 0, ``dither`` 3e-5).
+        **overrides
+            Options to set on top.
+
+        Returns
+        -------
+        Mfcc
+        """
+        d = _knf_dict(opts)
+        options = _knf_frame_options(d)
+        options.update(
+            {
+                name: d[name]
+                for name in (
+                    "num_ceps",
+                    "use_energy",
+                    "energy_floor",
+                    "raw_energy",
+                    "cepstral_lifter",
+                    "htk_compat",
+                )
+                if name in d
+            }
+        )
+        return cls(**dict(options, **overrides))
 
     def dct_matrix(self) -> np.ndarray:
         """The matrix applied to each frame's log bands: DCT, lifter, htk_compat order.
@@ -783,6 +881,70 @@ class Spectrogram(_Kaldi):
 
 
 _CLASSES = {"Fbank": Fbank, "Mfcc": Mfcc, "Spectrogram": Spectrogram}
+
+
+# -- kaldi-native-fbank's options ----------------------------------------------------
+
+
+def _knf_dict(opts: Any) -> dict[str, Any]:
+    """knf options (an object with ``as_dict()``, or that dict) as a plain dict."""
+    if isinstance(opts, Mapping):
+        return dict(opts)
+    if hasattr(opts, "as_dict"):
+        return dict(opts.as_dict())
+    raise TypeError(f"expected kaldi-native-fbank options or their as_dict(), got {opts!r}")
+
+
+def _knf_samples(rate: float, ms: float) -> int:
+    """knf's frame size in samples: float32 arithmetic throughout."""
+    f32 = np.float32
+    return int(f32(f32(rate) * f32(0.001)) * f32(ms))
+
+
+def _knf_frame_options(d: Mapping[str, Any]) -> dict[str, Any]:
+    """The framing and mel options of knf's ``frame_opts`` and ``mel_opts``, in
+    torchaudio's keywords."""
+    frame = dict(d.get("frame_opts", {}))
+    mel = dict(d.get("mel_opts", {}))
+    # knf's defaults where the dict leaves a field out.
+    rate = float(frame.get("samp_freq", 16000.0))
+    out: dict[str, Any] = {
+        "sample_frequency": rate,
+        "dither": float(frame.get("dither", 3e-5)),
+        "energy_floor": 0.0,
+    }
+    for name in ("frame_length", "frame_shift"):
+        ms = float(frame.get(f"{name}_ms", 25.0 if name == "frame_length" else 10.0))
+        samples = _knf_samples(rate, ms)
+        if int(rate * ms * 0.001) != samples:
+            # The milliseconds whose Kaldi sample count is knf's.
+            ms = (samples + 0.5) * 1000.0 / rate
+        out[name] = ms
+    renames = {
+        "preemph_coeff": "preemphasis_coefficient",
+        "remove_dc_offset": "remove_dc_offset",
+        "window_type": "window_type",
+        "round_to_power_of_two": "round_to_power_of_two",
+        "blackman_coeff": "blackman_coeff",
+        "snip_edges": "snip_edges",
+    }
+    out.update({new: frame[old] for old, new in renames.items() if old in frame})
+    if mel.get("is_librosa"):
+        raise ValueError(
+            "knf's mel_opts.is_librosa=True (a librosa-style bank) has no fastmel.kaldi "
+            "equivalent; fastmel.MelSpectrogram.from_preset('librosa') computes librosa's"
+        )
+    if mel.get("htk_mode"):
+        raise ValueError("knf's mel_opts.htk_mode=True has no fastmel.kaldi equivalent")
+    renames = {
+        "num_bins": "num_mel_bins",
+        "low_freq": "low_freq",
+        "high_freq": "high_freq",
+        "vtln_low": "vtln_low",
+        "vtln_high": "vtln_high",
+    }
+    out.update({new: mel[old] for old, new in renames.items() if old in mel})
+    return out
 
 
 def _rebuild(name: str, config: dict[str, Any]) -> _Kaldi:
