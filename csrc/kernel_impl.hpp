@@ -592,24 +592,60 @@ class FrameKernel final : public fastmel::Kernel {
                     fl[k * L + l] += static_cast<T>(dither_ * g.next());
             }
         }
+        const V zero = V{} * T(0);
+        V mean = zero;
         if (remove_dc_) {
-            V sum = V{} * T(0);
-            for (size_t k = 0; k < W_; ++k) sum += f[k];
-            const V mean = sum / static_cast<T>(W_);
-            for (size_t k = 0; k < W_; ++k) f[k] -= mean;
+            /* Four independent accumulators: one chain would wait on each add. */
+            V a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+            size_t k = 0;
+            for (; k + 4 <= W_; k += 4) {
+                a0 += f[k];
+                a1 += f[k + 1];
+                a2 += f[k + 2];
+                a3 += f[k + 3];
+            }
+            for (; k < W_; ++k) a0 += f[k];
+            mean = ((a0 + a1) + (a2 + a3)) / static_cast<T>(W_);
         }
-        auto sum_squares = [&] {
-            V e = V{} * T(0);
-            for (size_t k = 0; k < W_; ++k) e += f[k] * f[k];
-            return e;
+        /* DC removal, raw energy, pre-emphasis, window and windowed energy in
+         * one pass from the last sample down (sample k - 1 is still the
+         * centred input when sample k needs it). */
+        auto pass = [&](auto raw, auto windowed, auto emphasis) {
+            constexpr bool kRaw = decltype(raw)::value, kWindowed = decltype(windowed)::value;
+            constexpr bool kEmphasis = decltype(emphasis)::value;
+            V e0 = zero, e1 = zero;
+            const T c = preemph_;
+            size_t k = W_ - 1;
+            auto step = [&](size_t i, V &acc) {
+                const V d = f[i] - mean;
+                if (kRaw) acc += d * d;
+                const V y = (kEmphasis ? d - c * (f[i - 1] - mean) : d) * win_[i];
+                if (kWindowed) acc += y * y;
+                f[i] = y;
+            };
+            for (; k >= 2; k -= 2) {
+                step(k, e0);
+                step(k - 1, e1);
+            }
+            if (k == 1) step(1, e0);
+            const V d0 = f[0] - mean;
+            if (kRaw) e0 += d0 * d0;
+            f[0] = (kEmphasis ? d0 - c * d0 : d0) * win_[0];
+            if (kWindowed) e0 += f[0] * f[0];
+            if (kRaw || kWindowed) *energy = e0 + e1;
         };
-        if (energy_ == FM_ENERGY_RAW) *energy = sum_squares();
-        if (preemph_ != T(0)) {
-            for (size_t k = W_ - 1; k > 0; --k) f[k] -= preemph_ * f[k - 1];
-            f[0] -= preemph_ * f[0];
-        }
-        for (size_t k = 0; k < W_; ++k) f[k] *= win_[k];
-        if (energy_ == FM_ENERGY_WINDOWED) *energy = sum_squares();
+        auto with_energy = [&](auto emphasis) {
+            if (energy_ == FM_ENERGY_RAW)
+                pass(std::true_type{}, std::false_type{}, emphasis);
+            else if (energy_ == FM_ENERGY_WINDOWED)
+                pass(std::false_type{}, std::true_type{}, emphasis);
+            else
+                pass(std::false_type{}, std::false_type{}, emphasis);
+        };
+        if (preemph_ != T(0))
+            with_energy(std::true_type{});
+        else
+            with_energy(std::false_type{});
     }
 
     /* |X|^p per bin from FFTPACK half-complex order

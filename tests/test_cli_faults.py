@@ -86,8 +86,8 @@ def test_one_signal_stops_compute_and_skip_existing_resumes(tmp_path, sig, code)
 def test_a_second_signal_stops_at_once_and_leaves_no_temporary(tmp_path):
     audio = tmp_path / "audio"
     audio.mkdir()
-    for i in range(4):  # long files: 20 s each, about 2 s of work
-        write_wav(audio / f"long{i}.wav", seconds=20.0, seed=i)
+    for i in range(2):  # long files: 200 s each, about 8 s of work, the first one in progress
+        write_wav(audio / f"long{i}.wav", seconds=200.0, seed=i)
     out = tmp_path / "features"
     proc = _start("compute", audio, "-o", out, *SLOW)
     time.sleep(1.5)

@@ -1,0 +1,240 @@
+"""fastmel.kaldi and fastmel.MFCC against the references, on one workload.
+
+    python bench/kaldi.py            # the references that are installed join in
+
+16 clips of 10 s at 16 kHz (int16-scaled noise and a swept tone), float32, one
+thread unless stated, Kaldi's defaults (25 ms frames, 10 ms shift, povey window,
+512-point FFT) with 23 and 80 mel bins. Rows:
+
+- fastmel.kaldi.Fbank on the (16, 160000) batch; kaldi-native-fbank's
+  OnlineFbank (accept_waveform of each clip as a NumPy array, input_finished,
+  every frame fetched); torchaudio.compliance.kaldi.fbank per clip (torch on
+  one thread);
+- MFCC: fastmel.kaldi.Mfcc against fastmel's Fbank on the same frames; and
+  fastmel.MFCC against librosa.feature.mfcc and torchaudio.transforms.MFCC with
+  the same settings (512-point FFT, 400-sample window, hop 160, 23 mels, 13
+  coefficients);
+- the Kaldi stages: Fbank(use_energy=True) (DC removal, pre-emphasis, povey
+  window, raw energy) against MelSpectrogram on the same frames and FFT size
+  (no conditioning, Hann window, natural log);
+- num_threads=-1 against one thread on the batch.
+
+Each figure is the median of repeated timings, in seconds per batch and x
+realtime (160 s of audio). The rows of one block are timed together, in
+interleaved rounds (at least 5 rounds and 1 s of timing per row), so that the
+ratios compare rows that met the same load of a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from typing import Any
+
+import numpy as np
+
+import fastmel
+import fastmel.kaldi as fk
+from fastmel._options import available_cores
+
+CLIPS, SECONDS, RATE = 16, 10, 16000
+AUDIO = CLIPS * SECONDS
+
+
+def workload() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    t = np.arange(SECONDS * RATE) / RATE
+    tone = 0.3 * np.sin(2 * np.pi * (100 + 300 * t) * t)
+    return ((0.1 * rng.standard_normal((CLIPS, t.size)) + tone) * 32768).astype(np.float32)
+
+
+def version(name: str) -> str | None:
+    try:
+        module = __import__(name)
+    except Exception:  # noqa: BLE001 - absent or broken: the row is skipped
+        return None
+    return getattr(module, "__version__", "?")
+
+
+def timed_together(fns: dict[str, Any], budget: float) -> dict[str, float]:
+    """Median seconds per call of each function, timed in interleaved rounds (every
+    function once per round, at least 5 rounds and ``budget`` seconds per
+    function), so that a busy spell of a shared machine hits all of them alike."""
+    for fn in fns.values():
+        fn()  # warm-up (plans, caches)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    spent = 0.0
+    while min(len(t) for t in times.values()) < 5 or spent < budget * len(fns):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            dt = time.perf_counter() - t0
+            times[name].append(dt)
+            spent += dt
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--budget", type=float, default=1.0, help="seconds of timing per row")
+    args = parser.parse_args()
+    x = workload()
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {available_cores()} cores, "
+        f"{platform.platform()}"
+    )
+    versions = {
+        name: version(name)
+        for name in ("numpy", "torch", "torchaudio", "kaldi_native_fbank", "librosa")
+    }
+    print(
+        f"python {platform.python_version()}, fastmel {fastmel.__version__} "
+        f"({fastmel._engine.kernel_info()['kernel']}), "
+        + ", ".join(f"{k} {v}" for k, v in versions.items() if v)
+    )
+    print(f"workload: {CLIPS} x {SECONDS} s at {RATE} Hz, float32, one thread unless stated\n")
+    if versions["torch"]:
+        import torch
+
+        torch.set_num_threads(1)
+    results: dict[str, float] = {}
+    labels: dict[str, str] = {}
+
+    def section(rows: dict[str, tuple[str, Any]]) -> None:
+        """Rows timed together: key -> (label, function)."""
+        got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
+        for key, (label, _) in rows.items():
+            results[key], labels[key] = got[key], label
+            print(f"{label:58s} {got[key] * 1e3:9.2f} ms {AUDIO / got[key]:11,.0f}x realtime")
+        print()
+
+    for bins in (23, 80):
+        fb = fk.Fbank(num_mel_bins=bins)
+        rows: dict[str, tuple[str, Any]] = {
+            f"fbank{bins}": (f"fastmel.kaldi.Fbank({bins} bins)", lambda fb=fb: fb(x))
+        }
+        if versions["kaldi_native_fbank"]:
+            import kaldi_native_fbank as knf
+
+            def run_knf(bins=bins):
+                for clip in x:
+                    opts = knf.FbankOptions()
+                    opts.frame_opts.dither = 0.0
+                    opts.mel_opts.num_bins = bins
+                    online = knf.OnlineFbank(opts)
+                    online.accept_waveform(RATE, clip)
+                    online.input_finished()
+                    np.stack([online.get_frame(i) for i in range(online.num_frames_ready)])
+
+            rows[f"knf{bins}"] = (f"kaldi-native-fbank OnlineFbank ({bins} bins)", run_knf)
+        if versions["torchaudio"]:
+            import torch
+            from torchaudio.compliance import kaldi
+
+            def run_ta(bins=bins):
+                for clip in torch.from_numpy(x):
+                    kaldi.fbank(clip[None], num_mel_bins=bins)
+
+            rows[f"ta{bins}"] = (f"torchaudio.compliance.kaldi.fbank ({bins} bins)", run_ta)
+        section(rows)
+
+    mf, fb23 = fk.Mfcc(), fk.Fbank()
+    same = dict(
+        fft_length=512,
+        sequence_length=400,
+        sequence_stride=160,
+        num_mel_bins=23,
+        sampling_rate=RATE,
+        mel_scale="slaney",
+        norm="slaney",
+        min_freq=0.0,
+    )
+    m = fastmel.MFCC(n_mfcc=13, **same)
+    rows = {
+        "kmfcc": ("fastmel.kaldi.Mfcc(23 bins, 13 ceps)", lambda: mf(x)),
+        "kfbank": ("fastmel.kaldi.Fbank(23 bins)", lambda: fb23(x)),
+        "mfcc": ("fastmel.MFCC(librosa's settings)", lambda: m(x)),
+    }
+    if versions["librosa"]:
+        import librosa
+
+        def run_librosa():
+            for clip in x:
+                librosa.feature.mfcc(
+                    y=clip, sr=RATE, n_mfcc=13, n_fft=512, hop_length=160, win_length=400, n_mels=23
+                )
+
+        rows["librosa"] = ("librosa.feature.mfcc (same settings)", run_librosa)
+    if versions["torchaudio"]:
+        import torch
+        import torchaudio
+
+        ta_mfcc = torchaudio.transforms.MFCC(
+            sample_rate=RATE,
+            n_mfcc=13,
+            melkwargs=dict(n_fft=512, hop_length=160, win_length=400, n_mels=23),
+        )
+        m_ta = fastmel.MFCC.from_preset(
+            "torchaudio",
+            n_mfcc=13,
+            fft_length=512,
+            sequence_length=400,
+            sequence_stride=160,
+            num_mel_bins=23,
+        )
+        tx = torch.from_numpy(x)
+        rows["mfcc_ta"] = ("fastmel.MFCC(torchaudio's settings)", lambda: m_ta(x))
+        rows["ta_mfcc"] = ("torchaudio.transforms.MFCC (same settings)", lambda: ta_mfcc(tx))
+    section(rows)
+
+    energy = fk.Fbank(use_energy=True)
+    mel = fastmel.MelSpectrogram(
+        fft_length=512,
+        sequence_length=400,
+        sequence_stride=160,
+        num_mel_bins=23,
+        center=False,
+        top_db=None,
+        log_mode="natural",
+        sampling_rate=RATE,
+    )
+    section(
+        {
+            "kaldi_stages": ("fastmel.kaldi.Fbank(use_energy=True)", lambda: energy(x)),
+            "mel_path": ("MelSpectrogram on the same frames (no conditioning)", lambda: mel(x)),
+        }
+    )
+    section(
+        {
+            "one": ("fastmel.kaldi.Fbank(23 bins), one thread", lambda: fb23(x)),
+            "all": (
+                f"fastmel.kaldi.Fbank(23 bins), num_threads=-1 ({available_cores()} cores)",
+                lambda: fb23(x, num_threads=-1),
+            ),
+        }
+    )
+
+    print("ratios (from this run; each pair timed together):")
+
+    def ratio(text: str, a: str, b: str) -> None:
+        if a in results and b in results:
+            print(f"  {text:64s} {results[a] / results[b]:6.2f}x")
+
+    for bins in (23, 80):
+        ratio(f"kaldi-native-fbank / fastmel Fbank ({bins} bins)", f"knf{bins}", f"fbank{bins}")
+        ratio(f"torchaudio kaldi.fbank / fastmel Fbank ({bins} bins)", f"ta{bins}", f"fbank{bins}")
+    ratio("fastmel.kaldi.Mfcc / fastmel Fbank (23 bins)", "kmfcc", "kfbank")
+    ratio("librosa.feature.mfcc / fastmel.MFCC", "librosa", "mfcc")
+    ratio("torchaudio MFCC / fastmel.MFCC", "ta_mfcc", "mfcc_ta")
+    ratio(
+        "Kaldi stages: Fbank(use_energy) / MelSpectrogram, same frames", "kaldi_stages", "mel_path"
+    )
+    ratio(f"one thread / num_threads=-1 on {available_cores()} cores (Fbank 23 bins)", "one", "all")
+    if os.environ.get("FASTMEL_KERNEL"):
+        print(f"(FASTMEL_KERNEL={os.environ['FASTMEL_KERNEL']})")
+
+
+if __name__ == "__main__":
+    main()
