@@ -365,3 +365,20 @@ def test_knf_banks_with_vtln(name):
     bank = front._bank(np.dtype(np.float64))
     got = dense(bank.first, bank.length, bank.weights, front.fft_length // 2 + 1).T
     np.testing.assert_allclose(got, KNF[f"{name}/y"], atol=1e-4, rtol=0)
+
+
+def test_kaldi_scale_of_melspectrogram_is_torchaudios_bank():
+    import fastmel
+
+    layer = fastmel.MelSpectrogram(
+        mel_scale="kaldi", fft_length=512, num_mel_bins=23, min_freq=20.0, sampling_rate=16000
+    )
+    bank = layer.filter_bank("float64")  # (257, 23): the Nyquist row is 0
+    assert not bank[256].any()
+    np.testing.assert_allclose(bank[:256].T, GOLDEN["banks_0/y64"], atol=1e-12, rtol=0)
+    # Centres as torchaudio's get_mel_banks returns them: equally spaced in 1127 ln(1 + f/700).
+    mel = 1127 * np.log1p(np.array([20.0, 8000.0]) / 700)
+    centres = 700 * np.expm1((mel[0] + np.arange(1, 24) * (mel[1] - mel[0]) / 24) / 1127)
+    np.testing.assert_allclose(layer.band_frequencies, centres, rtol=1e-9)
+    with pytest.raises(ValueError, match="norm"):
+        fastmel.MelSpectrogram(mel_scale="kaldi", norm="slaney")

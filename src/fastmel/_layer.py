@@ -16,6 +16,7 @@ from ._filters import (
     band_edges_hz,
     dense,
     hz_bands,
+    kaldi_bands,
     linear_to_mel_weight_matrix,
     mel_bands,
     window_values,
@@ -119,7 +120,7 @@ class MelSpectrogram:
     ref_power : float, default 1.0
         Reference power: the log of ``max(|ref_power|, min_power)`` is
         subtracted.
-    mel_scale : {"keras", "htk", "slaney"}, default "keras"
+    mel_scale : {"keras", "htk", "slaney", "kaldi"}, default "keras"
         Filter bank. ``"keras"``: HTK mel formula, triangles linear in mel,
         DC bin zeroed (Keras and TensorFlow). ``"htk"``: HTK formula,
         triangles linear in Hz (torchaudio's default, librosa's
@@ -127,6 +128,8 @@ class MelSpectrogram:
         logarithmic above, triangles linear in Hz (librosa's default,
         whisper's filters). The last two place bin ``k`` at
         ``k * sampling_rate / fft_length`` Hz, as librosa does.
+        ``"kaldi"``: Kaldi's bank (``fastmel.kaldi``'s, without VTLN): the HTK
+        formula, triangles linear in mel over the bins below Nyquist.
     norm : {None, "slaney"}, default None
         None: triangles of peak 1. ``"slaney"``: each triangle scaled by
         ``2 / (upper_edge - lower_edge)`` to constant area (librosa's
@@ -310,10 +313,10 @@ class MelSpectrogram:
         self.min_freq = _plain(min_freq)
         self.mel_scale = choice("mel_scale", mel_scale, MEL_SCALES)
         self.norm = choice("norm", norm, NORMS)
-        if self.norm is not None and self.mel_scale == "keras":
+        if self.norm is not None and self.mel_scale in ("keras", "kaldi"):
             raise ValueError(
-                '`norm="slaney"` needs `mel_scale="htk"` or "slaney" (Keras\'s bank '
-                "has no area normalisation)"
+                '`norm="slaney"` needs `mel_scale="htk"` or "slaney" (Keras\'s and '
+                "Kaldi's banks have no area normalisation)"
             )
         if max_freq is not None:
             as_real("max_freq", max_freq)
@@ -373,6 +376,18 @@ class MelSpectrogram:
                     self.min_freq,
                     self.max_freq,
                 ),
+                dt,
+            )
+        if self.mel_scale == "kaldi":
+            return kaldi_bands(
+                self.num_mel_bins,
+                self.fft_length,
+                float(self.sampling_rate),
+                float(self.min_freq),
+                float(self.max_freq),
+                0.0,
+                0.0,
+                1.0,
                 dt,
             )
         return hz_bands(
@@ -616,7 +631,7 @@ class MelSpectrogram:
     @property
     def band_frequencies(self) -> np.ndarray:
         """Centre frequency of each mel band, Hz: ``np.ndarray [shape=(num_mel_bins,)]``."""
-        scale = "htk" if self.mel_scale == "keras" else self.mel_scale
+        scale = "htk" if self.mel_scale in ("keras", "kaldi") else self.mel_scale
         return band_edges_hz(self.num_mel_bins, float(self.min_freq), float(self.max_freq), scale)[
             1:-1
         ]

@@ -17,7 +17,7 @@ import numpy as np
 # -- allowed values ---------------------------------------------------------------
 
 WindowName = Literal["hann", "hamming"]
-MelScale = Literal["keras", "htk", "slaney"]
+MelScale = Literal["keras", "htk", "slaney", "kaldi"]
 Norm = Literal["slaney"]
 PadMode = Literal["reflect", "constant", "symmetric"]
 LogMode = Literal["db", "natural", "whisper"]
@@ -29,7 +29,7 @@ Layout = Literal["bands_frames", "frames_bands"]
 NormMode = Literal["none", "mean", "mean_std"]
 
 WINDOWS: tuple[WindowName, ...] = ("hann", "hamming")
-MEL_SCALES: tuple[MelScale, ...] = ("keras", "htk", "slaney")
+MEL_SCALES: tuple[MelScale, ...] = ("keras", "htk", "slaney", "kaldi")
 NORMS: tuple[Norm | None, ...] = (None, "slaney")
 PAD_MODES: tuple[PadMode, ...] = ("reflect", "constant", "symmetric")
 TOP_DB_SCOPES: tuple[TopDbScope, ...] = ("batch", "example", "channels")

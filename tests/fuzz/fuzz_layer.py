@@ -140,7 +140,7 @@ PLAUSIBLE = {
     "mag_exp": [1.0, 2.0, 0.5, 3],
     "min_power": [1e-10, 1e-5, 1.0, 1e-45],
     "ref_power": [1.0, 0.0, -2.0, 1e3],
-    "mel_scale": ["keras", "htk", "slaney"],
+    "mel_scale": ["keras", "htk", "slaney", "kaldi"],
     "norm": [None, "slaney"],
     "center": [True, False],
     "pad_mode": ["reflect", "constant", "symmetric"],
