@@ -26,8 +26,6 @@ KNF_META = json.loads(str(KNF.pop("meta")))
 UNSUPPORTED = {  # knf fields that fastmel.kaldi has no equivalent for
     "is_librosa": lambda o: o["mel_opts"]["is_librosa"],
     "htk_mode": lambda o: o["mel_opts"]["htk_mode"],
-    "use_log_floor": lambda o: not o.get("use_log_floor", True),
-    "eps": lambda o: o.get("eps", EPS) != EPS,
     "num_mel_bins": lambda o: o["mel_opts"]["num_bins"] <= 3,
 }
 
@@ -102,11 +100,19 @@ def test_every_keyword_value_has_a_golden_case():
         for k, default in cls._DEFAULTS.items():
             if k == "dither":
                 continue  # random in torchaudio: tested by its statistics below
+            if k in ("use_log_floor", "eps"):
+                continue  # kaldi-native-fbank's: in its golden cases below
             assert by_key.get(k), f"no golden case sets {k}"
             if isinstance(default, bool):
                 assert json.dumps(not default) in by_key[k], f"no case with {k}={not default}"
     for k in ("num_ceps", "cepstral_lifter", "htk_compat", "use_energy"):
         assert seen.get(("mfcc", k)), f"mfcc: no golden case sets {k}"
+    knf_log = {
+        (c["opts"].get("use_log_floor"), c["opts"].get("eps"))
+        for c in KNF_META["cases"].values()
+        if c["fn"] == "fbank"
+    }
+    assert {flag for flag, _ in knf_log} == {True, False} and len({e for _, e in knf_log}) >= 3
     windows = {json.loads(v) for v in seen[("fbank", "window_type")]}
     # torchaudio's five; knf's "hann" and "sine" are in the knf golden cases.
     assert windows == set(fk.WINDOW_TYPES) - {"hann", "sine"}

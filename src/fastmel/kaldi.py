@@ -158,6 +158,8 @@ class _Kaldi:
     vtln_warp: float
     use_log_fbank: bool
     use_power: bool
+    use_log_floor: bool
+    eps: float
     cepstral_lifter: float
     num_ceps: int
     dither_seed: int | None
@@ -644,6 +646,10 @@ class Fbank(_Kaldi):
         points (``vtln_high <= 0`` means Nyquist + vtln_high).
     use_log_fbank, use_power : bool, default True, True
         (Fbank.) The log of the bands; the power, else the magnitude, spectrum.
+    use_log_floor, eps : bool, float, default True, float32's epsilon
+        (Fbank; kaldi-native-fbank's, not torchaudio's.) The log of the bands
+        is ``log(max(x, eps))``, or ``log(x + eps)`` without ``use_log_floor``
+        (NeMo's); the energy's floor stays float32's epsilon.
     cepstral_lifter, num_ceps : float, int, default 22.0, 13
         (Mfcc.) The lifter ``1 + L / 2 sin(pi i / L)`` (0: none); coefficients kept.
     dither_seed : int or None, keyword-only
@@ -664,7 +670,16 @@ class Fbank(_Kaldi):
     (4, 98, 80)
     """
 
-    _DEFAULTS = {**_COMMON, **_MEL, "use_log_fbank": True, "use_power": True}
+    # torchaudio's keywords, then kaldi-native-fbank's two log options (which
+    # torchaudio's functions do not take).
+    _DEFAULTS = {
+        **_COMMON,
+        **_MEL,
+        "use_log_fbank": True,
+        "use_power": True,
+        "use_log_floor": True,
+        "eps": EPSILON,
+    }
 
     @classmethod
     def from_knf_options(cls, opts: Any, **overrides: Any) -> Fbank:
@@ -677,10 +692,10 @@ class Fbank(_Kaldi):
             ``mel_opts``). Every field is mapped: the frame length and shift
             to the same sample counts as knf's float32 arithmetic gives (which
             for some rates is one more than Kaldi's); knf's defaults come
-            along (``dither`` 3e-5, ``energy_floor`` 0). Fields without an
+            along (``dither`` 3e-5, ``energy_floor`` 0); ``use_log_floor``
+            and ``eps`` are Fbank's options of those names. Fields without an
             equivalent raise ValueError when they change the result:
-            ``mel_opts.is_librosa``, ``mel_opts.htk_mode``,
-            ``use_log_floor=False`` and an ``eps`` other than float32's epsilon.
+            ``mel_opts.is_librosa`` and ``mel_opts.htk_mode``.
         **overrides
             Options to set on top (``dither=0.0``, ``num_threads=-1``, ...).
 
@@ -708,28 +723,28 @@ class Fbank(_Kaldi):
                     "htk_compat",
                     "use_log_fbank",
                     "use_power",
+                    "use_log_floor",
+                    "eps",
                 )
                 if name in d
             }
         )
-        if not d.get("use_log_floor", True):
-            raise ValueError(
-                "knf's use_log_floor=False (log(mel + eps)) has no fastmel.kaldi equivalent"
-            )
-        eps = d.get("eps", EPSILON)
-        if float(eps) != EPSILON:
-            raise ValueError(f"knf's eps={eps} has no equivalent (fastmel.kaldi uses {EPSILON})")
         return cls(**dict(options, **overrides))
 
     def _validate(self, o: dict[str, Any]) -> None:
         super()._validate(o)
-        o["use_log_fbank"] = as_flag("use_log_fbank", o["use_log_fbank"])
-        o["use_power"] = as_flag("use_power", o["use_power"])
+        for name in ("use_log_fbank", "use_power", "use_log_floor"):
+            o[name] = as_flag(name, o[name])
+        o["eps"] = as_real("eps", o["eps"], minimum=0, strict=True)
 
     def _log(self) -> Log:
         if not self.use_log_fbank:
             return Log()
-        return super()._log()
+        if not self.use_log_floor:  # log(mel + eps); mel + eps >= eps, so no floor acts
+            return Log(
+                enabled=True, log_scale=math.log(10.0), log_offset=self.eps, min_power=self.eps
+            )
+        return Log(enabled=True, log_scale=math.log(10.0), min_power=self.eps)
 
     def _mag_exp(self) -> float:
         return 2.0 if self.use_power else 1.0
