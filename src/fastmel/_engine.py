@@ -175,6 +175,20 @@ def make_plan(options: EngineOptions, dtype: np.dtype | type) -> _core.Plan:
     return _core.Plan(options, dtype)
 
 
+def stream_plan(front: Any, dt: Any, left: int) -> _core.Plan:
+    """The plan a front end's streams run for dtype ``dt`` on a buffer with
+    ``left`` samples of padding: built once per front end and key from its
+    ``_engine_options(dt, stream_left=left)``, kept in its ``_stream_plans``
+    and shared by every stream (two threads racing here build two equal plans
+    and one is kept, harmlessly)."""
+    key = (np.dtype(dt), left)
+    plan = front._stream_plans.get(key)
+    if plan is None:
+        options = front._engine_options(dt, stream_left=left)
+        plan = front._stream_plans.setdefault(key, make_plan(options, dt))
+    return plan
+
+
 def available_kernels() -> tuple[str, ...]:
     """The kernels that run on this machine (always "baseline"; "avx2" on x86-64
     with AVX2 and FMA when built)."""

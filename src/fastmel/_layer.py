@@ -483,15 +483,8 @@ class MelSpectrogram:
         )
 
     def _stream_plan(self, dt: np.dtype, left: int) -> _core.Plan:
-        """The plan streams run for dtype ``dt`` on a buffer with ``left`` samples of
-        padding: built once per layer and dtype, then shared by every stream (two
-        threads racing here build two equal plans and one is kept, harmlessly)."""
-        key = (np.dtype(dt), left)
-        plan = self._stream_plans.get(key)
-        if plan is None:
-            options = self._engine_options(dt, stream_left=left)
-            plan = self._stream_plans.setdefault(key, _engine.make_plan(options, dt))
-        return plan
+        """The plan streams run (see :func:`fastmel._engine.stream_plan`)."""
+        return _engine.stream_plan(self, dt, left)
 
     # -- computing ------------------------------------------------------------
 

@@ -510,12 +510,7 @@ class _Kaldi:
         )
 
     def _stream_plan(self, dt: np.dtype, left: int) -> _core.Plan:
-        key = (np.dtype(dt), left)
-        plan = self._stream_plans.get(key)
-        if plan is None:
-            options = self._engine_options(dt, stream_left=left)
-            plan = self._stream_plans.setdefault(key, _engine.make_plan(options, dt))
-        return plan
+        return _engine.stream_plan(self, dt, left)
 
     # -- configuration --------------------------------------------------------------
 
