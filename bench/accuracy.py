@@ -2,16 +2,18 @@
 
     python bench/accuracy.py                      # every row, Keras on numpy and jax
     python bench/accuracy.py --only librosa       # rows whose name contains "librosa"
+    python bench/accuracy.py --only kaldi mfcc    # the Kaldi and MFCC rows
     python bench/accuracy.py --keras-backends jax
 
 Needs the peers installed next to fastmel: torch, torchaudio (its transforms
-only: the compiled extension is not used), librosa, openai-whisper, keras and
-jax. bench/accuracy.txt was made in a venv of its own:
+and compliance.kaldi only: the compiled extension is not used), librosa,
+openai-whisper, keras, jax and kaldi-native-fbank. bench/accuracy.txt was
+made in a venv of its own:
 
     python3.11 -m venv venv-ref
     venv-ref/bin/pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
     venv-ref/bin/pip install torchaudio==2.11.0 'librosa==0.11.*' openai-whisper \
-        'keras==3.15.*' 'jax[cpu]' .
+        'keras==3.15.*' 'jax[cpu]' kaldi-native-fbank==1.22.5 .
     rm venv-ref/lib/python3.11/site-packages/torchaudio/lib/*.so   # needs CUDA libraries
     venv-ref/bin/python bench/accuracy.py > bench/accuracy.txt
 
@@ -29,7 +31,23 @@ and than fft_length / 2; plus the friendly signal of
 tests/data/make_peer_golden.py (noise + a swept tone) for reference. The 4-D
 AmplitudeToDB row stacks each signal as (3 items, 2 channels, n) at several
 gains. float64 runs get the float32 samples widened, so both precisions
-see the same input. For each case four differences are printed:
+see the same input.
+
+The Kaldi rows (fastmel.kaldi's fbank, mfcc and spectrogram against
+torchaudio.compliance.kaldi's, and Fbank/Mfcc.from_knf_options against
+kaldi-native-fbank's OnlineFbank/OnlineMfcc) take the same signals times
+32768 (Kaldi reads int16 samples as numbers of that size); of the
+two-channel case, the functions compute each channel alone (channel=c, on
+both sides) and knf runs one OnlineFbank per channel against fastmel's batch
+call, the results stacked. torchaudio's float64 run has torch's default
+dtype float64 during the call (its window, banks, DCT and lifter then in
+float64). kaldi-native-fbank computes in float32 only: its rows' float64
+reference is torchaudio's float64 run with the equivalent keywords, so their
+"peer32 - peer64" is knf's own float32 error against it. Where a peer raises
+(torchaudio, for a signal shorter than one frame), the case says so and
+gives fastmel's frame count. The MFCC rows (fastmel.MFCC.from_preset against
+librosa.feature.mfcc and torchaudio.transforms.MFCC) and the Kaldi MFCC rows
+are in cepstral coefficients. For each case four differences are printed:
 
     fm32 - peer32   fastmel float32 against the peer's float32 result
     peer32 - peer64 the peer's own float32 error: its float32 result against
@@ -42,7 +60,13 @@ within 40 dB of the peak power ("near"). Log outputs are in their own units
 (dB, whisper units, ln units); power outputs give all = max |diff| / peak
 power and near = the largest relative difference |a - b| / b among the
 values within 40 dB of the peak. "a" after a power figure: the reference is
-all zeros (silence), so the figure is the absolute difference.
+all zeros (silence), so the figure is the absolute difference. Cepstral
+outputs give "abs", the largest |difference|, and "rel", the largest
+|difference| over the largest |coefficient| of the reference's frame; a
+frame whose reference coefficients are all below 1e-3 in magnitude (zero but
+for rounding: silence whose log-energy is floored at log 1 = 0 in place of
+C0) counts its absolute difference, and "a" marks a rel figure that comes
+from such a frame.
 """
 
 from __future__ import annotations
@@ -72,7 +96,14 @@ warnings.simplefilter("ignore")
 N = 16000  # samples of the standard cases
 SEED = 20261126
 NEAR_DB = 40.0
-UNITS = {"db": "dB", "power": "of the peak", "whisper": "whisper units", "natural": "ln units"}
+CEPS_ZERO = 1e-3  # a cepstral frame whose |coefficients| are all below this is zero
+UNITS = {
+    "db": "dB",
+    "power": "of the peak",
+    "whisper": "whisper units",
+    "natural": "ln units",
+    "cepstral": "cepstral coefficients; abs, and rel to the frame's largest |coefficient|",
+}
 TO_POWER: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "power": lambda y: y,
     "db": lambda y: 10.0 ** (y / 10.0),
@@ -176,15 +207,34 @@ class Row:
     name: str
     call: str  # the peer call, for the reader
     fastmel_call: str
-    kind: str  # "db", "power", "whisper", "natural"
+    kind: str  # "db", "power", "whisper", "natural", "cepstral"
     framing: Framing
-    layer: fastmel.MelSpectrogram | None
+    layer: Any  # a fastmel.MelSpectrogram, or any callable of the signal
     peer32: Peer | None = None
     peer64: Peer | None = None
     ref64: str = ""  # what the float64 reference is
     four_d: bool = False
     keras: dict[str, Any] | None = None  # Keras arguments (computed in a child process)
     notes: list[str] = field(default_factory=list)
+    scale: float = 1.0  # the hard signals are multiplied by this (Kaldi's int16 scale)
+    feature_axis: int = -2  # the output's feature axis (the other of the last two: frames)
+    show_frames: bool = False  # where the peer raises, give fastmel's frame count
+
+
+def bank_note(peer32: Any, peer64: Any, layer: fastmel.MelSpectrogram) -> str:
+    """The peer's float32 filter bank against fastmel's and against float64."""
+    p32 = np.asarray(peer32, np.float64)
+    p64 = np.asarray(peer64, np.float64)
+    fm32 = layer.filter_bank("float32").astype(np.float64)
+    fm64 = layer.filter_bank("float64")
+    top = p64.max()
+    return (
+        f"filter bank, relative to its largest weight: peer float32 vs fastmel float32 "
+        f"{fmt(float(np.abs(p32 - fm32).max() / top))}; vs float64: peer float32 "
+        f"{fmt(float(np.abs(p32 - p64).max() / top))}, fastmel float32 "
+        f"{fmt(float(np.abs(fm32 - p64).max() / top))}, fastmel float64 "
+        f"{fmt(float(np.abs(fm64 - p64).max() / top))}"
+    )
 
 
 def torch_rows() -> list[Row]:
@@ -209,21 +259,6 @@ def torch_rows() -> list[Row]:
             return make()
         finally:
             torch.set_default_dtype(old)
-
-    def bank_note(peer32: Any, peer64: Any, layer: fastmel.MelSpectrogram) -> str:
-        """The peer's float32 filter bank against fastmel's and against float64."""
-        p32 = np.asarray(peer32, np.float64)
-        p64 = np.asarray(peer64, np.float64)
-        fm32 = layer.filter_bank("float32").astype(np.float64)
-        fm64 = layer.filter_bank("float64")
-        top = p64.max()
-        return (
-            f"filter bank, relative to its largest weight: peer float32 vs fastmel float32 "
-            f"{fmt(float(np.abs(p32 - fm32).max() / top))}; vs float64: peer float32 "
-            f"{fmt(float(np.abs(p32 - p64).max() / top))}, fastmel float32 "
-            f"{fmt(float(np.abs(fm32 - p64).max() / top))}, fastmel float64 "
-            f"{fmt(float(np.abs(fm64 - p64).max() / top))}"
-        )
 
     # -- librosa --
     def librosa_row(name, call, fm_call, kind, framing, layer, kw, to_db, db_kw=None):
@@ -509,6 +544,321 @@ def torch_rows() -> list[Row]:
     return rows
 
 
+# -- Kaldi: torchaudio.compliance.kaldi and kaldi-native-fbank ------------------------------
+
+
+KALDI_SCALE = 32768.0  # Kaldi's recipes read int16 samples as numbers of that size
+KALDI16 = Framing(16000, 512, 160, 20.0, 8000.0)  # 25 ms / 10 ms frames, FFT 512
+
+
+@contextlib.contextmanager
+def torch_default_dtype(dtype: Any) -> Any:
+    """torch's default dtype set for the block, restored after."""
+    import torch
+
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(old)
+
+
+def per_channel(call: Callable[[np.ndarray, int], np.ndarray]) -> Peer:
+    """`call(x2, c)` on a (channels, time) view of the signal for each channel, stacked
+    ((frames, bins) for a 1-D signal, (channels, frames, bins) for a 2-D one)."""
+
+    def run(x: np.ndarray) -> np.ndarray:
+        x2 = x[None] if x.ndim == 1 else x
+        outs = [np.asarray(call(x2, c), np.float64) for c in range(x2.shape[0])]
+        return outs[0] if x.ndim == 1 else np.stack(outs)
+
+    return run
+
+
+def torchaudio_kaldi(name: str, kw: dict[str, Any]) -> Peer:
+    """torchaudio.compliance.kaldi.<name>(x, channel=c, **kw), in the input's precision:
+    float64 input runs with torch's default dtype float64."""
+    import torch
+    import torchaudio.compliance.kaldi as ta_kaldi
+
+    fn = getattr(ta_kaldi, name)
+
+    def call(x2: np.ndarray, c: int) -> np.ndarray:
+        t = torch.from_numpy(np.ascontiguousarray(x2))
+        dtype = torch.float64 if x2.dtype == np.float64 else torch.float32
+        with torch_default_dtype(dtype):
+            return fn(t, channel=c, **kw).numpy()
+
+    return per_channel(call)
+
+
+def knf_to_torchaudio(d: dict[str, Any], name: str) -> dict[str, Any]:
+    """torchaudio.compliance.kaldi's keywords for knf's options (their as_dict())."""
+    fr, mel = d["frame_opts"], d["mel_opts"]
+    kw = {
+        "sample_frequency": fr["samp_freq"],
+        "frame_length": fr["frame_length_ms"],
+        "frame_shift": fr["frame_shift_ms"],
+        "dither": fr["dither"],
+        "preemphasis_coefficient": fr["preemph_coeff"],
+        "remove_dc_offset": fr["remove_dc_offset"],
+        "window_type": fr["window_type"],
+        "round_to_power_of_two": fr["round_to_power_of_two"],
+        "blackman_coeff": fr["blackman_coeff"],
+        "snip_edges": fr["snip_edges"],
+        "num_mel_bins": mel["num_bins"],
+        "low_freq": mel["low_freq"],
+        "high_freq": mel["high_freq"],
+        "vtln_low": mel["vtln_low"],
+        "vtln_high": mel["vtln_high"],
+        "use_energy": d["use_energy"],
+        "energy_floor": d["energy_floor"],
+        "raw_energy": d["raw_energy"],
+        "htk_compat": d["htk_compat"],
+    }
+    if name == "fbank":
+        kw.update(use_log_fbank=d["use_log_fbank"], use_power=d["use_power"])
+    else:
+        kw.update(num_ceps=d["num_ceps"], cepstral_lifter=d["cepstral_lifter"])
+    return kw
+
+
+def knf_online(make_opts: Callable[[], Any], online: Any) -> Peer:
+    """kaldi-native-fbank: accept_waveform of the whole signal, input_finished, then
+    get_frame(i) for every ready frame, stacked (float32 in, float32 out)."""
+
+    def call(x2: np.ndarray, c: int) -> np.ndarray:
+        opts = make_opts()
+        f = online(opts)
+        f.accept_waveform(opts.frame_opts.samp_freq, np.ascontiguousarray(x2[c], np.float32))
+        f.input_finished()
+        n = f.num_frames_ready
+        return np.array([f.get_frame(i) for i in range(n)], np.float32).reshape(n, f.dim)
+
+    return per_channel(call)
+
+
+def kaldi_bank_note(kw: dict[str, Any]) -> str:
+    """torchaudio's Kaldi mel bank as it builds it (float32) against its float64 build."""
+    import torch
+    import torchaudio.compliance.kaldi as ta_kaldi
+
+    rate = float(kw.get("sample_frequency", 16000.0))
+    size = int(rate * kw.get("frame_length", 25.0) * 0.001)
+    fft = 1 << (size - 1).bit_length()
+    high = float(kw.get("high_freq", 0.0))
+    vhigh = float(kw.get("vtln_high", -500.0))
+    args = (
+        int(kw.get("num_mel_bins", 23)),
+        fft,
+        rate,
+        float(kw.get("low_freq", 20.0)),
+        high,
+        float(kw.get("vtln_low", 100.0)),
+        vhigh,
+        float(kw.get("vtln_warp", 1.0)),
+    )
+    b32 = ta_kaldi.get_mel_banks(*args)[0].numpy().astype(np.float64)
+    with torch_default_dtype(torch.float64):
+        b64 = ta_kaldi.get_mel_banks(*args)[0].numpy()
+    return (
+        f"torchaudio's Kaldi mel bank (get_mel_banks, float32) against its float64 build: "
+        f"{fmt(float(np.abs(b32 - b64).max() / b64.max()))} of the largest weight (fastmel "
+        "builds it in float64)"
+    )
+
+
+def kaldi_rows() -> list[Row]:
+    import kaldi_native_fbank as knf
+    import torch
+
+    import fastmel.kaldi as fk
+
+    torch.set_num_threads(1)
+    rows: list[Row] = []
+    ta64 = (
+        "torchaudio.compliance.kaldi on float64 input with torch's default dtype float64 "
+        "during the call (window, mel bank, DCT and lifter in float64)"
+    )
+    kinds = {"fbank": "natural", "mfcc": "cepstral", "spectrogram": "natural"}
+
+    def torchaudio_kaldi_row(name: str, fn: str, kw: dict[str, Any]) -> None:
+        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+        sep = ", " if args else ""
+        fm = getattr(fk, fn)
+        peer = torchaudio_kaldi(fn, kw)
+        rows.append(
+            Row(
+                name,
+                f"torchaudio.compliance.kaldi.{fn}(x{sep}{args})",
+                f"fastmel.kaldi.{fn}(x{sep}{args})",
+                kinds[fn],
+                KALDI16,
+                per_channel(lambda x2, c: fm(x2, channel=c, **kw)),
+                peer,
+                peer,
+                ta64,
+                scale=KALDI_SCALE,
+                feature_axis=-1,
+                show_frames=True,
+            )
+        )
+        if fn != "spectrogram":
+            rows[-1].notes.append(kaldi_bank_note(kw))
+
+    torchaudio_kaldi_row("kaldi fbank default", "fbank", {})
+    torchaudio_kaldi_row("kaldi fbank 80 bins", "fbank", {"num_mel_bins": 80})
+    torchaudio_kaldi_row("kaldi fbank use_energy", "fbank", {"use_energy": True})
+    torchaudio_kaldi_row("kaldi fbank no snip_edges", "fbank", {"snip_edges": False})
+    torchaudio_kaldi_row("kaldi fbank hamming", "fbank", {"window_type": "hamming"})
+    torchaudio_kaldi_row("kaldi fbank vtln_warp=0.9", "fbank", {"vtln_warp": 0.9})
+    torchaudio_kaldi_row("kaldi mfcc default", "mfcc", {})
+    torchaudio_kaldi_row("kaldi mfcc use_energy", "mfcc", {"use_energy": True})
+    torchaudio_kaldi_row("kaldi mfcc htk_compat", "mfcc", {"htk_compat": True})
+    torchaudio_kaldi_row("kaldi spectrogram default", "spectrogram", {})
+
+    def knf_row(name: str, what: str, changes: dict[str, Any]) -> None:
+        options, online, cls = {
+            "Fbank": (knf.FbankOptions, knf.OnlineFbank, fk.Fbank),
+            "Mfcc": (knf.MfccOptions, knf.OnlineMfcc, fk.Mfcc),
+        }[what]
+
+        def make() -> Any:
+            opts = options()
+            opts.frame_opts.dither = 0.0  # knf's default dither is random
+            for key, value in changes.items():
+                part, field_name = key.split(".")
+                setattr(getattr(opts, part), field_name, value)
+            return opts
+
+        set_ = "".join(f"; opts.{k} = {v!r}" for k, v in changes.items())
+        peer64 = torchaudio_kaldi(what.lower(), knf_to_torchaudio(make().as_dict(), what.lower()))
+        rows.append(
+            Row(
+                name,
+                f"opts = kaldi_native_fbank.{what}Options(); opts.frame_opts.dither = 0.0{set_}; "
+                f"Online{what}(opts): accept_waveform(rate, x), input_finished(), "
+                "get_frame(i) stacked",
+                f"fastmel.kaldi.{what}.from_knf_options(opts)(x)",
+                kinds[what.lower()],
+                KALDI16,
+                cls.from_knf_options(make()),
+                knf_online(make, online),
+                peer64,
+                "kaldi-native-fbank has no float64 mode: torchaudio.compliance.kaldi."
+                f"{what.lower()} in float64 (as in the torchaudio rows) with the equivalent "
+                "keywords, so peer32 - peer64 is knf's own float32 error against it",
+                scale=KALDI_SCALE,
+                feature_axis=-1,
+                show_frames=True,
+            )
+        )
+
+    knf_row("kaldi-native Fbank default", "Fbank", {})
+    knf_row("kaldi-native Fbank 80 bins", "Fbank", {"mel_opts.num_bins": 80})
+    knf_row("kaldi-native Fbank no snip", "Fbank", {"frame_opts.snip_edges": False})
+    knf_row("kaldi-native Mfcc default", "Mfcc", {})
+    knf_row("kaldi-native Mfcc 80 bins", "Mfcc", {"mel_opts.num_bins": 80})
+    knf_row("kaldi-native Mfcc no snip", "Mfcc", {"frame_opts.snip_edges": False})
+    return rows
+
+
+# -- MFCC presets: librosa.feature.mfcc and torchaudio.transforms.MFCC ------------------------
+
+
+def mfcc_rows() -> list[Row]:
+    import librosa
+    import torch
+    import torchaudio
+
+    torch.set_num_threads(1)
+    rows: list[Row] = []
+    lib22 = Framing(22050, 2048, 512, 0.0, 11025.0)
+
+    def librosa_mfcc_row(name: str, kw: dict[str, Any]) -> None:
+        def run(x: np.ndarray) -> np.ndarray:
+            extra = {"dtype": np.float64} if x.dtype == np.float64 else {}
+            return np.asarray(librosa.feature.mfcc(y=x, sr=22050, **kw, **extra), np.float64)
+
+        args = "".join(f", {k}={v!r}" for k, v in kw.items())
+        layer = fastmel.MFCC.from_preset("librosa", **kw)
+        rows.append(
+            Row(
+                name,
+                f"librosa.feature.mfcc(y=x, sr=22050{args})",
+                f'fastmel.MFCC.from_preset("librosa"{args})',
+                "cepstral",
+                lib22,
+                layer,
+                run,
+                run,
+                "librosa on float64 input with dtype=np.float64 filters (all float64)",
+            )
+        )
+        fkw = {"sr": 22050, "n_fft": 2048, "n_mels": 128}
+        rows[-1].notes.append(
+            bank_note(
+                librosa.filters.mel(**fkw).T,
+                librosa.filters.mel(**fkw, dtype=np.float64).T,
+                layer,
+            )
+        )
+
+    librosa_mfcc_row("librosa MFCC", {})
+    librosa_mfcc_row("librosa MFCC lifter=22", {"lifter": 22})
+
+    def torchaudio_mfcc_row(name: str, kw: dict[str, Any], fm_kw: dict[str, Any]) -> None:
+        def make() -> Any:
+            return torchaudio.transforms.MFCC(**kw)
+
+        t32 = make()
+        with torch_default_dtype(torch.float64):
+            t64 = make()
+
+        def run32(x: np.ndarray) -> np.ndarray:
+            return np.asarray(t32(torch.from_numpy(x)).numpy(), np.float64)
+
+        def run64(x: np.ndarray) -> np.ndarray:
+            return np.asarray(t64(torch.from_numpy(x)).numpy(), np.float64)
+
+        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+        fm_args = "".join(f", {k}={v!r}" for k, v in fm_kw.items())
+        layer = fastmel.MFCC.from_preset("torchaudio", **fm_kw)
+        rows.append(
+            Row(
+                name,
+                f"torchaudio.transforms.MFCC({args})(x)",
+                f'fastmel.MFCC.from_preset("torchaudio"{fm_args})',
+                "cepstral",
+                Framing(16000, 400, 200, 0.0, 8000.0),
+                layer,
+                run32,
+                run64,
+                "torchaudio on float64 tensors, the transform built with torch's default "
+                "dtype float64 (window, filter bank and DCT computed in float64)",
+            )
+        )
+        rows[-1].notes.append(
+            bank_note(t32.MelSpectrogram.mel_scale.fb, t64.MelSpectrogram.mel_scale.fb, layer)
+        )
+        dct32 = t32.dct_mat.numpy().astype(np.float64)
+        dct64 = t64.dct_mat.numpy()
+        rows[-1].notes.append(
+            "torchaudio's DCT matrix (float32) against its float64 build: "
+            f"{fmt(float(np.abs(dct32 - dct64).max()))}; fastmel's float64 DCT against it: "
+            f"{fmt(float(np.abs(layer.dct_matrix().T - dct64).max()))}"
+        )
+
+    torchaudio_mfcc_row("torchaudio MFCC", {}, {})
+    torchaudio_mfcc_row(
+        "torchaudio MFCC log_mels",
+        {"log_mels": True},
+        {"log_mode": "natural", "log_offset": 1e-6, "top_db": None},
+    )
+    return rows
+
+
 KERAS_CONFIGS = {
     "default": {},
     "speech": dict(fft_length=512, sequence_length=400, sequence_stride=160, num_mel_bins=80),
@@ -662,13 +1012,22 @@ def run_keras(rows: list[Row], children: list[str], signals: dict) -> dict[str, 
 # -- comparison --------------------------------------------------------------------------------
 
 
-def compare(got: np.ndarray, ref: np.ndarray, kind: str) -> tuple[float, float, bool]:
-    """(all, near, absolute): the differences described in the module docstring."""
+def compare(
+    got: np.ndarray, ref: np.ndarray, kind: str, feature_axis: int = -2
+) -> tuple[float, float, bool]:
+    """(all, near, absolute): the differences described in the module docstring (for
+    cepstral outputs: abs, rel to the largest |coefficient| along `feature_axis`)."""
     got = np.asarray(got, np.float64)
     ref = np.asarray(ref, np.float64)
     if got.shape != ref.shape:
         raise ValueError(f"shapes differ: {got.shape} vs {ref.shape}")
     d = np.abs(got - ref)
+    if kind == "cepstral":
+        top = np.abs(ref).max(axis=feature_axis, keepdims=True)
+        zero = np.broadcast_to(top < CEPS_ZERO, d.shape)
+        rel = np.where(zero, d, d / np.where(zero, 1.0, top))
+        worst = float(rel.max())
+        return float(d.max()), worst, bool(zero.any()) and worst == float(d[zero].max())
     power = TO_POWER[kind](ref)
     peak = power.max()
     near = power >= peak * 10.0 ** (-NEAR_DB / 10.0)
@@ -692,7 +1051,8 @@ def run_row(row: Row, cases: dict[str, np.ndarray], keras_out: Any) -> dict[str,
     """Compute every case of a row; returns the per-case figures and the worst."""
     assert row.layer is not None
     per_case: dict[str, dict[str, Any]] = {}
-    for case, x32 in cases.items():
+    for case, x in cases.items():
+        x32 = x if row.scale == 1.0 else (x * np.float32(row.scale)).astype(np.float32)
         x64 = x32.astype(np.float64)
         res: dict[str, Any] = {"errors": []}
         outs: dict[str, np.ndarray | None] = {
@@ -715,21 +1075,42 @@ def run_row(row: Row, cases: dict[str, np.ndarray], keras_out: Any) -> dict[str,
                 a, b = got.get(f"{key}|32"), got.get(f"{key}|np64")
                 res["np64 same"] = None if a is None or b is None else bool(np.array_equal(a, b))
         else:
-            for label, fn, x in (("peer32", row.peer32, x32), ("peer64", row.peer64, x64)):
+            failed: dict[str, str] = {}
+            for label, fn, xin in (("peer32", row.peer32, x32), ("peer64", row.peer64, x64)):
                 try:
-                    outs[label] = None if fn is None else fn(x)
+                    outs[label] = None if fn is None else fn(xin)
                 except Exception as e:  # the peer may refuse a case; report it
                     outs[label] = None
-                    res["errors"].append(f"{label}: {type(e).__name__}: {short(e)}")
+                    failed[label] = f"{type(e).__name__}: {short(e)}"
+                    if not row.show_frames:
+                        res["errors"].append(f"{label}: {failed[label]}")
+            if row.show_frames:
+                frames_axis = -1 if row.feature_axis == -2 else -2
+                frames = outs["fm32"].shape[frames_axis]  # type: ignore[union-attr]
+                for msg in sorted(set(failed.values())):
+                    who = " and ".join(k for k, v in failed.items() if v == msg)
+                    res["errors"].append(
+                        f"peer raises ({who}): {msg}; fastmel gives {frames} "
+                        f"frame{'' if frames == 1 else 's'}"
+                    )
+        empty = []
         for title, a, b in COMPARISONS:
             if outs.get(a) is None or outs.get(b) is None:
                 res[title] = None
                 continue
+            got, ref = outs[a], outs[b]
+            if got.size == 0 and ref.size == 0 and got.shape == ref.shape:  # type: ignore
+                res[title] = None  # nothing to compare: both give no frame
+                empty.append(title)
+                continue
             try:
-                res[title] = compare(outs[a], outs[b], row.kind)  # type: ignore[arg-type]
+                res[title] = compare(got, ref, row.kind, row.feature_axis)  # type: ignore
             except ValueError as e:
                 res[title] = None
                 res["errors"].append(f"{title}: {e}")
+        if empty:
+            shape = outs[COMPARISONS[0][1]].shape  # type: ignore[union-attr]
+            res["errors"].append(f"no frame: both sides give shape {shape} ({', '.join(empty)})")
         per_case[case] = res
     worst: dict[str, Any] = {}
     for title, _, _ in COMPARISONS:
@@ -738,9 +1119,14 @@ def run_row(row: Row, cases: dict[str, np.ndarray], keras_out: Any) -> dict[str,
             for case, res in per_case.items():
                 v = res[title]
                 if v is not None and (best is None or not v[part] <= best[0]):
-                    best = (v[part], case, v[2])
+                    best = (v[part], case, v[2] and not (row.kind == "cepstral" and part == 0))
             worst[(title, part)] = best
     return {"cases": per_case, "worst": worst}
+
+
+def part_labels(row: Row) -> tuple[str, str]:
+    """The names of a row's two figures."""
+    return ("abs", "rel") if row.kind == "cepstral" else ("all", "near")
 
 
 def say(text: str) -> None:
@@ -756,8 +1142,9 @@ def print_row(row: Row, result: dict[str, Any]) -> None:
     say(f"float64 reference: {row.ref64}")
     for note in row.notes:
         say(f"note: {note}")
+    labels = part_labels(row)
     head = "".join(f"{t:>17s}" for t, _, _ in COMPARISONS)
-    sub = "".join(f"{'all':>9s}{'near':>8s}" for _ in COMPARISONS)
+    sub = "".join(f"{labels[0]:>9s}{labels[1]:>8s}" for _ in COMPARISONS)
     print(f"   {'case':25s}{head}")
     print(f"   {'':25s}{sub}")
     for case, res in result["cases"].items():
@@ -767,7 +1154,11 @@ def print_row(row: Row, result: dict[str, Any]) -> None:
             if v is None:
                 cells.append(f"{'-':>9s}{'-':>8s}")
             else:
-                cells.append(f"{fmt(v[0], v[2]):>9s}{fmt(v[1], v[2]):>8s}")
+                first, second = fmt(v[0], v[2] and row.kind != "cepstral"), fmt(v[1], v[2])
+                if len(second) < 8:
+                    cells.append(f"{first:>9s}{second:>8s}")
+                else:  # keep a space between the two
+                    cells.append(f"{first:>8s} {second:>8s}")
         print(f"   {case[:25]:25s}{''.join(cells)}")
         for err in res["errors"]:
             print(f"       ({err})")
@@ -781,7 +1172,7 @@ def print_row(row: Row, result: dict[str, Any]) -> None:
     print("   worst:")
     for title, _, _ in COMPARISONS:
         parts = []
-        for part, label in ((0, "all"), (1, "near")):
+        for part, label in enumerate(labels):
             w = result["worst"][(title, part)]
             parts.append("-" if w is None else f"{label} {fmt(w[0], w[2])} ({w[1]})")
         print(f"     {title:16s} " + "; ".join(parts))
@@ -840,7 +1231,7 @@ def print_surprises(rows: list[Row], results: dict[str, Any]) -> None:
     print("   (fm32 - peer64 > 2 x peer32 - peer64, and > 1e-6; figures in the row's units)")
     found = False
     for row in rows:
-        for part, label in ((0, "all"), (1, "near")):
+        for part, label in enumerate(part_labels(row)):
             hits = []
             for case, res in results[row.name]["cases"].items():
                 a, b = res["fm32 - peer64"], res["peer32 - peer64"]
@@ -879,12 +1270,126 @@ def print_summary(rows: list[Row], results: dict[str, Any]) -> None:
             a = max(v[0] for v in vals)
             n = max(v[1] for v in vals)
             cells.append(f"{fmt(a) + '/' + fmt(n):>16s}")
-        units = {"db": "dB", "power": "peak|rel", "whisper": "w.units", "natural": "ln"}[row.kind]
+        units = {
+            "db": "dB",
+            "power": "peak|rel",
+            "whisper": "w.units",
+            "natural": "ln",
+            "cepstral": "ceps|rel",
+        }[row.kind]
         print(f"{row.name[:26]:26s}{units:>8s}{''.join(cells)}")
     print("friendly case alone (noise + swept tone, the golden-file signal), fm32 - peer32:")
     for row in rows:
         res = results[row.name]["cases"]["friendly (noise+sweep)"]["fm32 - peer32"]
         print(f"  {row.name:28s} {'-' if res is None else fmt(res[0]) + ' / ' + fmt(res[1])}")
+
+
+def print_kaldi_facts() -> None:
+    """Where torchaudio.compliance.kaldi and kaldi-native-fbank disagree, measured here,
+    and what fastmel.kaldi does in each case."""
+    import inspect
+
+    import kaldi_native_fbank as knf
+    import torch
+    import torchaudio.compliance.kaldi as ta_kaldi
+
+    import fastmel.kaldi as fk
+
+    def ta_default(fn: Any, name: str) -> Any:
+        return inspect.signature(fn).parameters[name].default
+
+    def knf_run(opts: Any, x: np.ndarray, online: Any = knf.OnlineFbank) -> np.ndarray:
+        return knf_online(lambda: opts, online)(x.astype(np.float32))
+
+    print()
+    print("== where the Kaldi references disagree (measured here), and what fastmel.kaldi does")
+    silence = np.zeros(16000, np.float32)
+    fo, mo = knf.FbankOptions(), knf.MfccOptions()
+    runs = [knf_run(knf.FbankOptions(), silence) for _ in range(2)]
+    fo0 = knf.FbankOptions()
+    fo0.frame_opts.dither = 0.0
+    seeded = fk.Fbank.from_knf_options(fo, dither_seed=1)
+    fresh = fk.Fbank.from_knf_options(fo)
+    say(
+        f"dither: torchaudio's default {ta_default(ta_kaldi.fbank, 'dither')}, knf's "
+        f"{fo.frame_opts.dither:.3g}. knf twice on the same digital silence with its default: "
+        f"outputs differ by up to {fmt(float(np.abs(runs[0] - runs[1]).max()))} ln units "
+        f"(mean {runs[0].mean():.4g}; with dither 0 {knf_run(fo0, silence).mean():.4g}). "
+        f"fastmel: fastmel.kaldi.fbank's default {ta_default(fk.fbank, 'dither')}, "
+        f"from_knf_options(FbankOptions()) {fresh.dither:.3g}; seeded (dither_seed=1) twice "
+        f"{'bit-identical' if np.array_equal(seeded(silence), seeded(silence)) else 'DIFFER'}, "
+        f"unseeded twice "
+        f"{'differ' if not np.array_equal(fresh(silence), fresh(silence)) else 'identical'}"
+    )
+    ta_energy = ta_kaldi.fbank(torch.from_numpy(silence)[None], use_energy=True)[:, 0]
+    fe = knf.FbankOptions()
+    fe.frame_opts.dither = 0.0
+    fe.use_energy = True
+    say(
+        f"energy_floor: torchaudio's default {ta_default(ta_kaldi.fbank, 'energy_floor')}, "
+        f"knf's {fo.energy_floor}. The log-energy column (use_energy=True) of digital silence: "
+        f"torchaudio {float(ta_energy.max()):.4g} (floored at log 1), knf "
+        f"{float(knf_run(fe, silence)[:, 0].max()):.4g} (log FLT_EPSILON); fastmel.kaldi.fbank "
+        f"{float(fk.fbank(silence, use_energy=True)[:, 0].max()):.4g}, from_knf_options "
+        f"{float(fk.Fbank.from_knf_options(fe)(silence)[:, 0].max()):.4g}"
+    )
+    mo0 = knf.MfccOptions()
+    mo0.frame_opts.dither = 0.0
+    say(
+        f"MFCC use_energy: torchaudio's default {ta_default(ta_kaldi.mfcc, 'use_energy')}, "
+        f"knf's MfccOptions {mo.use_energy} (C0 replaced by the log-energy; energy_floor "
+        f"{mo.energy_floor}). fastmel: fastmel.kaldi.mfcc's default "
+        f"{ta_default(fk.mfcc, 'use_energy')}, Mfcc.from_knf_options(MfccOptions()) "
+        f"{fk.Mfcc.from_knf_options(mo0).use_energy}"
+    )
+    # Frame sizes: int(rate * ms * 0.001) in double (torchaudio, Kaldi) against knf's float32.
+    f32 = np.float32
+    rate = 22050.0
+    grid = np.round(np.arange(10000, 50001) * 0.001, 3)
+    ta_n = np.array([int(rate * ms * 0.001) for ms in grid])
+    knf_n = np.array([int(f32(f32(rate) * f32(0.001)) * f32(ms)) for ms in grid])
+    differ = grid[ta_n != knf_n]
+    ms = 30.839
+    ta_w = int(rate * ms * 0.001)
+    k = knf.FbankOptions()
+    k.frame_opts.dither = 0.0
+    k.frame_opts.samp_freq = rate
+    k.frame_opts.frame_length_ms = ms
+    knf_frames = {n: knf_run(k, np.ones(n, np.float32)).shape[0] for n in (ta_w, ta_w + 1)}
+    knf_w = ta_w if knf_frames[ta_w] == 1 else ta_w + 1
+    fm = fk.Fbank(sample_frequency=rate, frame_length=ms)
+    fmk = fk.Fbank.from_knf_options(k)
+    default = fk.Fbank(sample_frequency=rate)
+    say(
+        f"frame sizes at 22.05 kHz: the defaults (25 ms, 10 ms) are {default.window_size} and "
+        f"{default.window_shift} samples (FFT {default.fft_length}) for both. knf counts in "
+        f"float32: of the frame lengths 10.000 to 50.000 ms in 0.001 ms steps, {differ.size} "
+        f"give knf one sample more than torchaudio's int(rate * ms * 0.001) (first: "
+        f"{', '.join(f'{v:.3f}' for v in differ[:3])} ms). Measured at {ms} ms: torchaudio "
+        f"{ta_w} samples, knf {knf_w} (its frames for {ta_w} and {ta_w + 1} samples: "
+        f"{knf_frames[ta_w]}, {knf_frames[ta_w + 1]}); fastmel.kaldi.Fbank {fm.window_size}, "
+        f"from_knf_options {fmk.window_size}"
+    )
+    parts = []
+    for n in (100, 384):
+        x = np.ones(n, np.float32)
+        try:
+            ta_kaldi.fbank(torch.from_numpy(x)[None])
+            ta = "computes"
+        except Exception as e:
+            ta = f"raises {type(e).__name__}: {short(e)}"
+        counts = []
+        for snip in (True, False):
+            ko = knf.FbankOptions()
+            ko.frame_opts.dither = 0.0
+            ko.frame_opts.snip_edges = snip
+            counts.append(
+                f"snip_edges={snip}: knf {knf_run(ko, x).shape[0]}, fastmel.kaldi.fbank "
+                f"{fk.fbank(x, snip_edges=snip).shape[0]}, from_knf_options "
+                f"{fk.Fbank.from_knf_options(ko)(x).shape[0]}"
+            )
+        parts.append(f"{n} samples: torchaudio {ta}; frames with " + "; ".join(counts))
+    say("signals shorter than one frame (400 samples at 16 kHz): " + ". ".join(parts))
 
 
 # -- header -----------------------------------------------------------------------------------
@@ -927,7 +1432,7 @@ def print_header(keras_versions: dict[str, Any]) -> None:
     line = f"fastmel {fastmel.__version__} in {where}{origin}{built}, kernel {info['kernel']}"
     print(textwrap.fill(line, 100, subsequent_indent="    "))
     names = ["numpy", "scipy", "torch", "torchaudio", "librosa", "openai-whisper", "keras"]
-    names += ["jax", "jaxlib"]
+    names += ["jax", "jaxlib", "kaldi-native-fbank"]
     packages = "packages: " + ", ".join(f"{n} {version_of(n)}" for n in names)
     print(textwrap.fill(packages, 100, subsequent_indent="    "))
     for backend, v in keras_versions.items():
@@ -957,7 +1462,7 @@ def main(argv: list[str] | None = None) -> None:
         keras_worker(*args.keras_worker)
         return
     backends = [b for b in args.keras_backends.split(",") if b]
-    rows = keras_rows(backends) + torch_rows()
+    rows = keras_rows(backends) + torch_rows() + kaldi_rows() + mfcc_rows()
     if args.only:
         rows = [r for r in rows if any(o.lower() in r.name.lower() for o in args.only)]
     signals: dict[str, dict[str, np.ndarray]] = {}
@@ -978,6 +1483,8 @@ def main(argv: list[str] | None = None) -> None:
             scope_check(row, signals[row.name])
         if row.keras is not None:
             bank_check(row, keras_out)
+    if any(r.show_frames for r in rows):
+        print_kaldi_facts()
     print_surprises(rows, results)
     print_summary(rows, results)
 
