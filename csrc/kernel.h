@@ -27,12 +27,12 @@ struct Job {
     uint64_t frame_index0;     /* index of output frame 0 (dither noise) */
     uint64_t dither_key;       /* this call's key, xor'ed into the dither seed */
     void *out;                 /* n_rows x features x n_frames, or frames-major */
-    /* Two-pass plans (floor with a post matrix or an energy): the log bands,
-     * n_rows x bands x n_frames, and the energies, n_rows x n_frames (NULL
-     * without an energy), which the floor sees before post_pass() runs. NULL
-     * otherwise. */
-    void *stage;
-    void *stage_energy;
+    /* Two-pass plans (a floor with a post matrix or an energy), second pass:
+     * per row, the floor's threshold in the output's precision (-inf: none),
+     * and per work item, nonzero when the floor changes its log bands: only
+     * those items are computed again, floored, and finished. */
+    const double *floor_thr;
+    const unsigned char *redo;
     /* With a floor: per work item, the smallest log value written (NaN
      * ignored, +inf if none), so that the floor revisits only the tiles that
      * fall below it. NULL when not needed. */
@@ -53,7 +53,8 @@ class Kernel {
     /* Compute items [begin, end). In log mode, row_max[r] is raised to the
      * largest finite log value written for row r (NaN and +inf skipped). */
     virtual void run(const Job &job, size_t begin, size_t end, double *row_max) const = 0;
-    /* Two-pass plans: the post stage of items [begin, end) from job.stage. */
+    /* Two-pass plans: items [begin, end) marked in job.redo computed again,
+     * their log bands floored at job.floor_thr, and finished. */
     virtual void post_pass(const Job &job, size_t begin, size_t end) const = 0;
 };
 

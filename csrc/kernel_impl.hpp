@@ -390,46 +390,29 @@ class FrameKernel final : public fastmel::Kernel {
         Scratch &s = Scratch::for_thread(n_, std::max(nbins_, kout_), nb_, local);
         for (size_t item = begin; item < end; ++item) {
             const Item it(job, item);
-            const size_t r = it.r, t0 = it.t0, cnt = it.cnt, valid = it.valid;
-            const size_t n_r = job.lengths ? job.lengths[r] : job.n_samples;
             if (job.item_min) job.item_min[item] = std::numeric_limits<double>::infinity();
-            if (valid == 0) {
-                if (job.stage == nullptr) store_fill(job, r, t0, 0, cnt);
+            if (it.valid == 0) {
+                store_fill(job, it.r, it.t0, 0, it.cnt);
                 continue;
             }
-            const T *x = static_cast<const T *>(job.x) +
-                         static_cast<ptrdiff_t>(r) * job.row_stride;
             V energy = V{} * T(0);
-            if (conditioned_)
-                load_conditioned(x, job.sample_stride, n_r, r, job.frame_index0 + t0,
-                                 seed_ ^ job.dither_key, t0, valid, s.buf, &energy);
-            else
-                load(x, job.sample_stride, n_r, t0, valid, s.buf);
-            fft_.exec(s.buf, T(1), true);
 #ifdef FASTMEL_BENCH_FFT_ONLY
             /* Benchmark builds only (bench/): stop after the FFT and write
              * FFTPACK coefficient m of each frame as feature m. */
+            transform(job, it, s, &energy);
             for (size_t m = 0; m < kout_ && m < n_; ++m)
-                std::memcpy(static_cast<T *>(job.out) + (r * kout_ + m) * job.n_frames + t0,
-                            &s.buf[m], valid * sizeof(T));
+                std::memcpy(static_cast<T *>(job.out) + (it.r * kout_ + m) * job.n_frames + it.t0,
+                            &s.buf[m], it.valid * sizeof(T));
             continue;
 #endif
-            power(s.buf, s.pw);
             T mn, mx;
-            bands(s.pw, s.macc, valid, &mn, &mx);
-            if (log_ && static_cast<double>(mx) > row_max[r]) row_max[r] = static_cast<double>(mx);
+            log_bands(job, it, s, &energy, &mn, &mx);
+            if (log_ && static_cast<double>(mx) > row_max[it.r])
+                row_max[it.r] = static_cast<double>(mx);
             if (job.item_min) job.item_min[item] = static_cast<double>(mn);
-            if (job.stage) {
-                /* Two passes: the log bands and the energy wait for the floor. */
-                T *st = static_cast<T *>(job.stage) + r * nb_ * job.n_frames + t0;
-                for (size_t m = 0; m < nb_; ++m)
-                    std::memcpy(st + m * job.n_frames, &s.macc[m], valid * sizeof(T));
-                if (job.stage_energy)
-                    std::memcpy(static_cast<T *>(job.stage_energy) + r * job.n_frames + t0,
-                                &energy, valid * sizeof(T));
-                continue;
-            }
-            finish(job, r, t0, valid, cnt, s.macc, energy, s.pw);
+            /* Two-pass plans too: finished as if the floor changed nothing; the
+             * second pass redoes the items it changes. */
+            finish(job, it.r, it.t0, it.valid, it.cnt, s.macc, energy, s.pw);
         }
     }
 
@@ -437,22 +420,18 @@ class FrameKernel final : public fastmel::Kernel {
         Scratch local;
         Scratch &s = Scratch::for_thread(n_, std::max(nbins_, kout_), nb_, local);
         for (size_t item = begin; item < end; ++item) {
+            if (!job.redo[item]) continue;
             const Item it(job, item);
-            const size_t r = it.r, t0 = it.t0, cnt = it.cnt, valid = it.valid;
-            if (valid == 0) {
-                store_fill(job, r, t0, 0, cnt);
-                continue;
-            }
-            const T *st = static_cast<const T *>(job.stage) + r * nb_ * job.n_frames + t0;
-            for (size_t m = 0; m < nb_; ++m) {
-                s.macc[m] = V{} * T(0);
-                std::memcpy(&s.macc[m], st + m * job.n_frames, valid * sizeof(T));
-            }
+            if (it.valid == 0) continue;
             V energy = V{} * T(0);
-            if (job.stage_energy)
-                std::memcpy(&energy, static_cast<const T *>(job.stage_energy) +
-                                         r * job.n_frames + t0, valid * sizeof(T));
-            finish(job, r, t0, valid, cnt, s.macc, energy, s.pw);
+            T mn, mx;
+            log_bands(job, it, s, &energy, &mn, &mx);
+            /* As the single-pass floor: the threshold in the output's
+             * precision, NaN stays NaN. */
+            const T thr = static_cast<T>(job.floor_thr[it.r]);
+            T *b = reinterpret_cast<T *>(s.macc);
+            for (size_t i = 0; i < nb_ * L; ++i) b[i] = b[i] < thr ? thr : b[i];
+            finish(job, it.r, it.t0, it.valid, it.cnt, s.macc, energy, s.pw);
         }
     }
 
@@ -574,6 +553,28 @@ class FrameKernel final : public fastmel::Kernel {
     void load(const T *x, ptrdiff_t ss, size_t n, size_t t0, size_t cnt, V *buf) const {
         zero_outside(lo_, hi_, buf);
         load_span(x, ss, n, t0, cnt, lo_, hi_, win_.data(), buf);
+    }
+
+    /* The frames of one work item loaded (conditioned when the plan says so)
+     * and transformed in place in s.buf; *energy gets their energies. */
+    void transform(const fastmel::Job &job, const Item &it, Scratch &s, V *energy) const {
+        const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
+        const T *x = static_cast<const T *>(job.x) + static_cast<ptrdiff_t>(it.r) * job.row_stride;
+        if (conditioned_)
+            load_conditioned(x, job.sample_stride, n_r, it.r, job.frame_index0 + it.t0,
+                             seed_ ^ job.dither_key, it.t0, it.valid, s.buf, energy);
+        else
+            load(x, job.sample_stride, n_r, it.t0, it.valid, s.buf);
+        fft_.exec(s.buf, T(1), true);
+    }
+
+    /* transform(), then |X|^p and the (log) bands of the item into s.macc,
+     * with their smallest and largest log values (see bands()). */
+    void log_bands(const fastmel::Job &job, const Item &it, Scratch &s, V *energy, T *mn,
+                   T *mx) const {
+        transform(job, it, s, energy);
+        power(s.buf, s.pw);
+        bands(s.pw, s.macc, it.valid, mn, mx);
     }
 
     /* Conditioned frames (Kaldi's order): dither, DC removal, raw energy,

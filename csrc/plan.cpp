@@ -311,6 +311,30 @@ void apply_floor(T *v, size_t n_rows, size_t nk, size_t n_frames, size_t sk, siz
     }
 }
 
+/* Two-pass plans: the floor's threshold per row (as apply_floor computes it,
+ * -inf where there is nothing finite to floor against) into thr, and the
+ * items with a log band below it into redo. */
+template <typename T>
+void floor_items(size_t n_rows, size_t n_frames, size_t lanes, const size_t *row_frames,
+                 const double *row_max, const double *item_min, int mode, double range,
+                 size_t floor_group, double *thr, unsigned char *redo) {
+    const size_t run = mode == FM_FLOOR_GLOBAL ? n_rows : floor_group;
+    const size_t groups = (n_frames + lanes - 1) / lanes;
+    double mx = -std::numeric_limits<double>::infinity();
+    for (size_t r = 0; r < n_rows; ++r) {
+        if (r % run == 0) {
+            mx = -std::numeric_limits<double>::infinity();
+            for (size_t i = r; i < r + run; ++i) mx = std::max(mx, row_max[i]);
+        }
+        thr[r] = std::isfinite(mx)
+                     ? static_cast<double>(static_cast<T>(mx) - static_cast<T>(range))
+                     : -std::numeric_limits<double>::infinity();
+        const size_t frames = row_frames ? row_frames[r] : n_frames;
+        for (size_t g = 0; g < groups; ++g)
+            redo[r * groups + g] = g * lanes < frames && item_min[r * groups + g] < thr[r];
+    }
+}
+
 }  // namespace
 
 extern "C" {
@@ -416,8 +440,8 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         job.frame_index0 = in->frame_index0;
         job.dither_key = in->dither_key;
         job.out = out;
-        job.stage = nullptr;
-        job.stage_energy = nullptr;
+        job.floor_thr = nullptr;
+        job.redo = nullptr;
         job.item_min = nullptr;
         std::vector<size_t> row_frames;
         if (in->lengths) {
@@ -426,19 +450,11 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
                 row_frames[r] = std::min(n_frames, fm_num_frames(plan, in->lengths[r]));
         }
         job.row_frames = in->lengths ? row_frames.data() : nullptr;
-        const size_t item_size = plan->dtype == FM_FLOAT32 ? sizeof(float) : sizeof(double);
-        std::unique_ptr<char[]> stage, stage_energy;
-        if (plan->two_pass) {
-            const size_t per_row = plan->num_bands * n_frames;
-            if (n_rows > kMaxSize / per_row / item_size) return FM_ERR_NOMEM;
-            stage.reset(new char[n_rows * per_row * item_size]);
-            job.stage = stage.get();
-            if (plan->has_energy) {
-                stage_energy.reset(new char[n_rows * n_frames * item_size]);
-                job.stage_energy = stage_energy.get();
-            }
-        }
         std::vector<double> item_min(floor ? items : 0);
+        /* Two-pass plans: the floor's threshold per row, and the items whose log
+         * bands it changes, the only ones the second pass computes again. */
+        std::vector<double> floor_thr(plan->two_pass ? n_rows : 0);
+        std::vector<unsigned char> redo(plan->two_pass ? items : 0);
         if (floor) job.item_min = item_min.data();
         /* One row-maximum array per worker, so workers never share a write. */
         const size_t workers = Split(items, num_threads).workers;
@@ -454,24 +470,35 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
             for (size_t w = 1; w < workers; ++w)
                 for (size_t r = 0; r < n_rows; ++r)
                     row_max[r] = std::max(row_max[r], row_max[w * n_rows + r]);
-            /* The floor sees the log bands: the stage of a two-pass plan, else out. */
-            void *target = plan->two_pass ? job.stage : out;
-            const size_t nk = plan->two_pass ? plan->num_bands : plan->num_features;
-            const bool bands_first = plan->two_pass || plan->layout == FM_LAYOUT_BANDS_FRAMES;
-            const size_t sk = bands_first ? n_frames : 1, st = bands_first ? 1 : nk;
-            if (plan->dtype == FM_FLOAT32)
-                apply_floor(static_cast<float *>(target), n_rows, nk, n_frames, sk, st, lanes,
-                            job.row_frames, row_max.data(), item_min.data(), plan->floor_mode,
-                            plan->floor_range, floor_group);
-            else
-                apply_floor(static_cast<double *>(target), n_rows, nk, n_frames, sk, st, lanes,
-                            job.row_frames, row_max.data(), item_min.data(), plan->floor_mode,
-                            plan->floor_range, floor_group);
-        }
-        if (plan->two_pass) {
-            status = parallel_for(items, num_threads, interrupt, interrupt_ctx,
-                                  [&](size_t b, size_t e, size_t) { kernel.post_pass(job, b, e); });
-            if (status != FM_OK) return status;
+            if (plan->two_pass) {
+                /* The features are not the log bands: mark what the floor changes. */
+                if (plan->dtype == FM_FLOAT32)
+                    floor_items<float>(n_rows, n_frames, lanes, job.row_frames, row_max.data(),
+                                       item_min.data(), plan->floor_mode, plan->floor_range,
+                                       floor_group, floor_thr.data(), redo.data());
+                else
+                    floor_items<double>(n_rows, n_frames, lanes, job.row_frames, row_max.data(),
+                                        item_min.data(), plan->floor_mode, plan->floor_range,
+                                        floor_group, floor_thr.data(), redo.data());
+                job.floor_thr = floor_thr.data();
+                job.redo = redo.data();
+                status = parallel_for(
+                    items, num_threads, interrupt, interrupt_ctx,
+                    [&](size_t b, size_t e, size_t) { kernel.post_pass(job, b, e); });
+                if (status != FM_OK) return status;
+            } else {
+                const size_t nk = plan->num_features;
+                const bool bands_first = plan->layout == FM_LAYOUT_BANDS_FRAMES;
+                const size_t sk = bands_first ? n_frames : 1, st = bands_first ? 1 : nk;
+                if (plan->dtype == FM_FLOAT32)
+                    apply_floor(static_cast<float *>(out), n_rows, nk, n_frames, sk, st, lanes,
+                                job.row_frames, row_max.data(), item_min.data(),
+                                plan->floor_mode, plan->floor_range, floor_group);
+                else
+                    apply_floor(static_cast<double *>(out), n_rows, nk, n_frames, sk, st, lanes,
+                                job.row_frames, row_max.data(), item_min.data(),
+                                plan->floor_mode, plan->floor_range, floor_group);
+            }
         }
         if (plan->norm.mode != FM_NORM_NONE) {
             const size_t nk = plan->num_features;
