@@ -23,10 +23,8 @@ EPS = float(np.finfo(np.float32).eps)
 with np.load(DATA / "knf_golden.npz") as _d:
     KNF = {k: _d[k] for k in _d.files}
 KNF_META = json.loads(str(KNF.pop("meta")))
-UNSUPPORTED = {  # knf fields that fastmel.kaldi has no equivalent for
-    "is_librosa": lambda o: o["mel_opts"]["is_librosa"],
-    "htk_mode": lambda o: o["mel_opts"]["htk_mode"],
-    "num_mel_bins": lambda o: o["mel_opts"]["num_bins"] <= 3,
+UNSUPPORTED = {  # knf settings that fastmel.kaldi refuses
+    "num_mel_bins": lambda o: o["mel_opts"]["num_bins"] <= 3,  # Kaldi's (and torchaudio's) minimum
 }
 
 
@@ -100,7 +98,7 @@ def test_every_keyword_value_has_a_golden_case():
         for k, default in cls._DEFAULTS.items():
             if k == "dither":
                 continue  # random in torchaudio: tested by its statistics below
-            if k in ("use_log_floor", "eps"):
+            if k in ("use_log_floor", "eps") or k in fk._KNF_MEL:
                 continue  # kaldi-native-fbank's: in its golden cases below
             assert by_key.get(k), f"no golden case sets {k}"
             if isinstance(default, bool):
@@ -113,6 +111,15 @@ def test_every_keyword_value_has_a_golden_case():
         if c["fn"] == "fbank"
     }
     assert {flag for flag, _ in knf_log} == {True, False} and len({e for _, e in knf_log}) >= 3
+    for k in fk._KNF_MEL:  # knf's mel options, each value in its golden cases
+        values = {
+            json.dumps(
+                bool(c["opts"]["mel_opts"][k]) if k != "norm" else bool(c["opts"]["mel_opts"][k])
+            )
+            for c in KNF_META["cases"].values()
+            if c["fn"] in ("fbank", "mfcc")
+        }
+        assert values == {"true", "false"}, k
     windows = {json.loads(v) for v in seen[("fbank", "window_type")]}
     # torchaudio's five; knf's "hann" and "sine" are in the knf golden cases.
     assert windows == set(fk.WINDOW_TYPES) - {"hann", "sine"}

@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 
 from . import _core, _engine
 from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
-from ._filters import kaldi_bands
+from ._filters import _triangles, _trim, band_edges_hz, hz_bands, kaldi_bands
 from ._options import (
     MAX_FFT_LENGTH,
     MAX_MEL_BINS,
@@ -95,6 +95,15 @@ _MEL: dict[str, Any] = {
     "vtln_high": -500.0,
     "vtln_low": 100.0,
     "vtln_warp": 1.0,
+}
+# kaldi-native-fbank's mel-bank options beyond Kaldi's (its mel_opts names; not
+# torchaudio keywords): a librosa-style bank, and HTK's quirks.
+_KNF_MEL: dict[str, Any] = {
+    "is_librosa": False,
+    "norm": "slaney",
+    "use_slaney_mel_scale": True,
+    "floor_to_int_bin": False,
+    "htk_mode": False,
 }
 # fastmel's own keywords, keyword-only everywhere.
 _EXTRA: dict[str, Any] = {"dither_seed": None, "num_threads": None, "kernel": None}
@@ -160,6 +169,11 @@ class _Kaldi:
     use_power: bool
     use_log_floor: bool
     eps: float
+    is_librosa: bool
+    norm: str
+    use_slaney_mel_scale: bool
+    floor_to_int_bin: bool
+    htk_mode: bool
     cepstral_lifter: float
     num_ceps: int
     dither_seed: int | None
@@ -252,6 +266,11 @@ class _Kaldi:
                 f"`low_freq`={low:g} and `high_freq`={o['high_freq']:g} (that is {high:g} Hz) "
                 f"must satisfy 0 <= low_freq < high_freq <= Nyquist ({nyquist:g} Hz)"
             )
+        for name in ("is_librosa", "use_slaney_mel_scale", "floor_to_int_bin", "htk_mode"):
+            o[name] = as_flag(name, o[name])
+        o["norm"] = choice("norm", o["norm"], ("slaney", ""))
+        if o["is_librosa"] and o["vtln_warp"] != 1.0:
+            raise ValueError("`vtln_warp` needs Kaldi's bank: not with `is_librosa`")
         warp = o["vtln_warp"]
         if not warp > 0:
             raise ValueError(f"`vtln_warp` must be > 0, got {warp!r}")
@@ -343,21 +362,42 @@ class _Kaldi:
 
     def _bank(self, dt: np.dtype) -> Bank:
         nyquist = 0.5 * self.sample_frequency
+        high = self._resolved(self.high_freq, nyquist)
+        if self.is_librosa:
+            first, length, weights = knf_librosa_bands(
+                self.num_mel_bins,
+                self.fft_length,
+                self.sample_frequency,
+                self.low_freq,
+                high,
+                "slaney" if self.use_slaney_mel_scale else "htk",
+                "slaney" if self.norm else None,
+                self.floor_to_int_bin,
+            )
+            return Bank(first=first, length=length, weights=weights)
         first, length, weights = kaldi_bands(
             self.num_mel_bins,
             self.fft_length,
             self.sample_frequency,
             self.low_freq,
-            self._resolved(self.high_freq, nyquist),
+            high,
             self.vtln_low,
             self._resolved(self.vtln_high, nyquist),
             self.vtln_warp,
             np.float64,
         )
+        if self.htk_mode and self.low_freq != 0.0 and length[0]:
+            weights = weights.copy()
+            weights[0] = 0.0  # HTK's bug, as Kaldi replicates it: band 0's first weight
         return Bank(first=first, length=length, weights=weights)
 
     def _log(self) -> Log:
-        return Log(enabled=True, log_scale=math.log(10.0), min_power=EPSILON)
+        # htk_mode: every band floored at 1 before the log.
+        return Log(
+            enabled=True,
+            log_scale=math.log(10.0),
+            min_power=max(1.0, EPSILON) if getattr(self, "htk_mode", False) else EPSILON,
+        )
 
     def _post(self) -> Post:
         raise NotImplementedError  # pragma: no cover - each front end has its own
@@ -645,6 +685,14 @@ class Fbank(_Kaldi):
         (Fbank; kaldi-native-fbank's, not torchaudio's.) The log of the bands
         is ``log(max(x, eps))``, or ``log(x + eps)`` without ``use_log_floor``
         (NeMo's); the energy's floor stays float32's epsilon.
+    is_librosa, norm, use_slaney_mel_scale, floor_to_int_bin, htk_mode
+        (Fbank and Mfcc; kaldi-native-fbank's ``mel_opts``, not torchaudio's.)
+        ``is_librosa``: librosa's bank instead of Kaldi's (triangles in Hz on
+        the Slaney scale, or HTK's without ``use_slaney_mel_scale``; area
+        normalised when ``norm="slaney"``, not with ``""``; with
+        ``floor_to_int_bin`` its edges at integer bins). ``htk_mode``: every
+        band floored at 1 before the log, and band 0's first weight zeroed
+        when ``low_freq > 0`` (HTK's, as Kaldi replicates it).
     cepstral_lifter, num_ceps : float, int, default 22.0, 13
         (Mfcc.) The lifter ``1 + L / 2 sin(pi i / L)`` (0: none); coefficients kept.
     dither_seed : int or None, keyword-only
@@ -674,6 +722,7 @@ class Fbank(_Kaldi):
         "use_power": True,
         "use_log_floor": True,
         "eps": EPSILON,
+        **_KNF_MEL,
     }
 
     @classmethod
@@ -687,10 +736,10 @@ class Fbank(_Kaldi):
             ``mel_opts``). Every field is mapped: the frame length and shift
             to the same sample counts as knf's float32 arithmetic gives (which
             for some rates is one more than Kaldi's); knf's defaults come
-            along (``dither`` 3e-5, ``energy_floor`` 0); ``use_log_floor``
-            and ``eps`` are Fbank's options of those names. Fields without an
-            equivalent raise ValueError when they change the result:
-            ``mel_opts.is_librosa`` and ``mel_opts.htk_mode``.
+            along (``dither`` 3e-5, ``energy_floor`` 0); knf's options beyond
+            torchaudio's (``use_log_floor``, ``eps``, and ``mel_opts``'s
+            ``is_librosa``, ``norm``, ``use_slaney_mel_scale``,
+            ``floor_to_int_bin``, ``htk_mode``) are options of those names.
         **overrides
             Options to set on top (``dither=0.0``, ``num_threads=-1``, ...).
 
@@ -735,11 +784,16 @@ class Fbank(_Kaldi):
     def _log(self) -> Log:
         if not self.use_log_fbank:
             return Log()
-        if not self.use_log_floor:  # log(mel + eps); mel + eps >= eps, so no floor acts
+        # htk_mode: every band floored at 1 first; then log(max(x, eps)) or log(x + eps).
+        floor = 1.0 if self.htk_mode else 0.0
+        if not self.use_log_floor:
             return Log(
-                enabled=True, log_scale=math.log(10.0), log_offset=self.eps, min_power=self.eps
+                enabled=True,
+                log_scale=math.log(10.0),
+                log_offset=self.eps,
+                min_power=floor + self.eps,
             )
-        return Log(enabled=True, log_scale=math.log(10.0), min_power=self.eps)
+        return Log(enabled=True, log_scale=math.log(10.0), min_power=max(floor, self.eps))
 
     def _mag_exp(self) -> float:
         return 2.0 if self.use_power else 1.0
@@ -778,7 +832,7 @@ class Mfcc(_Kaldi):
     (98, 13)
     """
 
-    _DEFAULTS = {**_COMMON, **_MEL, "cepstral_lifter": 22.0, "num_ceps": 13}
+    _DEFAULTS = {**_COMMON, **_MEL, "cepstral_lifter": 22.0, "num_ceps": 13, **_KNF_MEL}
 
     def _validate(self, o: dict[str, Any]) -> None:
         super()._validate(o)
@@ -896,6 +950,44 @@ _CLASSES = {"Fbank": Fbank, "Mfcc": Mfcc, "Spectrogram": Spectrogram}
 # -- kaldi-native-fbank's options ----------------------------------------------------
 
 
+def knf_librosa_bands(
+    num_bins: int,
+    fft_length: int,
+    sampling_rate: float,
+    low_freq: float,
+    high_freq: float,
+    scale: str,
+    norm: str | None,
+    floor_to_int_bin: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """kaldi-native-fbank's librosa-style bank (``mel_opts.is_librosa``), sparse,
+    float64: librosa's construction (edges equally spaced on the Slaney or HTK
+    mel scale, triangles linear in Hz, Slaney area normalisation or none) over
+    the bins ``k * sr / n``, the Nyquist bin weighing 0; with
+    ``floor_to_int_bin``, edges at the integer bins ``int((n + 1) * hz / sr)``
+    and triangles (and the normalisation) over bin indices."""
+    if not floor_to_int_bin:
+        first, length, weights = hz_bands(
+            num_bins, fft_length, sampling_rate, low_freq, high_freq, scale, norm, np.float64
+        )
+    else:
+        hz = band_edges_hz(num_bins, low_freq, high_freq, scale)
+        edges = np.floor((fft_length + 1) * hz / sampling_rate)
+        grid = np.arange(fft_length // 2 + 1, dtype=np.float64)
+        band, pos, w = _triangles(grid, edges, 0.0)
+        if norm == "slaney":
+            with np.errstate(divide="ignore"):
+                w = w * (2.0 / (edges[2:] - edges[:-2]))[band]
+        first, length, weights = _trim(band, pos, w, num_bins, np.dtype(np.float64))
+    if fft_length % 2 == 0:  # knf leaves the Nyquist bin out of every band
+        weights = weights.copy()
+        offsets = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64)
+        nyq = fft_length // 2
+        for m in np.flatnonzero((length > 0) & (first + length - 1 >= nyq)):
+            weights[offsets[m] + nyq - int(first[m])] = 0.0
+    return first, length, weights
+
+
 def _knf_dict(opts: Any) -> dict[str, Any]:
     """knf options (an object with ``as_dict()``, or that dict) as a plain dict."""
     if isinstance(opts, Mapping):
@@ -939,21 +1031,20 @@ def _knf_frame_options(d: Mapping[str, Any]) -> dict[str, Any]:
         "snip_edges": "snip_edges",
     }
     out.update({new: frame[old] for old, new in renames.items() if old in frame})
-    if mel.get("is_librosa"):
-        raise ValueError(
-            "knf's mel_opts.is_librosa=True (a librosa-style bank) has no fastmel.kaldi "
-            "equivalent; fastmel.MelSpectrogram.from_preset('librosa') computes librosa's"
-        )
-    if mel.get("htk_mode"):
-        raise ValueError("knf's mel_opts.htk_mode=True has no fastmel.kaldi equivalent")
     renames = {
         "num_bins": "num_mel_bins",
         "low_freq": "low_freq",
         "high_freq": "high_freq",
         "vtln_low": "vtln_low",
         "vtln_high": "vtln_high",
+        "is_librosa": "is_librosa",
+        "use_slaney_mel_scale": "use_slaney_mel_scale",
+        "floor_to_int_bin": "floor_to_int_bin",
+        "htk_mode": "htk_mode",
     }
     out.update({new: mel[old] for old, new in renames.items() if old in mel})
+    if "norm" in mel:  # knf: any value but "" is Slaney's area normalisation
+        out["norm"] = "slaney" if mel["norm"] else ""
     return out
 
 

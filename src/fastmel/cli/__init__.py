@@ -89,11 +89,13 @@ def add_layer_options(parser, default_preset="keras"):
 
 def _kaldi_options():
     """Every torchaudio.compliance.kaldi keyword of fbank and mfcc but the rate
-    (--sampling-rate) and the channel (--channels), with its default."""
-    from ..kaldi import Fbank, Mfcc
+    (--sampling-rate) and the channel (--channels), with its default
+    (kaldi-native-fbank's extra options are for its configurations, not flags)."""
+    from ..kaldi import _KNF_MEL, Fbank, Mfcc
 
     options = {**Fbank._DEFAULTS, **Mfcc._DEFAULTS}
-    del options["sample_frequency"]
+    for name in ("sample_frequency", "use_log_floor", "eps", *_KNF_MEL):
+        del options[name]
     return options
 
 
