@@ -22,8 +22,9 @@ thread unless stated, Kaldi's defaults (25 ms frames, 10 ms shift, povey window,
 
 Each figure is the median of repeated timings, in seconds per batch and x
 realtime (160 s of audio). The rows of one block are timed together, in
-interleaved rounds (at least 5 rounds and 1 s of timing per row), so that the
-ratios compare rows that met the same load of a shared machine.
+interleaved rounds in a shuffled order (at least 5 rounds and 1 s of timing per
+row), so that the ratios compare rows that met the same load of a shared
+machine.
 """
 
 from __future__ import annotations
@@ -61,14 +62,18 @@ def version(name: str) -> str | None:
 
 def timed_together(fns: dict[str, Any], budget: float) -> dict[str, float]:
     """Median seconds per call of each function, timed in interleaved rounds (every
-    function once per round, at least 5 rounds and ``budget`` seconds per
-    function), so that a busy spell of a shared machine hits all of them alike."""
+    function once per round, in a shuffled order, at least 5 rounds and ``budget``
+    seconds per function), so that a busy spell of a shared machine hits all of
+    them alike and none always runs right after the same other one (a call right
+    after a torch or JAX call can be slower while their threads wind down)."""
     for fn in fns.values():
         fn()  # warm-up (plans, caches)
     times: dict[str, list[float]] = {name: [] for name in fns}
     spent = 0.0
+    order = np.random.default_rng(0)
     while min(len(t) for t in times.values()) < 5 or spent < budget * len(fns):
-        for name, fn in fns.items():
+        for name in order.permutation(list(fns)):
+            fn = fns[name]
             t0 = time.perf_counter()
             fn()
             dt = time.perf_counter() - t0
