@@ -14,6 +14,7 @@ import pathlib
 import numpy as np
 
 import fastmel
+import fastmel.kaldi as fk
 
 
 def rss():
@@ -43,6 +44,14 @@ def main(argv=None):
         fastmel.MelSpectrogram.from_preset(
             "librosa", center=False, log_mode="natural", log_offset=1e-6
         ),
+        fastmel.MFCC.from_preset("torchaudio", n_mfcc=13, num_mel_bins=40, top_db=30.0),
+    ]
+    # The Kaldi front ends: (..., time) -> (..., frames, bins), streams without
+    # subtract_mean, lengths= on 2-D input.
+    kaldi = [
+        fk.Fbank(num_mel_bins=80, use_energy=True, dither=1.0, dither_seed=3),
+        fk.Mfcc(snip_edges=False, htk_compat=True),
+        fk.Spectrogram(window_type="hamming", num_threads=2),
     ]
     shapes = [(1,), (7,), (1000,), (3, 4000), (2, 2, 1500), (16000,)]
     dtypes = [np.float32, np.float64, np.int16]
@@ -50,6 +59,18 @@ def main(argv=None):
     bad = [np.zeros(0), np.zeros(4, complex), np.array(["a"])]
 
     def one(i):
+        if i % 4 == 3:  # a Kaldi front end on int16-scale samples
+            front = kaldi[i % len(kaldi)]
+            x = inputs[i % len(inputs)] * 3000
+            front(x)
+            if x.ndim == 2 and i % 20 == 3:
+                front(x, lengths=np.arange(x.shape[0]) * x.shape[-1] // x.shape[0])
+            if i % 40 == 3:
+                stream = front.stream()
+                for chunk in np.array_split(x, 3, axis=-1):
+                    stream.push(chunk)
+                stream.flush()
+            return
         layer = layers[i % len(layers)]
         layer(inputs[i % len(inputs)])
         if i % 50 == 0:  # the error paths must not leak either
@@ -68,10 +89,11 @@ def main(argv=None):
                     np.float64 if x.dtype == np.float64 else np.float32,
                 ),
             )
-            stream = layer.stream()
-            for chunk in np.array_split(x, 3, axis=-1):
-                stream.push(chunk)
-            stream.flush()
+            if not isinstance(layer, fastmel.MFCC):  # (an MFCC with a floor cannot stream)
+                stream = layer.stream()
+                for chunk in np.array_split(x, 3, axis=-1):
+                    stream.push(chunk)
+                stream.flush()
 
     for i in range(2 * len(layers) * len(inputs)):
         one(i)
@@ -80,8 +102,9 @@ def main(argv=None):
         one(i)
     growth = rss() - start
     print(
-        f"fastmel {fastmel.__version__}: {args.calls:,} calls over {len(layers)} layers, "
-        f"{len(inputs)} inputs, the error paths, out= and streams (every 10th call)"
+        f"fastmel {fastmel.__version__}: {args.calls:,} calls over {len(layers)} layers and "
+        f"{len(kaldi)} Kaldi front ends (every 4th call), {len(inputs)} inputs, the error "
+        "paths, out=, lengths= and streams"
     )
     print(
         f"RSS after warm-up {start / 2**20:.1f} MiB, growth {growth / 1024:.0f} KiB "
