@@ -248,3 +248,42 @@ def test_batched_equals_one_at_a_time_in_power_mode():
 def test_empty_leading_dimension():
     got = LAYER(np.zeros((0, 3, 1000), np.float32))
     assert got.shape == (0, 3, 32, LAYER.compute_output_shape((1000,))[-1])
+
+
+@pytest.mark.parametrize("preset", ["keras", "librosa", "whisper"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lengths_give_each_row_what_it_gives_alone(preset, dtype):
+    layer = fastmel.MelSpectrogram.from_preset(preset, top_db_scope="example", num_threads=3)
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 3, 9000)).astype(dtype)
+    x[1, 2] *= 1e-3  # a quiet clip: its own floor, not its neighbours'
+    lengths = np.array([[9000, 4000, 1], [0, 2345, 8999]])
+    got, frames = layer(x, lengths=lengths)
+    assert got.shape == layer.compute_output_shape(x.shape)
+    assert frames.shape == (2, 3) and frames.dtype == np.int64
+    for i in range(2):
+        for j in range(3):
+            n, f = lengths[i, j], frames[i, j]
+            assert f == layer.num_frames(n)
+            if n:
+                np.testing.assert_array_equal(got[i, j, :, :f], layer(x[i, j, :n]))
+            assert not got[i, j, :, f:].any()
+    # out= and the MFCC front end take lengths too.
+    out = np.empty_like(got)
+    again, _ = layer(x, lengths=lengths, out=out)
+    assert again is out
+    np.testing.assert_array_equal(out, got)
+    mfcc = fastmel.MFCC.from_preset(preset, top_db_scope="example")
+    coeffs, _ = mfcc(x, lengths=lengths)
+    np.testing.assert_array_equal(coeffs[1, 1, :, : frames[1, 1]], mfcc(x[1, 1, :2345]))
+
+
+def test_lengths_errors():
+    layer = fastmel.MelSpectrogram(**BASE)
+    x = np.zeros((2, 1000), np.float32)
+    with pytest.raises(ValueError, match="lengths"):
+        layer(x, lengths=[1000])
+    with pytest.raises(ValueError, match="lengths"):
+        layer(x, lengths=[1000, 1001])
+    with pytest.raises(ValueError, match="lengths"):
+        layer(x, lengths=[1.5, 2.0])

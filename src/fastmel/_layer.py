@@ -38,6 +38,7 @@ from ._options import (
     WindowName,
     as_flag,
     as_int,
+    as_lengths,
     as_real,
     as_signal,
     centre_pad,
@@ -489,8 +490,13 @@ class MelSpectrogram:
     # -- computing ------------------------------------------------------------
 
     def __call__(
-        self, x: ArrayLike, *, out: np.ndarray | None = None, num_threads: int | None = None
-    ) -> np.ndarray:
+        self,
+        x: ArrayLike,
+        *,
+        out: np.ndarray | None = None,
+        num_threads: int | None = None,
+        lengths: ArrayLike | None = None,
+    ) -> Any:
         """Mel spectrogram of ``x``.
 
         Parameters
@@ -504,18 +510,27 @@ class MelSpectrogram:
             place by the core; any other is filled from a temporary.
         num_threads : int or None
             Overrides the layer's ``num_threads`` for this call.
+        lengths : array-like of int [shape=x.shape[:-1]], optional
+            A padded batch: each signal's valid samples. Each signal's frames
+            are then those of its first ``lengths[...]`` samples alone (padded
+            at its own end, its own frame count), whatever it is batched with;
+            the frames after them are 0 and take no part in the ``top_db``
+            maximum.
 
         Returns
         -------
         np.ndarray [shape=(..., num_mel_bins, n_frames)]
             float64 for float64 input (or ``dtype="float64"``), else float32;
-            ``out`` itself when given.
+            ``out`` itself when given. With ``lengths``, the tuple
+            ``(features, frames)``: also each signal's own frame count, int64
+            of shape ``x.shape[:-1]``.
         """
         threads = self._threads if num_threads is None else resolve_threads(num_threads)
         a = as_signal(x, self.dtype)
         lead, n = a.shape[:-1], a.shape[-1]
         plan = self._plans[a.dtype]
         rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
+        lens = None if lengths is None else as_lengths(lengths, lead, n)
         core_shape = plan.out_shape(rows, n)
         shape = lead + core_shape[1:]
         direct = None
@@ -534,12 +549,16 @@ class MelSpectrogram:
             if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
                 x2 = np.ascontiguousarray(x2)
             group = floor_group(self.top_db_scope, lead)
-            plan.compute(x2, target.reshape(core_shape), threads, floor_group=group)
+            plan.compute(x2, target.reshape(core_shape), threads, lengths=lens, floor_group=group)
+        result = target
         if out is not None:
             if direct is None:
                 base[...] = target
-            return out
-        return target
+            result = out
+        if lens is None:
+            return result
+        frames = np.array([plan.num_frames(int(v)) for v in lens], dtype=np.int64)
+        return result, frames.reshape(lead)
 
     def num_frames(self, n_samples: int) -> int:
         """Frames of the output for a signal of ``n_samples`` samples.

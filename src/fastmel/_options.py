@@ -212,6 +212,20 @@ def to_db(values: np.ndarray, power_to_db: bool, log_mode: LogMode) -> np.ndarra
 # -- signals -------------------------------------------------------------------------------
 
 
+def as_lengths(lengths: Any, lead: tuple[int, ...], n_samples: int) -> np.ndarray:
+    """``lengths``, one valid length per signal of a ``lead + (n_samples,)`` input,
+    as a flat uintp array (one per row), or a ValueError."""
+    lens = np.asarray(lengths)
+    if lens.dtype.kind not in "iu" or lens.shape != lead:
+        raise ValueError(
+            f"`lengths` must be integers of shape {lead} (the leading dims), got "
+            f"{lens.dtype} of shape {lens.shape}"
+        )
+    if lens.size and (lens.min() < 0 or lens.max() > n_samples):
+        raise ValueError(f"`lengths` must be in [0, {n_samples}]")
+    return lens.reshape(-1).astype(np.uintp)
+
+
 def as_signal(x: Any, dtype: np.dtype | None) -> np.ndarray:
     """``x`` as a native, aligned float32/float64 array with >= 1 dim and >= 1 sample."""
     a = x if isinstance(x, np.ndarray) else np.asarray(x)

@@ -45,6 +45,7 @@ from ._options import (
     KernelName,
     as_flag,
     as_int,
+    as_lengths,
     as_real,
     as_signal,
     choice,
@@ -467,17 +468,7 @@ class _Kaldi:
         a = as_signal(x, None)
         lead, n = a.shape[:-1], a.shape[-1]
         rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
-        lens = None
-        if lengths is not None:
-            lens = np.asarray(lengths)
-            if lens.dtype.kind not in "iu" or lens.shape != lead:
-                raise ValueError(
-                    f"`lengths` must be integers of shape {lead} (the leading dims), got "
-                    f"{lens.dtype} of shape {lens.shape}"
-                )
-            if lens.size and (lens.min() < 0 or lens.max() > n):
-                raise ValueError(f"`lengths` must be in [0, {n}]")
-            lens = lens.reshape(rows).astype(np.uintp)
+        lens = None if lengths is None else as_lengths(lengths, lead, n)
         plan = self._plans[a.dtype]
         short = n < self.min_duration * self.sample_frequency
         core_shape = plan.out_shape(rows, n) if not short else (rows, 0, self.num_features)
