@@ -7,10 +7,11 @@ import pytest
 import fastmel
 import fastmel.dask
 import fastmel.kaldi
+import fastmel.transformers
 
 
 def _public():
-    for module in (fastmel, fastmel.kaldi):
+    for module in (fastmel, fastmel.kaldi, fastmel.transformers):
         prefix = module.__name__
         for name in module.__all__:
             obj = getattr(module, name)
@@ -21,7 +22,10 @@ def _public():
                     if klass.__module__.startswith("fastmel"):
                         members.update(vars(klass))
                 for attr, member in members.items():
-                    if not attr.startswith("_") or attr == "__call__":
+                    data = not callable(member) and not isinstance(
+                        member, (property, classmethod, staticmethod)
+                    )
+                    if (not attr.startswith("_") or attr == "__call__") and not data:
                         yield f"{prefix}.{name}.{attr}", member
             elif callable(obj):
                 yield f"{prefix}.{name}", obj
@@ -64,6 +68,7 @@ def test_numpydoc(name):
         "fastmel._filters",
         "fastmel.dask",
         "fastmel.kaldi",
+        "fastmel.transformers",
     ],
 )
 def test_docstring_examples_run(module):

@@ -1,0 +1,110 @@
+"""fastmel.transformers against transformers 5.23 (golden arrays; live when installed)."""
+
+import json
+import logging
+import pathlib
+
+import numpy as np
+import pytest
+
+import fastmel.transformers as ft
+
+DATA = pathlib.Path(__file__).parent / "data"
+with np.load(DATA / "whisper_extractor_golden.npz") as _d:
+    GOLDEN = {k: _d[k] for k in _d.files}
+META = json.loads(str(GOLDEN.pop("meta")))
+
+
+def _input(case):
+    names = case["x"]
+    form = case["form"]
+    if form == "array":
+        return GOLDEN[f"inputs/{names}"]
+    if form == "array2d":
+        return GOLDEN[f"inputs/{names}"]
+    if form == "list":
+        return GOLDEN[f"inputs/{names}"].tolist()
+    if form == "lists":
+        return [GOLDEN[f"inputs/{n}"].tolist() for n in names]
+    return [GOLDEN[f"inputs/{n}"] for n in names]  # "arrays"
+
+
+@pytest.mark.parametrize("name", sorted(META["cases"]))
+def test_whisper_golden(name):
+    case = META["cases"][name]
+    fe = ft.WhisperFeatureExtractor(**case["init"])
+    out = fe(_input(case), return_tensors="np", **case["call"])
+    assert sorted(out) == sorted(case["outputs"])
+    for key, shape in case["outputs"].items():
+        got, want = out[key], GOLDEN[f"{name}/{key}"]
+        assert list(got.shape) == shape and got.dtype == want.dtype, key
+        if key == "attention_mask":
+            np.testing.assert_array_equal(got, want)
+        else:  # FRONTENDS.md: whisper within 1e-4
+            np.testing.assert_allclose(got, want, atol=1e-4, rtol=0)
+
+
+def test_whisper_config_round_trip_and_filters(tmp_path):
+    for name, entry in META["to_dict"].items():
+        assert ft.WhisperFeatureExtractor(**entry["init"]).to_dict() == entry["to_dict"], name
+        fe = ft.WhisperFeatureExtractor.from_dict(entry["to_dict"])
+        assert fe.to_dict() == entry["to_dict"], name
+        if f"mel_filters/{name}" in GOLDEN:
+            np.testing.assert_allclose(fe.mel_filters, GOLDEN[f"mel_filters/{name}"], atol=1e-7)
+    (tmp_path / "preprocessor_config.json").write_text(
+        json.dumps(
+            dict(META["to_dict"]["chunk_10"]["to_dict"], mel_filters=[[0.0]], processor_class="P")
+        )
+    )
+    fe = ft.WhisperFeatureExtractor.from_pretrained(tmp_path)
+    assert fe.n_samples == 160000 and fe.processor_class == "P"
+
+
+def test_whisper_errors_and_warnings(caplog):
+    fe = ft.WhisperFeatureExtractor()
+    with pytest.raises(ValueError, match="sampling rate of 16000"):
+        fe(np.zeros(100, np.float32), sampling_rate=8000)
+    with pytest.raises(ValueError, match="mono-channel"):
+        fe(np.zeros((1, 2, 100), np.float32))
+    with caplog.at_level(logging.WARNING, logger="fastmel.transformers"):
+        fe(np.zeros(100, np.float32))
+    assert "sampling_rate" in caplog.text
+    with pytest.raises(ValueError, match="different lengths"):
+        fe([np.zeros(100), np.zeros(200)], padding=False, sampling_rate=16000)
+    with pytest.raises(ValueError, match="padding"):
+        fe(np.zeros(100), padding="sideways", sampling_rate=16000)
+    with pytest.raises(ValueError, match="padding_side"):
+        ft.WhisperFeatureExtractor(padding_side="middle")
+
+
+def test_whisper_batch_rows_equal_single_clips():
+    fe = ft.WhisperFeatureExtractor(num_threads=2)
+    rng = np.random.default_rng(0)
+    clips = [rng.standard_normal(n).astype(np.float32) * g for n, g in [(16000, 1), (70001, 1e-3)]]
+    batch = fe(clips, sampling_rate=16000).input_features
+    for clip, row in zip(clips, batch, strict=True):
+        np.testing.assert_array_equal(fe(clip, sampling_rate=16000).input_features[0], row)
+
+
+def test_live_against_transformers():
+    transformers = pytest.importorskip("transformers")
+    ref = transformers.WhisperFeatureExtractor()
+    fe = ft.WhisperFeatureExtractor.from_feature_extractor(ref)
+    rng = np.random.default_rng(1)
+    clips = [rng.standard_normal(n).astype(np.float32) for n in (12345, 160000)]
+    want = ref(clips, sampling_rate=16000, return_tensors="np", padding="longest")
+    got = fe(clips, sampling_rate=16000, return_tensors="np", padding="longest")
+    np.testing.assert_allclose(got.input_features, want.input_features, atol=1e-4, rtol=0)
+
+
+def test_importing_needs_neither_torch_nor_transformers():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fastmel.transformers as ft, numpy as np; "
+        "ft.WhisperFeatureExtractor()(np.zeros(1000, np.float32), sampling_rate=16000); "
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
