@@ -32,10 +32,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
 from typing import Any
 
 import numpy as np
+from _timing import timed_together  # bench/ is on sys.path when run as a script
 
 import fastmel
 import fastmel.kaldi as fk
@@ -58,28 +58,6 @@ def version(name: str) -> str | None:
     except Exception:  # noqa: BLE001 - absent or broken: the row is skipped
         return None
     return getattr(module, "__version__", "?")
-
-
-def timed_together(fns: dict[str, Any], budget: float) -> dict[str, float]:
-    """Median seconds per call of each function, timed in interleaved rounds (every
-    function once per round, in a shuffled order, at least 5 rounds and ``budget``
-    seconds per function), so that a busy spell of a shared machine hits all of
-    them alike and none always runs right after the same other one (a call right
-    after a torch or JAX call can be slower while their threads wind down)."""
-    for fn in fns.values():
-        fn()  # warm-up (plans, caches)
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    spent = 0.0
-    order = np.random.default_rng(0)
-    while min(len(t) for t in times.values()) < 5 or spent < budget * len(fns):
-        for name in order.permutation(list(fns)):
-            fn = fns[name]
-            t0 = time.perf_counter()
-            fn()
-            dt = time.perf_counter() - t0
-            times[name].append(dt)
-            spent += dt
-    return {name: float(np.median(t)) for name, t in times.items()}
 
 
 def main() -> None:

@@ -15,30 +15,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
-from typing import Any
 
 import numpy as np
+from _timing import timed_together  # bench/ is on sys.path when run as a script
 
 import fastmel
 import fastmel.transformers as ft
 from fastmel._options import available_cores
-
-
-def timed_together(fns: dict[str, Any], budget: float) -> dict[str, float]:
-    for fn in fns.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    spent = 0.0
-    order = np.random.default_rng(0)
-    while min(len(t) for t in times.values()) < 5 or spent < budget * len(fns):
-        for name in order.permutation(list(fns)):
-            t0 = time.perf_counter()
-            fns[name]()
-            dt = time.perf_counter() - t0
-            times[name].append(dt)
-            spent += dt
-    return {name: float(np.median(t)) for name, t in times.items()}
 
 
 def main() -> None:

@@ -128,19 +128,15 @@ class WhisperFeatureExtractor:
         for key, value in kwargs.items():  # other config keys, kept as the reference keeps them
             setattr(self, key, value)
         self._extra = sorted(kwargs)
-        self._layer = MelSpectrogram(
+        # whisper's own recipe (fastmel's "whisper" preset) with this extractor's
+        # sizes; the bank stops at 8000 Hz whatever the rate, the clamp is per clip.
+        self._layer = MelSpectrogram.from_preset(
+            "whisper",
             fft_length=n_fft,
             sequence_stride=hop_length,
             sampling_rate=sampling_rate,
             num_mel_bins=feature_size,
-            min_freq=0.0,
             max_freq=8000.0,
-            mel_scale="slaney",
-            norm="slaney",
-            log_mode="whisper",
-            top_db=80.0,
-            min_power=1e-10,
-            drop_last_frame=True,
             top_db_scope="example",
             dtype="float32",
             num_threads=self.num_threads,
