@@ -274,50 +274,17 @@ void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_
     }
 }
 
-/* The floor: v = max(v, max - range) with the maximum over the whole call
- * (FM_FLOOR_GLOBAL) or over each run of floor_group rows, on each row's own frames. Only the
- * tiles (a group of lanes frames x all features) whose smallest value is
- * below the threshold are touched, so a loud signal costs no pass. Element
- * (r, k, t) is at v[r * nk * n_frames + k * sk + t * st]. */
-template <typename T>
-void apply_floor(T *v, size_t n_rows, size_t nk, size_t n_frames, size_t sk, size_t st,
-                 size_t lanes, const size_t *row_frames, const double *row_max,
-                 const double *item_min, int mode, double range, size_t floor_group) {
-    /* Rows whose maximum is shared: all of them, or runs of floor_group. */
-    const size_t run = mode == FM_FLOOR_GLOBAL ? n_rows : floor_group;
-    const size_t groups = (n_frames + lanes - 1) / lanes;
-    double mx = -std::numeric_limits<double>::infinity();
-    for (size_t r = 0; r < n_rows; ++r) {
-        if (r % run == 0) {
-            mx = -std::numeric_limits<double>::infinity();
-            for (size_t i = r; i < r + run; ++i) mx = std::max(mx, row_max[i]);
-        }
-        if (!std::isfinite(mx)) continue;  /* nothing finite to floor against */
-        /* Keras computes max(D) - top_db in the output's precision. */
-        const T thr = static_cast<T>(mx) - static_cast<T>(range);
-        const size_t frames = row_frames ? row_frames[r] : n_frames;
-        T *row = v + r * nk * n_frames;
-        for (size_t g = 0; g < groups; ++g) {
-            if (!(item_min[r * groups + g] < static_cast<double>(thr))) continue;
-            const size_t t0 = g * lanes;
-            if (t0 >= frames) break;
-            const size_t cnt = std::min(lanes, frames - t0);
-            for (size_t k = 0; k < nk; ++k)
-                for (size_t i = 0; i < cnt; ++i) {
-                    T &e = row[k * sk + (t0 + i) * st];
-                    e = e < thr ? thr : e;
-                }
-        }
-    }
-}
-
-/* Two-pass plans: the floor's threshold per row (as apply_floor computes it,
- * -inf where there is nothing finite to floor against) into thr, and the
- * items with a log band below it into redo. */
+/* The floor's threshold per row into thr: the maximum over the whole call
+ * (FM_FLOOR_GLOBAL) or over each run of floor_group rows, minus range, in the
+ * output's precision as Keras computes max(D) - top_db (-inf where there is
+ * nothing finite to floor against); and into marked, the work items (a group
+ * of lanes frames of a row, within its own frames) whose smallest log value
+ * is below it: the only ones the floor changes, so a loud signal costs no
+ * pass. */
 template <typename T>
 void floor_items(size_t n_rows, size_t n_frames, size_t lanes, const size_t *row_frames,
                  const double *row_max, const double *item_min, int mode, double range,
-                 size_t floor_group, double *thr, unsigned char *redo) {
+                 size_t floor_group, double *thr, unsigned char *marked) {
     const size_t run = mode == FM_FLOOR_GLOBAL ? n_rows : floor_group;
     const size_t groups = (n_frames + lanes - 1) / lanes;
     double mx = -std::numeric_limits<double>::infinity();
@@ -331,7 +298,31 @@ void floor_items(size_t n_rows, size_t n_frames, size_t lanes, const size_t *row
                      : -std::numeric_limits<double>::infinity();
         const size_t frames = row_frames ? row_frames[r] : n_frames;
         for (size_t g = 0; g < groups; ++g)
-            redo[r * groups + g] = g * lanes < frames && item_min[r * groups + g] < thr[r];
+            marked[r * groups + g] = g * lanes < frames && item_min[r * groups + g] < thr[r];
+    }
+}
+
+/* The floor on the output itself (plans whose features are the log bands):
+ * v = max(v, thr[r]) on the marked items' frames. Element (r, k, t) is at
+ * v[r * nk * n_frames + k * sk + t * st]. */
+template <typename T>
+void apply_floor(T *v, size_t n_rows, size_t nk, size_t n_frames, size_t sk, size_t st,
+                 size_t lanes, const size_t *row_frames, const double *thr,
+                 const unsigned char *marked) {
+    const size_t groups = (n_frames + lanes - 1) / lanes;
+    for (size_t r = 0; r < n_rows; ++r) {
+        const T t = static_cast<T>(thr[r]);
+        const size_t frames = row_frames ? row_frames[r] : n_frames;
+        T *row = v + r * nk * n_frames;
+        for (size_t g = 0; g < groups; ++g) {
+            if (!marked[r * groups + g]) continue;
+            const size_t t0 = g * lanes, cnt = std::min(lanes, frames - t0);
+            for (size_t k = 0; k < nk; ++k)
+                for (size_t i = 0; i < cnt; ++i) {
+                    T &e = row[k * sk + (t0 + i) * st];
+                    e = e < t ? t : e;  /* NaN stays NaN */
+                }
+        }
     }
 }
 
@@ -451,10 +442,9 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         }
         job.row_frames = in->lengths ? row_frames.data() : nullptr;
         std::vector<double> item_min(floor ? items : 0);
-        /* Two-pass plans: the floor's threshold per row, and the items whose log
-         * bands it changes, the only ones the second pass computes again. */
-        std::vector<double> floor_thr(plan->two_pass ? n_rows : 0);
-        std::vector<unsigned char> redo(plan->two_pass ? items : 0);
+        /* The floor's threshold per row and the items it changes. */
+        std::vector<double> floor_thr(floor ? n_rows : 0);
+        std::vector<unsigned char> marked(floor ? items : 0);
         if (floor) job.item_min = item_min.data();
         /* One row-maximum array per worker, so workers never share a write. */
         const size_t workers = Split(items, num_threads).workers;
@@ -470,18 +460,19 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
             for (size_t w = 1; w < workers; ++w)
                 for (size_t r = 0; r < n_rows; ++r)
                     row_max[r] = std::max(row_max[r], row_max[w * n_rows + r]);
+            if (plan->dtype == FM_FLOAT32)
+                floor_items<float>(n_rows, n_frames, lanes, job.row_frames, row_max.data(),
+                                   item_min.data(), plan->floor_mode, plan->floor_range,
+                                   floor_group, floor_thr.data(), marked.data());
+            else
+                floor_items<double>(n_rows, n_frames, lanes, job.row_frames, row_max.data(),
+                                    item_min.data(), plan->floor_mode, plan->floor_range,
+                                    floor_group, floor_thr.data(), marked.data());
             if (plan->two_pass) {
-                /* The features are not the log bands: mark what the floor changes. */
-                if (plan->dtype == FM_FLOAT32)
-                    floor_items<float>(n_rows, n_frames, lanes, job.row_frames, row_max.data(),
-                                       item_min.data(), plan->floor_mode, plan->floor_range,
-                                       floor_group, floor_thr.data(), redo.data());
-                else
-                    floor_items<double>(n_rows, n_frames, lanes, job.row_frames, row_max.data(),
-                                        item_min.data(), plan->floor_mode, plan->floor_range,
-                                        floor_group, floor_thr.data(), redo.data());
+                /* The features are not the log bands: the marked items are
+                 * computed again, floored, and finished. */
                 job.floor_thr = floor_thr.data();
-                job.redo = redo.data();
+                job.redo = marked.data();
                 status = parallel_for(
                     items, num_threads, interrupt, interrupt_ctx,
                     [&](size_t b, size_t e, size_t) { kernel.post_pass(job, b, e); });
@@ -492,12 +483,10 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
                 const size_t sk = bands_first ? n_frames : 1, st = bands_first ? 1 : nk;
                 if (plan->dtype == FM_FLOAT32)
                     apply_floor(static_cast<float *>(out), n_rows, nk, n_frames, sk, st, lanes,
-                                job.row_frames, row_max.data(), item_min.data(),
-                                plan->floor_mode, plan->floor_range, floor_group);
+                                job.row_frames, floor_thr.data(), marked.data());
                 else
                     apply_floor(static_cast<double *>(out), n_rows, nk, n_frames, sk, st, lanes,
-                                job.row_frames, row_max.data(), item_min.data(),
-                                plan->floor_mode, plan->floor_range, floor_group);
+                                job.row_frames, floor_thr.data(), marked.data());
             }
         }
         if (plan->norm.mode != FM_NORM_NONE) {

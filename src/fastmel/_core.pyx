@@ -166,6 +166,17 @@ cdef class Plan:
         """Frames produced from n_samples samples (0 for 0)."""
         return fm_num_frames(self._plan, n_samples)
 
+    def frame_counts(self, lengths):
+        """``num_frames`` of every length (int64, the shape of ``lengths``)."""
+        lens = np.asarray(lengths, dtype=np.uintp)
+        counts = np.empty(lens.shape, dtype=np.int64)
+        cdef const size_t[::1] n = lens.reshape(-1)
+        cdef long long[::1] c = counts.reshape(-1)
+        cdef Py_ssize_t i
+        for i in range(n.shape[0]):
+            c[i] = fm_num_frames(self._plan, n[i])
+        return counts
+
     def out_shape(self, size_t rows, size_t n_samples):
         """The shape ``compute`` writes for ``rows`` rows of ``n_samples``."""
         frames = fm_num_frames(self._plan, n_samples)

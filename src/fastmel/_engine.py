@@ -66,6 +66,18 @@ class Framing(_Stage):
         d["reach"] = self.frame_length if self.reach is None else self.reach
         return d
 
+    def for_stream(self, left: int) -> Framing:
+        """The same frames read from a stream's buffer, which holds ``left``
+        padding samples and then the signal: no padding of its own, a frame
+        wherever its samples are all there, nothing dropped."""
+        start = self.start + left
+        return Framing(
+            frame_length=self.frame_length,
+            hop=self.hop,
+            start=start,
+            reach=start + self.frame_length,
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class Condition(_Stage):
@@ -173,6 +185,20 @@ class EngineOptions:
 def make_plan(options: EngineOptions, dtype: np.dtype | type) -> _core.Plan:
     """The compiled plan of ``options`` for ``dtype`` (float32 or float64)."""
     return _core.Plan(options, dtype)
+
+
+def run(plan: _core.Plan, a: np.ndarray, target: np.ndarray, threads: int, **kwargs: Any) -> None:
+    """``plan`` on the signals ``a`` ``(..., samples)`` (of the plan's dtype, from
+    ``as_signal``) into ``target`` (the result, C-contiguous); ``kwargs`` go to
+    ``Plan.compute`` (lengths, one per row, and the rest)."""
+    lead, n = a.shape[:-1], a.shape[-1]
+    rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
+    if rows == 0:
+        return
+    x2 = a.reshape(rows, n)  # a view for any layout numpy can express so
+    if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
+        x2 = np.ascontiguousarray(x2)
+    plan.compute(x2, target.reshape(plan.out_shape(rows, n)), threads, **kwargs)
 
 
 def stream_plan(front: Any, dt: Any, left: int) -> _core.Plan:

@@ -438,10 +438,7 @@ class MelSpectrogram:
                 mode="batch" if self.top_db_scope == "batch" else "row", range=floor
             )
         if stream_left is not None:
-            start = framing.start + stream_left
-            framing = Framing(
-                frame_length=width, hop=self.sequence_stride, start=start, reach=start + width
-            )
+            framing = framing.for_stream(stream_left)
             floor_stage = Floor()
         # Keras's bank is computed in float32 arithmetic for float32 input, so
         # the options are per dtype.
@@ -544,12 +541,8 @@ class MelSpectrogram:
             ):
                 direct = base
         target = direct if direct is not None else np.empty(shape, dtype=a.dtype)
-        if rows:
-            x2 = a.reshape(rows, n)
-            if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
-                x2 = np.ascontiguousarray(x2)
-            group = floor_group(self.top_db_scope, lead)
-            plan.compute(x2, target.reshape(core_shape), threads, lengths=lens, floor_group=group)
+        group = floor_group(self.top_db_scope, lead)
+        _engine.run(plan, a, target, threads, lengths=lens, floor_group=group)
         result = target
         if out is not None:
             if direct is None:
@@ -557,8 +550,7 @@ class MelSpectrogram:
             result = out
         if lens is None:
             return result
-        frames = np.array([plan.num_frames(int(v)) for v in lens], dtype=np.int64)
-        return result, frames.reshape(lead)
+        return result, plan.frame_counts(lens).reshape(lead)
 
     def num_frames(self, n_samples: int) -> int:
         """Frames of the output for a signal of ``n_samples`` samples.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 import numpy as np
@@ -138,17 +139,7 @@ class MFCC(MelSpectrogram):
 
     def _engine_options(self, dt: Any, *, stream_left: int | None = None) -> EngineOptions:
         options = super()._engine_options(dt, stream_left=stream_left)
-        return EngineOptions(
-            framing=options.framing,
-            condition=options.condition,
-            spectrum=options.spectrum,
-            bank=options.bank,
-            log=options.log,
-            floor=options.floor,
-            post=Post(matrix=self.dct_matrix()),
-            norm=options.norm,
-            kernel=options.kernel,
-        )
+        return dataclasses.replace(options, post=Post(matrix=self.dct_matrix()))
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         """The shape of ``mfcc(x)`` for ``x`` of shape ``input_shape``.

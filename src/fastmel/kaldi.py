@@ -410,13 +410,7 @@ class _Kaldi:
         framing = self._framing()
         norm = Norm(mode="mean") if self.subtract_mean else Norm()
         if stream_left is not None:
-            start = framing.start + stream_left
-            framing = Framing(
-                frame_length=framing.frame_length,
-                hop=framing.hop,
-                start=start,
-                reach=start + framing.frame_length,
-            )
+            framing = framing.for_stream(stream_left)
             norm = Norm()
         return EngineOptions(
             framing=framing,
@@ -473,18 +467,11 @@ class _Kaldi:
         short = n < self.min_duration * self.sample_frequency
         core_shape = plan.out_shape(rows, n) if not short else (rows, 0, self.num_features)
         out = np.empty(lead + core_shape[1:], dtype=a.dtype)
-        if rows and not short:
-            x2 = a.reshape(rows, n)
-            if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
-                x2 = np.ascontiguousarray(x2)
-            plan.compute(
-                x2, out.reshape(core_shape), threads, lengths=lens, dither_key=self._dither_key()
-            )
+        if not short:
+            _engine.run(plan, a, out, threads, lengths=lens, dither_key=self._dither_key())
         if lens is None:
             return out
-        counts = np.array([plan.num_frames(int(v)) for v in lens], dtype=np.int64)
-        if short:
-            counts[:] = 0
+        counts = plan.frame_counts(lens) * (not short)
         return out, counts.reshape(lead)
 
     def num_frames(self, n_samples: int) -> int:

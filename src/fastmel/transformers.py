@@ -221,21 +221,28 @@ class WhisperFeatureExtractor:
         mask_flag = return_attention_mask or do_normalize
         if mask_flag is None:
             mask_flag = self.return_attention_mask
-        batch, mask = self._pad(clips, padding, max_length, truncation, pad_to_multiple_of)
+        batch, valid = self._pad(clips, padding, max_length, truncation, pad_to_multiple_of)
         if do_normalize:
-            batch = self._normalize(batch, mask)
+            batch = self._normalize(batch, valid)
         if self.dither != 0.0:
             noise = np.random.default_rng().standard_normal(batch.shape, dtype=np.float32)
             batch = batch + np.float32(self.dither) * noise
         out = BatchFeature(input_features=self._layer(batch))
         if return_attention_mask:
-            frames = mask[:, :: self.hop_length]
-            if mask.shape[1] % self.hop_length != 0:
-                frames = frames[:, :-1]
-            out["attention_mask"] = frames
+            # The sample mask at every hop-th sample, the last one left out when
+            # the length is not a multiple of the hop: one value per frame.
+            out["attention_mask"] = self._mask(valid, batch.shape[1], self.hop_length)
         elif mask_flag:
-            out["attention_mask"] = mask
+            out["attention_mask"] = self._mask(valid, batch.shape[1], 1)
         return _convert(out, return_tensors)
+
+    def _mask(self, valid: np.ndarray, total: int, step: int) -> np.ndarray:
+        """The attention mask (int32) of rows with ``valid`` samples padded to
+        ``total``, at samples ``0, step, 2 step, ...`` (``total // step`` of them)."""
+        at = np.arange(total // step) * step
+        if self.padding_side == "right":
+            return (at[None, :] < valid[:, None]).astype(np.int32)
+        return (at[None, :] >= (total - valid)[:, None]).astype(np.int32)
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:
         """The input as a list of 1-D float32 clips (the reference's input forms)."""
@@ -260,7 +267,7 @@ class WhisperFeatureExtractor:
         truncation: bool,
         multiple: int | None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The padded batch ``(batch, samples)`` float32 and its sample mask int32."""
+        """The padded batch ``(batch, samples)`` float32 and each row's valid samples."""
         strategies = {True: "longest", False: "do_not_pad"}
         strategy = strategies.get(padding, padding) if isinstance(padding, bool) else padding
         if strategy not in ("max_length", "longest", "do_not_pad"):
@@ -286,21 +293,19 @@ class WhisperFeatureExtractor:
             )
         total = lengths[0]
         batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
-        mask = np.zeros((len(clips), total), dtype=np.int32)
         for i, clip in enumerate(clips):
             n = len(clip)
             where = slice(0, n) if self.padding_side == "right" else slice(total - n, total)
             batch[i, where] = clip
-            mask[i, where] = 1
-        return batch, mask
+        return batch, np.array([len(clip) for clip in clips], dtype=np.int64)
 
-    def _normalize(self, batch: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _normalize(self, batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
         """Wav2Vec2's zero-mean unit-variance normalisation, in float32, as the
         reference applies it: statistics over the first ``valid`` samples of
         each row (the wrong ones with left padding, as there), then the samples
         after them set to ``padding_value``."""
         out = np.empty_like(batch)
-        for i, (row, n) in enumerate(zip(batch, mask.sum(-1), strict=True)):
+        for i, (row, n) in enumerate(zip(batch, valid, strict=True)):
             normed = (row - row[:n].mean()) / np.sqrt(row[:n].var() + 1e-7)
             if n < normed.shape[0]:
                 normed[n:] = self.padding_value
