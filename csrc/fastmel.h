@@ -155,14 +155,16 @@ typedef struct fm_post_opts {
 } fm_post_opts;
 
 /* Normalisation, the last stage: per row and output feature, over the row's
- * own frames, accumulated in double: y = (x - mean) / s with
- * s = sqrt(var) + eps (eps_in_sqrt 0) or sqrt(var + eps) (eps_in_sqrt 1),
- * var = sum((x - mean)^2) / (frames - ddof). */
+ * own frames but its last exclude_last, accumulated in double:
+ * y = (x - mean) / s with s = sqrt(var) + eps (eps_in_sqrt 0) or
+ * sqrt(var + eps) (eps_in_sqrt 1), var = sum((x - mean)^2) / (frames - ddof);
+ * the excluded frames take post.fill. */
 typedef struct fm_norm_opts {
     int mode;          /* an fm_norm */
     size_t ddof;       /* 0: the population variance; 1: the sample variance */
     double eps;        /* >= 0, see above (Parakeet: 1e-5 outside; SeamlessM4T: 1e-7 inside) */
     int eps_in_sqrt;   /* nonzero: eps is added to the variance under the square root */
+    size_t exclude_last; /* a row's last frames left out (Parakeet's lengths: 1) */
 } fm_norm_opts;
 
 /* The scalar options of every stage. */
@@ -230,6 +232,10 @@ typedef struct fm_input {
     size_t floor_group;       /* FM_FLOOR_PER_ROW plans: the floor's maximum is over each run of
                                  floor_group consecutive rows (0 or 1: each row alone); must
                                  divide n_rows. Ignored by other plans. */
+    const size_t *zero_from;  /* NULL, or per row: the caller's promise that samples from this
+                                 index on are 0 (a zero-padded batch). Groups of frames that
+                                 read only such samples (padding included) skip the FFT; the
+                                 result is the same. Ignored with dither. */
 } fm_input;
 
 typedef int (*fm_interrupt_fn)(void *ctx);

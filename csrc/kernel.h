@@ -24,6 +24,7 @@ struct Job {
     size_t n_frames;           /* frames of the output (of n_samples) */
     const size_t *lengths;     /* NULL, or each row's own length */
     const size_t *row_frames;  /* with lengths: each row's own frame count */
+    const size_t *zero_from;   /* NULL, or per row: samples from here on are 0 */
     uint64_t frame_index0;     /* index of output frame 0 (dither noise) */
     uint64_t dither_key;       /* this call's key, xor'ed into the dither seed */
     void *out;                 /* n_rows x features x n_frames, or frames-major */

@@ -560,12 +560,35 @@ class FrameKernel final : public fastmel::Kernel {
     void transform(const fastmel::Job &job, const Item &it, Scratch &s, V *energy) const {
         const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
         const T *x = static_cast<const T *>(job.x) + static_cast<ptrdiff_t>(it.r) * job.row_stride;
+        if (known_zero(job, it, n_r)) {  /* the FFT of zeros: zeros */
+            std::memset(static_cast<void *>(s.buf), 0, n_ * sizeof(V));
+            *energy = V{} * T(0);
+            return;
+        }
         if (conditioned_)
             load_conditioned(x, job.sample_stride, n_r, it.r, job.frame_index0 + it.t0,
                              seed_ ^ job.dither_key, it.t0, it.valid, s.buf, energy);
         else
             load(x, job.sample_stride, n_r, it.t0, it.valid, s.buf);
         fft_.exec(s.buf, T(1), true);
+    }
+
+    /* Whether every sample the item's frames read (padding included) lies
+     * where the caller promised zeros (job.zero_from), without dither. */
+    bool known_zero(const fastmel::Job &job, const Item &it, size_t n) const {
+        if (!job.zero_from || dither_ > 0 || it.valid == 0) return false;
+        const ptrdiff_t z = static_cast<ptrdiff_t>(std::min(job.zero_from[it.r], n));
+        const ptrdiff_t a = static_cast<ptrdiff_t>(it.t0 * hop_) + start_;
+        const ptrdiff_t b = static_cast<ptrdiff_t>((it.t0 + it.valid - 1) * hop_ + W_) + start_;
+        const ptrdiff_t N = static_cast<ptrdiff_t>(n);
+        if (a < 0 && pad_mode_ != FM_PAD_CONSTANT) return false;
+        if (std::max<ptrdiff_t>(a, 0) < z) return false;
+        if (b > N && pad_mode_ != FM_PAD_CONSTANT) {
+            /* the last index read, reflected back into the signal */
+            const ptrdiff_t back = pad_mode_ == FM_PAD_REFLECT ? 2 * N - 1 - b : 2 * N - b;
+            if (back < z || b > 2 * N - 1) return false;
+        }
+        return true;
     }
 
     /* transform(), then |X|^p and the (log) bands of the item into s.macc,

@@ -29,6 +29,7 @@ struct fm_plan {
     int floor_mode;
     double floor_range;
     int layout;
+    double fill;
     fm_norm_opts norm;
     std::unique_ptr<fastmel::Kernel> kernel;
 };
@@ -141,6 +142,7 @@ bool valid_options(const fm_options &o, const fm_tables &t) {
     if (n.mode != FM_NORM_NONE && n.mode != FM_NORM_MEAN && n.mode != FM_NORM_MEAN_STD)
         return false;
     if (!(n.eps >= 0) || !finite(n.eps)) return false;
+    if (n.exclude_last > (size_t(1) << 40)) return false;
     return true;
 }
 
@@ -245,13 +247,15 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
  * v[r * nk * n_frames + k * sk + t * st]. */
 template <typename T>
 void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_t sk, size_t st,
-               const size_t *row_frames, const fm_norm_opts &o) {
+               const size_t *row_frames, const fm_norm_opts &o, double fill) {
     for (size_t r = begin; r < end; ++r) {
-        const size_t frames = row_frames ? row_frames[r] : n_frames;
-        if (frames == 0) continue;
+        const size_t own = row_frames ? row_frames[r] : n_frames;
+        const size_t frames = own > o.exclude_last ? own - o.exclude_last : 0;
         T *row = v + r * nk * n_frames;
         for (size_t k = 0; k < nk; ++k) {
             T *f = row + k * sk;
+            for (size_t t = frames; t < own; ++t) f[t * st] = static_cast<T>(fill);
+            if (frames == 0) continue;
             double sum = 0;
             for (size_t t = 0; t < frames; ++t) sum += static_cast<double>(f[t * st]);
             const double mean = sum / static_cast<double>(frames);
@@ -358,6 +362,7 @@ fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dty
                          (o.post.num_features > 0 || plan->has_energy);
         plan->layout = o.post.layout;
         plan->norm = o.norm;
+        plan->fill = o.post.fill;
         int choice = o.kernel;
         if (choice == FM_KERNEL_AUTO) choice = cpu_has_avx2_fma() ? FM_KERNEL_AVX2 : FM_KERNEL_BASELINE;
 #if defined(FASTMEL_HAVE_AVX2)
@@ -428,6 +433,7 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         job.n_samples = in->n_samples;
         job.n_frames = n_frames;
         job.lengths = in->lengths;
+        job.zero_from = in->zero_from;
         job.frame_index0 = in->frame_index0;
         job.dither_key = in->dither_key;
         job.out = out;
@@ -497,10 +503,10 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
                                   [&](size_t b, size_t e, size_t) {
                                       if (plan->dtype == FM_FLOAT32)
                                           normalise(static_cast<float *>(out), b, e, nk, n_frames,
-                                                    sk, st, job.row_frames, plan->norm);
+                                                    sk, st, job.row_frames, plan->norm, plan->fill);
                                       else
                                           normalise(static_cast<double *>(out), b, e, nk, n_frames,
-                                                    sk, st, job.row_frames, plan->norm);
+                                                    sk, st, job.row_frames, plan->norm, plan->fill);
                                   });
             if (status != FM_OK) return status;
         }

@@ -134,7 +134,8 @@ def engine(x, options, lengths=None, frame_index0=0):
     if norm.mode != "none":
         feats = feats.copy()
         for r in range(rows):
-            n = counts[r]
+            n = max(counts[r] - norm.exclude_last, 0)
+            feats[r, n : counts[r]] = post.fill
             if n == 0:
                 continue
             v = feats[r, :n] - feats[r, :n].mean(axis=0)

@@ -85,7 +85,7 @@ def opts(
         log=Log(enabled=log, log_scale=float(np.log(10)), min_power=EPS32),
         floor=Floor(mode=floor[0], range=floor[1]),
         post=Post(matrix=matrix, energy_insert=insert, energy_index=eidx, layout=layout, fill=fill),
-        norm=Norm(mode=norm[0], ddof=norm[1], eps=norm[2], eps_in_sqrt=norm[3]),
+        norm=Norm(*norm),
         kernel=kernel,
     )
 
@@ -124,6 +124,9 @@ CASES = {
     "subtract_mean": dict(norm=("mean", 0, 0.0, False)),
     "mean_std_eps_outside_frames_major": dict(
         norm=("mean_std", 1, 1e-5, False), layout="frames_bands"
+    ),
+    "mean_std_parakeet_last_frame_out": dict(
+        norm=("mean_std", 1, 1e-5, False, 1), layout="frames_bands", fill=-3.0
     ),
     "mean_std_eps_inside_after_post": dict(
         norm=("mean_std", 1, 1e-7, True), matrix=dct(10, 6), energy="raw", floor=("row", 3.0)
@@ -297,3 +300,48 @@ def test_frame_count_rule():
 def test_invalid_options_are_refused_by_the_core(change):
     with pytest.raises(ValueError, match="fastmel core: invalid argument"):
         make_plan(opts(**change), np.float32)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_declared_zero_tails_change_nothing(case, kernel):
+    """zero_from: groups of frames reading only a row's promised zeros (its
+    padding included, reflected or not) skip the FFT; bit-identical results,
+    with and without lengths, on any thread count (dither plans ignore it)."""
+    options = opts(**CASES[case], kernel=kernel)
+    x = signal(rows=6, n=1500)
+    zero_from = np.array([0, 1, 37, 600, 1499, 1500])
+    for row, z in zip(x, zero_from, strict=True):
+        row[z:] = 0.0
+    for lengths in (None, np.array([1500, 1500, 900, 700, 1500, 1200])):
+        plan = make_plan(options, np.float32)
+        a = np.ascontiguousarray(x, dtype=np.float32)
+        want = plan.compute(a, np.empty(plan.out_shape(*a.shape), np.float32), 1, lengths=lengths)
+        for threads in (1, 3):
+            got = plan.compute(
+                a,
+                np.empty(plan.out_shape(*a.shape), np.float32),
+                threads,
+                lengths=lengths,
+                zero_from=zero_from,
+            )
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("pad", ["reflect", "symmetric", "constant"])
+def test_zero_tails_at_every_position_near_the_end(pad):
+    """Frames running past the end read the signal reflected back: a promised
+    zero tail that starts inside their reflection must not skip them."""
+    options = opts(W=40, n=64, hop=16, start=-12, reach=8, pad=pad, window=False)
+    plan = make_plan(options, np.float32)
+    rng = np.random.default_rng(4)
+    # 17 frames: the last one alone in its group of lanes (8 or 4), starting 20
+    # samples before the end and reading 20 past it
+    n = 264
+    zs = np.arange(n - 64, n + 1)
+    x = np.tile(rng.standard_normal(n).astype(np.float32), (zs.size, 1))
+    for row, z in zip(x, zs, strict=True):
+        row[z:] = 0.0
+    want = plan.compute(x, np.empty(plan.out_shape(*x.shape), np.float32), 1)
+    got = plan.compute(x, np.empty(plan.out_shape(*x.shape), np.float32), 2, zero_from=zs)
+    np.testing.assert_array_equal(got, want)

@@ -99,6 +99,7 @@ cdef extern from "fastmel.h" nogil:
         size_t ddof
         double eps
         int eps_in_sqrt
+        size_t exclude_last
 
     ctypedef struct fm_options:
         fm_framing_opts framing
@@ -131,6 +132,7 @@ cdef extern from "fastmel.h" nogil:
         uint64_t frame_index0
         uint64_t dither_key
         size_t floor_group
+        const size_t *zero_from
 
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil
 

@@ -29,6 +29,7 @@ class Plan:
         frame_index0: int = 0,
         floor_group: int = 0,
         dither_key: int = 0,
+        zero_from: Any = None,
     ) -> np.ndarray: ...
 
 class Exclusive:

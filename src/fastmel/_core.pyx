@@ -186,7 +186,7 @@ cdef class Plan:
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
                 lengths=None, uint64_t frame_index0=0, size_t floor_group=0,
-                uint64_t dither_key=0):
+                uint64_t dither_key=0, zero_from=None):
         """Fill ``out`` (``out_shape(rows, samples)``) from ``x`` (rows, samples).
 
         ``x`` may have any strides that are whole elements; ``out`` must be
@@ -196,7 +196,9 @@ cdef class Plan:
         dither noise depends on it). ``floor_group``: with a per-row floor, the
         maximum is over each run of that many rows (0 or 1: each row); it must
         divide the number of rows. ``dither_key``: xor'ed into the plan's
-        dither seed for this call.
+        dither seed for this call. ``zero_from``: None or one sample index per
+        row from which the caller promises the row is 0 (groups of frames
+        that read only zeros skip the FFT; the result is the same).
         """
         cdef Py_ssize_t item = self.dtype.itemsize
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
@@ -221,15 +223,16 @@ cdef class Plan:
             raise ValueError(f"out must have shape {shape}, got {(<object>out).shape}")
         if num_threads < 1:
             raise ValueError("num_threads must be >= 1")
-        cdef cnp.ndarray lens = None
+        cdef cnp.ndarray lens = _per_row(lengths, inp.n_rows, "lengths")
         inp.lengths = NULL
-        if lengths is not None:
-            lens = np.ascontiguousarray(lengths, dtype=np.uintp)
-            if lens.ndim != 1 or <size_t>lens.shape[0] != inp.n_rows:
-                raise ValueError("lengths must hold one value per row")
+        if lens is not None:
             if inp.n_rows and int(lens.max()) > inp.n_samples:
                 raise ValueError("lengths must be <= the number of samples")
             inp.lengths = <const size_t *>cnp.PyArray_DATA(lens)
+        cdef cnp.ndarray zeros = _per_row(zero_from, inp.n_rows, "zero_from")
+        inp.zero_from = NULL
+        if zeros is not None:
+            inp.zero_from = <const size_t *>cnp.PyArray_DATA(zeros)
         if inp.n_rows == 0 or shape[1] == 0 or shape[2] == 0:
             return out
         inp.row_stride = x.strides[0] // item
@@ -255,6 +258,16 @@ cdef class Plan:
         if status != FM_OK:
             _raise_status(status, interrupt)
         return out
+
+
+cdef object _per_row(value, size_t n_rows, str name):
+    """``value`` (None, or one size per row) as a C-contiguous uintp array."""
+    if value is None:
+        return None
+    a = np.ascontiguousarray(value, dtype=np.uintp)
+    if a.ndim != 1 or <size_t>a.shape[0] != n_rows:
+        raise ValueError(f"{name} must hold one value per row")
+    return a
 
 
 cdef object _array(value, dtype, shape, name):

@@ -157,7 +157,8 @@ class Post(_Stage):
 
 @dataclass(frozen=True)
 class Norm(_Stage):
-    """Per row and feature over the row's own frames: (x - mean) / s, with
+    """Per row and feature over the row's own frames but its last
+    ``exclude_last`` (which take ``Post.fill``): (x - mean) / s, with
     s = sqrt(var) + eps, or sqrt(var + eps) when eps_in_sqrt; var divides by
     frames - ddof."""
 
@@ -165,6 +166,7 @@ class Norm(_Stage):
     ddof: int = 0  # 1 for the sample variance
     eps: float = 0.0  # see above
     eps_in_sqrt: bool = False  # eps added to the variance under the square root
+    exclude_last: int = 0  # a row's last frames left out of the statistics
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,8 +1,12 @@
 """The feature extractors of Hugging Face ``transformers``, exact, without torch.
 
-So far :class:`WhisperFeatureExtractor` (transformers 5.23's, keyword for
-keyword). Nothing here imports ``transformers`` or ``torch`` unless asked
-(``return_tensors="pt"``, :meth:`WhisperFeatureExtractor.from_feature_extractor`).
+:class:`WhisperFeatureExtractor`, :class:`ASTFeatureExtractor`,
+:class:`SeamlessM4TFeatureExtractor` and :class:`ParakeetFeatureExtractor`:
+transformers 5.23's, keyword for keyword, each batch computed in one call of
+fastmel's engine (without the GIL, on ``num_threads`` threads). Results are
+NumPy arrays (``return_tensors="pt"`` converts them, if torch is installed).
+Nothing here imports ``transformers`` or ``torch`` unless asked
+(``return_tensors="pt"``, ``from_feature_extractor``).
 """
 
 from __future__ import annotations
@@ -16,9 +20,20 @@ from typing import Any
 
 import numpy as np
 
+from . import _engine
+from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
+from ._filters import dense, hz_to_mel, kaldi_bands, mel_to_hz
 from ._layer import MelSpectrogram
+from ._options import as_int, as_real, resolve_threads
+from .kaldi import EPSILON, window
 
-__all__ = ["BatchFeature", "WhisperFeatureExtractor"]
+__all__ = [
+    "ASTFeatureExtractor",
+    "BatchFeature",
+    "ParakeetFeatureExtractor",
+    "SeamlessM4TFeatureExtractor",
+    "WhisperFeatureExtractor",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +67,128 @@ class BatchFeature(dict):
             raise AttributeError(name) from None
 
 
-class WhisperFeatureExtractor:
+class _Extractor:
+    """What the extractors share: the configuration protocol of transformers'
+    ``FeatureExtractionMixin`` (``to_dict`` / ``from_dict`` /
+    ``from_pretrained``, unknown keys kept as attributes) and the call's
+    sampling-rate check."""
+
+    # The configuration keys in the reference's order (its attribute order).
+    _KEYS: tuple[str, ...] = ()
+    _extra: list[str]
+
+    def _keep_extra(self, kwargs: dict[str, Any]) -> None:
+        """Other ``preprocessor_config.json`` keys, kept as attributes (the
+        reference's ``processor_class`` is dropped, as there)."""
+        kwargs.pop("processor_class", None)
+        kwargs.pop("feature_extractor_type", None)
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+        self._extra = sorted(kwargs)
+
+    def _check_rate(self, sampling_rate: int | None, who: str) -> None:
+        """The reference's check of the call's ``sampling_rate`` (``who`` names the
+        extractor in the message as the reference does)."""
+        if sampling_rate is not None:
+            if sampling_rate != self.sampling_rate:  # type: ignore[attr-defined]
+                rate = self.sampling_rate  # type: ignore[attr-defined]
+                raise ValueError(
+                    f"The model corresponding to this feature extractor: {who} was trained "
+                    f"using a sampling rate of {rate}. Please make sure that the provided "
+                    f"`raw_speech` input was sampled with {rate} and not {sampling_rate}."
+                )
+        else:
+            logger.warning(
+                "It is strongly recommended to pass the `sampling_rate` argument to "
+                "`%s()`. Failing to do so can result in silent errors that might be hard "
+                "to debug.",
+                type(self).__name__,
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration, as ``preprocessor_config.json`` holds it.
+
+        Returns
+        -------
+        dict
+            The reference's keys in its order (computed arrays such as
+            ``mel_filters`` left out, as there), any extra keys the extractor
+            was built with, and ``feature_extractor_type``.
+        """
+        config = {key: getattr(self, key) for key in self._KEYS}
+        config.update({key: getattr(self, key) for key in self._extra})
+        config["feature_extractor_type"] = type(self).__name__
+        return config
+
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any], **overrides: Any) -> Any:
+        """Build from ``to_dict()`` output or a ``preprocessor_config.json``'s contents.
+
+        Parameters
+        ----------
+        config : dict
+            The configuration (``feature_extractor_type`` and
+            ``processor_class`` are accepted; other keys the extractor does not
+            know are kept as attributes, as the reference keeps them).
+        **overrides
+            Keys to change.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        return cls(**dict(config, **overrides))
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike, **overrides: Any) -> Any:
+        """Build from a local folder's ``preprocessor_config.json`` (or that file).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A folder holding ``preprocessor_config.json``, or the file itself.
+            fastmel does not download: fetch the folder first (e.g. with
+            ``huggingface_hub.snapshot_download``).
+        **overrides
+            Keys to change.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        p = pathlib.Path(path)
+        if p.is_dir():
+            p = p / "preprocessor_config.json"
+        return cls.from_dict(json.loads(p.read_text()), **overrides)
+
+    @classmethod
+    def from_feature_extractor(cls, extractor: Any) -> Any:
+        """Convert a loaded transformers extractor of the same name.
+
+        Parameters
+        ----------
+        extractor : transformers feature extractor
+            Its ``to_dict()`` is read.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        return cls.from_dict(extractor.to_dict())
+
+    def __repr__(self) -> str:
+        config = {k: _plain(v) for k, v in self.to_dict().items()}
+        return f"{type(self).__name__} {json.dumps(config, indent=2, sort_keys=True)}\n"
+
+
+def _plain(value: Any) -> Any:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+class WhisperFeatureExtractor(_Extractor):
     """Whisper's log-mel features, as ``transformers.WhisperFeatureExtractor`` computes them.
 
     The same ``__init__`` and ``__call__`` keywords and defaults as
@@ -96,6 +232,19 @@ class WhisperFeatureExtractor:
     """
 
     model_input_names = ["input_features"]
+    _KEYS = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "n_fft",
+        "hop_length",
+        "chunk_length",
+        "n_samples",
+        "nb_max_frames",
+        "dither",
+    )
 
     def __init__(
         self,
@@ -125,9 +274,7 @@ class WhisperFeatureExtractor:
         self.num_threads = kwargs.pop("num_threads", None)
         for key in ("mel_filters", "n_samples", "nb_max_frames"):
             kwargs.pop(key, None)
-        for key, value in kwargs.items():  # other config keys, kept as the reference keeps them
-            setattr(self, key, value)
-        self._extra = sorted(kwargs)
+        self._keep_extra(kwargs)
         # whisper's own recipe (fastmel's "whisper" preset) with this extractor's
         # sizes; the bank stops at 8000 Hz whatever the rate, the clamp is per clip.
         self._layer = MelSpectrogram.from_preset(
@@ -202,21 +349,7 @@ class WhisperFeatureExtractor:
             ``input_features`` float32 ``(batch, feature_size, frames)``, and
             ``attention_mask`` int32 when asked.
         """
-        if sampling_rate is not None:
-            if sampling_rate != self.sampling_rate:
-                raise ValueError(
-                    f"The model corresponding to this feature extractor: {self} was trained "
-                    f"using a sampling rate of {self.sampling_rate}. Please make sure that the "
-                    f"provided `raw_speech` input was sampled with {self.sampling_rate} and not "
-                    f"{sampling_rate}."
-                )
-        else:
-            logger.warning(
-                "It is strongly recommended to pass the `sampling_rate` argument to "
-                "`%s()`. Failing to do so can result in silent errors that might be hard "
-                "to debug.",
-                type(self).__name__,
-            )
+        self._check_rate(sampling_rate, repr(self))
         clips = self._clips(raw_speech)
         mask_flag = return_attention_mask or do_normalize
         if mask_flag is None:
@@ -227,7 +360,7 @@ class WhisperFeatureExtractor:
         if self.dither != 0.0:
             noise = np.random.default_rng().standard_normal(batch.shape, dtype=np.float32)
             batch = batch + np.float32(self.dither) * noise
-        out = BatchFeature(input_features=self._layer(batch))
+        out = BatchFeature(input_features=self._features(batch, valid))
         if return_attention_mask:
             # The sample mask at every hop-th sample, the last one left out when
             # the length is not a multiple of the hop: one value per frame.
@@ -235,6 +368,23 @@ class WhisperFeatureExtractor:
         elif mask_flag:
             out["attention_mask"] = self._mask(valid, batch.shape[1], 1)
         return _convert(out, return_tensors)
+
+    def _features(self, batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        """The whisper layer on the padded batch; zero padding after each clip
+        is declared to the engine, which skips the FFTs of frames that read
+        only it (the result is the same)."""
+        plan = self._layer._plans[np.dtype(np.float32)]
+        out = np.empty(plan.out_shape(*batch.shape), dtype=np.float32)
+        zeros = self.padding_value == 0.0 and self.dither == 0.0 and self.padding_side == "right"
+        _engine.run(
+            plan,
+            batch,
+            out,
+            self._layer._threads,
+            floor_group=1,
+            zero_from=valid if zeros else None,
+        )
+        return out
 
     def _mask(self, valid: np.ndarray, total: int, step: int) -> np.ndarray:
         """The attention mask (int32) of rows with ``valid`` samples padded to
@@ -268,36 +418,18 @@ class WhisperFeatureExtractor:
         multiple: int | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The padded batch ``(batch, samples)`` float32 and each row's valid samples."""
-        strategies = {True: "longest", False: "do_not_pad"}
-        strategy = strategies.get(padding, padding) if isinstance(padding, bool) else padding
-        if strategy not in ("max_length", "longest", "do_not_pad"):
-            raise ValueError(f"Invalid padding strategy: {padding!r}")
-        limit = max_length or self.n_samples
-
-        def rounded(n: int) -> int:
-            return -(-n // multiple) * multiple if multiple else n
-
-        if truncation:
-            clips = [clip[: rounded(limit)] for clip in clips]
-        if strategy == "longest":
-            target = rounded(max(len(clip) for clip in clips))
-        elif strategy == "max_length":
-            target = rounded(limit)
-        else:
-            target = 0
-        lengths = [max(len(clip), target) for clip in clips]
-        if len(set(lengths)) > 1:
-            raise ValueError(
-                "the clips have different lengths after padding and truncation (pass "
-                "padding='longest', or truncation=True)"
-            )
-        total = lengths[0]
+        cut, target = _padded_lengths(
+            [len(clip) for clip in clips],
+            padding,
+            max_length or self.n_samples,
+            truncation,
+            multiple,
+        )
+        total = _equal_lengths(cut, target, "clips")
         batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
-        for i, clip in enumerate(clips):
-            n = len(clip)
-            where = slice(0, n) if self.padding_side == "right" else slice(total - n, total)
-            batch[i, where] = clip
-        return batch, np.array([len(clip) for clip in clips], dtype=np.int64)
+        for row, clip, n in zip(batch, clips, cut, strict=True):
+            row[slice(0, n) if self.padding_side == "right" else slice(total - n, total)] = clip[:n]
+        return batch, np.array(cut, dtype=np.int64)
 
     def _normalize(self, batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
         """Wav2Vec2's zero-mean unit-variance normalisation, in float32, as the
@@ -312,94 +444,732 @@ class WhisperFeatureExtractor:
             out[i] = normed
         return out
 
-    # -- configuration ------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
-        """The configuration, as ``preprocessor_config.json`` holds it.
+def _padded_lengths(
+    lengths: list[int],
+    padding: str | bool,
+    max_length: int | None,
+    truncation: bool,
+    multiple: int | None,
+) -> tuple[list[int], int | None]:
+    """transformers' ``SequenceFeatureExtractor.pad`` on lengths: each item's
+    length after truncation, and the length every item is padded to (None:
+    no padding; items longer than it are not cut by padding)."""
+    if padding is True:
+        strategy = "longest"
+    elif padding is False:
+        strategy = "do_not_pad"
+    elif padding in ("longest", "max_length", "do_not_pad"):
+        strategy = str(padding)
+    else:
+        raise ValueError(
+            f"{padding} is not a valid PaddingStrategy, please select one of "
+            "['longest', 'max_length', 'do_not_pad']"
+        )
+    if strategy == "max_length" and max_length is None:
+        raise ValueError(
+            "When setting ``padding=PaddingStrategy.MAX_LENGTH``, make sure that max_length "
+            "is defined"
+        )
 
-        Returns
-        -------
-        dict
-            The reference's keys (``mel_filters`` left out, as there), and
-            any extra keys the extractor was built with.
-        """
-        config = {
-            "feature_size": self.feature_size,
-            "sampling_rate": self.sampling_rate,
-            "padding_value": self.padding_value,
-            "padding_side": self.padding_side,
-            "return_attention_mask": self.return_attention_mask,
-            "n_fft": self.n_fft,
-            "hop_length": self.hop_length,
-            "chunk_length": self.chunk_length,
-            "n_samples": self.n_samples,
-            "nb_max_frames": self.nb_max_frames,
-            "dither": self.dither,
-            "feature_extractor_type": "WhisperFeatureExtractor",
-        }
-        config.update({key: getattr(self, key) for key in self._extra})
-        return config
+    def rounded(n: int) -> int:
+        return -(-n // multiple) * multiple if multiple else n
 
-    @classmethod
-    def from_dict(cls, config: Mapping[str, Any], **overrides: Any) -> WhisperFeatureExtractor:
-        """Build from ``to_dict()`` output or a ``preprocessor_config.json``'s contents.
+    if truncation:
+        if max_length is None:
+            raise ValueError(
+                "When setting ``truncation=True``, make sure that ``max_length`` is defined."
+            )
+        limit = rounded(max_length)
+        lengths = [min(n, limit) for n in lengths]
+    if strategy == "do_not_pad":
+        return lengths, None
+    target = max(lengths) if strategy == "longest" else max_length
+    assert target is not None
+    return lengths, rounded(target)
+
+
+def _equal_lengths(lengths: list[int], target: int | None, what: str) -> int:
+    """The batch's length after padding; an error when the items differ (the
+    reference fails there when it stacks them)."""
+    total = {n if target is None else max(n, target) for n in lengths}
+    if len(total) > 1:
+        raise ValueError(
+            f"the {what} have different lengths after padding and truncation ("
+            f"{sorted(total)}): pad them (padding=True or 'longest'), or truncate them "
+            "(truncation=True with max_length)"
+        )
+    return total.pop()
+
+
+def _sparse(dense: np.ndarray) -> Bank:
+    """A filter bank ``(bins, bands)`` as the engine's sparse bands (each band
+    from its first to its last non-zero weight)."""
+    first, length, weights = [], [], []
+    for column in dense.T:
+        nz = np.flatnonzero(column)
+        lo, hi = (int(nz[0]), int(nz[-1]) + 1) if nz.size else (0, 0)
+        first.append(lo)
+        length.append(hi - lo)
+        weights.append(column[lo:hi])
+    return Bank(
+        first=np.asarray(first, np.uintp),
+        length=np.asarray(length, np.uintp),
+        weights=np.concatenate(weights).astype(np.float64),
+    )
+
+
+def _as_clip(x: Any) -> np.ndarray:
+    return np.asarray(x, dtype=np.float32).reshape(-1)
+
+
+class ASTFeatureExtractor(_Extractor):
+    """The Audio Spectrogram Transformer's input, as ``transformers.ASTFeatureExtractor``.
+
+    Kaldi filter banks (``torchaudio.compliance.kaldi.fbank`` with a Hanning
+    window, 25 ms frames every 10 ms, on the samples as given: no int16
+    scaling), cut or zero-padded to ``max_length`` frames, then ``(x - mean) /
+    (2 std)``, the padding included, as the reference does. Computed by
+    fastmel's Kaldi front end, the whole batch in one call.
+
+    Parameters
+    ----------
+    feature_size : int, default 1
+        Kept for the configuration (unused, as in the reference).
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz; it also sets the frame sizes.
+    num_mel_bins : int, default 128
+        Mel bands.
+    max_length : int, default 1024
+        Frames of every output (shorter clips are padded with zeros).
+    padding_value : float, default 0.0
+        Kept for the configuration (padding is always 0, as in the reference).
+    do_normalize : bool, default True
+        Apply ``(x - mean) / (2 std)``.
+    mean, std : float, default -4.2677393, 4.5689974
+        AudioSet's statistics.
+    return_attention_mask : bool, default False
+        Kept for the configuration (no mask is returned, as in the reference).
+    **kwargs
+        ``padding_side``, ``num_threads`` (fastmel's; -1: all cores), and any
+        other key of a ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    Differences from the reference: ``return_tensors=None`` returns one
+    stacked array, not a list of arrays; int16 and float16 clips are
+    converted to float32 (the reference fails on them); a clip shorter than
+    one frame (400 samples at 16 kHz) is a ValueError naming it (the
+    reference's torchaudio path fails an assertion).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.ASTFeatureExtractor()
+    >>> fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000).input_values.shape
+    (2, 1024, 128)
+    """
+
+    model_input_names = ["input_values", "attention_mask"]
+    _KEYS = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "num_mel_bins",
+        "max_length",
+        "do_normalize",
+        "mean",
+        "std",
+    )
+
+    def __init__(
+        self,
+        feature_size: int = 1,
+        sampling_rate: int = 16000,
+        num_mel_bins: int = 128,
+        max_length: int = 1024,
+        padding_value: float = 0.0,
+        do_normalize: bool = True,
+        mean: float = -4.2677393,
+        std: float = 4.5689974,
+        return_attention_mask: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        from .kaldi import Fbank
+
+        self.feature_size = feature_size
+        self.sampling_rate = sampling_rate
+        self.padding_value = padding_value
+        self.padding_side = kwargs.pop("padding_side", "right")
+        self.return_attention_mask = return_attention_mask
+        self.num_mel_bins = num_mel_bins
+        self.max_length = as_int("max_length", max_length)
+        self.do_normalize = do_normalize
+        self.mean = mean
+        self.std = std
+        self.num_threads = kwargs.pop("num_threads", None)
+        for key in ("mel_filters", "window"):
+            kwargs.pop(key, None)
+        self._keep_extra(kwargs)
+        self._fbank = Fbank(
+            sample_frequency=as_real("sampling_rate", sampling_rate, minimum=1.0),
+            window_type="hanning",
+            num_mel_bins=num_mel_bins,
+            num_threads=self.num_threads,
+        )
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        sampling_rate: int | None = None,
+        return_tensors: str | None = None,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Features of one clip or a batch.
 
         Parameters
         ----------
-        config : dict
-            The configuration (``feature_extractor_type`` is accepted; other
-            keys the extractor does not know are kept as attributes, as the
-            reference keeps them).
-        **overrides
-            Keys to change.
+        raw_speech : np.ndarray, list of float, list of np.ndarray or list of lists
+            One clip ``(samples,)``, or a batch: a list of clips of any lengths
+            or a 2-D array (3-D input is an error).
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        return_tensors : {None, "np", "pt"}
+            None and "np": a NumPy array; "pt": a torch tensor (needs torch).
+        **kwargs
+            Ignored, as the reference ignores them.
 
         Returns
         -------
-        WhisperFeatureExtractor
+        BatchFeature
+            ``input_values`` float32 ``(batch, max_length, num_mel_bins)``.
         """
-        options = dict(config, **overrides)
-        options.pop("feature_extractor_type", None)
-        return cls(**options)
+        self._check_rate(sampling_rate, repr(self))
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
+            raise ValueError(f"Only mono-channel audio is supported for input to {self}")
+        clips = _batch(raw_speech)
+        fb = self._fbank
+        need = (self.max_length - 1) * fb.window_shift + fb.window_size
+        for i, clip in enumerate(clips):
+            if clip.size < fb.window_size:
+                raise ValueError(
+                    f"clip {i} has {clip.size} samples, fewer than one frame "
+                    f"({fb.window_size} samples at {self.sampling_rate} Hz)"
+                )
+        lengths = np.array([min(clip.size, need) for clip in clips], dtype=np.int64)
+        batch = np.zeros((len(clips), int(lengths.max())), dtype=np.float32)
+        for row, clip, n in zip(batch, clips, lengths, strict=True):
+            row[:n] = clip[:n]
+        feats, _ = fb(batch, lengths=lengths)  # frames past each clip's own are 0
+        out = np.zeros((len(clips), self.max_length, self.num_mel_bins), dtype=np.float32)
+        frames = min(feats.shape[1], self.max_length)
+        out[:, :frames] = feats[:, :frames]
+        if self.do_normalize:  # in float32, as the reference's NumPy arithmetic
+            out -= np.float32(self.mean)
+            out /= np.float32(self.std * 2)
+        return _convert(BatchFeature(input_values=out), return_tensors)
 
-    @classmethod
-    def from_pretrained(cls, path: str | os.PathLike, **overrides: Any) -> WhisperFeatureExtractor:
-        """Build from a local folder's ``preprocessor_config.json`` (or that file).
+
+def _batch(raw_speech: Any) -> list[np.ndarray]:
+    """The reference's input forms as a list of 1-D float32 clips."""
+    if isinstance(raw_speech, (list, tuple)):
+        if len(raw_speech) == 0:
+            raise ValueError("`raw_speech` is empty")
+        if isinstance(raw_speech[0], (np.ndarray, tuple, list)) or hasattr(
+            raw_speech[0], "__array__"
+        ):
+            return [_as_clip(clip) for clip in raw_speech]
+        return [_as_clip(raw_speech)]
+    a = np.asarray(raw_speech)
+    if a.ndim > 1:
+        return [_as_clip(clip) for clip in a]
+    return [_as_clip(a)]
+
+
+class SeamlessM4TFeatureExtractor(_Extractor):
+    """SeamlessM4T's (and w2v-BERT's) input, as ``transformers.SeamlessM4TFeatureExtractor``.
+
+    Kaldi filter banks in float64 as the reference's NumPy code computes them
+    (the samples times 2**15; 400-sample frames every 160 samples with a
+    512-point FFT whatever the rate; DC removal, pre-emphasis 0.97, Povey
+    window; mel bands from 20 Hz to half the rate; natural log floored at
+    float32's epsilon), then per clip and mel bin ``(x - mean) / sqrt(var +
+    1e-7)`` over the clip's frames (sample variance), in float32 as there;
+    padded to the batch, ``stride`` frames stacked into one row, and the
+    attention mask of each row's second frame.
+
+    Parameters
+    ----------
+    feature_size : int, default 80
+        Kept for the configuration (it decides nothing here).
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz (it sets the mel bands, not the
+        frame sizes).
+    num_mel_bins : int, default 80
+        Mel bands.
+    padding_value : float, default 0.0
+        The value of padding frames (not normalised).
+    stride : int, default 2
+        Frames stacked per output row (``num_mel_bins * stride`` features).
+    **kwargs
+        ``return_attention_mask`` (default True), ``padding_side``,
+        ``num_threads`` (fastmel's; -1: all cores), and any other key of a
+        ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    Differences from the reference: a clip shorter than one frame (400
+    samples) gives 0 frames (the reference fails below 240 samples); int16
+    clips are converted to float32 (the reference fails), float16 clips too
+    (the reference scales them in float16).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.SeamlessM4TFeatureExtractor()
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000)
+    >>> out.input_features.shape, out.attention_mask.shape
+    ((2, 49, 160), (2, 49))
+    """
+
+    model_input_names = ["input_features", "attention_mask"]
+    _KEYS = (
+        "num_mel_bins",
+        "return_attention_mask",
+        "stride",
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+    )
+    _FRAME, _HOP, _FFT = 400, 160, 512
+
+    def __init__(
+        self,
+        feature_size: int = 80,
+        sampling_rate: int = 16000,
+        num_mel_bins: int = 80,
+        padding_value: float = 0.0,
+        stride: int = 2,
+        **kwargs: Any,
+    ) -> None:
+        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
+        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
+        self.stride = as_int("stride", stride)
+        self.feature_size = feature_size
+        self.sampling_rate = sampling_rate
+        self.padding_value = padding_value
+        self.padding_side = kwargs.pop("padding_side", "right")
+        if self.padding_side not in ("right", "left"):
+            raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
+        self.num_threads = kwargs.pop("num_threads", None)
+        self._threads = resolve_threads(self.num_threads)
+        for key in ("mel_filters", "window"):
+            kwargs.pop(key, None)
+        self._keep_extra(kwargs)
+        rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
+        self._bands = first, length, weights = kaldi_bands(
+            self.num_mel_bins,
+            self._FFT,
+            rate,
+            20.0,
+            float(int(rate) // 2),
+            0.0,
+            0.0,
+            1.0,
+            np.float64,
+        )
+        options = EngineOptions(
+            framing=Framing(frame_length=self._FRAME, hop=self._HOP),
+            condition=Condition(remove_dc=True, preemphasis=0.97, window=window("povey", 400)),
+            spectrum=Spectrum(fft_length=self._FFT),
+            bank=Bank(first=first, length=length, weights=weights),
+            log=Log(enabled=True, log_scale=float(np.log(10.0)), min_power=EPSILON),
+            post=Post(layout="frames_bands"),
+        )
+        self._plan = _engine.make_plan(options, np.float64)
+
+    @property
+    def mel_filters(self) -> np.ndarray:
+        """The mel filter bank, ``(257, num_mel_bins)`` float64."""
+        first, length, weights = self._bands
+        return dense(first, length, weights, self._FFT // 2 + 1)
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        padding: str | bool = True,
+        pad_to_multiple_of: int | None = 2,
+        max_length: int | None = None,
+        truncation: bool = False,
+        return_tensors: str | None = None,
+        sampling_rate: int | None = None,
+        return_attention_mask: bool | None = None,
+        do_normalize_per_mel_bins: bool = True,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Features of one clip or a batch, padded, stacked and masked as the reference does.
 
         Parameters
         ----------
-        path : str or os.PathLike
-            A folder holding ``preprocessor_config.json``, or the file itself.
-            fastmel does not download: fetch the folder first (e.g. with
-            ``huggingface_hub.snapshot_download``).
-        **overrides
-            Keys to change.
+        raw_speech : np.ndarray, list of float, list of np.ndarray or list of lists
+            One clip ``(samples,)``, a batch (a list of clips, a 2-D array), or
+            stereo (a 3-D array ``(batch, channels, samples)`` or a list of
+            2-D arrays ``(channels, samples)``: channel 0 is used).
+        padding : {True, "longest", "max_length", False, "do_not_pad"}
+            In frames, after the normalisation.
+        pad_to_multiple_of : int or None, default 2
+            Frames: the padding (and truncation) length rounded up to it.
+        max_length : int, optional
+            Frames, for ``padding="max_length"`` and ``truncation``.
+        truncation : bool, default False
+            Cut clips to ``max_length`` frames (rounded up as above).
+        return_tensors : {None, "np", "pt"}
+            None and "np": NumPy arrays; "pt": torch tensors (needs torch).
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        return_attention_mask : bool, optional
+            Return ``attention_mask`` (default: the extractor's, True).
+        do_normalize_per_mel_bins : bool, default True
+            Normalise each clip's mel bins over its frames.
+        **kwargs
+            Ignored, as the reference ignores them.
 
         Returns
         -------
-        WhisperFeatureExtractor
+        BatchFeature
+            ``input_features`` float32 ``(batch, frames // stride, num_mel_bins
+            * stride)`` and ``attention_mask`` int32 ``(batch, frames //
+            stride)`` when asked.
         """
-        p = pathlib.Path(path)
-        if p.is_dir():
-            p = p / "preprocessor_config.json"
-        return cls.from_dict(json.loads(p.read_text()), **overrides)
+        self._check_rate(sampling_rate, repr(self))
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 3:
+            raise ValueError(
+                f"Only mono-channel or stereo-channel audio is supported for input to {self}"
+            )
+        if return_attention_mask is None:
+            return_attention_mask = self.return_attention_mask
+        clips = self._clips(raw_speech)
+        counts, feats = self._log_mel(clips)
+        per_clip = []
+        for row, c in zip(feats, counts, strict=True):
+            x = np.ascontiguousarray(row[:c], dtype=np.float32)
+            if do_normalize_per_mel_bins and c == 1:  # a sample variance of 0/0
+                x = np.full_like(x, np.nan)
+            elif do_normalize_per_mel_bins and c > 1:  # NumPy's float32 reductions, as there
+                x = (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + np.float32(1e-7))
+            per_clip.append(x)
+        cut, target = _padded_lengths(
+            [int(c) for c in counts], padding, max_length, truncation, pad_to_multiple_of
+        )
+        total = _equal_lengths(cut, target, "clips' frame counts")
+        n = self.num_mel_bins
+        out = np.full((len(clips), total, n), self.padding_value, dtype=np.float32)
+        mask = np.zeros((len(clips), total), dtype=np.int32)
+        for i, (x, c) in enumerate(zip(per_clip, cut, strict=True)):
+            where = slice(0, c) if self.padding_side == "right" else slice(total - c, total)
+            out[i, where] = x[:c]
+            mask[i, where] = 1
+        s = self.stride
+        usable = total - total % s
+        stacked = out[:, :usable].reshape(len(clips), usable // s, n * s)
+        result = BatchFeature(input_features=stacked)
+        if return_attention_mask:
+            result["attention_mask"] = mask[:, :usable][:, np.arange(usable) % s == 1]
+        return _convert(result, return_tensors)
 
-    @classmethod
-    def from_feature_extractor(cls, extractor: Any) -> WhisperFeatureExtractor:
-        """Convert a loaded ``transformers.WhisperFeatureExtractor``.
+    def _clips(self, raw_speech: Any) -> list[np.ndarray]:
+        """Mono clips: channel 0 of stereo input, as the reference takes it."""
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim == 3:
+            return [_as_clip(clip[0]) for clip in raw_speech]
+        if (
+            isinstance(raw_speech, (list, tuple))
+            and raw_speech
+            and isinstance(raw_speech[0], np.ndarray)
+        ):
+            return [_as_clip(c[0] if np.ndim(c) == 2 else c) for c in raw_speech]
+        return _batch(raw_speech)
+
+    def _log_mel(self, clips: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Each clip's frame count and the batch's log mel ``(batch, frames,
+        bins)`` float64 (frames past a clip's own hold 0)."""
+        lengths = np.array([c.size for c in clips], dtype=np.int64)
+        batch = np.zeros((len(clips), max(int(lengths.max()), 1)), dtype=np.float64)
+        for row, clip in zip(batch, clips, strict=True):
+            np.multiply(clip, 32768.0, out=row[: clip.size])  # exact, as float32 * 2**15
+        plan = self._plan
+        out = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float64)
+        _engine.run(plan, batch, out, self._threads, lengths=lengths)
+        return plan.frame_counts(lengths), out
+
+
+class ParakeetFeatureExtractor(_Extractor):
+    """Parakeet's (NeMo's) input, as ``transformers.ParakeetFeatureExtractor``.
+
+    Pre-emphasis over each clip (masked to its length), a centred STFT
+    (``n_fft`` points, a symmetric Hann window of ``win_length`` in the
+    middle, zero padding), the power through Slaney mel bands, ``log(x +
+    2**-24)``, then per clip and band ``(x - mean) / (std + 1e-5)`` over the
+    clip's valid frames (``length // hop_length``: its last frame is left out,
+    as the reference does) with the sample standard deviation, padding frames
+    0. The normalisation runs in the engine, in double.
+
+    Parameters
+    ----------
+    feature_size : int, default 80
+        Mel bands.
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz.
+    hop_length, n_fft, win_length : int, default 160, 512, 400
+        The STFT's hop, size and window length.
+    preemphasis : float or None, default 0.97
+        The pre-emphasis coefficient; None: none (and no masking of the padding).
+    padding_value : float, default 0.0
+        The value padding samples take.
+    **kwargs
+        ``padding_side``, ``num_threads`` (fastmel's; -1: all cores), and any
+        other key of a ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    Differences from the reference: results are NumPy also with
+    ``return_tensors=None`` (the reference returns torch tensors); a list of
+    floats or of lists is accepted (the reference fails), as are 2-D clips in
+    a list (averaged over their last axis, as the reference averages 3-D
+    arrays). Silent and nearly constant bands (their standard deviation far
+    below 1e-5) come out as 0 where the reference's float32 sums leave
+    rounding noise amplified up to 1e5 times.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.ParakeetFeatureExtractor()
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000)
+    >>> out.input_features.shape, out.attention_mask.sum(axis=1).tolist()
+    ((2, 101, 80), [100, 50])
+    """
+
+    model_input_names = ["input_features", "attention_mask"]
+    _KEYS = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "hop_length",
+        "n_fft",
+        "win_length",
+        "preemphasis",
+    )
+
+    def __init__(
+        self,
+        feature_size: int = 80,
+        sampling_rate: int = 16000,
+        hop_length: int = 160,
+        n_fft: int = 512,
+        win_length: int = 400,
+        preemphasis: float | None = 0.97,
+        padding_value: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        self.feature_size = as_int("feature_size", feature_size)
+        self.sampling_rate = sampling_rate
+        self.padding_value = padding_value
+        self.padding_side = kwargs.pop("padding_side", "right")
+        if self.padding_side not in ("right", "left"):
+            raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
+        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
+        self.hop_length = as_int("hop_length", hop_length)
+        self.n_fft = as_int("n_fft", n_fft, minimum=2)
+        self.win_length = as_int("win_length", win_length)
+        if self.win_length > self.n_fft:
+            raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
+        self.preemphasis = preemphasis
+        self.num_threads = kwargs.pop("num_threads", None)
+        self._threads = resolve_threads(self.num_threads)
+        kwargs.pop("mel_filters", None)
+        self._keep_extra(kwargs)
+        rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
+        self._filters = _slaney_filters(self.n_fft, self.feature_size, rate)
+        pad = self.n_fft // 2
+        framing = Framing(
+            frame_length=self.win_length,
+            hop=self.hop_length,
+            start=(self.n_fft - self.win_length) // 2 - pad,
+            reach=self.n_fft - 2 * pad,
+            pad_mode="constant",
+        )
+        hann = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(self.win_length) / (self.win_length - 1))
+        stages = dict(
+            framing=framing,
+            condition=Condition(window=hann if self.win_length > 1 else np.ones(1)),
+            spectrum=Spectrum(fft_length=self.n_fft),
+            bank=_sparse(self._filters.astype(np.float64)),
+            log=Log(
+                enabled=True, log_scale=float(np.log(10.0)), log_offset=2.0**-24, min_power=2.0**-24
+            ),
+            post=Post(layout="frames_bands"),
+        )
+        self._plain_plan = _engine.make_plan(EngineOptions(**stages), np.float32)  # type: ignore[arg-type]
+        norm = Norm(mode="mean_std", ddof=1, eps=1e-5, exclude_last=1)
+        self._plan = _engine.make_plan(EngineOptions(**stages, norm=norm), np.float32)  # type: ignore[arg-type]
+
+    @property
+    def mel_filters(self) -> np.ndarray:
+        """The mel filter bank, ``(feature_size, 1 + n_fft // 2)`` float32 (the
+        reference's orientation)."""
+        return self._filters.T.copy()
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        truncation: bool = False,
+        pad_to_multiple_of: int | None = None,
+        return_tensors: str | None = None,
+        return_attention_mask: bool | None = None,
+        padding: str | bool = "longest",
+        max_length: int | None = None,
+        sampling_rate: int | None = None,
+        do_normalize: bool | None = None,
+        device: str | None = "cpu",
+        return_token_timestamps: bool | None = None,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Normalised log-mel features of one clip or a batch, with their mask.
 
         Parameters
         ----------
-        extractor : transformers.WhisperFeatureExtractor
-            Its ``to_dict()`` is read.
+        raw_speech : np.ndarray, list of np.ndarray
+            One clip ``(samples,)``, or a batch: a list of clips or a 2-D
+            array; a 3-D array is averaged over its last axis (channels
+            last), as the reference does.
+        truncation : bool, default False
+            Cut the audio to ``max_length`` samples. As in the reference, the
+            clips keep their uncut lengths for the mask and the statistics.
+        pad_to_multiple_of : int, optional
+            Samples: the padding (and truncation) length rounded up to it.
+        return_tensors : {None, "np", "pt"}
+            None and "np": NumPy arrays; "pt": torch tensors (needs torch).
+        return_attention_mask, do_normalize, return_token_timestamps : optional
+            Ignored, as the reference ignores them (the mask is always
+            returned, the features always normalised).
+        padding : {"longest", True, "max_length", False, "do_not_pad"}
+            In samples.
+        max_length : int, optional
+            Samples, for ``padding="max_length"`` and ``truncation``.
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        device : str, default "cpu"
+            Accepted for compatibility; fastmel computes on the CPU.
+        **kwargs
+            Ignored, as the reference ignores them.
 
         Returns
         -------
-        WhisperFeatureExtractor
+        BatchFeature
+            ``input_features`` float32 ``(batch, frames, feature_size)`` and
+            ``attention_mask`` bool ``(batch, frames)``.
         """
-        return cls.from_dict(extractor.to_dict())
+        self._check_rate(sampling_rate, type(self).__name__)
+        clips = self._clips(raw_speech)
+        given = [c.size for c in clips]
+        cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
+        total = _equal_lengths(cut, target, "clips")
+        batch = np.full((len(clips), max(total, 1)), self.padding_value, dtype=np.float32)[
+            :, :total
+        ]
+        a = None if self.preemphasis is None else np.float32(self.preemphasis)
+        right = self.padding_side == "right"
+        for row, clip, c, n in zip(batch, clips, cut, given, strict=True):
+            at = 0 if right else total - c
+            dst = row[at : at + c]
+            if a is None:
+                dst[:] = clip[:c]
+                continue
+            dst[:1] = clip[:1]
+            np.multiply(clip[: c - 1], -a, out=dst[1:])
+            dst[1:] += clip[1:c]
+            row[n:] = 0.0  # the reference zeroes from each clip's (uncut) length on
+        hop, pad = self.hop_length, self.n_fft // 2
+        valid = (np.asarray(given, dtype=np.int64) + 2 * pad - self.n_fft) // hop
+        # Each row alone in the engine (its own zero padding, its own
+        # statistics) when that is what the reference computes; else the
+        # batch as it is, normalised here.
+        own = right and cut == given and (a is not None or self.padding_value == 0.0)
+        if total == 0:
+            feats = np.full((len(clips), 1, self.feature_size), np.nan, dtype=np.float32)
+            frames = 1
+        elif own:
+            lengths = np.asarray(given, dtype=np.int64)
+            feats = self._run(self._plan, batch, lengths)
+        else:
+            feats = self._run(self._plain_plan, batch, None)
+            feats = _normalise_quirk(feats, valid)
+        frames = feats.shape[1]
+        mask = np.arange(frames)[None, :] < valid[:, None]
+        feats[valid <= 1] = np.nan  # 0/0 statistics: NaN for the whole clip, as there
+        return _convert(BatchFeature(input_features=feats, attention_mask=mask), return_tensors)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__} {json.dumps(self.to_dict(), indent=2, sort_keys=True)}"
+    def _run(self, plan: Any, batch: np.ndarray, lengths: np.ndarray | None) -> np.ndarray:
+        out = np.empty(plan.out_shape(batch.shape[0], batch.shape[1]), dtype=np.float32)
+        _engine.run(plan, batch, out, self._threads, lengths=lengths)
+        return out
+
+    def _clips(self, raw_speech: Any) -> list[np.ndarray]:
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
+            logger.warning(
+                "Only mono-channel audio is supported for input to %s. "
+                "We will take the mean of the channels to convert to mono.",
+                type(self).__name__,
+            )
+            raw_speech = raw_speech.mean(-1)
+        if (
+            isinstance(raw_speech, (list, tuple))
+            and raw_speech
+            and isinstance(raw_speech[0], np.ndarray)
+        ):
+            return [_as_clip(c.mean(-1) if c.ndim > 1 else c) for c in raw_speech]
+        return _batch(raw_speech)
+
+
+def _normalise_quirk(feats: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Parakeet's normalisation as the reference writes it, for the batches the
+    engine's per-row form does not express (left padding, truncated clips
+    whose uncut lengths are kept, unmasked padding values): mean and sample
+    variance of the first ``valid`` frames, dividing by ``valid`` even when
+    fewer frames exist; frames from ``valid`` on are 0. In double."""
+    out = np.zeros_like(feats)
+    frames = feats.shape[1]
+    for i, (x, n) in enumerate(zip(feats, valid, strict=True)):
+        m = min(int(n), frames)
+        if n <= 1:
+            continue
+        v = x[:m].astype(np.float64)
+        mean = v.sum(axis=0) / n
+        var = ((v - mean) ** 2).sum(axis=0) / (n - 1)
+        out[i, :m] = (v - mean) / (np.sqrt(var) + 1e-5)
+    return out
+
+
+def _slaney_filters(n_fft: int, n_mels: int, rate: float) -> np.ndarray:
+    """transformers' Slaney mel bank as Parakeet builds it: bins at
+    ``linspace(0, rate // 2, n_fft // 2 + 1)``, edges equally spaced in Slaney
+    mel from 0 to ``rate / 2``, triangles in Hz, float32, then the area
+    normalisation. ``(n_fft // 2 + 1, n_mels)``."""
+    bins = np.linspace(0, rate // 2, n_fft // 2 + 1)
+    edges = mel_to_hz(
+        np.linspace(hz_to_mel(0.0, "slaney"), hz_to_mel(rate / 2, "slaney"), n_mels + 2), "slaney"
+    )
+    lo, mid, hi = edges[:-2], edges[1:-1], edges[2:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = (bins[:, None] - lo) / (mid - lo)
+        down = (hi - bins[:, None]) / (hi - mid)
+    tri = np.maximum(0.0, np.minimum(up, down)).astype(np.float32)
+    tri *= 2.0 / (hi - lo)  # in place: float32, as the reference scales its cast bank
+    return tri
 
 
 def _convert(out: BatchFeature, return_tensors: str | None) -> BatchFeature:
