@@ -1,20 +1,27 @@
-"""fastmel.transformers against the transformers feature extractors, on one workload.
+"""fastmel.transformers against the transformers feature extractors.
 
-    python bench/transformers_extractors.py      # needs transformers (and torch) installed
+    python bench/transformers_extractors.py      # needs transformers, torch, torchaudio
 
-Whisper: a batch of 8 clips of 5 to 30 s at 16 kHz (float32), the default
-call (padded to 30 s), one thread unless stated. Rows: fastmel's
-WhisperFeatureExtractor; transformers' on its torch path (torch on one
-thread); transformers' NumPy path (the one it takes without torch, forced
-here by telling it torch is absent); and fastmel with num_threads=-1. The
-rows are timed together in interleaved rounds in a shuffled order (at least 5
-rounds and 1 s of timing per row); medians.
+One thread unless stated (torch limited to one thread), float32 audio at
+16 kHz, each extractor's default call. Blocks, each timed together in
+interleaved rounds in a shuffled order (at least 5 rounds and ``--budget``
+seconds of timing per row); medians:
+
+- Whisper, a batch of 8 clips of 5 to 30 s (padded to 30 s): fastmel's
+  WhisperFeatureExtractor; transformers' torch path; its NumPy path (the one
+  it takes without torch, forced here by telling it torch is absent); fastmel
+  with num_threads=-1.
+- Whisper, one 10 s request: one thread against num_threads=-1.
+- AST, SeamlessM4T and Parakeet, the same 8 clips: fastmel against the path
+  transformers takes here (AST: torchaudio.compliance.kaldi; SeamlessM4T: its
+  NumPy code, in float64; Parakeet: torch).
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+from typing import Any
 
 import numpy as np
 from _timing import timed_together  # bench/ is on sys.path when run as a script
@@ -55,28 +62,79 @@ def main() -> None:
         finally:
             hf_whisper.is_torch_available = real
 
-    rows = {
-        "fastmel": (
-            "fastmel WhisperFeatureExtractor, one thread",
-            lambda: ours(clips, sampling_rate=16000, return_tensors="np"),
-        ),
-        "torch": (
-            "transformers, torch path (one thread)",
-            lambda: ref(clips, sampling_rate=16000, return_tensors="np"),
-        ),
-        "numpy": ("transformers, NumPy path", reference_numpy),
-        "fastmel_all": (
-            f"fastmel, num_threads=-1 ({available_cores()} cores)",
-            lambda: ours_all(clips, sampling_rate=16000, return_tensors="np"),
-        ),
-    }
-    got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
-    for key, (label, _) in rows.items():
-        print(f"{label:48s} {got[key] * 1e3:9.2f} ms {audio / got[key]:9,.0f}x realtime")
-    print("\nratios (from this run):")
-    print(f"  transformers NumPy path / fastmel: {got['numpy'] / got['fastmel']:6.1f}x")
-    print(f"  transformers torch path / fastmel: {got['torch'] / got['fastmel']:6.1f}x")
-    print(f"  fastmel one thread / num_threads=-1: {got['fastmel'] / got['fastmel_all']:6.2f}x")
+    def block(title: str, rows: dict[str, tuple[str, Any]], seconds: float) -> dict[str, float]:
+        print(title)
+        got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
+        for key, (label, _) in rows.items():
+            print(f"  {label:50s} {got[key] * 1e3:9.2f} ms {seconds / got[key]:9,.0f}x realtime")
+        print()
+        return got
+
+    w = block(
+        "Whisper, 8 clips of 5-30 s",
+        {
+            "fastmel": (
+                "fastmel WhisperFeatureExtractor, one thread",
+                lambda: ours(clips, sampling_rate=16000, return_tensors="np"),
+            ),
+            "torch": (
+                "transformers, torch path (one thread)",
+                lambda: ref(clips, sampling_rate=16000, return_tensors="np"),
+            ),
+            "numpy": ("transformers, NumPy path", reference_numpy),
+            "fastmel_all": (
+                f"fastmel, num_threads=-1 ({available_cores()} cores)",
+                lambda: ours_all(clips, sampling_rate=16000, return_tensors="np"),
+            ),
+        },
+        audio,
+    )
+    request = clips[1][: 10 * 16000]
+    r = block(
+        "Whisper, one 10 s request",
+        {
+            "one": (
+                "fastmel, one thread",
+                lambda: ours(request, sampling_rate=16000, return_tensors="np"),
+            ),
+            "all": (
+                f"fastmel, num_threads=-1 ({available_cores()} cores)",
+                lambda: ours_all(request, sampling_rate=16000, return_tensors="np"),
+            ),
+        },
+        10.0,
+    )
+    others = {}
+    for name, label in [
+        ("ASTFeatureExtractor", "torchaudio path"),
+        ("SeamlessM4TFeatureExtractor", "NumPy path, float64"),
+        ("ParakeetFeatureExtractor", "torch path (one thread)"),
+    ]:
+        hf = getattr(transformers, name)()
+        fm = getattr(ft, name).from_feature_extractor(hf)
+        others[name] = block(
+            f"{name}, 8 clips of 5-30 s",
+            {
+                "fastmel": (
+                    f"fastmel {name}, one thread",
+                    lambda fm=fm: fm(clips, sampling_rate=16000, return_tensors="np"),
+                ),
+                "ref": (
+                    f"transformers, {label}",
+                    lambda hf=hf: hf(clips, sampling_rate=16000, return_tensors="np"),
+                ),
+            },
+            audio,
+        )
+    print("ratios (from this run; each pair timed together):")
+    print(f"  Whisper: transformers NumPy path / fastmel      {w['numpy'] / w['fastmel']:6.1f}x")
+    print(f"  Whisper: transformers torch path / fastmel      {w['torch'] / w['fastmel']:6.1f}x")
+    print(
+        f"  Whisper batch: one thread / num_threads=-1      {w['fastmel'] / w['fastmel_all']:6.2f}x"
+    )
+    print(f"  Whisper 10 s request: one thread / all cores    {r['one'] / r['all']:6.2f}x")
+    for name, got in others.items():
+        print(f"  {name}: transformers / fastmel {got['ref'] / got['fastmel']:9.1f}x")
 
 
 if __name__ == "__main__":

@@ -310,23 +310,22 @@ void floor_items(size_t n_rows, size_t n_frames, size_t lanes, const size_t *row
  * v = max(v, thr[r]) on the marked items' frames. Element (r, k, t) is at
  * v[r * nk * n_frames + k * sk + t * st]. */
 template <typename T>
-void apply_floor(T *v, size_t n_rows, size_t nk, size_t n_frames, size_t sk, size_t st,
+void apply_floor(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_t sk, size_t st,
                  size_t lanes, const size_t *row_frames, const double *thr,
                  const unsigned char *marked) {
     const size_t groups = (n_frames + lanes - 1) / lanes;
-    for (size_t r = 0; r < n_rows; ++r) {
+    for (size_t item = begin; item < end; ++item) {
+        if (!marked[item]) continue;
+        const size_t r = item / groups, g = item % groups;
         const T t = static_cast<T>(thr[r]);
         const size_t frames = row_frames ? row_frames[r] : n_frames;
         T *row = v + r * nk * n_frames;
-        for (size_t g = 0; g < groups; ++g) {
-            if (!marked[r * groups + g]) continue;
-            const size_t t0 = g * lanes, cnt = std::min(lanes, frames - t0);
-            for (size_t k = 0; k < nk; ++k)
-                for (size_t i = 0; i < cnt; ++i) {
-                    T &e = row[k * sk + (t0 + i) * st];
-                    e = e < t ? t : e;  /* NaN stays NaN */
-                }
-        }
+        const size_t t0 = g * lanes, cnt = std::min(lanes, frames - t0);
+        for (size_t k = 0; k < nk; ++k)
+            for (size_t i = 0; i < cnt; ++i) {
+                T &e = row[k * sk + (t0 + i) * st];
+                e = e < t ? t : e;  /* NaN stays NaN */
+            }
     }
 }
 
@@ -487,12 +486,17 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
                 const size_t nk = plan->num_features;
                 const bool bands_first = plan->layout == FM_LAYOUT_BANDS_FRAMES;
                 const size_t sk = bands_first ? n_frames : 1, st = bands_first ? 1 : nk;
-                if (plan->dtype == FM_FLOAT32)
-                    apply_floor(static_cast<float *>(out), n_rows, nk, n_frames, sk, st, lanes,
-                                job.row_frames, floor_thr.data(), marked.data());
-                else
-                    apply_floor(static_cast<double *>(out), n_rows, nk, n_frames, sk, st, lanes,
-                                job.row_frames, floor_thr.data(), marked.data());
+                /* Work items of the marked groups, on every thread. */
+                status = parallel_for(
+                    items, num_threads, interrupt, interrupt_ctx, [&](size_t b, size_t e, size_t) {
+                        if (plan->dtype == FM_FLOAT32)
+                            apply_floor(static_cast<float *>(out), b, e, nk, n_frames, sk, st,
+                                        lanes, job.row_frames, floor_thr.data(), marked.data());
+                        else
+                            apply_floor(static_cast<double *>(out), b, e, nk, n_frames, sk, st,
+                                        lanes, job.row_frames, floor_thr.data(), marked.data());
+                    });
+                if (status != FM_OK) return status;
             }
         }
         if (plan->norm.mode != FM_NORM_NONE) {

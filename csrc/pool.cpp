@@ -3,6 +3,7 @@
 #include "fastmel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -23,7 +24,24 @@ struct Pool {
     std::condition_variable wake;
     std::deque<std::function<void()>> tasks;
     size_t threads = 0;
+    std::atomic<size_t> queued{0};    /* tasks.size(), readable without the lock */
+    std::atomic<size_t> spinners{0};  /* helpers polling for a task */
 };
+
+/* A helper that finished a task watches for the next one this long before it
+ * sleeps: calls that follow each other closely (a server's requests, a
+ * loader's batches) then find their helpers awake instead of paying the
+ * wake-up of a sleeping thread (tens of microseconds, as long as a whole
+ * small call). */
+constexpr auto kSpin = std::chrono::microseconds(FM_POOL_SPIN_US);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
 
 /* Never destroyed: helper threads may outlive static destruction at exit. */
 Pool *g_pool = nullptr;
@@ -31,6 +49,16 @@ std::once_flag g_once;
 
 void helper_main(Pool *pool) {
     for (;;) {
+        /* Not when helpers outnumber the hardware threads: spinning would
+         * take the time of the threads that work. */
+        static const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+        if (pool->spinners.fetch_add(1, std::memory_order_relaxed) + 1 < cores) {
+            const auto until = std::chrono::steady_clock::now() + kSpin;
+            while (pool->queued.load(std::memory_order_relaxed) == 0 &&
+                   std::chrono::steady_clock::now() < until)
+                cpu_relax();
+        }
+        pool->spinners.fetch_sub(1, std::memory_order_relaxed);
         std::function<void()> task;
         {
             std::unique_lock<std::mutex> lock(pool->mutex);
@@ -43,6 +71,7 @@ void helper_main(Pool *pool) {
             }
             task = std::move(pool->tasks.front());
             pool->tasks.pop_front();
+            pool->queued.store(pool->tasks.size(), std::memory_order_relaxed);
         }
         task();  /* tasks catch their own exceptions */
     }
@@ -86,6 +115,7 @@ bool pool_submit(std::function<void()> fn, size_t helpers) {
     }
     if (pool->threads == 0) return false;
     pool->tasks.push_back(std::move(fn));
+    pool->queued.store(pool->tasks.size(), std::memory_order_relaxed);
     pool->wake.notify_one();
     return true;
 }

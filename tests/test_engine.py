@@ -345,3 +345,32 @@ def test_zero_tails_at_every_position_near_the_end(pad):
     want = plan.compute(x, np.empty(plan.out_shape(*x.shape), np.float32), 1)
     got = plan.compute(x, np.empty(plan.out_shape(*x.shape), np.float32), 2, zero_from=zs)
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_float64_log_within_two_ulp_of_the_c_library(kernel):
+    """The vector log of float64 plans, over the whole range of powers."""
+    options = EngineOptions(
+        framing=Framing(frame_length=1, hop=1),
+        spectrum=Spectrum(fft_length=1),
+        bank=Bank(first=np.zeros(1, np.uintp), length=np.ones(1, np.uintp), weights=np.ones(1)),
+        log=Log(enabled=True, log_scale=float(np.log(10)), min_power=1e-300),
+        kernel=kernel,
+    )
+    plan = make_plan(options, np.float64)
+    rng = np.random.default_rng(0)
+    power = np.concatenate(
+        [
+            np.exp(rng.uniform(-680, 680, 100000)),
+            1 + rng.uniform(-1e-6, 1e-6, 5000),
+            np.array([0.5, 1.0, 2.0, 1.9999999, 2.0000001, 0.4999999, 0.5000001]),
+        ]
+    )
+    x = np.sqrt(power)
+    power = x * x  # the value the engine squares
+    out = plan.compute(x[None], np.empty(plan.out_shape(1, x.size)), 1)[0, 0]
+    want = np.log(power)
+    nonzero = want != 0
+    ulp = np.abs(out[nonzero] - want[nonzero]) / np.spacing(np.abs(want[nonzero]))
+    assert ulp.max() <= 2
+    assert (out[~nonzero] == 0).all()

@@ -16,6 +16,7 @@ import logging
 import os
 import pathlib
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -86,12 +87,13 @@ class _Extractor:
             setattr(self, key, value)
         self._extra = sorted(kwargs)
 
-    def _check_rate(self, sampling_rate: int | None, who: str) -> None:
-        """The reference's check of the call's ``sampling_rate`` (``who`` names the
-        extractor in the message as the reference does)."""
+    def _check_rate(self, sampling_rate: int | None, by_name: bool = False) -> None:
+        """The reference's check of the call's ``sampling_rate``; its message
+        names the extractor by its repr, or by its class name (``by_name``)."""
         if sampling_rate is not None:
             if sampling_rate != self.sampling_rate:  # type: ignore[attr-defined]
                 rate = self.sampling_rate  # type: ignore[attr-defined]
+                who = type(self).__name__ if by_name else repr(self)
                 raise ValueError(
                     f"The model corresponding to this feature extractor: {who} was trained "
                     f"using a sampling rate of {rate}. Please make sure that the provided "
@@ -349,7 +351,7 @@ class WhisperFeatureExtractor(_Extractor):
             ``input_features`` float32 ``(batch, feature_size, frames)``, and
             ``attention_mask`` int32 when asked.
         """
-        self._check_rate(sampling_rate, repr(self))
+        self._check_rate(sampling_rate)
         clips = self._clips(raw_speech)
         mask_flag = return_attention_mask or do_normalize
         if mask_flag is None:
@@ -426,7 +428,13 @@ class WhisperFeatureExtractor(_Extractor):
             multiple,
         )
         total = _equal_lengths(cut, target, "clips")
-        batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
+        # np.zeros maps fresh zero pages: the padding the engine skips is never touched.
+        fill = (
+            np.zeros
+            if self.padding_value == 0.0
+            else partial(np.full, fill_value=self.padding_value)
+        )
+        batch = fill((len(clips), total), dtype=np.float32)
         for row, clip, n in zip(batch, clips, cut, strict=True):
             row[slice(0, n) if self.padding_side == "right" else slice(total - n, total)] = clip[:n]
         return batch, np.array(cut, dtype=np.int64)
@@ -646,7 +654,7 @@ class ASTFeatureExtractor(_Extractor):
         BatchFeature
             ``input_values`` float32 ``(batch, max_length, num_mel_bins)``.
         """
-        self._check_rate(sampling_rate, repr(self))
+        self._check_rate(sampling_rate)
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
             raise ValueError(f"Only mono-channel audio is supported for input to {self}")
         clips = _batch(raw_speech)
@@ -844,7 +852,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
             * stride)`` and ``attention_mask`` int32 ``(batch, frames //
             stride)`` when asked.
         """
-        self._check_rate(sampling_rate, repr(self))
+        self._check_rate(sampling_rate)
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 3:
             raise ValueError(
                 f"Only mono-channel or stereo-channel audio is supported for input to {self}"
@@ -859,7 +867,9 @@ class SeamlessM4TFeatureExtractor(_Extractor):
             if do_normalize_per_mel_bins and c == 1:  # a sample variance of 0/0
                 x = np.full_like(x, np.nan)
             elif do_normalize_per_mel_bins and c > 1:  # NumPy's float32 reductions, as there
-                x = (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + np.float32(1e-7))
+                mean, var = x.mean(0), x.var(0, ddof=1)
+                x -= mean
+                x /= np.sqrt(var + np.float32(1e-7))
             per_clip.append(x)
         cut, target = _padded_lengths(
             [int(c) for c in counts], padding, max_length, truncation, pad_to_multiple_of
@@ -896,7 +906,8 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         """Each clip's frame count and the batch's log mel ``(batch, frames,
         bins)`` float64 (frames past a clip's own hold 0)."""
         lengths = np.array([c.size for c in clips], dtype=np.int64)
-        batch = np.zeros((len(clips), max(int(lengths.max()), 1)), dtype=np.float64)
+        # Not zeroed: the engine reads no sample past a row's length.
+        batch = np.empty((len(clips), max(int(lengths.max()), 1)), dtype=np.float64)
         for row, clip in zip(batch, clips, strict=True):
             np.multiply(clip, 32768.0, out=row[: clip.size])  # exact, as float32 * 2**15
         plan = self._plan
@@ -1073,7 +1084,7 @@ class ParakeetFeatureExtractor(_Extractor):
             ``input_features`` float32 ``(batch, frames, feature_size)`` and
             ``attention_mask`` bool ``(batch, frames)``.
         """
-        self._check_rate(sampling_rate, type(self).__name__)
+        self._check_rate(sampling_rate, by_name=True)
         clips = self._clips(raw_speech)
         given = [c.size for c in clips]
         cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
