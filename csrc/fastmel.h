@@ -244,11 +244,12 @@ typedef int (*fm_interrupt_fn)(void *ctx);
  * shared by all calls of the process, never holds more than FM_MAX_THREADS - 1
  * threads, and a helper idle for FM_POOL_IDLE_MS milliseconds exits. A helper
  * that finished a task first polls for the next one for FM_POOL_SPIN_US
- * microseconds (only while the pool has fewer helpers than the machine has
- * hardware threads), then sleeps. */
+ * microseconds (yielding its core to any other thread after the first 50;
+ * only while the pool has fewer helpers than the machine has hardware
+ * threads), then sleeps. */
 #define FM_MAX_THREADS 256
 #define FM_POOL_IDLE_MS 2000
-#define FM_POOL_SPIN_US 100
+#define FM_POOL_SPIN_US 1000
 
 /*
  * Compute the features of in->n_rows rows into out: C-contiguous, of the

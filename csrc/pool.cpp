@@ -34,6 +34,7 @@ struct Pool {
  * wake-up of a sleeping thread (tens of microseconds, as long as a whole
  * small call). */
 constexpr auto kSpin = std::chrono::microseconds(FM_POOL_SPIN_US);
+constexpr auto kSpinPause = std::chrono::microseconds(50);
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -53,10 +54,17 @@ void helper_main(Pool *pool) {
          * take the time of the threads that work. */
         static const size_t cores = std::max(1u, std::thread::hardware_concurrency());
         if (pool->spinners.fetch_add(1, std::memory_order_relaxed) + 1 < cores) {
-            const auto until = std::chrono::steady_clock::now() + kSpin;
-            while (pool->queued.load(std::memory_order_relaxed) == 0 &&
-                   std::chrono::steady_clock::now() < until)
-                cpu_relax();
+            /* Pause first; after kSpinPause also yield the core to any
+             * other thread that wants it. */
+            const auto start = std::chrono::steady_clock::now();
+            for (auto now = start; pool->queued.load(std::memory_order_relaxed) == 0 &&
+                                   now - start < kSpin;
+                 now = std::chrono::steady_clock::now()) {
+                if (now - start < kSpinPause)
+                    cpu_relax();
+                else
+                    std::this_thread::yield();
+            }
         }
         pool->spinners.fetch_sub(1, std::memory_order_relaxed);
         std::function<void()> task;
