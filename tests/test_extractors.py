@@ -354,3 +354,35 @@ def test_live_against_transformers():
         got = fe(clips, sampling_rate=16000, return_tensors="np")
         for key in want:
             np.testing.assert_allclose(got[key], want[key], atol=TOL, rtol=0)
+
+
+def test_parakeet_left_padding_filters_the_padded_row():
+    """With left padding and a padding value, the reference pre-emphasises the
+    whole padded row (the padding enters the clip's first sample) and then
+    zeroes from each clip's length on; fastmel's formula path does the same."""
+    clips = _clips([4000, 16000], 0)
+    fe = ft.ParakeetFeatureExtractor(padding_side="left", padding_value=0.25)
+    got = fe(clips, sampling_rate=16000)
+    batch = np.full((2, 16000), np.float32(0.25))
+    batch[0, -4000:] = clips[0]
+    batch[1] = clips[1]
+    y = batch.copy()
+    y[:, 1:] -= np.float32(0.97) * batch[:, :-1]
+    y[0, 4000:] = 0.0  # the reference's mask, from the (left-aligned) length on
+    plain = ft.ParakeetFeatureExtractor(preemphasis=None)
+    want = plain([y[0], y[1]], sampling_rate=16000)
+    # the same rows, normalised over the same frame counts
+    np.testing.assert_allclose(got.input_features[1], want.input_features[1], atol=2e-4)
+    feats = plain._run(plain._plain_plan, y.astype(np.float32), None)
+    valid = np.array([4000, 16000]) // 160
+    np.testing.assert_allclose(
+        got.input_features[0], ft._normalise_quirk(feats, valid)[0], atol=1e-5
+    )
+
+
+@pytest.mark.parametrize("cls", [ft.ASTFeatureExtractor, ft.SeamlessM4TFeatureExtractor])
+def test_complex_audio_is_refused_as_the_reference_does(cls):
+    with pytest.raises(ValueError, match="Complex-valued"):
+        cls()(np.ones(16000, np.complex64), sampling_rate=16000)
+    with pytest.raises(ValueError, match="Complex-valued"):
+        cls()([np.ones(16000), np.ones(8000, np.complex128)], sampling_rate=16000)

@@ -62,7 +62,7 @@ def test_whisper_config_round_trip_and_filters(tmp_path):
 
 def test_whisper_errors_and_warnings(caplog):
     fe = ft.WhisperFeatureExtractor()
-    with pytest.raises(ValueError, match="sampling rate of 16000"):
+    with pytest.raises(ValueError, match="extractor: WhisperFeatureExtractor was trained"):
         fe(np.zeros(100, np.float32), sampling_rate=8000)
     with pytest.raises(ValueError, match="mono-channel"):
         fe(np.zeros((1, 2, 100), np.float32))
@@ -122,4 +122,26 @@ def test_whisper_zero_padding_skipped_exactly(n_fft, hop):
     batch = np.zeros((len(clips), 32000), np.float32)
     for row, clip in zip(batch, clips, strict=True):
         row[: clip.size] = clip
-    np.testing.assert_array_equal(got, fe._layer(batch))
+    np.testing.assert_array_equal(got, fe._features(batch, None))  # nothing skipped
+    if n_fft % 2 == 0:  # the preset's bank is the reference's for an even n_fft
+        np.testing.assert_allclose(got, fe._layer(batch), atol=1e-5)
+
+
+def test_whisper_odd_fft_bank_is_the_references():
+    """For an odd n_fft transformers places the bins at linspace(0, sr // 2,
+    n_fft // 2 + 1), not at the FFT's frequencies: its bank, not the true one."""
+    fe = ft.WhisperFeatureExtractor(n_fft=401)
+    bins = np.linspace(0, 8000, 201)
+    true_bins = np.fft.rfftfreq(401, 1 / 16000)
+    assert not np.allclose(bins, true_bins)
+    lib = fe._layer.filter_bank("float64")  # the preset's bank, on the true bins
+    assert np.abs(fe.mel_filters - lib).max() > 1e-3
+
+
+def test_whisper_negative_max_length_slices_as_python():
+    fe = ft.WhisperFeatureExtractor()
+    x = np.random.default_rng(0).standard_normal(16000).astype(np.float32)
+    out = fe([x], padding="max_length", max_length=-5, truncation=True, sampling_rate=16000)
+    np.testing.assert_array_equal(
+        out.input_features, fe([x[:-5]], padding="longest", sampling_rate=16000).input_features
+    )

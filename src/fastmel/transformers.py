@@ -11,6 +11,7 @@ Nothing here imports ``transformers`` or ``torch`` unless asked
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -290,11 +291,18 @@ class WhisperFeatureExtractor(_Extractor):
             dtype="float32",
             num_threads=self.num_threads,
         )
+        # The reference's bank: for an odd n_fft its bins are not the FFT's
+        # (see _slaney_filters), so the preset's own bank is replaced.
+        self._filters = _slaney_filters(n_fft, feature_size, sampling_rate, 8000.0, np.float64)
+        options = self._layer._engine_options(np.float32)
+        self._plan = _engine.make_plan(
+            dataclasses.replace(options, bank=_sparse(self._filters)), np.float32
+        )
 
     @property
     def mel_filters(self) -> np.ndarray:
         """The mel filter bank, ``(1 + n_fft // 2, feature_size)`` float64."""
-        return self._layer.filter_bank("float64")
+        return self._filters.copy()
 
     # -- computing ---------------------------------------------------------------
 
@@ -351,7 +359,7 @@ class WhisperFeatureExtractor(_Extractor):
             ``input_features`` float32 ``(batch, feature_size, frames)``, and
             ``attention_mask`` int32 when asked.
         """
-        self._check_rate(sampling_rate)
+        self._check_rate(sampling_rate, by_name=True)
         clips = self._clips(raw_speech)
         mask_flag = return_attention_mask or do_normalize
         if mask_flag is None:
@@ -371,20 +379,19 @@ class WhisperFeatureExtractor(_Extractor):
             out["attention_mask"] = self._mask(valid, batch.shape[1], 1)
         return _convert(out, return_tensors)
 
-    def _features(self, batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
-        """The whisper layer on the padded batch; zero padding after each clip
-        is declared to the engine, which skips the FFTs of frames that read
-        only it (the result is the same)."""
-        plan = self._layer._plans[np.dtype(np.float32)]
-        out = np.empty(plan.out_shape(*batch.shape), dtype=np.float32)
+    def _features(self, batch: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+        """The features of the padded batch; zero padding after each clip
+        (``valid`` samples) is declared to the engine, which skips the FFTs of
+        frames that read only it (the result is the same)."""
+        out = np.empty(self._plan.out_shape(*batch.shape), dtype=np.float32)
         zeros = self.padding_value == 0.0 and self.dither == 0.0 and self.padding_side == "right"
         _engine.run(
-            plan,
+            self._plan,
             batch,
             out,
             self._layer._threads,
             floor_group=1,
-            zero_from=valid if zeros else None,
+            zero_from=valid if zeros and valid is not None else None,
         )
         return out
 
@@ -489,7 +496,7 @@ def _padded_lengths(
                 "When setting ``truncation=True``, make sure that ``max_length`` is defined."
             )
         limit = rounded(max_length)
-        lengths = [min(n, limit) for n in lengths]
+        lengths = [len(range(n)[:limit]) for n in lengths]  # x[:limit], negative too
     if strategy == "do_not_pad":
         return lengths, None
     target = max(lengths) if strategy == "longest" else max_length
@@ -657,6 +664,7 @@ class ASTFeatureExtractor(_Extractor):
         self._check_rate(sampling_rate)
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
             raise ValueError(f"Only mono-channel audio is supported for input to {self}")
+        _real(raw_speech)
         clips = _batch(raw_speech)
         fb = self._fbank
         need = (self.max_length - 1) * fb.window_shift + fb.window_size
@@ -678,6 +686,13 @@ class ASTFeatureExtractor(_Extractor):
             out -= np.float32(self.mean)
             out /= np.float32(self.std * 2)
         return _convert(BatchFeature(input_values=out), return_tensors)
+
+
+def _real(raw_speech: Any) -> None:
+    """AST's and SeamlessM4T's references refuse complex audio."""
+    items = raw_speech if isinstance(raw_speech, (list, tuple)) else [raw_speech]
+    if any(np.iscomplexobj(c) for c in items):
+        raise ValueError("Complex-valued input waveforms are not currently supported")
 
 
 def _batch(raw_speech: Any) -> list[np.ndarray]:
@@ -892,6 +907,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:
         """Mono clips: channel 0 of stereo input, as the reference takes it."""
+        _real(raw_speech)
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim == 3:
             return [_as_clip(clip[0]) for clip in raw_speech]
         if (
@@ -1004,7 +1020,7 @@ class ParakeetFeatureExtractor(_Extractor):
         kwargs.pop("mel_filters", None)
         self._keep_extra(kwargs)
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
-        self._filters = _slaney_filters(self.n_fft, self.feature_size, rate)
+        self._filters = _slaney_filters(self.n_fft, self.feature_size, rate, rate / 2)
         pad = self.n_fft // 2
         framing = Framing(
             frame_length=self.win_length,
@@ -1095,15 +1111,21 @@ class ParakeetFeatureExtractor(_Extractor):
         a = None if self.preemphasis is None else np.float32(self.preemphasis)
         right = self.padding_side == "right"
         for row, clip, c, n in zip(batch, clips, cut, given, strict=True):
-            at = 0 if right else total - c
-            dst = row[at : at + c]
-            if a is None:
-                dst[:] = clip[:c]
+            if a is None or not right:  # the padded row as it is (filtered below)
+                row[slice(0, c) if right else slice(total - c, total)] = clip[:c]
                 continue
-            dst[:1] = clip[:1]
-            np.multiply(clip[: c - 1], -a, out=dst[1:])
-            dst[1:] += clip[1:c]
+            # Right padding: the clip filtered straight into its row (its
+            # padding is zeroed next, so it never enters the filter).
+            row[:1] = clip[:1]
+            np.multiply(clip[: c - 1], -a, out=row[1:c])
+            row[1:c] += clip[1:c]
             row[n:] = 0.0  # the reference zeroes from each clip's (uncut) length on
+        if a is not None and not right:  # the whole padded row filtered, as there
+            filtered = batch.copy()
+            filtered[:, 1:] -= a * batch[:, :-1]
+            for row, n in zip(filtered, given, strict=True):
+                row[n:] = 0.0
+            batch = filtered
         hop, pad = self.hop_length, self.n_fft // 2
         valid = (np.asarray(given, dtype=np.int64) + 2 * pad - self.n_fft) // hop
         # Each row alone in the engine (its own zero padding, its own
@@ -1165,21 +1187,24 @@ def _normalise_quirk(feats: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return out
 
 
-def _slaney_filters(n_fft: int, n_mels: int, rate: float) -> np.ndarray:
-    """transformers' Slaney mel bank as Parakeet builds it: bins at
-    ``linspace(0, rate // 2, n_fft // 2 + 1)``, edges equally spaced in Slaney
-    mel from 0 to ``rate / 2``, triangles in Hz, float32, then the area
-    normalisation. ``(n_fft // 2 + 1, n_mels)``."""
+def _slaney_filters(
+    n_fft: int, n_mels: int, rate: float, fmax: float, dtype: type = np.float32
+) -> np.ndarray:
+    """transformers' Slaney mel bank (``mel_filter_bank`` with Slaney scale and
+    norm) as Whisper and Parakeet build it: bins at ``linspace(0, rate // 2,
+    n_fft // 2 + 1)`` (for an odd ``n_fft`` too, as there), edges equally
+    spaced in Slaney mel from 0 to ``fmax``, triangles in Hz in float64, cast
+    to ``dtype``, then the area normalisation. ``(n_fft // 2 + 1, n_mels)``."""
     bins = np.linspace(0, rate // 2, n_fft // 2 + 1)
     edges = mel_to_hz(
-        np.linspace(hz_to_mel(0.0, "slaney"), hz_to_mel(rate / 2, "slaney"), n_mels + 2), "slaney"
+        np.linspace(hz_to_mel(0.0, "slaney"), hz_to_mel(fmax, "slaney"), n_mels + 2), "slaney"
     )
     lo, mid, hi = edges[:-2], edges[1:-1], edges[2:]
     with np.errstate(divide="ignore", invalid="ignore"):
         up = (bins[:, None] - lo) / (mid - lo)
         down = (hi - bins[:, None]) / (hi - mid)
-    tri = np.maximum(0.0, np.minimum(up, down)).astype(np.float32)
-    tri *= 2.0 / (hi - lo)  # in place: float32, as the reference scales its cast bank
+    tri = np.maximum(0.0, np.minimum(up, down)).astype(dtype)
+    tri *= 2.0 / (hi - lo)  # in place: in dtype, as the reference scales its cast bank
     return tri
 
 
