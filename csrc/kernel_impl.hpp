@@ -340,6 +340,8 @@ class FrameKernel final : public fastmel::Kernel {
     /* post */
     size_t K_;             /* matrix rows, 0 without a matrix */
     std::vector<T> D_;     /* K_ x nb_ */
+    std::vector<V> zero_bands_;  /* the (log) bands of a group of all-zero frames */
+    T zero_mn_, zero_mx_;        /* and their smallest and largest log values */
     bool energy_insert_;
     size_t energy_index_;
     size_t kout_;          /* features written per frame */
@@ -406,6 +408,13 @@ class FrameKernel final : public fastmel::Kernel {
         frames_major_ = o.post.layout == FM_LAYOUT_FRAMES_BANDS;
         fill_ = static_cast<T>(o.post.fill);
         direct_ = K_ == 0 && energy_ == FM_ENERGY_NONE;
+
+        /* What a group of all-zero frames gives, computed once by the same
+         * code: known-zero groups (job.zero_from) copy it. */
+        std::vector<V> zeros(n_, V{} * T(0)), pw(std::max(nbins_, kout_), V{} * T(0));
+        zero_bands_.assign(nb_, V{} * T(0));
+        power(zeros.data(), pw.data());
+        bands(pw.data(), zero_bands_.data(), L, &zero_mn_, &zero_mx_);
     }
 
     const char *isa() const override { return FASTMEL_ISA_NAME; }
@@ -636,6 +645,14 @@ class FrameKernel final : public fastmel::Kernel {
      * with their smallest and largest log values (see bands()). */
     void log_bands(const fastmel::Job &job, const Item &it, Scratch &s, V *energy, T *mn,
                    T *mx) const {
+        const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
+        if (known_zero(job, it, n_r)) {  /* frames of zeros: their bands, computed once */
+            std::copy(zero_bands_.begin(), zero_bands_.end(), s.macc);
+            *energy = V{} * T(0);
+            *mn = zero_mn_;
+            *mx = zero_mx_;
+            return;
+        }
         transform(job, it, s, energy);
         power(s.buf, s.pw);
         bands(s.pw, s.macc, it.valid, mn, mx);
