@@ -78,12 +78,23 @@ class _Extractor:
     # The configuration keys in the reference's order (its attribute order).
     _KEYS: tuple[str, ...] = ()
     _extra: list[str]
+    _threads: int
+    padding_side: str
+    num_threads: int | None
 
-    def _keep_extra(self, kwargs: dict[str, Any]) -> None:
-        """Other ``preprocessor_config.json`` keys, kept as attributes (the
-        reference's ``processor_class`` is dropped, as there)."""
-        kwargs.pop("processor_class", None)
-        kwargs.pop("feature_extractor_type", None)
+    def _take_options(self, kwargs: dict[str, Any], computed: tuple[str, ...] = ()) -> None:
+        """The keywords every extractor takes through ``**kwargs``:
+        ``padding_side`` ("right" or "left"), fastmel's ``num_threads``, the
+        ``computed`` keys of a config (arrays the extractor builds again) and
+        the reference's ``processor_class`` dropped, and any other
+        ``preprocessor_config.json`` key kept as an attribute, as there."""
+        self.padding_side = kwargs.pop("padding_side", "right")
+        if self.padding_side not in ("right", "left"):
+            raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
+        self.num_threads = kwargs.pop("num_threads", None)
+        self._threads = resolve_threads(self.num_threads)
+        for key in (*computed, "processor_class", "feature_extractor_type"):
+            kwargs.pop(key, None)
         for key, value in kwargs.items():
             setattr(self, key, value)
         self._extra = sorted(kwargs)
@@ -264,9 +275,6 @@ class WhisperFeatureExtractor(_Extractor):
         self.feature_size = feature_size
         self.sampling_rate = sampling_rate
         self.padding_value = padding_value
-        self.padding_side = kwargs.pop("padding_side", "right")
-        if self.padding_side not in ("right", "left"):
-            raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
         self.return_attention_mask = return_attention_mask
         self.n_fft = n_fft
         self.hop_length = hop_length
@@ -274,10 +282,7 @@ class WhisperFeatureExtractor(_Extractor):
         self.n_samples = chunk_length * sampling_rate
         self.nb_max_frames = self.n_samples // hop_length
         self.dither = dither
-        self.num_threads = kwargs.pop("num_threads", None)
-        for key in ("mel_filters", "n_samples", "nb_max_frames"):
-            kwargs.pop(key, None)
-        self._keep_extra(kwargs)
+        self._take_options(kwargs, computed=("mel_filters", "n_samples", "nb_max_frames"))
         # whisper's own recipe (fastmel's "whisper" preset) with this extractor's
         # sizes; the bank stops at 8000 Hz whatever the rate, the clamp is per clip.
         self._layer = MelSpectrogram.from_preset(
@@ -389,7 +394,7 @@ class WhisperFeatureExtractor(_Extractor):
             self._plan,
             batch,
             out,
-            self._layer._threads,
+            self._threads,
             floor_group=1,
             zero_from=valid if zeros and valid is not None else None,
         )
@@ -617,17 +622,13 @@ class ASTFeatureExtractor(_Extractor):
         self.feature_size = feature_size
         self.sampling_rate = sampling_rate
         self.padding_value = padding_value
-        self.padding_side = kwargs.pop("padding_side", "right")
         self.return_attention_mask = return_attention_mask
         self.num_mel_bins = num_mel_bins
         self.max_length = as_int("max_length", max_length)
         self.do_normalize = do_normalize
         self.mean = mean
         self.std = std
-        self.num_threads = kwargs.pop("num_threads", None)
-        for key in ("mel_filters", "window"):
-            kwargs.pop(key, None)
-        self._keep_extra(kwargs)
+        self._take_options(kwargs, computed=("mel_filters", "window"))
         self._fbank = Fbank(
             sample_frequency=as_real("sampling_rate", sampling_rate, minimum=1.0),
             window_type="hanning",
@@ -784,14 +785,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         self.feature_size = feature_size
         self.sampling_rate = sampling_rate
         self.padding_value = padding_value
-        self.padding_side = kwargs.pop("padding_side", "right")
-        if self.padding_side not in ("right", "left"):
-            raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
-        self.num_threads = kwargs.pop("num_threads", None)
-        self._threads = resolve_threads(self.num_threads)
-        for key in ("mel_filters", "window"):
-            kwargs.pop(key, None)
-        self._keep_extra(kwargs)
+        self._take_options(kwargs, computed=("mel_filters", "window"))
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
         self._bands = first, length, weights = kaldi_bands(
             self.num_mel_bins,
@@ -1005,9 +999,6 @@ class ParakeetFeatureExtractor(_Extractor):
         self.feature_size = as_int("feature_size", feature_size)
         self.sampling_rate = sampling_rate
         self.padding_value = padding_value
-        self.padding_side = kwargs.pop("padding_side", "right")
-        if self.padding_side not in ("right", "left"):
-            raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
         self.return_attention_mask = kwargs.pop("return_attention_mask", True)
         self.hop_length = as_int("hop_length", hop_length)
         self.n_fft = as_int("n_fft", n_fft, minimum=2)
@@ -1015,10 +1006,7 @@ class ParakeetFeatureExtractor(_Extractor):
         if self.win_length > self.n_fft:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
         self.preemphasis = preemphasis
-        self.num_threads = kwargs.pop("num_threads", None)
-        self._threads = resolve_threads(self.num_threads)
-        kwargs.pop("mel_filters", None)
-        self._keep_extra(kwargs)
+        self._take_options(kwargs, computed=("mel_filters",))
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
         self._filters = _slaney_filters(self.n_fft, self.feature_size, rate, rate / 2)
         pad = self.n_fft // 2
