@@ -35,6 +35,7 @@ import warnings
 import numpy as np
 import torch
 import transformers
+from golden_signals import signals  # tests/data is the script's folder
 from transformers import WhisperFeatureExtractor
 from transformers.models.whisper import feature_extraction_whisper as few
 
@@ -45,28 +46,7 @@ rng = np.random.default_rng(20261203)
 SR = 16000
 
 
-def speechy(n, amp=0.3):
-    """Harmonic tone with a wandering pitch, amplitude envelope and a little noise."""
-    t = np.arange(n) / SR
-    f0 = 140.0 + 40.0 * np.sin(2 * np.pi * 0.7 * t)
-    phase = 2 * np.pi * np.cumsum(f0) / SR
-    tone = sum(np.sin(k * phase) / k for k in range(1, 8))
-    env = 0.55 + 0.45 * np.sin(2 * np.pi * 3.1 * t) ** 2
-    return (amp * env * tone + 0.01 * rng.standard_normal(n)).astype(np.float32)
-
-
-def periodic(n, amp=0.2):
-    """Exactly 160-periodic (100 Hz and harmonics): identical frames, so it compresses well."""
-    period = np.arange(160) / 160.0
-    one = sum(np.sin(2 * np.pi * k * period + k) / k for k in range(1, 12))
-    return (amp * np.tile(one, n // 160 + 1)[:n]).astype(np.float32)
-
-
-def mixed(n, speech, amp=0.3):
-    """Periodic background, speech-like over the first ``speech`` samples (compresses well)."""
-    x = periodic(n)
-    x[:speech] += speechy(speech, amp)
-    return x
+speechy, periodic, mixed = signals(rng, SR)
 
 
 def long_clip():
