@@ -236,6 +236,10 @@ typedef struct fm_input {
                                  index on are 0 (a zero-padded batch). Groups of frames that
                                  read only such samples (padding included) skip the FFT; the
                                  result is the same. Ignored with dither. */
+    int zeros_unstored;       /* with zero_from: nonzero when those zeros are not in memory:
+                                 row r holds only its first min(zero_from[r], n_samples)
+                                 samples (n_samples is the rows' logical length), and no
+                                 sample at or after that index is read, dither or not */
 } fm_input;
 
 typedef int (*fm_interrupt_fn)(void *ctx);

@@ -539,21 +539,27 @@ class FrameKernel final : public fastmel::Kernel {
         }
     };
 
-    /* Signal sample j (any j: padding beyond 0 .. n-1) of a row. */
-    T sample(const T *x, ptrdiff_t ss, size_t n, ptrdiff_t j) const {
-        if (j >= 0 && j < static_cast<ptrdiff_t>(n)) return x[j * ss];
-        if (pad_mode_ == FM_PAD_CONSTANT) return T(0);
-        const size_t i = pad_mode_ == FM_PAD_REFLECT ? reflect_index(j, n) : symmetric_index(j, n);
-        return x[static_cast<ptrdiff_t>(i) * ss];
+    /* Signal sample j (any j: padding beyond 0 .. n-1) of a row whose
+     * samples from `stored` (<= n) on are zeros not in memory. */
+    T sample(const T *x, ptrdiff_t ss, size_t n, size_t stored, ptrdiff_t j) const {
+        size_t i;
+        if (j >= 0 && j < static_cast<ptrdiff_t>(n)) {
+            i = static_cast<size_t>(j);
+        } else {
+            if (pad_mode_ == FM_PAD_CONSTANT) return T(0);
+            i = pad_mode_ == FM_PAD_REFLECT ? reflect_index(j, n) : symmetric_index(j, n);
+        }
+        return i < stored ? x[static_cast<ptrdiff_t>(i) * ss] : T(0);
     }
 
     /* Samples k in [k0, k1) of frame lane l, each times w[k] (w may be NULL
      * for 1), into lane l of the FFT input, at position off_fft_ + k. Frames
-     * lanes >= cnt are zero. A full group of frames that lie inside a
-     * contiguous signal is loaded with a register transpose; the rest lane
-     * by lane. */
-    void load_span(const T *x, ptrdiff_t ss, size_t n, size_t t0, size_t cnt, size_t k0,
-                   size_t k1, const T *w, V *buf) const {
+     * lanes >= cnt are zero. Samples from `stored` (<= n) on are zeros
+     * that are not read. A full group of frames that lie inside the stored
+     * samples of a contiguous signal is loaded with a register transpose;
+     * the rest lane by lane. */
+    void load_span(const T *x, ptrdiff_t ss, size_t n, size_t stored, size_t t0, size_t cnt,
+                   size_t k0, size_t k1, const T *w, V *buf) const {
         T *b = reinterpret_cast<T *>(buf) + off_fft_ * L;
         const ptrdiff_t span = static_cast<ptrdiff_t>(k1 - k0);
         auto first = [&](size_t l) {  /* signal index of sample k0 of lane l */
@@ -561,7 +567,7 @@ class FrameKernel final : public fastmel::Kernel {
         };
         auto inside = [&](size_t l) {
             const ptrdiff_t s0 = first(l);
-            return s0 >= 0 && s0 + span <= static_cast<ptrdiff_t>(n);
+            return s0 >= 0 && s0 + span <= static_cast<ptrdiff_t>(stored);
         };
         size_t done = 0;  /* k - k0 already loaded for every lane */
         if (ss == 1 && cnt == L && inside(0) && inside(L - 1)) {
@@ -587,7 +593,7 @@ class FrameKernel final : public fastmel::Kernel {
                         bl[k * L] = xs[static_cast<ptrdiff_t>(k) * ss] * w[k];
             } else {
                 for (size_t k = ks; k < k1; ++k)
-                    bl[k * L] = sample(x, ss, n, s0 + static_cast<ptrdiff_t>(k)) * w[k];
+                    bl[k * L] = sample(x, ss, n, stored, s0 + static_cast<ptrdiff_t>(k)) * w[k];
             }
         }
     }
@@ -600,9 +606,10 @@ class FrameKernel final : public fastmel::Kernel {
     }
 
     /* Plain frames: windowed samples, only over the window's non-zero span. */
-    void load(const T *x, ptrdiff_t ss, size_t n, size_t t0, size_t cnt, V *buf) const {
+    void load(const T *x, ptrdiff_t ss, size_t n, size_t stored, size_t t0, size_t cnt,
+              V *buf) const {
         zero_outside(lo_, hi_, buf);
-        load_span(x, ss, n, t0, cnt, lo_, hi_, win_.data(), buf);
+        load_span(x, ss, n, stored, t0, cnt, lo_, hi_, win_.data(), buf);
     }
 
     /* The frames of one work item loaded (conditioned when the plan says so)
@@ -615,11 +622,13 @@ class FrameKernel final : public fastmel::Kernel {
             *energy = V{} * T(0);
             return;
         }
+        /* Samples from here on are zeros that the caller did not store. */
+        const size_t stored = job.zeros_unstored ? std::min(job.zero_from[it.r], n_r) : n_r;
         if (conditioned_)
-            load_conditioned(x, job.sample_stride, n_r, it.r, job.frame_index0 + it.t0,
+            load_conditioned(x, job.sample_stride, n_r, stored, it.r, job.frame_index0 + it.t0,
                              seed_ ^ job.dither_key, it.t0, it.valid, s.buf, energy);
         else
-            load(x, job.sample_stride, n_r, it.t0, it.valid, s.buf);
+            load(x, job.sample_stride, n_r, stored, it.t0, it.valid, s.buf);
         fft_.exec(s.buf, T(1), true);
     }
 
@@ -660,11 +669,12 @@ class FrameKernel final : public fastmel::Kernel {
 
     /* Conditioned frames (Kaldi's order): dither, DC removal, raw energy,
      * pre-emphasis, window, windowed energy; lane by lane in the vectors. */
-    void load_conditioned(const T *x, ptrdiff_t ss, size_t n, size_t row, uint64_t index0,
-                          uint64_t seed, size_t t0, size_t cnt, V *buf, V *energy) const {
+    void load_conditioned(const T *x, ptrdiff_t ss, size_t n, size_t stored, size_t row,
+                          uint64_t index0, uint64_t seed, size_t t0, size_t cnt, V *buf,
+                          V *energy) const {
         zero_outside(0, W_, buf);
         /* Raw samples: a unit weight. */
-        load_span(x, ss, n, t0, cnt, 0, W_, unit_.data(), buf);
+        load_span(x, ss, n, stored, t0, cnt, 0, W_, unit_.data(), buf);
         V *f = buf + off_fft_;
         T *fl = reinterpret_cast<T *>(f);
         if (dither_ > 0) {

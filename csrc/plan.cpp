@@ -36,12 +36,18 @@ struct fm_plan {
 
 namespace {
 
-/* Work items (groups of frames) handed out at a time: about 8 chunks per
- * worker, so threads stay balanced while few chunk boundaries (where two
- * threads write neighbouring output) exist; bounded so that a chunk stays
- * short enough for the interrupt check. */
+/* Work items (groups of frames) handed out at a time: a share of what is
+ * left (guided scheduling: big chunks first, small ones at the end, so that
+ * the workers finish together even when the costly items are bunched, as
+ * the audio before a zero-padded tail), at least kMinChunk so that few chunk
+ * boundaries (where two threads write neighbouring output) exist, at most
+ * kMaxChunk so that a chunk stays short enough for the interrupt check. */
 constexpr size_t kMinChunk = 4;
 constexpr size_t kMaxChunk = 64;
+/* The caller, done with its own chunks, polls this long for the helpers to
+ * finish theirs before it sleeps (the wake-up of a sleeping thread costs
+ * tens of microseconds, a large part of a small call). */
+constexpr auto kJoinSpin = std::chrono::microseconds(200);
 /* The caller's interrupt function runs at most this often. */
 constexpr auto kInterruptPeriod = std::chrono::milliseconds(20);
 /* Sizes and offsets stay below this, so that sums of a few cannot overflow. */
@@ -146,15 +152,16 @@ bool valid_options(const fm_options &o, const fm_tables &t) {
     return true;
 }
 
-/* How parallel_for() splits `items` work items over up to num_threads. */
+/* How many workers parallel_for() runs `items` work items on. */
 struct Split {
-    size_t chunk, chunks, workers;
+    size_t workers;
     Split(size_t items, int num_threads) {
-        const size_t want = std::min<size_t>(static_cast<size_t>(num_threads),
-                                             (items + kMinChunk - 1) / kMinChunk);
-        chunk = std::max(kMinChunk, std::min(kMaxChunk, items / (8 * want)));
-        chunks = (items + chunk - 1) / chunk;
-        workers = std::min(want, chunks);
+        workers = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(num_threads),
+                                                       (items + kMinChunk - 1) / kMinChunk));
+    }
+    /* The size of the next chunk when `left` items are left. */
+    size_t chunk(size_t left) const {
+        return std::min(left, std::max(kMinChunk, std::min(kMaxChunk, left / (2 * workers))));
     }
 };
 
@@ -168,12 +175,12 @@ template <typename Fn>
 fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
                        void *interrupt_ctx, const Fn &fn) {
     const Split split(items, num_threads);
-    const size_t workers = split.workers, chunk = split.chunk, chunks = split.chunks;
+    const size_t workers = split.workers;
     /* Shared with helper tasks, which may start after this call returned
      * (they then find no chunk left and touch nothing but this state). */
     struct Shared {
-        size_t chunks = 0;
-        std::atomic<size_t> next{0};
+        size_t items = 0;
+        std::atomic<size_t> next{0};  /* the first item not yet claimed */
         std::atomic<size_t> active{0};
         std::atomic<bool> stop{false};
         std::atomic<int> failure{FM_OK};
@@ -181,7 +188,7 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
         std::condition_variable idle;
     };
     auto shared = std::make_shared<Shared>();
-    shared->chunks = chunks;
+    shared->items = items;
 
     auto fail = [](Shared &s, int status) {
         int expected = FM_OK;
@@ -189,15 +196,18 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
         s.stop = true;
     };
     /* Claims and runs chunks until none is left. */
-    auto work = [&fn, items, chunk, chunks, fail](Shared &s, size_t w, fm_interrupt_fn check,
-                                                  void *ctx) {
+    auto work = [&fn, &split, items, fail](Shared &s, size_t w, fm_interrupt_fn check,
+                                           void *ctx) {
         auto last_check = std::chrono::steady_clock::now();
         try {
             while (!s.stop.load(std::memory_order_relaxed)) {
-                const size_t c = s.next.fetch_add(1);
-                if (c >= chunks) break;
-                const size_t b = c * chunk;
-                fn(b, std::min(items, b + chunk), w);
+                size_t b = s.next.load(), e;
+                do {
+                    if (b >= items) break;
+                    e = b + split.chunk(items - b);
+                } while (!s.next.compare_exchange_weak(b, e));
+                if (b >= items) break;
+                fn(b, e, w);
                 if (check) {
                     auto now = std::chrono::steady_clock::now();
                     if (now - last_check >= kInterruptPeriod) {
@@ -221,7 +231,7 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
         auto task = [shared, &work, w] {
             Shared &s = *shared;
             s.active.fetch_add(1);
-            if (s.next.load() < s.chunks) work(s, w, nullptr, nullptr);
+            if (s.next.load() < s.items) work(s, w, nullptr, nullptr);
             if (s.active.fetch_sub(1) == 1) {
                 std::lock_guard<std::mutex> lock(s.mutex);
                 s.idle.notify_all();
@@ -232,7 +242,11 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
     work(*shared, 0, interrupt, interrupt_ctx);
     /* The loop may have stopped early (interrupt, error): close the counter
      * so that no helper can claim a chunk from now on. */
-    shared->next.store(chunks);
+    shared->next.store(items);
+    const auto spin_start = std::chrono::steady_clock::now();
+    while (shared->active.load() != 0 &&
+           std::chrono::steady_clock::now() - spin_start < kJoinSpin)
+        fastmel::cpu_relax();
     {
         /* Wait for the helpers that registered while a chunk was left. A
          * helper that starts after this sees no chunk left. */
@@ -433,6 +447,7 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         job.n_frames = n_frames;
         job.lengths = in->lengths;
         job.zero_from = in->zero_from;
+        job.zeros_unstored = in->zero_from && in->zeros_unstored;
         job.frame_index0 = in->frame_index0;
         job.dither_key = in->dither_key;
         job.out = out;

@@ -36,14 +36,6 @@ struct Pool {
 constexpr auto kSpin = std::chrono::microseconds(FM_POOL_SPIN_US);
 constexpr auto kSpinPause = std::chrono::microseconds(50);
 
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-}
-
 /* Never destroyed: helper threads may outlive static destruction at exit. */
 Pool *g_pool = nullptr;
 std::once_flag g_once;

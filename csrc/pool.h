@@ -18,6 +18,15 @@ namespace fastmel {
  * exist (at most FM_MAX_THREADS - 1). Returns false if no thread could be started (fn is then dropped). */
 bool pool_submit(std::function<void()> fn, size_t helpers);
 
+/* One step of a polling loop: tells the CPU that this thread spins. */
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
 }  // namespace fastmel
 
 #endif

@@ -348,6 +348,80 @@ def test_zero_tails_at_every_position_near_the_end(pad):
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", list(CASES))
+def test_unstored_zero_tails_equal_stored_zeros(case, dtype, kernel):
+    """n_samples beyond what x holds: the rows' zero tails are not in memory
+    (here NaN sits where they would be, so a read shows). Bit-identical to the
+    zeros stored, with and without lengths and per-row zero_from, dither
+    plans included, on any thread count."""
+    options = opts(**CASES[case], kernel=kernel)
+    plan = make_plan(options, dtype)
+    held, total = 900, 1500
+    x = signal(rows=6, n=held).astype(dtype)
+    zero_from = np.array([0, 1, 37, 600, 899, 900])
+    full = np.zeros((6, total), dtype)
+    memory = np.full((6, held + 64), np.nan, dtype)
+    for r, z in enumerate(zero_from):
+        full[r, :z] = x[r, :z]
+        memory[r, :z] = x[r, :z]
+    stored = memory[:, :held]
+    for lengths in (None, np.array([1500, 1500, 900, 700, 1500, 1200])):
+        want = plan.compute(full, np.empty(plan.out_shape(6, total), dtype), 1, lengths=lengths)
+        for threads in (1, 3):
+            got = plan.compute(
+                stored,
+                np.empty(plan.out_shape(6, total), dtype),
+                threads,
+                lengths=lengths,
+                zero_from=zero_from,
+                n_samples=total,
+            )
+            np.testing.assert_array_equal(got, want)
+    # without zero_from: the tails start where x ends
+    ends = np.zeros((6, total), dtype)
+    ends[:, :held] = x
+    want = plan.compute(ends, np.empty(plan.out_shape(6, total), dtype), 1)
+    got = plan.compute(x, np.empty(plan.out_shape(6, total), dtype), 2, n_samples=total)
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("pad", ["reflect", "symmetric", "constant"])
+def test_unstored_tails_at_every_position_near_the_end(pad):
+    """Frames past the end reflect back into the stored samples or into the
+    unstored zeros, for every split point near the end (rows hold NaN past it)."""
+    options = opts(W=40, n=64, hop=16, start=-12, reach=8, pad=pad, window=False)
+    plan = make_plan(options, np.float32)
+    n = 264
+    zs = np.arange(n - 64, n)
+    base = np.random.default_rng(5).standard_normal(n).astype(np.float32)
+    full = np.tile(base, (zs.size, 1))
+    memory = np.full_like(full, np.nan)
+    for r, z in enumerate(zs):
+        full[r, z:] = 0.0
+        memory[r, :z] = base[:z]
+    want = plan.compute(full, np.empty(plan.out_shape(*full.shape), np.float32), 1)
+    held = memory[:, : n - 1]  # the last sample (0 in every row) is not held
+    got = plan.compute(
+        held, np.empty(plan.out_shape(*full.shape), np.float32), 2, zero_from=zs, n_samples=n
+    )
+    np.testing.assert_array_equal(got, want)
+
+
+def test_unstored_tails_arguments_are_checked():
+    plan = make_plan(opts(), np.float32)
+    x = signal(rows=2, n=100).astype(np.float32)
+    with pytest.raises(ValueError, match="n_samples must be at least"):
+        plan.compute(x, np.empty(plan.out_shape(2, 50), np.float32), 1, n_samples=50)
+    with pytest.raises(ValueError, match="zero_from must hold one value per row"):
+        plan.compute(
+            x, np.empty(plan.out_shape(2, 200), np.float32), 1, zero_from=[1], n_samples=200
+        )
+    with pytest.raises(ValueError, match="out must have shape"):
+        plan.compute(x, np.empty(plan.out_shape(2, 100), np.float32), 1, n_samples=200)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
 def test_float64_log_within_two_ulp_of_the_c_library(kernel):
     """The vector log of float64 plans, over the whole range of powers."""
     options = EngineOptions(

@@ -122,9 +122,17 @@ def test_whisper_zero_padding_skipped_exactly(n_fft, hop):
     batch = np.zeros((len(clips), 32000), np.float32)
     for row, clip in zip(batch, clips, strict=True):
         row[: clip.size] = clip
-    np.testing.assert_array_equal(got, fe._features(batch, None))  # nothing skipped
+    # nothing skipped, nothing imagined: the zeros stored
+    np.testing.assert_array_equal(got, fe._features(batch, None, batch.shape[1]))
     if n_fft % 2 == 0:  # the preset's bank is the reference's for an even n_fft
         np.testing.assert_allclose(got, fe._layer(batch), atol=1e-5)
+    # one clip goes to the engine as it is, its padding not stored
+    for row, clip in zip(got, clips, strict=True):
+        np.testing.assert_array_equal(fe(clip, sampling_rate=16000).input_features[0], row)
+    # a batch of short clips is stored only as wide as its longest clip
+    np.testing.assert_array_equal(fe(clips[:5], sampling_rate=16000).input_features, got[:5])
+    strided = np.repeat(clips[4], 2)[::2]  # not contiguous
+    np.testing.assert_array_equal(fe(strided, sampling_rate=16000).input_features[0], got[4])
 
 
 def test_whisper_odd_fft_bank_is_the_references():

@@ -133,6 +133,7 @@ cdef extern from "fastmel.h" nogil:
         uint64_t dither_key
         size_t floor_group
         const size_t *zero_from
+        int zeros_unstored
 
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil
 

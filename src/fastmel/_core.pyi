@@ -30,6 +30,7 @@ class Plan:
         floor_group: int = 0,
         dither_key: int = 0,
         zero_from: Any = None,
+        n_samples: int | None = None,
     ) -> np.ndarray: ...
 
 class Exclusive:

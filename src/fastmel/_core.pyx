@@ -186,7 +186,7 @@ cdef class Plan:
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
                 lengths=None, uint64_t frame_index0=0, size_t floor_group=0,
-                uint64_t dither_key=0, zero_from=None):
+                uint64_t dither_key=0, zero_from=None, n_samples=None):
         """Fill ``out`` (``out_shape(rows, samples)``) from ``x`` (rows, samples).
 
         ``x`` may have any strides that are whole elements; ``out`` must be
@@ -199,6 +199,10 @@ cdef class Plan:
         dither seed for this call. ``zero_from``: None or one sample index per
         row from which the caller promises the row is 0 (groups of frames
         that read only zeros skip the FFT; the result is the same).
+        ``n_samples``: None, or the rows' logical length when it is more than
+        ``x`` holds (``out`` is then ``out_shape(rows, n_samples)``): the
+        samples from ``x.shape[1]`` on (and from ``zero_from``, if given) are
+        zeros that are not stored, and nothing there is read.
         """
         cdef Py_ssize_t item = self.dtype.itemsize
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
@@ -216,6 +220,17 @@ cdef class Plan:
         cdef fm_input inp
         inp.n_rows = x.shape[0]
         inp.n_samples = x.shape[1]
+        inp.zeros_unstored = 0
+        cdef size_t held = x.shape[1]
+        if n_samples is not None and n_samples != held:
+            if n_samples < held:
+                raise ValueError("n_samples must be at least x.shape[1]")
+            inp.n_samples = n_samples
+            inp.zeros_unstored = 1
+            if zero_from is None:
+                zero_from = np.full(inp.n_rows, held, dtype=np.uintp)
+            else:
+                zero_from = np.minimum(_per_row(zero_from, inp.n_rows, "zero_from"), held)
         if inp.n_samples == 0:
             raise ValueError("x has 0 samples")
         shape = self.out_shape(inp.n_rows, inp.n_samples)

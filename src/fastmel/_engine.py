@@ -16,6 +16,7 @@ its declaration in ``_core.pxd``, its field and default here, and its use in
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,15 +193,17 @@ def make_plan(options: EngineOptions, dtype: np.dtype | type) -> _core.Plan:
 def run(plan: _core.Plan, a: np.ndarray, target: np.ndarray, threads: int, **kwargs: Any) -> None:
     """``plan`` on the signals ``a`` ``(..., samples)`` (of the plan's dtype, from
     ``as_signal``) into ``target`` (the result, C-contiguous); ``kwargs`` go to
-    ``Plan.compute`` (lengths, one per row, and the rest)."""
+    ``Plan.compute`` (lengths, one per row, and the rest; ``n_samples`` is
+    the rows' length when ``a`` holds only their start)."""
     lead, n = a.shape[:-1], a.shape[-1]
-    rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
+    rows = math.prod(lead)  # Python ints: no overflow, and no NumPy call's overhead
     if rows == 0:
         return
     x2 = a.reshape(rows, n)  # a view for any layout numpy can express so
     if x2.strides[0] % a.itemsize or x2.strides[1] % a.itemsize:
         x2 = np.ascontiguousarray(x2)
-    plan.compute(x2, target.reshape(plan.out_shape(rows, n)), threads, **kwargs)
+    logical = kwargs.get("n_samples") or n  # more than x holds: unstored zeros after
+    plan.compute(x2, target.reshape(plan.out_shape(rows, logical)), threads, **kwargs)
 
 
 def stream_plan(front: Any, dt: Any, left: int) -> _core.Plan:

@@ -369,26 +369,38 @@ class WhisperFeatureExtractor(_Extractor):
         mask_flag = return_attention_mask or do_normalize
         if mask_flag is None:
             mask_flag = self.return_attention_mask
-        batch, valid = self._pad(clips, padding, max_length, truncation, pad_to_multiple_of)
+        # Zero padding after the clips that nothing changes is not stored: the
+        # engine reads each row's samples and knows the rest are zeros.
+        plain = (
+            not do_normalize
+            and self.dither == 0.0
+            and self.padding_value == 0.0
+            and self.padding_side == "right"
+        )
+        batch, valid, total = self._pad(
+            clips, padding, max_length, truncation, pad_to_multiple_of, store_all=not plain
+        )
         if do_normalize:
             batch = self._normalize(batch, valid)
         if self.dither != 0.0:
             noise = np.random.default_rng().standard_normal(batch.shape, dtype=np.float32)
             batch = batch + np.float32(self.dither) * noise
-        out = BatchFeature(input_features=self._features(batch, valid))
+        out = BatchFeature(input_features=self._features(batch, valid, total))
         if return_attention_mask:
             # The sample mask at every hop-th sample, the last one left out when
             # the length is not a multiple of the hop: one value per frame.
-            out["attention_mask"] = self._mask(valid, batch.shape[1], self.hop_length)
+            out["attention_mask"] = self._mask(valid, total, self.hop_length)
         elif mask_flag:
-            out["attention_mask"] = self._mask(valid, batch.shape[1], 1)
+            out["attention_mask"] = self._mask(valid, total, 1)
         return _convert(out, return_tensors)
 
-    def _features(self, batch: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
-        """The features of the padded batch; zero padding after each clip
-        (``valid`` samples) is declared to the engine, which skips the FFTs of
-        frames that read only it (the result is the same)."""
-        out = np.empty(self._plan.out_shape(*batch.shape), dtype=np.float32)
+    def _features(self, batch: np.ndarray, valid: np.ndarray | None, total: int) -> np.ndarray:
+        """The features of the batch padded to ``total`` samples. Zero padding
+        after each clip (``valid`` samples) is declared to the engine, which
+        skips the FFTs of frames that read only it (the result is the same);
+        ``batch`` may hold fewer than ``total`` samples per row, the rest being
+        such zeros."""
+        out = np.empty(self._plan.out_shape(len(batch), total), dtype=np.float32)
         zeros = self.padding_value == 0.0 and self.dither == 0.0 and self.padding_side == "right"
         _engine.run(
             self._plan,
@@ -397,6 +409,7 @@ class WhisperFeatureExtractor(_Extractor):
             self._threads,
             floor_group=1,
             zero_from=valid if zeros and valid is not None else None,
+            n_samples=total,
         )
         return out
 
@@ -430,8 +443,13 @@ class WhisperFeatureExtractor(_Extractor):
         max_length: int | None,
         truncation: bool,
         multiple: int | None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The padded batch ``(batch, samples)`` float32 and each row's valid samples."""
+        *,
+        store_all: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """The padded batch ``(batch, samples)`` float32, each row's valid
+        samples and the padded length. Without ``store_all`` (right padding
+        with zeros) the batch stops after the longest clip: the zeros after
+        that are the engine's to imagine (a single clip is used as it is)."""
         cut, target = _padded_lengths(
             [len(clip) for clip in clips],
             padding,
@@ -440,16 +458,20 @@ class WhisperFeatureExtractor(_Extractor):
             multiple,
         )
         total = _equal_lengths(cut, target, "clips")
+        valid = np.array(cut, dtype=np.int64)
+        if not store_all and len(clips) == 1:
+            return clips[0][None, : cut[0]], valid, total
+        width = total if store_all else max(cut)
         # np.zeros maps fresh zero pages: the padding the engine skips is never touched.
         fill = (
             np.zeros
             if self.padding_value == 0.0
             else partial(np.full, fill_value=self.padding_value)
         )
-        batch = fill((len(clips), total), dtype=np.float32)
+        batch = fill((len(clips), width), dtype=np.float32)
         for row, clip, n in zip(batch, clips, cut, strict=True):
-            row[slice(0, n) if self.padding_side == "right" else slice(total - n, total)] = clip[:n]
-        return batch, np.array(cut, dtype=np.int64)
+            row[slice(0, n) if self.padding_side == "right" else slice(width - n, width)] = clip[:n]
+        return batch, valid, total
 
     def _normalize(self, batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
         """Wav2Vec2's zero-mean unit-variance normalisation, in float32, as the
