@@ -504,12 +504,28 @@ class FrameKernel final : public fastmel::Kernel {
                   macc(page_up(pw + npw * sizeof(V)) + 2048 + 192),
                   total(page_up(macc + nbands * sizeof(V))) {}
         };
+        /* Page-aligned blocks (total is a multiple of the page): C17's
+         * aligned_alloc, or the Windows C runtime's own, which has none. */
+        static void *alloc_block(size_t total) {
+#if defined(_WIN32)
+            return _aligned_malloc(total, 4096);
+#else
+            return std::aligned_alloc(4096, total);
+#endif
+        }
+        static void free_block(void *p) {
+#if defined(_WIN32)
+            _aligned_free(p);
+#else
+            std::free(p);
+#endif
+        }
         V *buf = nullptr, *pw = nullptr, *macc = nullptr;
         void *block = nullptr;
         size_t capacity = 0;
 
         Scratch() = default;
-        ~Scratch() { std::free(block); }
+        ~Scratch() { free_block(block); }
         Scratch(const Scratch &) = delete;
         Scratch &operator=(const Scratch &) = delete;
 
@@ -517,9 +533,9 @@ class FrameKernel final : public fastmel::Kernel {
          * too small (a thread serving several plans keeps one block). */
         void reset(const Layout &lay) {
             if (lay.total > capacity) {
-                void *fresh = std::aligned_alloc(4096, lay.total);
+                void *fresh = alloc_block(lay.total);
                 if (!fresh) throw std::bad_alloc();
-                std::free(block);
+                free_block(block);
                 block = fresh;
                 capacity = lay.total;
             }

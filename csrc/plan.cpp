@@ -19,6 +19,10 @@
 #include "kernel.h"
 #include "pool.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 /* What the driver needs of the options after the kernel took its copies. */
 struct fm_plan {
     fm_dtype dtype;
@@ -65,10 +69,21 @@ fm_status status_of_current_exception() {
     }
 }
 
+/* AVX2 and FMA on this CPU, with the OS saving the YMM registers, asked of
+ * CPUID directly (compilers' __builtin_cpu_supports needs a runtime, libgcc's
+ * or compiler-rt's, that not every toolchain links in: zig's does not). */
 bool cpu_has_avx2_fma() {
-#if defined(FASTMEL_HAVE_AVX2) && (defined(__GNUC__) || defined(__clang__))
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#if defined(FASTMEL_HAVE_AVX2) && (defined(__x86_64__) || defined(__i386__))
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    const bool fma = c & (1u << 12), osxsave = c & (1u << 27), avx = c & (1u << 28);
+    if (!(fma && osxsave && avx)) return false;
+    unsigned xcr0_lo, xcr0_hi;
+    __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    if ((xcr0_lo & 6u) != 6u) return false; /* SSE and AVX state enabled by the OS */
+    if (__get_cpuid_max(0, nullptr) < 7) return false;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b & (1u << 5)) != 0; /* AVX2 */
 #else
     return false;
 #endif

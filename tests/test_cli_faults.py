@@ -16,6 +16,9 @@ from test_cli import run, write_wav
 
 import fastmel
 
+# POSIX signals, resource limits and file modes: not Windows.
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and limits")
+
 sf = require_extra("soundfile")
 
 # A slow layer (one frame per sample), so that files take ~50 ms each.

@@ -10,6 +10,9 @@ import textwrap
 
 import pytest
 
+# Ctrl-C delivered by os.kill(SIGINT) to the process itself: POSIX only.
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
 SCRIPT = textwrap.dedent("""
     import json, os, signal, threading, time
     import numpy as np

@@ -19,7 +19,10 @@ def _apply(layer, x):
     return layer(x)
 
 
-@pytest.mark.parametrize("method", ["spawn", "fork"])
+NO_FORK = pytest.mark.skipif(sys.platform == "win32", reason="no fork() on Windows")
+
+
+@pytest.mark.parametrize("method", ["spawn", pytest.param("fork", marks=NO_FORK)])
 def test_layer_in_a_process_pool(method):
     import multiprocessing
 
@@ -148,6 +151,7 @@ def _child_compute(args):
     return layer(x, num_threads=threads)
 
 
+@NO_FORK
 def test_thread_pool_survives_fork():
     """Helper threads do not exist in a forked child: it must still compute."""
     import multiprocessing

@@ -1,4 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: freethreading_compatible=True
 """Binding of the C core: one plan object built from one options object, one
 compute call without the GIL.
 
@@ -9,7 +10,15 @@ hand the core a buffer it would read or write out of bounds.
 """
 cimport numpy as cnp
 from cpython.exc cimport PyErr_CheckSignals
-from cpython.pythread cimport PyThread_get_thread_ident
+from cpython.pythread cimport (
+    NOWAIT_LOCK,
+    PyThread_acquire_lock,
+    PyThread_allocate_lock,
+    PyThread_free_lock,
+    PyThread_get_thread_ident,
+    PyThread_release_lock,
+    PyThread_type_lock,
+)
 from libc.stdint cimport uint64_t
 
 import os
@@ -311,19 +320,28 @@ cdef class Exclusive:
     it and entering the ``with`` block, nor between the end of the block and
     the commit: an exception delivered at any point (Ctrl-C, a timeout
     signal) never leaves it taken, and either the commit happened or the
-    block raised.
+    block raised. Taking it is one non-blocking lock acquisition, atomic with
+    or without a GIL (free-threaded Python).
     """
-    cdef bint held
+    cdef PyThread_type_lock lock
     cdef object message, attribute, target, value
+
+    def __cinit__(self, *args, **kwargs):
+        self.lock = PyThread_allocate_lock()
+        if self.lock == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        if self.lock != NULL:
+            PyThread_free_lock(self.lock)
 
     def __init__(self, message, attribute=None):
         self.message = message
         self.attribute = attribute
 
     def __enter__(self):
-        if self.held:
+        if not PyThread_acquire_lock(self.lock, NOWAIT_LOCK):
             raise RuntimeError(self.message)
-        self.held = True
         return self
 
     def commit_on_exit(self, target, value):
@@ -335,7 +353,7 @@ cdef class Exclusive:
     def __exit__(self, exc_type, exc, tb):
         target, value = self.target, self.value
         self.target = self.value = None
-        self.held = False
+        PyThread_release_lock(self.lock)
         if exc_type is None and target is not None:
             setattr(target, self.attribute, value)
         return False
