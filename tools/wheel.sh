@@ -42,12 +42,25 @@ zig=$("$work/tools/bin/python" -c \
 export ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$work/zig-cache}
 export ZIG_LOCAL_CACHE_DIR=$ZIG_GLOBAL_CACHE_DIR
 
+# A Debian-style Python's pyconfig.h includes <x86_64-linux-gnu/python3.X/pyconfig.h>
+# from the system's multiarch include directory, which a cross-compiler does not
+# search: that one directory (not the system's other, newer glibc headers) is
+# made visible through a directory of its own.
+extra=
+multiarch=$("$python" -c "import sysconfig; print(sysconfig.get_config_var('MULTIARCH') or '')")
+pyinc=$("$python" -c "import sysconfig; print('python' + sysconfig.get_python_version())")
+if [ -n "$multiarch" ] && [ -d "/usr/include/$multiarch/$pyinc" ]; then
+  mkdir -p "$work/pyinc/$multiarch"
+  ln -sfn "/usr/include/$multiarch/$pyinc" "$work/pyinc/$multiarch/$pyinc"
+  extra="-isystem $work/pyinc"
+fi
+
 # CMake takes a compiler as one program: wrappers that add the target.
 mkdir -p "$work/bin"
 for pair in "cc:cc" "cxx:c++"; do
   name=${pair%%:*} mode=${pair#*:}
-  printf '#!/bin/sh\nexec "%s" %s -target x86_64-linux-gnu.%s "$@"\n' "$zig" "$mode" "$glibc" \
-    > "$work/bin/zig-$name"
+  printf '#!/bin/sh\nexec "%s" %s -target x86_64-linux-gnu.%s %s "$@"\n' \
+    "$zig" "$mode" "$glibc" "$extra" > "$work/bin/zig-$name"
   chmod +x "$work/bin/zig-$name"
 done
 
