@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
 from typing import Any
 
@@ -27,3 +29,19 @@ def timed_together(fns: dict[str, Any], budget: float) -> dict[str, float]:
             times[name].append(dt)
             spent += dt
     return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
+    """Limit BLAS (NumPy's matmul, which librosa and transformers' NumPy paths
+    use) to one thread, if threadpoolctl is there: one-thread rows are then one
+    thread for everybody, and no BLAS helper spins on the other core after a call."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print(
+            "note: threadpoolctl is not installed, so BLAS calls in the NumPy reference and "
+            "librosa keep their default threads (pip install threadpoolctl)",
+            file=sys.stderr,
+        )
+        return contextlib.nullcontext()
+    return threadpool_limits(1)

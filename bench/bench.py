@@ -32,6 +32,7 @@ from fastmel.cli._bench import RATE, WORKLOADS  # SPEC.md's workloads, as `fastm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fft_only  # noqa: E402  (bench/fft_only.py, beside this file)
+from _timing import single_threaded_blas  # noqa: E402
 
 # -- implementations ---------------------------------------------------------
 # Each maker takes the workload's parameters and returns a function of x, or
@@ -277,20 +278,6 @@ def machine_info():
     }
 
 
-def _single_threaded_blas():
-    """Limit BLAS (NumPy's and librosa's matmul) to one thread, if threadpoolctl is there."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        print(
-            "note: threadpoolctl is not installed, so BLAS calls in the NumPy reference and "
-            "librosa keep their default threads (pip install threadpoolctl)",
-            file=sys.stderr,
-        )
-        return contextlib.nullcontext()
-    return threadpool_limits(1)
-
-
 def run_workloads(names, threads_modes, budget, impls=None):
     rows = []
     rng = np.random.default_rng(0)
@@ -312,7 +299,7 @@ def run_workloads(names, threads_modes, budget, impls=None):
                 fn = maker(w, threads)
                 if fn is not None:
                     fns[impl] = fn
-            with _single_threaded_blas() if threads == 1 else contextlib.nullcontext():
+            with single_threaded_blas() if threads == 1 else contextlib.nullcontext():
                 results = time_calls(fns, x, budget)
             base_np = results.get("NumPy reference")
             base_fft = results.get("FFTs alone (scipy.fft)")

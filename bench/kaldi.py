@@ -35,7 +35,10 @@ import platform
 from typing import Any
 
 import numpy as np
-from _timing import timed_together  # bench/ is on sys.path when run as a script
+from _timing import (  # bench/ is on sys.path when run as a script
+    single_threaded_blas,
+    timed_together,
+)
 
 import fastmel
 import fastmel.kaldi as fk
@@ -79,7 +82,10 @@ def main() -> None:
         f"({fastmel._engine.kernel_info()['kernel']}), "
         + ", ".join(f"{k} {v}" for k, v in versions.items() if v)
     )
-    print(f"workload: {CLIPS} x {SECONDS} s at {RATE} Hz, float32, one thread unless stated\n")
+    print(
+        f"workload: {CLIPS} x {SECONDS} s at {RATE} Hz, float32, one thread unless stated "
+        "(BLAS and torch limited to one thread)\n"
+    )
     if versions["torch"]:
         import torch
 
@@ -89,7 +95,8 @@ def main() -> None:
 
     def section(rows: dict[str, tuple[str, Any]]) -> None:
         """Rows timed together: key -> (label, function)."""
-        got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
+        with single_threaded_blas():
+            got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
         for key, (label, _) in rows.items():
             results[key], labels[key] = got[key], label
             print(f"{label:58s} {got[key] * 1e3:9.2f} ms {AUDIO / got[key]:11,.0f}x realtime")

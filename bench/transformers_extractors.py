@@ -24,7 +24,10 @@ import platform
 from typing import Any
 
 import numpy as np
-from _timing import timed_together  # bench/ is on sys.path when run as a script
+from _timing import (  # bench/ is on sys.path when run as a script
+    single_threaded_blas,
+    timed_together,
+)
 
 import fastmel
 import fastmel.transformers as ft
@@ -49,7 +52,10 @@ def main() -> None:
         f"python {platform.python_version()}, fastmel {fastmel.__version__}, transformers "
         f"{transformers.__version__}, torch {torch.__version__}, numpy {np.__version__}"
     )
-    print(f"workload: Whisper, 8 clips of 5-30 s ({audio:.0f} s of audio), default call\n")
+    print(
+        f"workload: Whisper, 8 clips of 5-30 s ({audio:.0f} s of audio), default call "
+        "(BLAS and torch limited to one thread)\n"
+    )
     ref = transformers.WhisperFeatureExtractor()
     ours = ft.WhisperFeatureExtractor.from_feature_extractor(ref)
     ours_all = ft.WhisperFeatureExtractor.from_dict(ref.to_dict(), num_threads=-1)
@@ -64,7 +70,8 @@ def main() -> None:
 
     def block(title: str, rows: dict[str, tuple[str, Any]], seconds: float) -> dict[str, float]:
         print(title)
-        got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
+        with single_threaded_blas():
+            got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
         for key, (label, _) in rows.items():
             print(f"  {label:50s} {got[key] * 1e3:9.2f} ms {seconds / got[key]:9,.0f}x realtime")
         print()
