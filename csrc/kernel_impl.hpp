@@ -633,11 +633,6 @@ class FrameKernel final : public fastmel::Kernel {
     void transform(const fastmel::Job &job, const Item &it, Scratch &s, V *energy) const {
         const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
         const T *x = static_cast<const T *>(job.x) + static_cast<ptrdiff_t>(it.r) * job.row_stride;
-        if (known_zero(job, it, n_r)) {  /* the FFT of zeros: zeros */
-            std::memset(static_cast<void *>(s.buf), 0, n_ * sizeof(V));
-            *energy = V{} * T(0);
-            return;
-        }
         /* Samples from here on are zeros that the caller did not store. */
         const size_t stored = job.zeros_unstored ? std::min(job.zero_from[it.r], n_r) : n_r;
         if (conditioned_)

@@ -371,14 +371,13 @@ class WhisperFeatureExtractor(_Extractor):
             mask_flag = self.return_attention_mask
         # Zero padding after the clips that nothing changes is not stored: the
         # engine reads each row's samples and knows the rest are zeros.
-        plain = (
-            not do_normalize
-            and self.dither == 0.0
-            and self.padding_value == 0.0
-            and self.padding_side == "right"
-        )
         batch, valid, total = self._pad(
-            clips, padding, max_length, truncation, pad_to_multiple_of, store_all=not plain
+            clips,
+            padding,
+            max_length,
+            truncation,
+            pad_to_multiple_of,
+            store_all=do_normalize or not self._zero_tails(),
         )
         if do_normalize:
             batch = self._normalize(batch, valid)
@@ -394,6 +393,11 @@ class WhisperFeatureExtractor(_Extractor):
             out["attention_mask"] = self._mask(valid, total, 1)
         return _convert(out, return_tensors)
 
+    def _zero_tails(self) -> bool:
+        """Whether each row is zero after its clip: right padding with zeros and
+        no dither (the normalisation, if any, leaves the padding value there)."""
+        return self.padding_value == 0.0 and self.dither == 0.0 and self.padding_side == "right"
+
     def _features(self, batch: np.ndarray, valid: np.ndarray | None, total: int) -> np.ndarray:
         """The features of the batch padded to ``total`` samples. Zero padding
         after each clip (``valid`` samples) is declared to the engine, which
@@ -401,14 +405,13 @@ class WhisperFeatureExtractor(_Extractor):
         ``batch`` may hold fewer than ``total`` samples per row, the rest being
         such zeros."""
         out = np.empty(self._plan.out_shape(len(batch), total), dtype=np.float32)
-        zeros = self.padding_value == 0.0 and self.dither == 0.0 and self.padding_side == "right"
         _engine.run(
             self._plan,
             batch,
             out,
             self._threads,
             floor_group=1,
-            zero_from=valid if zeros and valid is not None else None,
+            zero_from=valid if valid is not None and self._zero_tails() else None,
             n_samples=total,
         )
         return out
