@@ -67,6 +67,100 @@ struct Lanes {
 #endif
 };
 
+/* pocketfft's real FFT, run pass by pass.
+ *
+ * pocketfft_r::exec() allocates a scratch array on every call and, when the
+ * length has an odd number of passes (512 = 2 * 4^4 has five), copies the
+ * result back into its input. At L frames per call those two cost about a
+ * tenth of a frame's time. RealFft runs the same passes with the same
+ * twiddles, in the same order, on a scratch buffer the caller keeps, and
+ * hands back the buffer the last pass wrote: the numbers are exec()'s,
+ * bit for bit.
+ *
+ * The passes and the factor table are private members of pocketfft's
+ * classes. They are named in explicit instantiations, where C++17 waives
+ * access checking ([temp.explicit]/14): Grant<Tag, &member> defines
+ * get(Tag), which returns the member pointer. This ties fastmel to
+ * pocketfft's internals, which the pinned pythran version (pyproject.toml)
+ * fixes; a header whose internals differ fails to compile here. */
+template <typename Tag, auto Member>
+struct Grant {
+    friend constexpr auto get(Tag) { return Member; }
+};
+
+#define FASTMEL_GRANT(TAG, MEMBER)                 \
+    struct TAG {                                  \
+        friend constexpr auto get(TAG);           \
+    };                                            \
+    template struct Grant<TAG, MEMBER>;
+
+FASTMEL_GRANT(PlanF, &pfd::pocketfft_r<float>::packplan)
+FASTMEL_GRANT(FactF, &pfd::rfftp<float>::fact)
+FASTMEL_GRANT(Radf2F, &pfd::rfftp<float>::radf2<Lanes<float>::V>)
+FASTMEL_GRANT(Radf3F, &pfd::rfftp<float>::radf3<Lanes<float>::V>)
+FASTMEL_GRANT(Radf4F, &pfd::rfftp<float>::radf4<Lanes<float>::V>)
+FASTMEL_GRANT(Radf5F, &pfd::rfftp<float>::radf5<Lanes<float>::V>)
+FASTMEL_GRANT(RadfgF, &pfd::rfftp<float>::radfg<Lanes<float>::V>)
+FASTMEL_GRANT(PlanD, &pfd::pocketfft_r<double>::packplan)
+FASTMEL_GRANT(FactD, &pfd::rfftp<double>::fact)
+FASTMEL_GRANT(Radf2D, &pfd::rfftp<double>::radf2<Lanes<double>::V>)
+FASTMEL_GRANT(Radf3D, &pfd::rfftp<double>::radf3<Lanes<double>::V>)
+FASTMEL_GRANT(Radf4D, &pfd::rfftp<double>::radf4<Lanes<double>::V>)
+FASTMEL_GRANT(Radf5D, &pfd::rfftp<double>::radf5<Lanes<double>::V>)
+FASTMEL_GRANT(RadfgD, &pfd::rfftp<double>::radfg<Lanes<double>::V>)
+#undef FASTMEL_GRANT
+
+template <typename T> struct Passes;
+template <> struct Passes<float> {
+    using Plan = PlanF; using Fact = FactF;
+    using R2 = Radf2F; using R3 = Radf3F; using R4 = Radf4F; using R5 = Radf5F; using Rg = RadfgF;
+};
+template <> struct Passes<double> {
+    using Plan = PlanD; using Fact = FactD;
+    using R2 = Radf2D; using R3 = Radf3D; using R4 = Radf4D; using R5 = Radf5D; using Rg = RadfgD;
+};
+
+template <typename T>
+class RealFft {
+    using V = typename Lanes<T>::V;
+    using P = Passes<T>;
+    pfd::pocketfft_r<T> plan_;
+
+  public:
+    explicit RealFft(size_t n) : plan_(n) {}
+
+    /* The forward transform of the n vectors at c (FFTPACK half-complex
+     * order, unscaled), using the n vectors at ch as scratch. Returns c or
+     * ch, whichever holds the result; the other is overwritten. */
+    V *forward(V *c, V *ch) const {
+        const auto &rf = plan_.*get(typename P::Plan{});
+        if (!rf) {  /* lengths with a large prime factor: Bluestein's, as exec() */
+            plan_.exec(c, T(1), true);
+            return c;
+        }
+        const auto &fact = (*rf).*get(typename P::Fact{});
+        const size_t n = plan_.length(), nf = fact.size();
+        V *p1 = c, *p2 = ch;
+        /* exec()'s forward order: the factors from the last to the first */
+        for (size_t j = 0, l1 = n; j < nf; ++j) {
+            const auto &f = fact[nf - 1 - j];
+            const size_t ido = n / l1;
+            l1 /= f.fct;
+            switch (f.fct) {
+                case 4: ((*rf).*get(typename P::R4{}))(ido, l1, p1, p2, f.tw); break;
+                case 2: ((*rf).*get(typename P::R2{}))(ido, l1, p1, p2, f.tw); break;
+                case 3: ((*rf).*get(typename P::R3{}))(ido, l1, p1, p2, f.tw); break;
+                case 5: ((*rf).*get(typename P::R5{}))(ido, l1, p1, p2, f.tw); break;
+                default:  /* the general pass leaves its result in its input */
+                    ((*rf).*get(typename P::Rg{}))(ido, f.fct, l1, p1, p2, f.tw, f.tws);
+                    std::swap(p1, p2);
+            }
+            std::swap(p1, p2);
+        }
+        return p1;
+    }
+};
+
 /* c * ln(x), lane by lane, with the C library (its log is faster than its
  * log10: c * log10(x) is computed as (c / ln 10) * ln(x)). */
 template <typename T, typename V, size_t L>
@@ -147,19 +241,38 @@ inline V scaled_ln_poly64(V x, double c) {
 /* Windowed frames into lanes with a register transpose: for k in [0, count)
  * in blocks of L, dst[k] lane l = rows[l][k] * w[k]. Returns how many k were
  * done (a multiple of L; 0 where this type and instruction set have no
- * transpose); the caller finishes the rest. dst must be vector-aligned. */
+ * transpose); the caller finishes the rest. dst must be vector-aligned.
+ *
+ * Each block also asks for pf_lines cache lines from address pf on (pf
+ * advancing by as much per block): the caller points it at the samples the
+ * next group of frames reads first. The frames of a group are short runs at
+ * L places in the signal, which the hardware prefetchers learn too late;
+ * with the input in main memory this is about a tenth of the time of a
+ * 25 ms / 10 ms log-mel. A prefetch never faults, so pf may run past the
+ * signal. */
 template <typename T, size_t L>
-inline size_t transpose_load(const T *const *rows, const T *w, size_t count, T *dst) {
-    (void)rows; (void)w; (void)count; (void)dst;
+inline size_t transpose_load(const T *const *rows, const T *w, size_t count, T *dst,
+                             uintptr_t pf, size_t pf_lines) {
+    (void)rows; (void)w; (void)count; (void)dst; (void)pf; (void)pf_lines;
     return 0;
 }
+
+#if defined(__SSE2__)
+inline uintptr_t prefetch_lines(uintptr_t pf, size_t lines) {
+    for (size_t i = 0; i < lines; ++i)
+        _mm_prefetch(reinterpret_cast<const char *>(pf + 64 * i), _MM_HINT_T0);
+    return pf + 64 * lines;
+}
+#endif
 
 #if defined(__AVX__)
 template <>
 inline size_t transpose_load<float, 8>(const float *const *rows, const float *w,
-                                       size_t count, float *dst) {
+                                       size_t count, float *dst, uintptr_t pf,
+                                       size_t pf_lines) {
     size_t k = 0;
     for (; k + 8 <= count; k += 8) {
+        pf = prefetch_lines(pf, pf_lines);
         const __m256 wk = _mm256_loadu_ps(w + k);
         __m256 r[8];
         for (int l = 0; l < 8; ++l) r[l] = _mm256_mul_ps(_mm256_loadu_ps(rows[l] + k), wk);
@@ -186,9 +299,11 @@ inline size_t transpose_load<float, 8>(const float *const *rows, const float *w,
 
 template <>
 inline size_t transpose_load<double, 4>(const double *const *rows, const double *w,
-                                        size_t count, double *dst) {
+                                        size_t count, double *dst, uintptr_t pf,
+                                        size_t pf_lines) {
     size_t k = 0;
     for (; k + 4 <= count; k += 4) {
+        pf = prefetch_lines(pf, pf_lines);
         const __m256d wk = _mm256_loadu_pd(w + k);
         const __m256d r0 = _mm256_mul_pd(_mm256_loadu_pd(rows[0] + k), wk);
         const __m256d r1 = _mm256_mul_pd(_mm256_loadu_pd(rows[1] + k), wk);
@@ -207,9 +322,11 @@ inline size_t transpose_load<double, 4>(const double *const *rows, const double 
 #elif defined(__SSE2__)
 template <>
 inline size_t transpose_load<float, 4>(const float *const *rows, const float *w,
-                                       size_t count, float *dst) {
+                                       size_t count, float *dst, uintptr_t pf,
+                                       size_t pf_lines) {
     size_t k = 0;
     for (; k + 4 <= count; k += 4) {
+        pf = prefetch_lines(pf, pf_lines);
         const __m128 wk = _mm_loadu_ps(w + k);
         __m128 r0 = _mm_mul_ps(_mm_loadu_ps(rows[0] + k), wk);
         __m128 r1 = _mm_mul_ps(_mm_loadu_ps(rows[1] + k), wk);
@@ -227,9 +344,11 @@ inline size_t transpose_load<float, 4>(const float *const *rows, const float *w,
 
 template <>
 inline size_t transpose_load<double, 2>(const double *const *rows, const double *w,
-                                        size_t count, double *dst) {
+                                        size_t count, double *dst, uintptr_t pf,
+                                        size_t pf_lines) {
     size_t k = 0;
     for (; k + 2 <= count; k += 2) {
+        pf = prefetch_lines(pf, pf_lines);
         const __m128d wk = _mm_loadu_pd(w + k);
         const __m128d r0 = _mm_mul_pd(_mm_loadu_pd(rows[0] + k), wk);
         const __m128d r1 = _mm_mul_pd(_mm_loadu_pd(rows[1] + k), wk);
@@ -323,7 +442,7 @@ class FrameKernel final : public fastmel::Kernel {
     size_t lo_ = 0, hi_ = 0;  /* non-zero span of the window in [0, W) */
     /* spectrum */
     size_t n_, off_fft_, nbins_;
-    pfd::pocketfft_r<T> fft_;
+    RealFft<T> fft_;
     Mag mag_;
     T mag_exp_;
     /* bank: band m uses bins first_[m] .. first_[m] + len_[m] - 1 with
@@ -449,10 +568,10 @@ class FrameKernel final : public fastmel::Kernel {
 #ifdef FASTMEL_BENCH_FFT_ONLY
             /* Benchmark builds only (bench/): stop after the FFT and write
              * FFTPACK coefficient m of each frame as feature m. */
-            transform(job, it, s, &energy);
+            const V *spec = transform(job, it, s, &energy);
             for (size_t m = 0; m < kout_ && m < n_; ++m)
                 std::memcpy(static_cast<T *>(job.out) + (it.r * kout_ + m) * job.n_frames + it.t0,
-                            &s.buf[m], it.valid * sizeof(T));
+                            &spec[m], it.valid * sizeof(T));
             continue;
 #endif
             T mn, mx;
@@ -487,7 +606,8 @@ class FrameKernel final : public fastmel::Kernel {
 
   private:
     /* A worker's buffers in one page-aligned block: the FFT buffer, |X|^p
-     * per bin (later the output features) and the band accumulators. Their
+     * per bin (later the output features), the band accumulators and the
+     * FFT's scratch. Their
      * placement is fixed relative to a page, with distinct offsets within
      * it, so that their speed does not depend on where the heap happens to
      * put them (4 KiB aliasing between a buffer being written and one being
@@ -496,13 +616,14 @@ class FrameKernel final : public fastmel::Kernel {
         static size_t page_up(size_t b) { return (b + 4095) & ~size_t(4095); }
         /* Blocks up to this size are kept per thread between calls. */
         static constexpr size_t kKeep = 256 * 1024;
-        /* Byte offsets of the three buffers and the block size, in one place. */
+        /* Byte offsets of the buffers after the first and the block size, in one place. */
         struct Layout {
-            size_t pw, macc, total;
+            size_t pw, macc, ch, total;
             Layout(size_t n, size_t npw, size_t nbands)
                 : pw(page_up(n * sizeof(V)) + 1024 + 64),
                   macc(page_up(pw + npw * sizeof(V)) + 2048 + 192),
-                  total(page_up(macc + nbands * sizeof(V))) {}
+                  ch(page_up(macc + nbands * sizeof(V)) + 3072 + 320),
+                  total(page_up(ch + n * sizeof(V))) {}
         };
         /* Page-aligned blocks (total is a multiple of the page): C17's
          * aligned_alloc, or the Windows C runtime's own, which has none. */
@@ -520,7 +641,7 @@ class FrameKernel final : public fastmel::Kernel {
             std::free(p);
 #endif
         }
-        V *buf = nullptr, *pw = nullptr, *macc = nullptr;
+        V *buf = nullptr, *pw = nullptr, *macc = nullptr, *ch = nullptr;
         void *block = nullptr;
         size_t capacity = 0;
 
@@ -543,6 +664,7 @@ class FrameKernel final : public fastmel::Kernel {
             buf = reinterpret_cast<V *>(base);
             pw = reinterpret_cast<V *>(base + lay.pw);
             macc = reinterpret_cast<V *>(base + lay.macc);
+            ch = reinterpret_cast<V *>(base + lay.ch);
         }
         /* This thread's kept block when the layout is small enough, else
          * `local`, sized for this call and freed with it. */
@@ -589,7 +711,14 @@ class FrameKernel final : public fastmel::Kernel {
         if (ss == 1 && cnt == L && inside(0) && inside(L - 1)) {
             const T *rows[L];
             for (size_t l = 0; l < L; ++l) rows[l] = x + first(l);
-            done = transpose_load<T, L>(rows, w + k0, k1 - k0, b + k0 * L);
+            /* The next group's first unread sample: after this group's
+             * last, or its own first when frames do not overlap. */
+            const ptrdiff_t next = std::max<ptrdiff_t>(first(L - 1) + span, first(L));
+            const uintptr_t pf = reinterpret_cast<uintptr_t>(x) + static_cast<uintptr_t>(next) * sizeof(T);
+            const size_t fresh = L * std::min<size_t>(hop_, static_cast<size_t>(span)) * sizeof(T);
+            const size_t blocks = std::max<size_t>((k1 - k0) / L, 1);
+            const size_t pf_lines = std::min<size_t>((fresh / 64 + blocks - 1) / blocks, 4);
+            done = transpose_load<T, L>(rows, w + k0, k1 - k0, b + k0 * L, pf, pf_lines);
         }
         if (done == k1 - k0) return;
         for (size_t l = 0; l < L; ++l) {
@@ -629,8 +758,9 @@ class FrameKernel final : public fastmel::Kernel {
     }
 
     /* The frames of one work item loaded (conditioned when the plan says so)
-     * and transformed in place in s.buf; *energy gets their energies. */
-    void transform(const fastmel::Job &job, const Item &it, Scratch &s, V *energy) const {
+     * into s.buf and transformed; *energy gets their energies. Returns the
+     * spectra: s.buf or s.ch, whichever the last FFT pass wrote. */
+    const V *transform(const fastmel::Job &job, const Item &it, Scratch &s, V *energy) const {
         const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
         const T *x = static_cast<const T *>(job.x) + static_cast<ptrdiff_t>(it.r) * job.row_stride;
         /* Samples from here on are zeros that the caller did not store. */
@@ -640,7 +770,7 @@ class FrameKernel final : public fastmel::Kernel {
                              seed_ ^ job.dither_key, it.t0, it.valid, s.buf, energy);
         else
             load(x, job.sample_stride, n_r, stored, it.t0, it.valid, s.buf);
-        fft_.exec(s.buf, T(1), true);
+        return fft_.forward(s.buf, s.ch);
     }
 
     /* Whether every sample the item's frames read (padding included) lies
@@ -673,8 +803,7 @@ class FrameKernel final : public fastmel::Kernel {
             *mx = zero_mx_;
             return;
         }
-        transform(job, it, s, energy);
-        power(s.buf, s.pw);
+        power(transform(job, it, s, energy), s.pw);
         bands(s.pw, s.macc, it.valid, mn, mx);
     }
 
