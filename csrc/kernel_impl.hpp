@@ -929,12 +929,22 @@ class FrameKernel final : public fastmel::Kernel {
             macc[m + 2] = a2;
             macc[m + 3] = a3;
         }
+        /* The last nb_ % 4 bands (the widest, on a mel scale) one at a time,
+         * each with four accumulators: one chain would wait on every add. */
         for (; m < nb_; ++m) {
             const T *w = w_.data() + off_[m];
             const V *p = pw + first_[m];
-            V acc = zero;
-            for (size_t j = 0; j < len_[m]; ++j) acc += w[j] * p[j];
-            macc[m] = acc;
+            const size_t n = len_[m];
+            V a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+            size_t j = 0;
+            for (; j + 4 <= n; j += 4) {
+                a0 += w[j] * p[j];
+                a1 += w[j + 1] * p[j + 1];
+                a2 += w[j + 2] * p[j + 2];
+                a3 += w[j + 3] * p[j + 3];
+            }
+            for (; j < n; ++j) a0 += w[j] * p[j];
+            macc[m] = (a0 + a1) + (a2 + a3);
         }
 
         V vmax = zero + ninf;
@@ -997,27 +1007,21 @@ class FrameKernel final : public fastmel::Kernel {
         if (!direct_) {
             const bool has_e = energy_ != FM_ENERGY_NONE;
             const V e = has_e ? log_energy(energy) : energy;
-            const V zero = V{} * T(0);
-            for (size_t i = 0; i < kout_; ++i) {
-                if (has_e && i == energy_index_) {
-                    spare[i] = e;
-                    continue;
-                }
-                const size_t j = has_e && energy_insert_ && i > energy_index_ ? i - 1 : i;
-                if (K_ == 0) {
-                    spare[i] = macc[j];
-                    continue;
-                }
-                const T *d = D_.data() + j * nb_;
-                V a0 = zero, a1 = zero;
-                size_t m = 0;
-                for (; m + 2 <= nb_; m += 2) {
-                    a0 += d[m] * macc[m];
-                    a1 += d[m + 1] * macc[m + 1];
-                }
-                if (m < nb_) a0 += d[m] * macc[m];
-                spare[i] = a0 + a1;
+            /* Feature i is matrix row (or band) j; the inserted energy shifts
+             * the rest up by one, a replacing one takes row i's place. The
+             * rows go into place, then the energy. */
+            const size_t shift = has_e && energy_insert_ ? 1 : 0;
+            const size_t rows = kout_ - shift;
+            for (size_t j = 0; j < rows; ++j) {
+                const size_t i = j + (j >= energy_index_ ? shift : 0);
+                if (K_ == 0) spare[i] = macc[j];
             }
+            if (K_ > 0) {
+                size_t j = 0;
+                for (; j + 4 <= rows; j += 4) matrix_rows<4>(j, macc, spare, energy_index_, shift);
+                for (; j < rows; ++j) matrix_rows<1>(j, macc, spare, energy_index_, shift);
+            }
+            if (has_e) spare[energy_index_] = e;
             fo = spare;
         }
         T *out = static_cast<T *>(job.out) + r * kout_ * job.n_frames;
@@ -1038,6 +1042,31 @@ class FrameKernel final : public fastmel::Kernel {
             }
         }
         if (valid < cnt) store_fill(job, r, t0, valid, cnt);
+    }
+
+    /* Matrix rows j0 .. j0 + Q - 1 times the bands, into feature j (j + shift
+     * from feature `at` on). Each row sums its even and its odd bands apart,
+     * and Q rows at once: 2Q independent chains of multiply-adds. */
+    template <size_t Q>
+    void matrix_rows(size_t j0, const V *macc, V *dst, size_t at, size_t shift) const {
+        const V zero = V{} * T(0);
+        V a0[Q], a1[Q];
+        for (size_t q = 0; q < Q; ++q) a0[q] = a1[q] = zero;
+        const T *d = D_.data() + j0 * nb_;
+        size_t m = 0;
+        for (; m + 2 <= nb_; m += 2) {
+            const V b0 = macc[m], b1 = macc[m + 1];
+            for (size_t q = 0; q < Q; ++q) {
+                a0[q] += d[q * nb_ + m] * b0;
+                a1[q] += d[q * nb_ + m + 1] * b1;
+            }
+        }
+        if (m < nb_)
+            for (size_t q = 0; q < Q; ++q) a0[q] += d[q * nb_ + m] * macc[m];
+        for (size_t q = 0; q < Q; ++q) {
+            const size_t j = j0 + q;
+            dst[j + (j >= at ? shift : 0)] = a0[q] + a1[q];
+        }
     }
 
     /* Frames t0 + [from, to) of row r hold the fill value. */
