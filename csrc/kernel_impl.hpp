@@ -847,7 +847,8 @@ class FrameKernel final : public fastmel::Kernel {
         auto pass = [&](auto raw, auto windowed, auto emphasis) {
             constexpr bool kRaw = decltype(raw)::value, kWindowed = decltype(windowed)::value;
             constexpr bool kEmphasis = decltype(emphasis)::value;
-            V e0 = zero, e1 = zero;
+            /* four energy sums: one chain would wait on every add */
+            V e0 = zero, e1 = zero, e2 = zero, e3 = zero;
             const T c = preemph_;
             size_t k = W_ - 1;
             auto step = [&](size_t i, V &acc) {
@@ -857,16 +858,18 @@ class FrameKernel final : public fastmel::Kernel {
                 if (kWindowed) acc += y * y;
                 f[i] = y;
             };
-            for (; k >= 2; k -= 2) {
+            for (; k >= 4; k -= 4) {
                 step(k, e0);
                 step(k - 1, e1);
+                step(k - 2, e2);
+                step(k - 3, e3);
             }
-            if (k == 1) step(1, e0);
+            for (; k >= 1; --k) step(k, e0);
             const V d0 = f[0] - mean;
             if (kRaw) e0 += d0 * d0;
             f[0] = (kEmphasis ? d0 - c * d0 : d0) * win_[0];
             if (kWindowed) e0 += f[0] * f[0];
-            if (kRaw || kWindowed) *energy = e0 + e1;
+            if (kRaw || kWindowed) *energy = (e0 + e1) + (e2 + e3);
         };
         auto with_energy = [&](auto emphasis) {
             if (energy_ == FM_ENERGY_RAW)
