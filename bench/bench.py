@@ -32,7 +32,7 @@ from fastmel.cli._bench import RATE, WORKLOADS  # SPEC.md's workloads, as `fastm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fft_only  # noqa: E402  (bench/fft_only.py, beside this file)
-from _timing import single_threaded_blas  # noqa: E402
+from _timing import single_threaded_blas, timed_together  # noqa: E402
 
 # -- implementations ---------------------------------------------------------
 # Each maker takes the workload's parameters and returns a function of x, or
@@ -201,36 +201,13 @@ IMPLEMENTATIONS = {
 # -- timing ------------------------------------------------------------------
 
 
-def time_calls(fns, x, budget, min_rounds=5):
-    """Median seconds per call of each function, measured round-robin.
-
-    Every round calls each function once, so that the machine's drift (these
-    machines are shared and noisy) hits all of them alike and their ratios
-    stay meaningful. The order is shuffled every round: a call runs slower
-    right after some peers (measured: fastmel 14.4 ms instead of 8.8 ms just
-    after a Keras+JAX call, decaying over ~100 ms), so no implementation may
-    always follow the same one. Rounds go on until each function had
-    ``budget`` seconds.
-    """
-    for fn in fns.values():
-        fn(x)  # warm-up
-    times = {k: [] for k in fns}
-    order = list(fns)
-    shuffle = np.random.default_rng(12345).permutation
-    spent = 0.0
-    rounds = 0
-    while rounds < min_rounds or spent < budget * len(fns):
-        for k in [order[i] for i in shuffle(len(order))]:
-            fn = fns[k]
-            t0 = time.perf_counter()
-            fn(x)
-            dt = time.perf_counter() - t0
-            times[k].append(dt)
-            spent += dt
-        rounds += 1
-        if rounds >= 20_000:
-            break
-    return {k: statistics.median(v) for k, v in times.items()}
+def time_calls(fns, x, budget):
+    """Median seconds per call of each function on ``x``: timed_together
+    (bench/_timing.py), in interleaved rounds with the order shuffled and
+    only the calls after the first of each function's run in a round
+    counted. Measured here: fastmel took 14.4 ms instead of 8.8 ms right
+    after a Keras+JAX call, decaying over ~100 ms."""
+    return timed_together({k: (lambda fn=fn: fn(x)) for k, fn in fns.items()}, budget)
 
 
 def machine_info():
