@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import sys
 import time
 from typing import Any
@@ -10,20 +11,18 @@ from typing import Any
 import numpy as np
 
 
-def timed_together(fns: dict[str, Any], budget: float, block: int = 3) -> dict[str, float]:
+def timed_together(
+    fns: dict[str, Any], budget: float, block: int = 3, min_rounds: int = 5
+) -> dict[str, float]:
     """Median seconds per call of each function, timed in interleaved rounds, so
     that a busy spell of a shared machine hits all of them alike.
 
     Each round runs every function ``block`` times in a row, the functions in a
-    shuffled order, for at least 5 rounds and ``budget`` seconds per function;
-    the first call of each run is not counted. A call right after another
-    library's call pays for what that call did to the process: a torch or JAX
-    call leaves threads winding down, and any NumPy allocation of about 1 MB
-    between two calls of torchaudio.transforms.MFCC on 16 x 10 s doubles its time
-    (38.8 -> 80.4 ms here: glibc hands the freed memory back to the system, and
-    torch's next call faults it in again). Counting only the calls after the
-    first times every implementation in its own steady state, the state a
-    program that calls one of them in a loop sees."""
+    shuffled order, for at least ``min_rounds`` rounds and ``budget`` seconds per
+    function; the first call of each run is not counted: a call right after
+    another library's call can pay for it (a torch or JAX call leaves threads
+    winding down). Call steady_allocator() first, so that no implementation pays
+    page faults for the others' allocations."""
     if block < 2:
         raise ValueError("block must be at least 2: the first call of a run is not counted")
     for fn in fns.values():
@@ -31,7 +30,9 @@ def timed_together(fns: dict[str, Any], budget: float, block: int = 3) -> dict[s
     times: dict[str, list[float]] = {name: [] for name in fns}
     spent = 0.0
     order = np.random.default_rng(0)
-    while min(len(t) for t in times.values()) < 5 or spent < budget * len(fns):
+    rounds = 0
+    while rounds < min_rounds or spent < budget * len(fns):
+        rounds += 1
         for name in order.permutation(list(fns)):
             for i in range(block):
                 t0 = time.perf_counter()
@@ -41,6 +42,32 @@ def timed_together(fns: dict[str, Any], budget: float, block: int = 3) -> dict[s
                 if i:
                     times[name].append(dt)
     return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def steady_allocator() -> str:
+    """Keep freed memory in the process (glibc): no trimming of the heap, and
+    blocks up to 32 MiB from the heap rather than fresh mappings.
+
+    With glibc's adaptive defaults, whether a library's large temporaries are
+    mapped afresh on every call depends on what else the process allocated:
+    torchaudio.transforms.MFCC on 16 x 10 s took 38-42 ms per call alone and
+    78-119 ms with a fastmel call between its calls, the difference being
+    18,000-37,000 page faults per call (0 with these settings, and 37-40 ms).
+    Each implementation is then timed as in a program that calls it in a loop.
+    Returns a line for the benchmark's header."""
+    if not sys.platform.startswith("linux"):
+        return "allocator: as the platform's default"
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        ok = libc.mallopt(m_trim_threshold, 2**31 - 1) and libc.mallopt(
+            m_mmap_threshold, 32 * 1024 * 1024
+        )
+    except (OSError, AttributeError):
+        ok = False
+    if not ok:
+        return "allocator: glibc's defaults (mallopt unavailable)"
+    return "allocator: glibc, heap never trimmed, blocks up to 32 MiB from the heap"
 
 
 def single_threaded_blas() -> contextlib.AbstractContextManager[Any]:

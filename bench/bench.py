@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import threading
-import time
 
 import numpy as np
 
@@ -32,7 +31,7 @@ from fastmel.cli._bench import RATE, WORKLOADS  # SPEC.md's workloads, as `fastm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fft_only  # noqa: E402  (bench/fft_only.py, beside this file)
-from _timing import single_threaded_blas, timed_together  # noqa: E402
+from _timing import single_threaded_blas, steady_allocator, timed_together  # noqa: E402
 
 # -- implementations ---------------------------------------------------------
 # Each maker takes the workload's parameters and returns a function of x, or
@@ -201,13 +200,14 @@ IMPLEMENTATIONS = {
 # -- timing ------------------------------------------------------------------
 
 
-def time_calls(fns, x, budget):
+def time_calls(fns, x, budget, min_rounds=5):
     """Median seconds per call of each function on ``x``: timed_together
     (bench/_timing.py), in interleaved rounds with the order shuffled and
     only the calls after the first of each function's run in a round
     counted. Measured here: fastmel took 14.4 ms instead of 8.8 ms right
     after a Keras+JAX call, decaying over ~100 ms."""
-    return timed_together({k: (lambda fn=fn: fn(x)) for k, fn in fns.items()}, budget)
+    calls = {k: (lambda fn=fn: fn(x)) for k, fn in fns.items()}
+    return timed_together(calls, budget, min_rounds=min_rounds)
 
 
 def machine_info():
@@ -444,14 +444,16 @@ def main(argv=None):
     )
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+    allocator = steady_allocator()
     info = machine_info()
     print(
         f"machine: {info['cpu']} ({info['cpu_flags']}), {info['cores']} cores, {info['platform']}"
     )
+    print(allocator)
     print(f"fastmel kernel: {info['kernel']}, {info['lanes_float32']} float32 lanes")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
     print(
-        "(medians of round-robin runs; ratios are speedups measured in this same run; "
+        "(medians of interleaved runs; ratios are speedups measured in this same run; "
         f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']})\n"
     )
     rows = run_workloads(args.workloads, modes, args.budget, args.only)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from _timing import (  # bench/ is on sys.path when run as a script
     single_threaded_blas,
+    steady_allocator,
     timed_together,
 )
 
@@ -68,11 +69,13 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=1.0, help="seconds of timing per row")
     parser.add_argument("--png", help="also draw the rows as a bar chart into this file")
     args = parser.parse_args()
+    allocator = steady_allocator()
     x = workload()
     print(
         f"machine: {platform.processor() or platform.machine()}, {available_cores()} cores, "
         f"{platform.platform()}"
     )
+    print(allocator)
     versions = {
         name: version(name)
         for name in ("numpy", "torch", "torchaudio", "kaldi_native_fbank", "librosa")

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from _timing import (  # bench/ is on sys.path when run as a script
     single_threaded_blas,
+    steady_allocator,
     timed_together,
 )
 
@@ -42,12 +43,14 @@ def main() -> None:
     import transformers
     from transformers.models.whisper import feature_extraction_whisper as hf_whisper
 
+    allocator = steady_allocator()
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
     seconds = np.linspace(5, 30, 8)
     clips = [(0.1 * rng.standard_normal(int(s * 16000))).astype(np.float32) for s in seconds]
     audio = float(seconds.sum())
     print(f"machine: {platform.machine()}, {available_cores()} cores, {platform.platform()}")
+    print(allocator)
     print(
         f"python {platform.python_version()}, fastmel {fastmel.__version__}, transformers "
         f"{transformers.__version__}, torch {torch.__version__}, numpy {np.__version__}"
