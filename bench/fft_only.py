@@ -82,6 +82,7 @@ class Norm(C.Structure):
         ("ddof", C.c_size_t),
         ("eps", C.c_double),
         ("eps_in_sqrt", C.c_int),
+        ("exclude_last", C.c_size_t),
     ]
 
 
@@ -118,6 +119,10 @@ class Input(C.Structure):
         ("n_samples", C.c_size_t),
         ("lengths", C.c_void_p),
         ("frame_index0", C.c_uint64),
+        ("dither_key", C.c_uint64),
+        ("floor_group", C.c_size_t),
+        ("zero_from", C.c_void_p),
+        ("zeros_unstored", C.c_int),
     ]
 
 
@@ -215,7 +220,7 @@ class FftOnly:
             x2 = np.ascontiguousarray(x.reshape(-1, x.shape[-1]), dtype=np.float32)
             frames = self.lib.fm_num_frames(self.plan, x2.shape[1])
             out = np.empty((x2.shape[0], self.bands, frames), np.float32)
-            inp = Input(x2.ctypes.data, x2.shape[0], x2.shape[1], 1, x2.shape[1], None, 0)
+            inp = Input(x2.ctypes.data, x2.shape[0], x2.shape[1], 1, x2.shape[1], None, 0, 0, 0)
             self._key = id(x)
             self._args = (x, x2, out, inp, C.byref(inp), out.ctypes.data)
         out, inp_ref, out_ptr = self._args[2], self._args[4], self._args[5]

@@ -73,3 +73,24 @@ def test_typed_and_one_version():
     # The version is written once, in pyproject.toml; the package reads its metadata.
     assert fastmel.__version__ == importlib.metadata.version("fastmel")
     assert f'= "{fastmel.__version__}"' not in (SOURCE / "__init__.py").read_text()
+
+
+def test_bench_ctypes_mirror_matches_the_c_abi():
+    """bench/fft_only.py drives the C ABI through ctypes copies of its structs;
+    a copy that falls behind the header corrupts its calls (it did once: the
+    FFT-only rows went missing from the benchmark)."""
+    import ctypes
+    import importlib.util
+
+    import pytest
+
+    path = SOURCE.parent.parent / "bench" / "fft_only.py"
+    if not path.exists():
+        pytest.skip("no bench/ beside the tests")
+    spec = importlib.util.spec_from_file_location("fft_only_abi_check", path)
+    mirror = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mirror)
+    sizes = fastmel._core._abi_sizes()
+    assert ctypes.sizeof(mirror.Options) == sizes["fm_options"]
+    assert ctypes.sizeof(mirror.Tables) == sizes["fm_tables"]
+    assert ctypes.sizeof(mirror.Input) == sizes["fm_input"]

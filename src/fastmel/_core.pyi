@@ -6,6 +6,7 @@ import numpy as np
 ENUMS: dict[str, dict[str, int]]
 MAX_THREADS: int
 
+def _abi_sizes() -> dict[str, int]: ...
 def kernel_available(name: str) -> bool: ...
 
 class Plan:

@@ -56,6 +56,13 @@ ENUMS = {
 }
 
 
+def _abi_sizes():
+    """sizeof of the C ABI's structs as this build compiled them: the
+    benchmark's ctypes mirror (bench/fft_only.py) is checked against it."""
+    return {"fm_options": sizeof(fm_options), "fm_tables": sizeof(fm_tables),
+            "fm_input": sizeof(fm_input)}
+
+
 def kernel_available(name):
     """Whether the kernel ``name`` ("auto", "baseline", "avx2") runs here."""
     return bool(fm_kernel_available(ENUMS["kernel"][name]))
