@@ -44,6 +44,36 @@ def timed_together(
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
+def timed_apart(fns: dict[str, Any], budget: float, stretches: int = 6) -> dict[str, float]:
+    """Median seconds per call of each function, each timed in stretches of its own
+    (``budget / stretches`` seconds, after one call that is not counted), the
+    functions taking turns stretch by stretch in alternating order, so that host
+    drift meets all of them.
+
+    For configurations of one implementation (one thread against all cores), where
+    timed_together's interleaving is itself a cost: here a two-thread call between
+    one-thread calls measured 5-31% slower than in a stretch of its own in the same
+    minutes (six pairs), which a program running one configuration does not see."""
+    if stretches < 1:
+        raise ValueError("stretches must be at least 1")
+    for fn in fns.values():
+        fn()  # warm-up (plans, caches)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    for i in range(stretches):
+        for name in names if i % 2 == 0 else names[::-1]:
+            fns[name]()  # the first call of a stretch is not counted
+            end = time.perf_counter() + budget / stretches
+            while True:
+                t0 = time.perf_counter()
+                fns[name]()
+                t1 = time.perf_counter()
+                times[name].append(t1 - t0)
+                if t1 >= end:
+                    break
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
 def steady_allocator() -> str:
     """Keep freed memory in the process (glibc): no trimming of the heap, and
     blocks up to 32 MiB from the heap rather than fresh mappings.

@@ -31,7 +31,12 @@ from fastmel.cli._bench import RATE, WORKLOADS  # SPEC.md's workloads, as `fastm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fft_only  # noqa: E402  (bench/fft_only.py, beside this file)
-from _timing import single_threaded_blas, steady_allocator, timed_together  # noqa: E402
+from _timing import (  # noqa: E402
+    single_threaded_blas,
+    steady_allocator,
+    timed_apart,
+    timed_together,
+)
 
 # -- implementations ---------------------------------------------------------
 # Each maker takes the workload's parameters and returns a function of x, or
@@ -200,14 +205,13 @@ IMPLEMENTATIONS = {
 # -- timing ------------------------------------------------------------------
 
 
-def time_calls(fns, x, budget, min_rounds=5):
+def time_calls(fns, x, budget):
     """Median seconds per call of each function on ``x``: timed_together
     (bench/_timing.py), in interleaved rounds with the order shuffled and
     only the calls after the first of each function's run in a round
     counted. Measured here: fastmel took 14.4 ms instead of 8.8 ms right
     after a Keras+JAX call, decaying over ~100 ms."""
-    calls = {k: (lambda fn=fn: fn(x)) for k, fn in fns.items()}
-    return timed_together(calls, budget, min_rounds=min_rounds)
+    return timed_together({k: (lambda fn=fn: fn(x)) for k, fn in fns.items()}, budget)
 
 
 def machine_info():
@@ -302,11 +306,11 @@ def run_scaling(budget):
     )
     rng = np.random.default_rng(1)
     clip = rng.standard_normal(600 * RATE).astype(np.float32)
-    clip_t = time_calls(
-        {"1": lambda x: layer(x, num_threads=1), "all": lambda x: layer(x, num_threads=-1)},
-        clip,
+    # One configuration against another of the same layer: each in stretches of
+    # its own (timed_apart: a two-thread call between one-thread calls is slower).
+    clip_t = timed_apart(
+        {"1": lambda: layer(clip, num_threads=1), "all": lambda: layer(clip, num_threads=-1)},
         budget,
-        3,
     )
     batch = rng.standard_normal((16, 10 * RATE)).astype(np.float32)
 
@@ -325,15 +329,13 @@ def run_scaling(budget):
         for t in ts:
             t.join()
 
-    batch_t = time_calls(
+    batch_t = timed_apart(
         {
-            "1": lambda x: layer(x, num_threads=1),
-            "all": lambda x: layer(x, num_threads=-1),
-            "py2": two_threads,
+            "1": lambda: layer(batch, num_threads=1),
+            "all": lambda: layer(batch, num_threads=-1),
+            "py2": lambda: two_threads(batch),
         },
-        batch,
         budget,
-        3,
     )
     one, all_ = clip_t["1"], clip_t["all"]
     b1, ball, pyth = batch_t["1"], batch_t["all"], batch_t["py2"] / calls

@@ -22,9 +22,10 @@ thread unless stated, Kaldi's defaults (25 ms frames, 10 ms shift, povey window,
 
 Each figure is the median of repeated timings, in seconds per batch and x
 realtime (160 s of audio). The rows of one block are timed together, in
-interleaved rounds in a shuffled order (at least 5 rounds and 1 s of timing per
-row), so that the ratios compare rows that met the same load of a shared
-machine.
+interleaved rounds in a shuffled order (at least 5 rounds and ``--budget`` s
+of timing per row), so that the ratios compare rows that met the same load of a
+shared machine; one thread and num_threads=-1 in stretches of their own, taking
+turns (bench/_timing.py says why).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import numpy as np
 from _timing import (  # bench/ is on sys.path when run as a script
     single_threaded_blas,
     steady_allocator,
+    timed_apart,
     timed_together,
 )
 
@@ -96,10 +98,11 @@ def main() -> None:
     results: dict[str, float] = {}
     labels: dict[str, str] = {}
 
-    def section(rows: dict[str, tuple[str, Any]]) -> None:
-        """Rows timed together: key -> (label, function)."""
+    def section(rows: dict[str, tuple[str, Any]], apart: bool = False) -> None:
+        """Rows timed together (or in stretches of their own): key -> (label, function)."""
+        timer = timed_apart if apart else timed_together
         with single_threaded_blas():
-            got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
+            got = timer({k: fn for k, (_, fn) in rows.items()}, args.budget)
         for key, (label, _) in rows.items():
             results[key], labels[key] = got[key], label
             print(f"{label:58s} {got[key] * 1e3:9.2f} ms {AUDIO / got[key]:11,.0f}x realtime")
@@ -208,10 +211,11 @@ def main() -> None:
                 f"fastmel.kaldi.Fbank(23 bins), num_threads=-1 ({available_cores()} cores)",
                 lambda: fb23(x, num_threads=-1),
             ),
-        }
+        },
+        apart=True,
     )
 
-    print("ratios (from this run; each pair timed together):")
+    print("ratios (from this run; pairs timed together, threads in stretches of their own):")
 
     def ratio(text: str, a: str, b: str) -> None:
         if a in results and b in results:

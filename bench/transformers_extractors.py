@@ -5,13 +5,14 @@
 One thread unless stated (torch limited to one thread), float32 audio at
 16 kHz, each extractor's default call. Blocks, each timed together in
 interleaved rounds in a shuffled order (at least 5 rounds and ``--budget``
-seconds of timing per row); medians:
+seconds of timing per row), one thread against num_threads=-1 in stretches of
+their own instead (bench/_timing.py says why); medians:
 
 - Whisper, a batch of 8 clips of 5 to 30 s (padded to 30 s): fastmel's
   WhisperFeatureExtractor; transformers' torch path; its NumPy path (the one
-  it takes without torch, forced here by telling it torch is absent); fastmel
-  with num_threads=-1.
-- Whisper, one 10 s request: one thread against num_threads=-1.
+  it takes without torch, forced here by telling it torch is absent).
+- Whisper, the same batch and one 10 s request: one thread against
+  num_threads=-1.
 - AST, SeamlessM4T and Parakeet, the same 8 clips: fastmel against the path
   transformers takes here (AST: torchaudio.compliance.kaldi; SeamlessM4T: its
   NumPy code, in float64; Parakeet: torch).
@@ -27,6 +28,7 @@ import numpy as np
 from _timing import (  # bench/ is on sys.path when run as a script
     single_threaded_blas,
     steady_allocator,
+    timed_apart,
     timed_together,
 )
 
@@ -71,10 +73,13 @@ def main() -> None:
         finally:
             hf_whisper.is_torch_available = real
 
-    def block(title: str, rows: dict[str, tuple[str, Any]], seconds: float) -> dict[str, float]:
+    def block(
+        title: str, rows: dict[str, tuple[str, Any]], seconds: float, apart: bool = False
+    ) -> dict[str, float]:
         print(title)
+        timer = timed_apart if apart else timed_together
         with single_threaded_blas():
-            got = timed_together({k: fn for k, (_, fn) in rows.items()}, args.budget)
+            got = timer({k: fn for k, (_, fn) in rows.items()}, args.budget)
         for key, (label, _) in rows.items():
             print(f"  {label:50s} {got[key] * 1e3:9.2f} ms {seconds / got[key]:9,.0f}x realtime")
         print()
@@ -92,12 +97,23 @@ def main() -> None:
                 lambda: ref(clips, sampling_rate=16000, return_tensors="np"),
             ),
             "numpy": ("transformers, NumPy path", reference_numpy),
-            "fastmel_all": (
+        },
+        audio,
+    )
+    b = block(
+        "Whisper, 8 clips of 5-30 s, threads",
+        {
+            "one": (
+                "fastmel, one thread",
+                lambda: ours(clips, sampling_rate=16000, return_tensors="np"),
+            ),
+            "all": (
                 f"fastmel, num_threads=-1 ({available_cores()} cores)",
                 lambda: ours_all(clips, sampling_rate=16000, return_tensors="np"),
             ),
         },
         audio,
+        apart=True,
     )
     request = clips[1][: 10 * 16000]
     r = block(
@@ -113,6 +129,7 @@ def main() -> None:
             ),
         },
         10.0,
+        apart=True,
     )
     others = {}
     for name, label in [
@@ -136,12 +153,10 @@ def main() -> None:
             },
             audio,
         )
-    print("ratios (from this run; each pair timed together):")
+    print("ratios (from this run; pairs timed together, threads in stretches of their own):")
     print(f"  Whisper: transformers NumPy path / fastmel      {w['numpy'] / w['fastmel']:6.1f}x")
     print(f"  Whisper: transformers torch path / fastmel      {w['torch'] / w['fastmel']:6.1f}x")
-    print(
-        f"  Whisper batch: one thread / num_threads=-1      {w['fastmel'] / w['fastmel_all']:6.2f}x"
-    )
+    print(f"  Whisper batch: one thread / num_threads=-1      {b['one'] / b['all']:6.2f}x")
     print(f"  Whisper 10 s request: one thread / all cores    {r['one'] / r['all']:6.2f}x")
     for name, got in others.items():
         print(f"  {name}: transformers / fastmel {got['ref'] / got['fastmel']:9.1f}x")
