@@ -100,37 +100,27 @@ def main() -> None:
         },
         audio,
     )
-    b = block(
-        "Whisper, 8 clips of 5-30 s, threads",
-        {
-            "one": (
-                "fastmel, one thread",
-                lambda: ours(clips, sampling_rate=16000, return_tensors="np"),
-            ),
-            "all": (
-                f"fastmel, num_threads=-1 ({available_cores()} cores)",
-                lambda: ours_all(clips, sampling_rate=16000, return_tensors="np"),
-            ),
-        },
-        audio,
-        apart=True,
-    )
-    request = clips[1][: 10 * 16000]
-    r = block(
-        "Whisper, one 10 s request",
-        {
-            "one": (
-                "fastmel, one thread",
-                lambda: ours(request, sampling_rate=16000, return_tensors="np"),
-            ),
-            "all": (
-                f"fastmel, num_threads=-1 ({available_cores()} cores)",
-                lambda: ours_all(request, sampling_rate=16000, return_tensors="np"),
-            ),
-        },
-        10.0,
-        apart=True,
-    )
+
+    def threads(title: str, audio_in: Any, seconds: float) -> dict[str, float]:
+        """fastmel's Whisper extractor on one thread against all cores."""
+        return block(
+            title,
+            {
+                "one": (
+                    "fastmel, one thread",
+                    lambda: ours(audio_in, sampling_rate=16000, return_tensors="np"),
+                ),
+                "all": (
+                    f"fastmel, num_threads=-1 ({available_cores()} cores)",
+                    lambda: ours_all(audio_in, sampling_rate=16000, return_tensors="np"),
+                ),
+            },
+            seconds,
+            apart=True,
+        )
+
+    b = threads("Whisper, 8 clips of 5-30 s, threads", clips, audio)
+    r = threads("Whisper, one 10 s request", clips[1][: 10 * 16000], 10.0)
     others = {}
     for name, label in [
         ("ASTFeatureExtractor", "torchaudio path"),
