@@ -11,18 +11,16 @@ from typing import Any
 import numpy as np
 
 
-def timed_together(
-    fns: dict[str, Any], budget: float, block: int = 3, min_rounds: int = 5
-) -> dict[str, float]:
+def timed_together(fns: dict[str, Any], budget: float, block: int = 3) -> dict[str, float]:
     """Median seconds per call of each function, timed in interleaved rounds, so
     that a busy spell of a shared machine hits all of them alike.
 
     Each round runs every function ``block`` times in a row, the functions in a
-    shuffled order, for at least ``min_rounds`` rounds and ``budget`` seconds per
-    function; the first call of each run is not counted: a call right after
-    another library's call can pay for it (a torch or JAX call leaves threads
-    winding down). Call steady_allocator() first, so that no implementation pays
-    page faults for the others' allocations."""
+    shuffled order, for at least 5 rounds and ``budget`` seconds per function; the
+    first call of each run is not counted: a call right after another library's
+    call can pay for it (a torch or JAX call leaves threads winding down). Call
+    steady_allocator() first, so that no implementation pays page faults for the
+    others' allocations."""
     if block < 2:
         raise ValueError("block must be at least 2: the first call of a run is not counted")
     for fn in fns.values():
@@ -31,7 +29,7 @@ def timed_together(
     spent = 0.0
     order = np.random.default_rng(0)
     rounds = 0
-    while rounds < min_rounds or spent < budget * len(fns):
+    while rounds < 5 or spent < budget * len(fns):
         rounds += 1
         for name in order.permutation(list(fns)):
             for i in range(block):

@@ -1017,11 +1017,10 @@ class FrameKernel final : public fastmel::Kernel {
              * rows go into place, then the energy. */
             const size_t shift = has_e && energy_insert_ ? 1 : 0;
             const size_t rows = kout_ - shift;
-            for (size_t j = 0; j < rows; ++j) {
-                const size_t i = j + (j >= energy_index_ ? shift : 0);
-                if (K_ == 0) spare[i] = macc[j];
-            }
-            if (K_ > 0) {
+            if (K_ == 0) {
+                for (size_t j = 0; j < rows; ++j)
+                    spare[j + (j >= energy_index_ ? shift : 0)] = macc[j];
+            } else {
                 size_t j = 0;
                 for (; j + 4 <= rows; j += 4) matrix_rows<4>(j, macc, spare, energy_index_, shift);
                 for (; j < rows; ++j) matrix_rows<1>(j, macc, spare, energy_index_, shift);
