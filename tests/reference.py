@@ -10,6 +10,8 @@ import numpy as np
 
 def hann_or_hamming(name, length):
     a = {"hann": 0.5, "hamming": 0.54}[name]
+    if length == 1:  # tf.signal's (and scipy's, torch's) one-sample window
+        return np.ones(1)
     k = np.arange(length)
     return a - (1 - a) * np.cos(2 * np.pi * k / length)
 

@@ -110,7 +110,7 @@ def test_ill_conditioned_cases(name):
         denominator = np.sqrt(raw.var(axis=0, ddof=1) + 1e-7)
     else:
         frames = (x.size + 2 * (fe.n_fft // 2) - fe.n_fft) // fe.hop_length
-        raw = fe._run(fe._plain_plan, x[None].astype(np.float32), None)[0].astype(np.float64)
+        raw = fe._run(fe._plain_plan, x[None].astype(np.float32), None, 1)[0].astype(np.float64)
         got, want, ref64, raw = got[:frames], want[:frames], ref64[:frames], raw[:frames]
         denominator = raw.std(axis=0, ddof=1) + 1e-5
     eps = float(np.finfo(np.float32).eps)
@@ -373,7 +373,7 @@ def test_parakeet_left_padding_filters_the_padded_row():
     want = plain([y[0], y[1]], sampling_rate=16000)
     # the same rows, normalised over the same frame counts
     np.testing.assert_allclose(got.input_features[1], want.input_features[1], atol=2e-4)
-    feats = plain._run(plain._plain_plan, y.astype(np.float32), None)
+    feats = plain._run(plain._plain_plan, y.astype(np.float32), None, 1)
     valid = np.array([4000, 16000]) // 160
     np.testing.assert_allclose(
         got.input_features[0], ft._normalise_quirk(feats, valid)[0], atol=1e-5

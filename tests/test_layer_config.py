@@ -131,7 +131,10 @@ def test_keras_docstring_shape_is_126():
 def test_repr_shows_non_defaults():
     assert repr(fastmel.MelSpectrogram()) == "MelSpectrogram()"
     text = repr(fastmel.MelSpectrogram(fft_length=512, num_mel_bins=80, window=None))
-    assert text == "MelSpectrogram(window=None, fft_length=512, num_mel_bins=80)"
+    assert text == "MelSpectrogram(fft_length=512, window=None, num_mel_bins=80)"
+    assert repr(fastmel.MelSpectrogram(fft_length=4, window=np.ones(4))) == (
+        "MelSpectrogram(fft_length=4, window=array)"
+    )
 
 
 def test_show_config(capsys):

@@ -3,7 +3,11 @@
 ``fastmel.MelSpectrogram`` computes exactly what ``keras.layers.MelSpectrogram``
 computes, from a fused compiled core that runs without the GIL; its keyword
 options and ``MelSpectrogram.from_preset`` reach librosa's, torchaudio's and
-whisper's conventions, ``MelSpectrogram.stream`` gives a :class:`MelStream`.
+whisper's conventions, ``MelSpectrogram.stream`` gives a :class:`MelStream`. Every front end
+(these, ``fastmel.kaldi``'s and ``fastmel.transformers``') is a
+:class:`FrontEnd`: an immutable value that pickles as its configuration,
+and runs on the threads its call, its constructor or the context
+(:func:`set_num_threads`) names.
 
 ``PRESETS`` maps each preset name (``"keras"``, ``"librosa"``,
 ``"torchaudio"``, ``"whisper"``, ``"whisper-128"``) to its read-only
@@ -17,6 +21,7 @@ from typing import Any
 
 from . import _engine
 from ._filters import linear_to_mel_weight_matrix
+from ._frontend import FrontEnd, get_num_threads, set_num_threads
 from ._layer import MelSpectrogram
 from ._mfcc import MFCC
 from ._options import MAX_THREADS
@@ -29,13 +34,16 @@ except _NotFound:  # pragma: no cover - imported from a source tree that was nev
     __version__ = "0+unknown"
 
 __all__ = [
+    "FrontEnd",
     "MAX_THREADS",
     "MFCC",
     "MelSpectrogram",
     "MelStream",
     "PRESETS",
     "available_kernels",
+    "get_num_threads",
     "linear_to_mel_weight_matrix",
+    "set_num_threads",
     "show_config",
     "__version__",
 ]

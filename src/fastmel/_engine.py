@@ -1,9 +1,8 @@
 """The engine's options, stage by stage, and the plans built from them.
 
-Each front end (``MelSpectrogram``, and the Kaldi and transformers front
-ends to come) is a configuration of one staged frame pipeline, written here
-as frozen dataclasses that mirror the stage structs of ``csrc/fastmel.h``
-field for field (same names, same meaning; enums by name). A front end fills
+Each front end (``fastmel.FrontEnd``) is a configuration of one staged frame
+pipeline, written here as frozen dataclasses that mirror the stage structs of
+``csrc/fastmel.h`` field for field (same names, same meaning; enums by name). A front end fills
 in the stages it uses; the others keep defaults that cost nothing in the
 per-frame loop. ``make_plan`` compiles them for one dtype.
 
@@ -24,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._options import Energy, FloorMode, KernelName, Layout, NormMode, PadMode, choice
+from ._filters import sparse_bands
+from ._options import Energy, FloorMode, KernelName, Layout, NormMode, PadMode, centre_pad, choice
 
 
 def _default_kernel() -> KernelName:
@@ -67,6 +67,48 @@ class Framing(_Stage):
         d["reach"] = self.frame_length if self.reach is None else self.reach
         return d
 
+    @classmethod
+    def centred(
+        cls,
+        fft_length: int,
+        frame_length: int,
+        hop: int,
+        *,
+        center: bool = True,
+        pad_mode: PadMode = "reflect",
+        drop_last: int = 0,
+    ) -> Framing:
+        """torch.stft's and librosa's frames: frame ``t`` is the ``fft_length``
+        samples from ``t * hop`` of the signal padded with ``fft_length // 2``
+        samples at both ends (by ``pad_mode``; no padding without ``center``),
+        of which the middle ``frame_length`` (the window's; see
+        :meth:`Spectrum.centred`) are read."""
+        pad = centre_pad(fft_length, center)
+        return cls(
+            frame_length=frame_length,
+            hop=hop,
+            start=(fft_length - frame_length) // 2 - pad,
+            reach=fft_length - 2 * pad,
+            drop_last=drop_last,
+            pad_mode=pad_mode,
+        )
+
+    @classmethod
+    def kaldi(cls, frame_length: int, hop: int, *, snip_edges: bool) -> Framing:
+        """Kaldi's frames: with ``snip_edges`` those that fit in the signal
+        (``1 + (N - W) // hop``), else ``(N + hop // 2) // hop`` frames centred
+        on ``t * hop + hop / 2``, reading Kaldi's reflection (the end sample
+        repeated) past the ends."""
+        if snip_edges:
+            return cls(frame_length=frame_length, hop=hop, reach=frame_length, pad_mode="symmetric")
+        return cls(
+            frame_length=frame_length,
+            hop=hop,
+            start=hop // 2 - frame_length // 2,
+            reach=hop - hop // 2,
+            pad_mode="symmetric",
+        )
+
     def for_stream(self, left: int) -> Framing:
         """The same frames read from a stream's buffer, which holds ``left``
         padding samples and then the signal: no padding of its own, a frame
@@ -104,6 +146,14 @@ class Spectrum(_Stage):
     fft_offset: int = 0  # zeros before the frame, <= n - W
     mag_exp: float = 2.0  # p in |X|^p
 
+    @classmethod
+    def centred(cls, fft_length: int, frame_length: int, mag_exp: float = 2.0) -> Spectrum:
+        """A frame of ``frame_length`` samples in the middle of the FFT input
+        (torch.stft's and librosa's window placement)."""
+        return cls(
+            fft_length=fft_length, fft_offset=(fft_length - frame_length) // 2, mag_exp=mag_exp
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class Bank(_Stage):
@@ -116,6 +166,13 @@ class Bank(_Stage):
 
     def scalars(self) -> dict[str, Any]:
         return {"num_bands": len(self.first)}
+
+    @classmethod
+    def from_dense(cls, matrix: Any) -> Bank:
+        """A dense ``(bins, bands)`` bank, each band kept from its first to its
+        last non-zero weight, in float64."""
+        first, length, weights = sparse_bands(np.asarray(matrix, dtype=np.float64))
+        return cls(first=first, length=length, weights=weights)
 
 
 @dataclass(frozen=True)
@@ -204,20 +261,6 @@ def run(plan: _core.Plan, a: np.ndarray, target: np.ndarray, threads: int, **kwa
         x2 = np.ascontiguousarray(x2)
     logical = kwargs.get("n_samples") or n  # more than x holds: unstored zeros after
     plan.compute(x2, target.reshape(plan.out_shape(rows, logical)), threads, **kwargs)
-
-
-def stream_plan(front: Any, dt: Any, left: int) -> _core.Plan:
-    """The plan a front end's streams run for dtype ``dt`` on a buffer with
-    ``left`` samples of padding: built once per front end and key from its
-    ``_engine_options(dt, stream_left=left)``, kept in its ``_stream_plans``
-    and shared by every stream (two threads racing here build two equal plans
-    and one is kept, harmlessly)."""
-    key = (np.dtype(dt), left)
-    plan = front._stream_plans.get(key)
-    if plan is None:
-        options = front._engine_options(dt, stream_left=left)
-        plan = front._stream_plans.setdefault(key, make_plan(options, dt))
-    return plan
 
 
 def available_kernels() -> tuple[str, ...]:

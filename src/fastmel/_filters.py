@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from . import _windows
 from ._options import as_int, as_real
 
 __all__ = ["linear_to_mel_weight_matrix"]
@@ -267,6 +268,19 @@ def dense(first: np.ndarray, length: np.ndarray, weights: np.ndarray, n_bins: in
     return out
 
 
+def sparse_bands(matrix: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A dense bank ``(n_bins, n_bands)`` as sparse ``(first, length, weights)``
+    in its dtype (each band from its first to its last non-zero weight): the
+    inverse of :func:`dense`."""
+    m = np.asarray(matrix)
+    if m.ndim != 2 or m.dtype.kind != "f":
+        raise ValueError(f"a filter bank must be a 2-D float array, got {m.dtype} {m.shape}")
+    n_bins, n_bands = m.shape
+    band = np.repeat(np.arange(n_bands), n_bins)
+    pos = np.tile(np.arange(n_bins), n_bands)
+    return _trim(band, pos, m.T.ravel(), n_bands, m.dtype)
+
+
 def _validate_filter_args(
     num_mel_bins: Any,
     num_spectrogram_bins: Any,
@@ -343,16 +357,9 @@ def window_values(window: Any, sequence_length: int) -> np.ndarray | None:
     if window is None:
         return None
     if isinstance(window, str):
-        if window == "hann":
-            a = 0.5
-        elif window == "hamming":
-            a = 0.54
-        else:
-            raise ValueError(
-                f'`window` must be "hann", "hamming", a 1-D array or None, got {window!r}'
-            )
-        k = np.arange(sequence_length, dtype=np.float64)
-        return a - (1.0 - a) * np.cos(2.0 * np.pi * k / sequence_length)
+        if window in ("hann", "hamming"):
+            return _windows.window(window, sequence_length, periodic=True)
+        raise ValueError(f'`window` must be "hann", "hamming", a 1-D array or None, got {window!r}')
     w = np.asarray(window)
     if w.dtype.kind not in "biuf":
         raise TypeError(f"`window` array must be real numbers, got dtype {w.dtype}")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from . import _core, _engine
+from . import _engine
 from ._engine import Bank, EngineOptions, Floor, Framing, Log, Spectrum
 from ._filters import (
     _validate_filter_args,
@@ -21,6 +21,7 @@ from ._filters import (
     mel_bands,
     window_values,
 )
+from ._frontend import FrontEnd
 from ._options import (
     LOG_MODES,
     MAX_FFT_LENGTH,
@@ -41,13 +42,11 @@ from ._options import (
     as_lengths,
     as_real,
     as_signal,
-    centre_pad,
     choice,
     compute_dtype,
     floor_group,
     floor_range,
     policy_dtype,
-    resolve_threads,
 )
 from ._presets import PRESETS
 from ._stream import MelStream, StreamSpec
@@ -69,7 +68,7 @@ _KERAS_BASE_KEYS = frozenset(
 )
 
 
-class MelSpectrogram:
+class MelSpectrogram(FrontEnd):
     """Mel spectrogram of audio, identical to ``keras.layers.MelSpectrogram``.
 
     Frames are cut with centre reflect padding, windowed, transformed by a
@@ -170,10 +169,11 @@ class MelSpectrogram:
         Compute dtype. None follows the input (float32 or float64; anything
         else becomes float32).
     num_threads : int or None, default None
-        Worker threads per call, as scipy.fft's ``workers``: None is 1, ``-1``
-        all cores, ``-k`` all but ``k - 1``; 0 is an error, and so is more
-        than 256 (``fastmel.MAX_THREADS``; all cores of a larger machine
-        means 256). Results are bit-identical for every value. The helper
+        Worker threads per call, as scipy.fft's ``workers``: None follows
+        :func:`fastmel.set_num_threads` (1 by default), ``-1`` all cores,
+        ``-k`` all but ``k - 1``; 0 is an error, and so is more than 256
+        (``fastmel.MAX_THREADS``; all cores of a larger machine means 256).
+        Results are bit-identical for every value. The helper
         threads are shared by all calls in the process, never more than 255,
         and each exits after 2 s without work.
     kernel : {None, "auto", "baseline", "avx2"}, default None
@@ -230,9 +230,6 @@ class MelSpectrogram:
     >>> layer(audio).shape
     (2, 80, 101)
     """
-
-    # Every argument with its default (a subclass extends it).
-    _DEFAULTS: dict[str, Any]
 
     fft_length: int
     sequence_stride: int
@@ -348,18 +345,11 @@ class MelSpectrogram:
         self.top_db_scope = choice("top_db_scope", top_db_scope, TOP_DB_SCOPES)
         self.drop_last_frame = as_flag("drop_last_frame", drop_last_frame)
         self.dtype = compute_dtype(dtype)
-        self.num_threads = num_threads
-        self._threads = resolve_threads(num_threads)
+        self._set_threads(num_threads)
         self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
-        self._plans = {
-            dt: _engine.make_plan(self._engine_options(dt), dt)
-            for dt in (np.dtype(np.float32), np.dtype(np.float64))
-        }
+        self._build()
         if self.mel_scale != "keras":
             _warn_empty_bands(self._bands(np.dtype(np.float64))[1])
-        # Built on first use by a stream, then shared by all the layer's streams.
-        self._stream_plans: dict[tuple[np.dtype, int], _core.Plan] = {}
-        self._frozen = True
 
     def _nyquist(self) -> float:
         if self.mel_scale == "keras":
@@ -403,33 +393,22 @@ class MelSpectrogram:
         )
 
     def _framing(self) -> Framing:
-        """Keras's framing in the engine's terms: frames of the window's length,
-        centred in the FFT input, counted as fft_length-long frames of the
-        padded signal."""
+        """Keras's framing: frames of the window's length (all fft_length
+        samples without a window), centred in the FFT input."""
         n = self.fft_length
-        width = n if self._window is None else self.sequence_length
-        offset = (n - width) // 2  # the window is centred in the FFT input
-        pad = centre_pad(n, self.center)
-        return Framing(
-            frame_length=width,
-            hop=self.sequence_stride,
-            start=offset - pad,
-            reach=n - 2 * pad,
-            drop_last=int(self.drop_last_frame),
+        return Framing.centred(
+            n,
+            n if self._window is None else self.sequence_length,
+            self.sequence_stride,
+            center=self.center,
             pad_mode=self.pad_mode,
+            drop_last=int(self.drop_last_frame),
         )
 
-    def _engine_options(self, dt: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
-        """The engine configuration of this layer for dtype ``dt``.
-
-        ``stream_left``: the stream plan instead, for a buffer that holds
-        ``stream_left`` padding samples before the signal: no padding of its
-        own, nothing dropped, no floor.
-        """
-        n = self.fft_length
+    def engine_options(self, dtype: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
+        # Keras's stages (the floor and padding dropped for a stream).
+        dt = np.dtype(dtype)
         framing = self._framing()
-        width = framing.frame_length
-        offset = (n - width) // 2
         scale, out_offset = LOG_MODES[self.log_mode]
         floor = floor_range(self.top_db, self.power_to_db, self.log_mode)
         floor_stage = Floor()
@@ -442,11 +421,13 @@ class MelSpectrogram:
             floor_stage = Floor()
         # Keras's bank is computed in float32 arithmetic for float32 input, so
         # the options are per dtype.
-        first, length, weights = self._bands(np.dtype(dt))
+        first, length, weights = self._bands(dt)
         return EngineOptions(
             framing=framing,
             condition=_engine.Condition(window=self._window),
-            spectrum=Spectrum(fft_length=n, fft_offset=offset, mag_exp=float(self.mag_exp)),
+            spectrum=Spectrum.centred(
+                self.fft_length, framing.frame_length, mag_exp=float(self.mag_exp)
+            ),
             bank=Bank(first=first, length=length, weights=weights),
             log=Log(
                 enabled=self.power_to_db,
@@ -477,12 +458,8 @@ class MelSpectrogram:
             num_features=self.num_mel_bins,
             frames_major=False,
             dtype=self.dtype,
-            num_threads=self._threads,
+            num_threads=self._call_threads,
         )
-
-    def _stream_plan(self, dt: np.dtype, left: int) -> _core.Plan:
-        """The plan streams run (see :func:`fastmel._engine.stream_plan`)."""
-        return _engine.stream_plan(self, dt, left)
 
     # -- computing ------------------------------------------------------------
 
@@ -522,7 +499,7 @@ class MelSpectrogram:
             ``(features, frames)``: also each signal's own frame count, int64
             of shape ``x.shape[:-1]``.
         """
-        threads = self._threads if num_threads is None else resolve_threads(num_threads)
+        threads = self._call_threads(num_threads)
         a = as_signal(x, self.dtype)
         lead, n = a.shape[:-1], a.shape[-1]
         plan = self._plans[a.dtype]
@@ -551,24 +528,6 @@ class MelSpectrogram:
         if lens is None:
             return result
         return result, plan.frame_counts(lens).reshape(lead)
-
-    def num_frames(self, n_samples: int) -> int:
-        """Frames of the output for a signal of ``n_samples`` samples.
-
-        Parameters
-        ----------
-        n_samples : int
-            Samples of the signal (>= 0).
-
-        Returns
-        -------
-        int
-            ``1 + (n_samples + 2 * pad - fft_length) // sequence_stride`` with
-            ``pad = fft_length // 2`` when centred, else 0; one less with
-            ``drop_last_frame``; 0 when that is not positive or for 0 samples.
-        """
-        n = as_int("n_samples", n_samples, minimum=0)
-        return self._plans[np.dtype(np.float32)].num_frames(n)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         """The shape of ``layer(x)`` for ``x`` of shape ``input_shape``.
@@ -612,7 +571,8 @@ class MelSpectrogram:
         >>> np.array_equal(np.concatenate(parts, axis=-1), layer(audio))
         True
         """
-        return MelStream(self)
+        stream: MelStream = super().stream()
+        return stream
 
     def filter_bank(self, dtype: DTypeLike = "float32") -> np.ndarray:
         """The layer's mel filter bank as a dense matrix.
@@ -709,48 +669,6 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
             raise ValueError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
         return cls(**dict(PRESETS[name], **overrides))
 
-    def get_config(self) -> dict[str, Any]:
-        """The layer's arguments, with sequence_length and max_freq resolved.
-
-        The first 13 keys are Keras's; the rest are fastmel's.
-        ``MelSpectrogram.from_config(layer.get_config())`` rebuilds an equal
-        layer.
-
-        Returns
-        -------
-        dict
-            JSON-serialisable (an array window becomes a list).
-        """
-        window = self.window
-        if isinstance(window, np.ndarray):
-            window = window.tolist()
-        return {
-            "fft_length": self.fft_length,
-            "sequence_stride": self.sequence_stride,
-            "sequence_length": self.sequence_length,
-            "window": window,
-            "sampling_rate": self.sampling_rate,
-            "num_mel_bins": self.num_mel_bins,
-            "min_freq": self.min_freq,
-            "max_freq": self.max_freq,
-            "power_to_db": self.power_to_db,
-            "top_db": self.top_db,
-            "mag_exp": self.mag_exp,
-            "min_power": self.min_power,
-            "ref_power": self.ref_power,
-            "mel_scale": self.mel_scale,
-            "norm": self.norm,
-            "center": self.center,
-            "pad_mode": self.pad_mode,
-            "log_mode": self.log_mode,
-            "log_offset": self.log_offset,
-            "top_db_scope": self.top_db_scope,
-            "drop_last_frame": self.drop_last_frame,
-            "dtype": None if self.dtype is None else self.dtype.name,
-            "num_threads": self.num_threads,
-            "kernel": self.kernel,
-        }
-
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MelSpectrogram:
         """Build a layer from ``get_config()`` output, fastmel's or the Keras layer's.
@@ -775,69 +693,19 @@ mel_scale='slaney', norm='slaney', log_mode='whisper', drop_last_frame=True)
         kwargs["dtype"] = policy_dtype(config.get("dtype"))
         return cls(**kwargs)
 
-    def replace(self, **changes: Any) -> MelSpectrogram:
-        """A new layer with ``changes`` applied to this one's arguments.
-
-        Parameters
-        ----------
-        **changes
-            Any :class:`MelSpectrogram` argument.
-
-        Returns
-        -------
-        MelSpectrogram
-
-        Examples
-        --------
-        >>> import fastmel
-        >>> fastmel.MelSpectrogram().replace(top_db=None).top_db is None
-        True
-        """
-        unknown = set(changes) - set(self._DEFAULTS)
-        if unknown:
-            raise TypeError(f"unknown {type(self).__name__} arguments: {sorted(unknown)}")
+    def _replaced(self, changes: dict[str, Any]) -> dict[str, Any]:
+        # sequence_length and max_freq follow what they derive from, as at
+        # construction, unless they were set.
         config = self.get_config()
         if "fft_length" in changes and "sequence_length" not in changes:
-            config["sequence_length"] = None  # follow the new fft_length, as at construction
+            config["sequence_length"] = None
         if "sampling_rate" in changes or "mel_scale" in changes:
             if "max_freq" not in changes and self.max_freq == self._nyquist():
                 config["max_freq"] = None
-        config.update(changes)
-        return type(self)(**config)
+        return dict(config, **changes)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if getattr(self, "_frozen", False):
-            hint = (
-                f"build a new layer (layer.replace({name}=...))"
-                if name in self._DEFAULTS
-                else "its arguments are fixed at construction"
-            )
-            raise AttributeError(f"{type(self).__name__} is immutable: cannot set `{name}`; {hint}")
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete `{name}`")
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # Pickle as the config: small, and the plans are rebuilt on load.
-        return (_rebuild, (type(self), self.get_config()))
-
-    def __repr__(self) -> str:
-        cfg = self.get_config()
-        resolved = {"sequence_length": self.fft_length, "max_freq": self._nyquist()}
-        parts = [
-            f"{k}={v!r}"
-            for k, v in cfg.items()
-            if k != "window" and v != resolved.get(k, self._DEFAULTS[k])
-        ]
-        if not isinstance(self.window, str) or self.window != "hann":
-            parts.insert(
-                0,
-                "window=array"
-                if isinstance(self.window, np.ndarray)
-                else f"window={self.window!r}",
-            )
-        return f"{type(self).__name__}({', '.join(parts)})"
+    def _repr_defaults(self) -> dict[str, Any]:
+        return dict(self._DEFAULTS, sequence_length=self.fft_length, max_freq=self._nyquist())
 
 
 def _warn_empty_bands(length: np.ndarray) -> None:
@@ -899,10 +767,6 @@ _DEFAULTS = {
     "num_threads": None,
     "kernel": None,
 }
-
-
-def _rebuild(cls: type[MelSpectrogram], config: dict[str, Any]) -> MelSpectrogram:
-    return cls.from_config(config)
 
 
 MelSpectrogram._DEFAULTS = _DEFAULTS

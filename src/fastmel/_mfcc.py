@@ -9,7 +9,7 @@ import numpy as np
 
 from ._engine import EngineOptions, Post
 from ._layer import MelSpectrogram
-from ._options import as_int, as_real, choice
+from ._options import MAX_MEL_BINS, as_int, as_real, choice
 from ._presets import PRESETS
 from ._stream import MelStream, StreamSpec
 
@@ -96,8 +96,12 @@ class MFCC(MelSpectrogram):
         self.lifter = float(as_real("lifter", lifter, minimum=0))
         if not mel_options.get("power_to_db", True):
             raise ValueError("MFCC needs the log mel spectrogram: `power_to_db` must be True")
-        bins = mel_options.get("num_mel_bins", MelSpectrogram._DEFAULTS["num_mel_bins"])
-        if isinstance(bins, int) and self.n_mfcc > bins:
+        bins = as_int(
+            "num_mel_bins",
+            mel_options.get("num_mel_bins", MelSpectrogram._DEFAULTS["num_mel_bins"]),
+            maximum=MAX_MEL_BINS,
+        )
+        if self.n_mfcc > bins:
             raise ValueError(
                 f"`n_mfcc` ({self.n_mfcc}) cannot be larger than `num_mel_bins` ({bins})"
             )
@@ -137,8 +141,8 @@ class MFCC(MelSpectrogram):
         """
         return dct_matrix(self.n_mfcc, self.num_mel_bins, self.dct_norm, self.lifter)
 
-    def _engine_options(self, dt: Any, *, stream_left: int | None = None) -> EngineOptions:
-        options = super()._engine_options(dt, stream_left=stream_left)
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        options = super().engine_options(dtype, stream_left=stream_left)
         return dataclasses.replace(options, post=Post(matrix=self.dct_matrix()))
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
@@ -170,23 +174,11 @@ class MFCC(MelSpectrogram):
                 "an MFCC stream needs top_db=None: the floor acts on the mel bands before "
                 "the DCT, and a stream's floor can only see the coefficients"
             )
-        return MelStream(self)
+        return super().stream()
 
     def _stream_spec(self) -> StreamSpec:
         spec = super()._stream_spec()
         return StreamSpec(**dict(spec.__dict__, num_features=self.n_mfcc))
-
-    def get_config(self) -> dict[str, Any]:
-        """The arguments: the MelSpectrogram config plus ``n_mfcc``, ``dct_norm``, ``lifter``.
-
-        Returns
-        -------
-        dict
-            JSON-serialisable; ``MFCC.from_config`` rebuilds an equal object.
-        """
-        return dict(
-            super().get_config(), n_mfcc=self.n_mfcc, dct_norm=self.dct_norm, lifter=self.lifter
-        )
 
 
 MFCC._DEFAULTS = dict(MelSpectrogram._DEFAULTS, n_mfcc=20, dct_norm="ortho", lifter=0.0)

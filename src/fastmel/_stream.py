@@ -45,7 +45,7 @@ class StreamSpec:
     num_features: int
     frames_major: bool  # output (..., frames, features), else (..., features, frames)
     dtype: np.dtype | None  # the front end's compute dtype (None: follow the input)
-    num_threads: int
+    num_threads: Callable[[], int]  # a push's thread count (the front end's or the context's)
     dither_key: int = 0  # the plan's per-call dither key, the same for every push
 
 
@@ -314,7 +314,7 @@ class MelStream:
             plan.compute(
                 segment,
                 frames,
-                self._spec.num_threads,
+                self._spec.num_threads(),
                 frame_index0=st.emitted,
                 dither_key=self._dither_key,
             )

@@ -36,9 +36,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _core, _engine
+from . import _engine, _windows
 from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
 from ._filters import _triangles, _trim, band_edges_hz, hz_bands, kaldi_bands
+from ._frontend import FrontEnd
 from ._options import (
     MAX_FFT_LENGTH,
     MAX_MEL_BINS,
@@ -49,9 +50,9 @@ from ._options import (
     as_real,
     as_signal,
     choice,
-    resolve_threads,
 )
 from ._stream import MelStream, StreamSpec
+from ._windows import WindowName
 
 __all__ = [
     "Fbank",
@@ -110,38 +111,31 @@ _KNF_MEL: dict[str, Any] = {
 _EXTRA: dict[str, Any] = {"dither_seed": None, "num_threads": None, "kernel": None}
 
 
+# Kaldi's window names as fastmel's windows: Kaldi's are symmetric; the
+# periodic "hann" and the "sine" are kaldi-native-fbank's.
+_WINDOWS: dict[str, tuple[WindowName, bool]] = {
+    "hamming": ("hamming", False),
+    "hanning": ("hann", False),
+    "povey": ("povey", False),
+    "rectangular": ("rectangular", False),
+    "blackman": ("blackman", False),
+    "hann": ("hann", True),
+    "sine": ("sine", False),
+}
+
+
 def window(window_type: str, size: int, blackman_coeff: float = 0.42) -> np.ndarray:
-    """Kaldi's analysis window of ``size`` samples (float64), symmetric
-    (denominator ``size - 1``): "hanning" ``0.5 - 0.5 cos``, "hamming" ``0.54 -
-    0.46 cos``, "povey" ``(0.5 - 0.5 cos) ** 0.85``, "rectangular", and
-    "blackman" ``c - 0.5 cos(a n) + (0.5 - c) cos(2 a n)``; and
-    kaldi-native-fbank's "hann" (periodic: ``0.5 - 0.5 cos(2 pi n / size)``)
-    and "sine" (``sin(pi n / (size - 1))``)."""
-    window_type = choice("window_type", window_type, WINDOW_TYPES)
-    n = np.arange(size, dtype=np.float64)
-    a = 2.0 * np.pi / (size - 1) if size > 1 else 0.0
-    if window_type == "rectangular":
-        return np.ones(size)
-    if window_type == "hann":
-        return 0.5 - 0.5 * np.cos(2.0 * np.pi * n / size)
-    if window_type == "sine":
-        return np.sin(0.5 * a * n)
-    if window_type == "blackman":
-        c = float(blackman_coeff)
-        return c - 0.5 * np.cos(a * n) + (0.5 - c) * np.cos(2.0 * a * n)
-    hann = 0.5 - 0.5 * np.cos(a * n)
-    if window_type == "hanning":
-        return hann
-    if window_type == "povey":
-        return hann**0.85
-    return 0.54 - 0.46 * np.cos(a * n)
+    """Kaldi's analysis window of ``size`` samples (float64): symmetric
+    "hanning", "hamming", "povey" (Hann to the power 0.85), "rectangular" and
+    "blackman" (with ``blackman_coeff``), and kaldi-native-fbank's periodic
+    "hann" and symmetric "sine" (see :func:`fastmel._windows.window`)."""
+    name, periodic = _WINDOWS[choice("window_type", window_type, WINDOW_TYPES)]
+    return _windows.window(name, size, periodic=periodic, blackman_coeff=blackman_coeff)
 
 
-class _Kaldi:
+class _Kaldi(FrontEnd):
     """What Fbank, Mfcc and Spectrogram share: the framing, the conditioning, the
     engine plans, calls, streams and the configuration protocol."""
-
-    _DEFAULTS: dict[str, Any] = {}
 
     # The options (each front end has a subset: see its _DEFAULTS).
     blackman_coeff: float
@@ -178,20 +172,16 @@ class _Kaldi:
     cepstral_lifter: float
     num_ceps: int
     dither_seed: int | None
-    num_threads: int | None
     kernel: KernelName | None
-    _threads: int
-    _plans: dict[np.dtype, _core.Plan]
-    _stream_plans: dict[tuple[np.dtype, int], _core.Plan]
 
     # -- construction -------------------------------------------------------------
 
     def __init__(self, **kwargs: Any) -> None:
-        unknown = set(kwargs) - set(self._DEFAULTS) - set(_EXTRA)
+        unknown = set(kwargs) - set(self._DEFAULTS)
         if unknown:
             raise TypeError(f"unknown {type(self).__name__} arguments: {sorted(unknown)}")
-        options = dict(self._DEFAULTS, **{k: v for k, v in kwargs.items() if k in self._DEFAULTS})
-        extra = dict(_EXTRA, **{k: v for k, v in kwargs.items() if k in _EXTRA})
+        options = dict(self._DEFAULTS, **kwargs)
+        extra = {name: options.pop(name) for name in _EXTRA}
         self._validate(options)
         for name, value in options.items():
             object.__setattr__(self, name, value)
@@ -199,18 +189,12 @@ class _Kaldi:
         if seed is not None:
             seed = as_int("dither_seed", seed, minimum=0, maximum=2**64 - 1)
         object.__setattr__(self, "dither_seed", seed)
-        object.__setattr__(self, "num_threads", extra["num_threads"])
-        object.__setattr__(self, "_threads", resolve_threads(extra["num_threads"]))
+        self._set_threads(extra["num_threads"])
         kernel = extra["kernel"]
         object.__setattr__(
             self, "kernel", None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
         )
-        plans = {
-            dt: _engine.make_plan(self._engine_options(dt), dt)
-            for dt in (np.dtype(np.float32), np.dtype(np.float64))
-        }
-        object.__setattr__(self, "_plans", plans)
-        object.__setattr__(self, "_stream_plans", {})
+        self._build()
 
     def _validate(self, o: dict[str, Any]) -> None:
         """Check and normalise the options in place; errors name torchaudio's keywords."""
@@ -333,17 +317,7 @@ class _Kaldi:
     # -- the engine ---------------------------------------------------------------
 
     def _framing(self) -> Framing:
-        size, shift = self.window_size, self.window_shift
-        if self.snip_edges:  # frames that fit in the signal
-            return Framing(frame_length=size, hop=shift, start=0, reach=size, pad_mode="symmetric")
-        # (N + shift // 2) // shift frames, centred; Kaldi's reflection at the ends.
-        return Framing(
-            frame_length=size,
-            hop=shift,
-            start=shift // 2 - size // 2,
-            reach=shift - shift // 2,
-            pad_mode="symmetric",
-        )
+        return Framing.kaldi(self.window_size, self.window_shift, snip_edges=self.snip_edges)
 
     def _energy(self) -> bool:
         """Whether the plan computes the frame's log-energy."""
@@ -406,7 +380,8 @@ class _Kaldi:
     def _mag_exp(self) -> float:
         return 2.0
 
-    def _engine_options(self, dt: Any, *, stream_left: int | None = None) -> EngineOptions:
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # Kaldi's stages (no mean subtraction for a stream).
         framing = self._framing()
         norm = Norm(mode="mean") if self.subtract_mean else Norm()
         if stream_left is not None:
@@ -416,7 +391,7 @@ class _Kaldi:
             framing=framing,
             condition=self._condition(),
             spectrum=Spectrum(fft_length=self.fft_length, mag_exp=self._mag_exp()),
-            bank=self._bank(np.dtype(dt)),
+            bank=self._bank(np.dtype(dtype)),
             log=self._log(),
             post=self._post(),
             norm=norm,
@@ -458,7 +433,7 @@ class _Kaldi:
             With ``lengths``, the tuple ``(features, frames)``: also each
             signal's own frame count, an int64 array of ``x.shape[:-1]``.
         """
-        threads = self._threads if num_threads is None else resolve_threads(num_threads)
+        threads = self._call_threads(num_threads)
         a = as_signal(x, None)
         lead, n = a.shape[:-1], a.shape[-1]
         rows = int(np.prod(lead, dtype=np.int64)) if lead else 1
@@ -492,7 +467,7 @@ class _Kaldi:
         n = as_int("n_samples", n_samples, minimum=0)
         if n < self.min_duration * self.sample_frequency:
             return 0
-        return int(self._plans[np.dtype(np.float32)].num_frames(n))
+        return super().num_frames(n)
 
     def stream(self) -> MelStream:
         """Online features: push chunks of any size, then flush; the pieces,
@@ -506,7 +481,8 @@ class _Kaldi:
         """
         if self.subtract_mean:
             raise ValueError("`subtract_mean` needs the whole signal: it cannot stream")
-        return MelStream(self)
+        stream: MelStream = super().stream()
+        return stream
 
     def _stream_spec(self) -> StreamSpec:
         framing = self._framing()
@@ -523,86 +499,9 @@ class _Kaldi:
             num_features=self.num_features,
             frames_major=True,
             dtype=None,
-            num_threads=self._threads,
+            num_threads=self._call_threads,
             dither_key=self._dither_key(),
         )
-
-    def _stream_plan(self, dt: np.dtype, left: int) -> _core.Plan:
-        return _engine.stream_plan(self, dt, left)
-
-    # -- configuration --------------------------------------------------------------
-
-    def get_config(self) -> dict[str, Any]:
-        """The options: torchaudio's keywords, then ``dither_seed``, ``num_threads``, ``kernel``.
-
-        Returns
-        -------
-        dict
-            JSON-serialisable; ``from_config`` rebuilds an equal object.
-        """
-        config = {name: getattr(self, name) for name in self._DEFAULTS}
-        config.update(
-            dither_seed=self.dither_seed, num_threads=self.num_threads, kernel=self.kernel
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Any:
-        """Build from ``get_config()`` output.
-
-        Parameters
-        ----------
-        config : dict
-            Options by name; missing ones take their defaults.
-
-        Returns
-        -------
-        Fbank, Mfcc or Spectrogram
-        """
-        return cls(**dict(config))
-
-    def replace(self, **changes: Any) -> Any:
-        """A new object with ``changes`` applied to these options.
-
-        Parameters
-        ----------
-        **changes
-            Any option.
-
-        Returns
-        -------
-        Fbank, Mfcc or Spectrogram
-        """
-        return type(self)(**dict(self.get_config(), **changes))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(
-            f"{type(self).__name__} is immutable: cannot set `{name}`; use replace({name}=...)"
-        )
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete `{name}`")
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return (_rebuild, (type(self).__name__, self.get_config()))
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, _Kaldi)
-            and type(other) is type(self)
-            and (other.get_config() == self.get_config())
-        )
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, tuple(self.get_config().items())))
-
-    def __repr__(self) -> str:
-        changed = [
-            f"{k}={v!r}"
-            for k, v in self.get_config().items()
-            if v != dict(self._DEFAULTS, **_EXTRA)[k]
-        ]
-        return f"{type(self).__name__}({', '.join(changed)})"
 
 
 class Fbank(_Kaldi):
@@ -701,6 +600,7 @@ class Fbank(_Kaldi):
         "use_log_floor": True,
         "eps": EPSILON,
         **_KNF_MEL,
+        **_EXTRA,
     }
 
     @classmethod
@@ -810,7 +710,14 @@ class Mfcc(_Kaldi):
     (98, 13)
     """
 
-    _DEFAULTS = {**_COMMON, **_MEL, "cepstral_lifter": 22.0, "num_ceps": 13, **_KNF_MEL}
+    _DEFAULTS = {
+        **_COMMON,
+        **_MEL,
+        "cepstral_lifter": 22.0,
+        "num_ceps": 13,
+        **_KNF_MEL,
+        **_EXTRA,
+    }
 
     def _validate(self, o: dict[str, Any]) -> None:
         super()._validate(o)
@@ -905,7 +812,7 @@ class Spectrogram(_Kaldi):
     (98, 257)
     """
 
-    _DEFAULTS = dict(_COMMON)
+    _DEFAULTS = {**_COMMON, **_EXTRA}
 
     def _energy(self) -> bool:
         return True
@@ -920,9 +827,6 @@ class Spectrogram(_Kaldi):
 
     def _post(self) -> Post:
         return Post(energy_insert=False, energy_index=0, layout="frames_bands")
-
-
-_CLASSES = {"Fbank": Fbank, "Mfcc": Mfcc, "Spectrogram": Spectrogram}
 
 
 # -- kaldi-native-fbank's options ----------------------------------------------------
@@ -1026,10 +930,6 @@ def _knf_frame_options(d: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _rebuild(name: str, config: dict[str, Any]) -> _Kaldi:
-    return _CLASSES[name](**config)
-
-
 # -- torchaudio's functions ------------------------------------------------------------
 
 
@@ -1119,7 +1019,7 @@ def fbank(
     np.ndarray [shape=(frames, num_mel_bins [+ 1])]
         In the input's float dtype (float32 for other input).
     """
-    options = {k: v for k, v in locals().items() if k in Fbank._DEFAULTS}
+    options = {k: v for k, v in locals().items() if k in Fbank._DEFAULTS and k not in _EXTRA}
     extra = {"dither_seed": dither_seed, "num_threads": num_threads}
     return _run(Fbank, waveform, channel, options, extra)
 
@@ -1178,7 +1078,7 @@ def mfcc(
     np.ndarray [shape=(frames, num_ceps)]
         In the input's float dtype (float32 for other input).
     """
-    options = {k: v for k, v in locals().items() if k in Mfcc._DEFAULTS}
+    options = {k: v for k, v in locals().items() if k in Mfcc._DEFAULTS and k not in _EXTRA}
     extra = {"dither_seed": dither_seed, "num_threads": num_threads}
     return _run(Mfcc, waveform, channel, options, extra)
 
@@ -1226,6 +1126,6 @@ def spectrogram(
     np.ndarray [shape=(frames, fft_length // 2 + 1)]
         In the input's float dtype (float32 for other input).
     """
-    options = {k: v for k, v in locals().items() if k in Spectrogram._DEFAULTS}
+    options = {k: v for k, v in locals().items() if k in Spectrogram._DEFAULTS and k not in _EXTRA}
     extra = {"dither_seed": dither_seed, "num_threads": num_threads}
     return _run(Spectrogram, waveform, channel, options, extra)

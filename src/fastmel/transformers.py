@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine
+from . import _engine, _windows
 from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
 from ._filters import dense, hz_to_mel, kaldi_bands, mel_to_hz
+from ._frontend import FrontEnd
 from ._layer import MelSpectrogram
-from ._options import as_int, as_real, resolve_threads
+from ._options import MAX_FFT_LENGTH, as_int, as_real
 from .kaldi import EPSILON, window
 
 __all__ = [
@@ -69,31 +70,30 @@ class BatchFeature(dict):
             raise AttributeError(name) from None
 
 
-class _Extractor:
+class _Extractor(FrontEnd):
     """What the extractors share: the configuration protocol of transformers'
     ``FeatureExtractionMixin`` (``to_dict`` / ``from_dict`` /
-    ``from_pretrained``, unknown keys kept as attributes) and the call's
-    sampling-rate check."""
+    ``from_pretrained``, unknown keys kept as attributes) on fastmel's
+    front-end protocol, and the call's sampling-rate check."""
 
     # The configuration keys in the reference's order (its attribute order).
     _KEYS: tuple[str, ...] = ()
+    # Keys of a config that the extractor computes again (arrays it builds).
+    _COMPUTED: tuple[str, ...] = ()
     _extra: list[str]
-    _threads: int
     padding_side: str
-    num_threads: int | None
 
-    def _take_options(self, kwargs: dict[str, Any], computed: tuple[str, ...] = ()) -> None:
+    def _take_options(self, kwargs: dict[str, Any]) -> None:
         """The keywords every extractor takes through ``**kwargs``:
         ``padding_side`` ("right" or "left"), fastmel's ``num_threads``, the
-        ``computed`` keys of a config (arrays the extractor builds again) and
-        the reference's ``processor_class`` dropped, and any other
-        ``preprocessor_config.json`` key kept as an attribute, as there."""
+        computed keys of a config and the reference's ``processor_class``
+        dropped, and any other ``preprocessor_config.json`` key kept as an
+        attribute, as there."""
         self.padding_side = kwargs.pop("padding_side", "right")
         if self.padding_side not in ("right", "left"):
             raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
-        self.num_threads = kwargs.pop("num_threads", None)
-        self._threads = resolve_threads(self.num_threads)
-        for key in (*computed, "processor_class", "feature_extractor_type"):
+        self._set_threads(kwargs.pop("num_threads", None))
+        for key in (*self._COMPUTED, "processor_class", "feature_extractor_type"):
             kwargs.pop(key, None)
         for key, value in kwargs.items():
             setattr(self, key, value)
@@ -127,12 +127,45 @@ class _Extractor:
         dict
             The reference's keys in its order (computed arrays such as
             ``mel_filters`` left out, as there), any extra keys the extractor
-            was built with, and ``feature_extractor_type``.
+            was built with, ``num_threads`` when it was given, and
+            ``feature_extractor_type``.
         """
         config = {key: getattr(self, key) for key in self._KEYS}
         config.update({key: getattr(self, key) for key in self._extra})
+        if self.num_threads is not None:
+            config["num_threads"] = self.num_threads
         config["feature_extractor_type"] = type(self).__name__
         return config
+
+    def get_config(self) -> dict[str, Any]:
+        """The configuration: :meth:`to_dict`.
+
+        Returns
+        -------
+        dict
+            What :meth:`from_config` (:meth:`from_dict`) rebuilds an equal
+            extractor from.
+        """
+        return self.to_dict()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Any:
+        """Build from :meth:`get_config` output: :meth:`from_dict` without overrides.
+
+        Parameters
+        ----------
+        config : dict
+            The configuration.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        return cls.from_dict(config)
+
+    def _argument_names(self) -> set[str]:
+        return (set(self._KEYS) - set(self._COMPUTED)) | set(self._extra) | {"num_threads"}
 
     @classmethod
     def from_dict(cls, config: Mapping[str, Any], **overrides: Any) -> Any:
@@ -194,7 +227,7 @@ class _Extractor:
         return cls.from_dict(extractor.to_dict())
 
     def __repr__(self) -> str:
-        config = {k: _plain(v) for k, v in self.to_dict().items()}
+        config = {k: _plain(v) for k, v in self.to_dict().items() if k != "num_threads"}
         return f"{type(self).__name__} {json.dumps(config, indent=2, sort_keys=True)}\n"
 
 
@@ -282,7 +315,7 @@ class WhisperFeatureExtractor(_Extractor):
         self.n_samples = chunk_length * sampling_rate
         self.nb_max_frames = self.n_samples // hop_length
         self.dither = dither
-        self._take_options(kwargs, computed=("mel_filters", "n_samples", "nb_max_frames"))
+        self._take_options(kwargs)
         # whisper's own recipe (fastmel's "whisper" preset) with this extractor's
         # sizes; the bank stops at 8000 Hz whatever the rate, the clamp is per clip.
         self._layer = MelSpectrogram.from_preset(
@@ -294,15 +327,19 @@ class WhisperFeatureExtractor(_Extractor):
             max_freq=8000.0,
             top_db_scope="example",
             dtype="float32",
-            num_threads=self.num_threads,
         )
         # The reference's bank: for an odd n_fft its bins are not the FFT's
         # (see _slaney_filters), so the preset's own bank is replaced.
         self._filters = _slaney_filters(n_fft, feature_size, sampling_rate, 8000.0, np.float64)
-        options = self._layer._engine_options(np.float32)
-        self._plan = _engine.make_plan(
-            dataclasses.replace(options, bank=_sparse(self._filters)), np.float32
-        )
+        self._build()
+
+    _COMPUTED = ("mel_filters", "n_samples", "nb_max_frames")
+    _PLAN_DTYPES = (np.dtype(np.float32),)
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # The whisper preset's stages with the reference's bank (float32 only).
+        options = self._layer.engine_options(dtype, stream_left=stream_left)
+        return dataclasses.replace(options, bank=Bank.from_dense(self._filters))
 
     @property
     def mel_filters(self) -> np.ndarray:
@@ -356,7 +393,9 @@ class WhisperFeatureExtractor(_Extractor):
         device : str, default "cpu"
             Accepted for compatibility; fastmel computes on the CPU.
         **kwargs
-            Ignored, as the reference ignores them.
+            ``num_threads`` (fastmel's: this call's threads, overriding the
+            extractor's and :func:`fastmel.set_num_threads`); any other is
+            ignored, as the reference ignores them.
 
         Returns
         -------
@@ -365,6 +404,7 @@ class WhisperFeatureExtractor(_Extractor):
             ``attention_mask`` int32 when asked.
         """
         self._check_rate(sampling_rate, by_name=True)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
         clips = self._clips(raw_speech)
         mask_flag = return_attention_mask or do_normalize
         if mask_flag is None:
@@ -384,7 +424,7 @@ class WhisperFeatureExtractor(_Extractor):
         if self.dither != 0.0:
             noise = np.random.default_rng().standard_normal(batch.shape, dtype=np.float32)
             batch = batch + np.float32(self.dither) * noise
-        out = BatchFeature(input_features=self._features(batch, valid, total))
+        out = BatchFeature(input_features=self._features(batch, valid, total, threads))
         if return_attention_mask:
             # The sample mask at every hop-th sample, the last one left out when
             # the length is not a multiple of the hop: one value per frame.
@@ -398,18 +438,21 @@ class WhisperFeatureExtractor(_Extractor):
         no dither (the normalisation, if any, leaves the padding value there)."""
         return self.padding_value == 0.0 and self.dither == 0.0 and self.padding_side == "right"
 
-    def _features(self, batch: np.ndarray, valid: np.ndarray | None, total: int) -> np.ndarray:
+    def _features(
+        self, batch: np.ndarray, valid: np.ndarray | None, total: int, threads: int
+    ) -> np.ndarray:
         """The features of the batch padded to ``total`` samples. Zero padding
         after each clip (``valid`` samples) is declared to the engine, which
         skips the FFTs of frames that read only it (the result is the same);
         ``batch`` may hold fewer than ``total`` samples per row, the rest being
         such zeros."""
-        out = np.empty(self._plan.out_shape(len(batch), total), dtype=np.float32)
+        plan = self._plans[np.dtype(np.float32)]
+        out = np.empty(plan.out_shape(len(batch), total), dtype=np.float32)
         _engine.run(
-            self._plan,
+            plan,
             batch,
             out,
-            self._threads,
+            threads,
             floor_group=1,
             zero_from=valid if valid is not None and self._zero_tails() else None,
             n_samples=total,
@@ -547,23 +590,6 @@ def _equal_lengths(lengths: list[int], target: int | None, what: str) -> int:
     return total.pop()
 
 
-def _sparse(dense: np.ndarray) -> Bank:
-    """A filter bank ``(bins, bands)`` as the engine's sparse bands (each band
-    from its first to its last non-zero weight)."""
-    first, length, weights = [], [], []
-    for column in dense.T:
-        nz = np.flatnonzero(column)
-        lo, hi = (int(nz[0]), int(nz[-1]) + 1) if nz.size else (0, 0)
-        first.append(lo)
-        length.append(hi - lo)
-        weights.append(column[lo:hi])
-    return Bank(
-        first=np.asarray(first, np.uintp),
-        length=np.asarray(length, np.uintp),
-        weights=np.concatenate(weights).astype(np.float64),
-    )
-
-
 def _as_clip(x: Any) -> np.ndarray:
     return np.asarray(x, dtype=np.float32).reshape(-1)
 
@@ -653,13 +679,24 @@ class ASTFeatureExtractor(_Extractor):
         self.do_normalize = do_normalize
         self.mean = mean
         self.std = std
-        self._take_options(kwargs, computed=("mel_filters", "window"))
+        self._take_options(kwargs)
         self._fbank = Fbank(
             sample_frequency=as_real("sampling_rate", sampling_rate, minimum=1.0),
             window_type="hanning",
             num_mel_bins=num_mel_bins,
-            num_threads=self.num_threads,
         )
+        self._build()
+
+    _COMPUTED = ("mel_filters", "window")
+    _PLAN_DTYPES = ()  # its Fbank's
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # The stages of its Kaldi filter bank (torchaudio's fbank, Hanning window).
+        return self._fbank.engine_options(dtype, stream_left=stream_left)
+
+    def num_frames(self, n_samples: int) -> int:
+        # A clip's frames before the cut or the padding to max_length.
+        return self._fbank.num_frames(n_samples)
 
     def __call__(
         self,
@@ -680,7 +717,9 @@ class ASTFeatureExtractor(_Extractor):
         return_tensors : {None, "np", "pt"}
             None and "np": a NumPy array; "pt": a torch tensor (needs torch).
         **kwargs
-            Ignored, as the reference ignores them.
+            ``num_threads`` (fastmel's: this call's threads, overriding the
+            extractor's and :func:`fastmel.set_num_threads`); any other is
+            ignored, as the reference ignores them.
 
         Returns
         -------
@@ -688,6 +727,7 @@ class ASTFeatureExtractor(_Extractor):
             ``input_values`` float32 ``(batch, max_length, num_mel_bins)``.
         """
         self._check_rate(sampling_rate)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
             raise ValueError(f"Only mono-channel audio is supported for input to {self}")
         _real(raw_speech)
@@ -704,7 +744,7 @@ class ASTFeatureExtractor(_Extractor):
         batch = np.zeros((len(clips), int(lengths.max())), dtype=np.float32)
         for row, clip, n in zip(batch, clips, lengths, strict=True):
             row[:n] = clip[:n]
-        feats, _ = fb(batch, lengths=lengths)  # frames past each clip's own are 0
+        feats, _ = fb(batch, lengths=lengths, num_threads=threads)  # 0 past a clip's frames
         out = np.zeros((len(clips), self.max_length, self.num_mel_bins), dtype=np.float32)
         frames = min(feats.shape[1], self.max_length)
         out[:, :frames] = feats[:, :frames]
@@ -810,9 +850,9 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         self.feature_size = feature_size
         self.sampling_rate = sampling_rate
         self.padding_value = padding_value
-        self._take_options(kwargs, computed=("mel_filters", "window"))
+        self._take_options(kwargs)
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
-        self._bands = first, length, weights = kaldi_bands(
+        self._bands = kaldi_bands(
             self.num_mel_bins,
             self._FFT,
             rate,
@@ -823,15 +863,25 @@ class SeamlessM4TFeatureExtractor(_Extractor):
             1.0,
             np.float64,
         )
-        options = EngineOptions(
-            framing=Framing(frame_length=self._FRAME, hop=self._HOP),
-            condition=Condition(remove_dc=True, preemphasis=0.97, window=window("povey", 400)),
+        self._build()
+
+    _COMPUTED = ("mel_filters", "window")
+    _PLAN_DTYPES = (np.dtype(np.float64),)  # the reference's NumPy code is float64
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # Kaldi's log mel bands with the reference's fixed frame sizes, in float64.
+        first, length, weights = self._bands
+        framing = Framing.kaldi(self._FRAME, self._HOP, snip_edges=True)
+        return EngineOptions(
+            framing=framing if stream_left is None else framing.for_stream(stream_left),
+            condition=Condition(
+                remove_dc=True, preemphasis=0.97, window=window("povey", self._FRAME)
+            ),
             spectrum=Spectrum(fft_length=self._FFT),
             bank=Bank(first=first, length=length, weights=weights),
             log=Log(enabled=True, log_scale=float(np.log(10.0)), min_power=EPSILON),
             post=Post(layout="frames_bands"),
         )
-        self._plan = _engine.make_plan(options, np.float64)
 
     @property
     def mel_filters(self) -> np.ndarray:
@@ -877,7 +927,9 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         do_normalize_per_mel_bins : bool, default True
             Normalise each clip's mel bins over its frames.
         **kwargs
-            Ignored, as the reference ignores them.
+            ``num_threads`` (fastmel's: this call's threads, overriding the
+            extractor's and :func:`fastmel.set_num_threads`); any other is
+            ignored, as the reference ignores them.
 
         Returns
         -------
@@ -887,6 +939,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
             stride)`` when asked.
         """
         self._check_rate(sampling_rate)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 3:
             raise ValueError(
                 f"Only mono-channel or stereo-channel audio is supported for input to {self}"
@@ -894,7 +947,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         if return_attention_mask is None:
             return_attention_mask = self.return_attention_mask
         clips = self._clips(raw_speech)
-        counts, feats = self._log_mel(clips)
+        counts, feats = self._log_mel(clips, threads)
         per_clip = []
         for row, c in zip(feats, counts, strict=True):
             x = np.ascontiguousarray(row[:c], dtype=np.float32)
@@ -937,7 +990,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
             return [_as_clip(c[0] if np.ndim(c) == 2 else c) for c in raw_speech]
         return _batch(raw_speech)
 
-    def _log_mel(self, clips: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    def _log_mel(self, clips: list[np.ndarray], threads: int) -> tuple[np.ndarray, np.ndarray]:
         """Each clip's frame count and the batch's log mel ``(batch, frames,
         bins)`` float64 (frames past a clip's own hold 0)."""
         lengths = np.array([c.size for c in clips], dtype=np.int64)
@@ -945,9 +998,9 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         batch = np.empty((len(clips), max(int(lengths.max()), 1)), dtype=np.float64)
         for row, clip in zip(batch, clips, strict=True):
             np.multiply(clip, 32768.0, out=row[: clip.size])  # exact, as float32 * 2**15
-        plan = self._plan
+        plan = self._plans[np.dtype(np.float64)]
         out = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float64)
-        _engine.run(plan, batch, out, self._threads, lengths=lengths)
+        _engine.run(plan, batch, out, threads, lengths=lengths)
         return plan.frame_counts(lengths), out
 
 
@@ -1026,36 +1079,42 @@ class ParakeetFeatureExtractor(_Extractor):
         self.padding_value = padding_value
         self.return_attention_mask = kwargs.pop("return_attention_mask", True)
         self.hop_length = as_int("hop_length", hop_length)
-        self.n_fft = as_int("n_fft", n_fft, minimum=2)
+        self.n_fft = as_int("n_fft", n_fft, minimum=2, maximum=MAX_FFT_LENGTH)
         self.win_length = as_int("win_length", win_length)
         if self.win_length > self.n_fft:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
         self.preemphasis = preemphasis
-        self._take_options(kwargs, computed=("mel_filters",))
+        self._take_options(kwargs)
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
         self._filters = _slaney_filters(self.n_fft, self.feature_size, rate, rate / 2)
-        pad = self.n_fft // 2
-        framing = Framing(
-            frame_length=self.win_length,
-            hop=self.hop_length,
-            start=(self.n_fft - self.win_length) // 2 - pad,
-            reach=self.n_fft - 2 * pad,
-            pad_mode="constant",
-        )
-        hann = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(self.win_length) / (self.win_length - 1))
-        stages = dict(
+        self._build()
+        # The same stages without the normalisation, for the batches whose
+        # statistics the reference takes as the engine's per-row form does not.
+        plain = dataclasses.replace(self.engine_options(np.float32), norm=Norm())
+        object.__setattr__(self, "_plain_plan", _engine.make_plan(plain, np.float32))
+
+    _COMPUTED = ("mel_filters",)
+    _PLAN_DTYPES = (np.dtype(np.float32),)
+    _plain_plan: Any
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # NeMo's log mel: a centred STFT with zero padding and a symmetric Hann
+        # window, Slaney bands, ``ln(x + 2**-24)``, per-row statistics.
+        framing = Framing.centred(self.n_fft, self.win_length, self.hop_length, pad_mode="constant")
+        norm = Norm(mode="mean_std", ddof=1, eps=1e-5, exclude_last=1)
+        if stream_left is not None:
+            framing, norm = framing.for_stream(stream_left), Norm()
+        return EngineOptions(
             framing=framing,
-            condition=Condition(window=hann if self.win_length > 1 else np.ones(1)),
+            condition=Condition(window=_windows.window("hann", self.win_length)),
             spectrum=Spectrum(fft_length=self.n_fft),
-            bank=_sparse(self._filters.astype(np.float64)),
+            bank=Bank.from_dense(self._filters),
             log=Log(
                 enabled=True, log_scale=float(np.log(10.0)), log_offset=2.0**-24, min_power=2.0**-24
             ),
             post=Post(layout="frames_bands"),
+            norm=norm,
         )
-        self._plain_plan = _engine.make_plan(EngineOptions(**stages), np.float32)  # type: ignore[arg-type]
-        norm = Norm(mode="mean_std", ddof=1, eps=1e-5, exclude_last=1)
-        self._plan = _engine.make_plan(EngineOptions(**stages, norm=norm), np.float32)  # type: ignore[arg-type]
 
     @property
     def mel_filters(self) -> np.ndarray:
@@ -1105,7 +1164,9 @@ class ParakeetFeatureExtractor(_Extractor):
         device : str, default "cpu"
             Accepted for compatibility; fastmel computes on the CPU.
         **kwargs
-            Ignored, as the reference ignores them.
+            ``num_threads`` (fastmel's: this call's threads, overriding the
+            extractor's and :func:`fastmel.set_num_threads`); any other is
+            ignored, as the reference ignores them.
 
         Returns
         -------
@@ -1114,6 +1175,7 @@ class ParakeetFeatureExtractor(_Extractor):
             ``attention_mask`` bool ``(batch, frames)``.
         """
         self._check_rate(sampling_rate, by_name=True)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
         clips = self._clips(raw_speech)
         given = [c.size for c in clips]
         cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
@@ -1150,18 +1212,20 @@ class ParakeetFeatureExtractor(_Extractor):
             frames = 1
         elif own:
             lengths = np.asarray(given, dtype=np.int64)
-            feats = self._run(self._plan, batch, lengths)
+            feats = self._run(self._plans[np.dtype(np.float32)], batch, lengths, threads)
         else:
-            feats = self._run(self._plain_plan, batch, None)
+            feats = self._run(self._plain_plan, batch, None, threads)
             feats = _normalise_quirk(feats, valid)
         frames = feats.shape[1]
         mask = np.arange(frames)[None, :] < valid[:, None]
         feats[valid <= 1] = np.nan  # 0/0 statistics: NaN for the whole clip, as there
         return _convert(BatchFeature(input_features=feats, attention_mask=mask), return_tensors)
 
-    def _run(self, plan: Any, batch: np.ndarray, lengths: np.ndarray | None) -> np.ndarray:
+    def _run(
+        self, plan: Any, batch: np.ndarray, lengths: np.ndarray | None, threads: int
+    ) -> np.ndarray:
         out = np.empty(plan.out_shape(batch.shape[0], batch.shape[1]), dtype=np.float32)
-        _engine.run(plan, batch, out, self._threads, lengths=lengths)
+        _engine.run(plan, batch, out, threads, lengths=lengths)
         return out
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:

@@ -91,10 +91,10 @@ def _kaldi_options():
     """Every torchaudio.compliance.kaldi keyword of fbank and mfcc but the rate
     (--sampling-rate) and the channel (--channels), with its default
     (kaldi-native-fbank's extra options are for its configurations, not flags)."""
-    from ..kaldi import _KNF_MEL, Fbank, Mfcc
+    from ..kaldi import _EXTRA, _KNF_MEL, Fbank, Mfcc
 
     options = {**Fbank._DEFAULTS, **Mfcc._DEFAULTS}
-    for name in ("sample_frequency", "use_log_floor", "eps", *_KNF_MEL):
+    for name in ("sample_frequency", "use_log_floor", "eps", *_KNF_MEL, *_EXTRA):
         del options[name]
     return options
 
