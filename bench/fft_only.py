@@ -28,6 +28,7 @@ class Framing(C.Structure):
         ("reach", C.c_ssize_t),
         ("drop_last", C.c_size_t),
         ("pad_mode", C.c_int),
+        ("signal_preemphasis", C.c_double),
     ]
 
 
@@ -44,7 +45,13 @@ class Condition(C.Structure):
 
 
 class Spectrum(C.Structure):
-    _fields_ = [("fft_length", C.c_size_t), ("fft_offset", C.c_size_t), ("mag_exp", C.c_double)]
+    _fields_ = [
+        ("fft_length", C.c_size_t),
+        ("fft_offset", C.c_size_t),
+        ("mag_exp", C.c_double),
+        ("power_floor", C.c_double),
+        ("power_offset", C.c_double),
+    ]
 
 
 class Bank(C.Structure):
@@ -107,6 +114,7 @@ class Tables(C.Structure):
         ("band_len", C.c_void_p),
         ("band_weights", C.c_void_p),
         ("post_matrix", C.c_void_p),
+        ("post_bias", C.c_void_p),
     ]
 
 

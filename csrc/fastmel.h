@@ -1,8 +1,9 @@
 /*
  * fastmel core: frame features from one fused pass per group of frames,
  *
- *   framing -> conditioning -> window -> real FFT -> |X|^p -> sparse bank
- *           -> log -> dense post matrix -> energy -> output layout
+ *   framing (of the signal or its pre-emphasis) -> conditioning -> window
+ *           -> real FFT -> |X|^p (floored, offset) -> sparse bank -> log
+ *           -> dense post matrix -> bias -> energy -> output layout
  *
  * and, when asked, a floor at the maximum minus a range (a second pass that
  * touches only the frames below it) and a per-feature normalisation over
@@ -95,6 +96,9 @@ typedef struct fm_framing_opts {
                              uncentred: n; Kaldi snip_edges: W; Kaldi otherwise: hop - hop/2) */
     size_t drop_last;     /* frames left out at the end (whisper leaves out 1) */
     int pad_mode;         /* an fm_pad */
+    double signal_preemphasis; /* c: frames read y[0] = x[0], y[j] = x[j] - c x[j-1] (over each
+                                  row's own samples, padded as pad_mode says) instead of x;
+                                  0: x itself (NeMo, Parakeet: 0.97; start 1 skips y[0]) */
 } fm_framing_opts;
 
 /* Conditioning of each frame's W samples, in this order (Kaldi's): dither,
@@ -116,6 +120,10 @@ typedef struct fm_spectrum_opts {
     size_t fft_offset;  /* zeros before the frame in the FFT input, <= n - W
                            (Keras centres the window: (n - W)/2; Kaldi: 0) */
     double mag_exp;     /* p in |X|^p, > 0; 2 and 1 have fast paths */
+    double power_floor;   /* |X|^2 = max(|X|^2, power_floor) before the exponent, >= 0
+                             (Inkling: sqrt(max(|X|^2, 1e-10))); 0: none */
+    double power_offset;  /* then |X|^2 + power_offset, >= 0 (UnivNet: sqrt(|X|^2 + 1e-9));
+                             |X|^p is that to the power p / 2 */
 } fm_spectrum_opts;
 
 /* Bank: sparse bands over the bins (their weights are in fm_tables). */
@@ -143,7 +151,8 @@ typedef struct fm_floor_opts {
 } fm_floor_opts;
 
 /* Post: per frame, an optional dense matrix on the band vector (a DCT for
- * cepstra), then the energy in its slot, then the layout. */
+ * cepstra), an optional bias vector (fm_tables), then the energy in its
+ * slot, then the layout. */
 typedef struct fm_post_opts {
     size_t num_features;    /* K: rows of the post matrix (fm_tables); 0: no matrix, K = num_bands */
     int energy_insert;      /* with an energy stage: nonzero inserts it as a new feature
@@ -190,6 +199,9 @@ typedef struct fm_tables {
     const double *band_weights;  /* sum(band_len) weights, band after band */
     const double *post_matrix;   /* post.num_features x bank.num_bands, row-major;
                                     NULL when post.num_features is 0 */
+    const double *post_bias;     /* NULL, or K values (K = post.num_features, or bank.num_bands
+                                    without a matrix) added to the features before the energy
+                                    goes in (a fixed per-feature affine: Gemma's -mean/std) */
 } fm_tables;
 
 typedef struct fm_plan fm_plan;

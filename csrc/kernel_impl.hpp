@@ -239,7 +239,9 @@ inline V scaled_ln_poly64(V x, double c) {
 }
 
 /* Windowed frames into lanes with a register transpose: for k in [0, count)
- * in blocks of L, dst[k] lane l = rows[l][k] * w[k]. Returns how many k were
+ * in blocks of L, dst[k] lane l = rows[l][k] * w[k], or, with a pre-emphasis
+ * coefficient c != 0, (rows[l][k] - c rows[l][k - 1]) * w[k] (rows[l][-1]
+ * must be readable). Returns how many k were
  * done (a multiple of L; 0 where this type and instruction set have no
  * transpose); the caller finishes the rest. dst must be vector-aligned.
  *
@@ -254,8 +256,8 @@ inline V scaled_ln_poly64(V x, double c) {
  * the signal. */
 template <typename T, size_t L>
 inline size_t transpose_load(const T *const *rows, const T *w, size_t count, T *dst,
-                             uintptr_t pf, size_t pf_lines) {
-    (void)rows; (void)w; (void)count; (void)dst; (void)pf; (void)pf_lines;
+                             uintptr_t pf, size_t pf_lines, T c) {
+    (void)rows; (void)w; (void)count; (void)dst; (void)pf; (void)pf_lines; (void)c;
     return 0;
 }
 
@@ -271,94 +273,130 @@ inline uintptr_t prefetch_lines(uintptr_t pf, size_t lines) {
 template <>
 inline size_t transpose_load<float, 8>(const float *const *rows, const float *w,
                                        size_t count, float *dst, uintptr_t pf,
-                                       size_t pf_lines) {
-    size_t k = 0;
-    for (; k + 8 <= count; k += 8) {
-        pf = prefetch_lines(pf, pf_lines);
-        const __m256 wk = _mm256_loadu_ps(w + k);
-        __m256 r[8];
-        for (int l = 0; l < 8; ++l) r[l] = _mm256_mul_ps(_mm256_loadu_ps(rows[l] + k), wk);
-        const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-        const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-        const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-        const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-        const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-        const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-        const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-        const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-        float *d = dst + k * 8;
-        _mm256_store_ps(d + 0, _mm256_permute2f128_ps(s0, s4, 0x20));
-        _mm256_store_ps(d + 8, _mm256_permute2f128_ps(s1, s5, 0x20));
-        _mm256_store_ps(d + 16, _mm256_permute2f128_ps(s2, s6, 0x20));
-        _mm256_store_ps(d + 24, _mm256_permute2f128_ps(s3, s7, 0x20));
-        _mm256_store_ps(d + 32, _mm256_permute2f128_ps(s0, s4, 0x31));
-        _mm256_store_ps(d + 40, _mm256_permute2f128_ps(s1, s5, 0x31));
-        _mm256_store_ps(d + 48, _mm256_permute2f128_ps(s2, s6, 0x31));
-        _mm256_store_ps(d + 56, _mm256_permute2f128_ps(s3, s7, 0x31));
-    }
-    return k;
+                                       size_t pf_lines, float c) {
+    auto body = [&](auto emphasis) {
+        constexpr bool kEmph = decltype(emphasis)::value;
+        const __m256 vc = _mm256_set1_ps(c);
+        size_t k = 0;
+        for (; k + 8 <= count; k += 8) {
+            pf = prefetch_lines(pf, pf_lines);
+            const __m256 wk = _mm256_loadu_ps(w + k);
+            __m256 r[8];
+            for (int l = 0; l < 8; ++l) {
+                __m256 v = _mm256_loadu_ps(rows[l] + k);
+                if constexpr (kEmph)
+                    v = _mm256_sub_ps(v, _mm256_mul_ps(vc, _mm256_loadu_ps(rows[l] + k - 1)));
+                r[l] = _mm256_mul_ps(v, wk);
+            }
+            const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+            const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+            const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+            const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+            const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            float *d = dst + k * 8;
+            _mm256_store_ps(d + 0, _mm256_permute2f128_ps(s0, s4, 0x20));
+            _mm256_store_ps(d + 8, _mm256_permute2f128_ps(s1, s5, 0x20));
+            _mm256_store_ps(d + 16, _mm256_permute2f128_ps(s2, s6, 0x20));
+            _mm256_store_ps(d + 24, _mm256_permute2f128_ps(s3, s7, 0x20));
+            _mm256_store_ps(d + 32, _mm256_permute2f128_ps(s0, s4, 0x31));
+            _mm256_store_ps(d + 40, _mm256_permute2f128_ps(s1, s5, 0x31));
+            _mm256_store_ps(d + 48, _mm256_permute2f128_ps(s2, s6, 0x31));
+            _mm256_store_ps(d + 56, _mm256_permute2f128_ps(s3, s7, 0x31));
+        }
+        return k;
+    };
+    return c != 0.0f ? body(std::true_type{}) : body(std::false_type{});
 }
 
 template <>
 inline size_t transpose_load<double, 4>(const double *const *rows, const double *w,
                                         size_t count, double *dst, uintptr_t pf,
-                                        size_t pf_lines) {
-    size_t k = 0;
-    for (; k + 4 <= count; k += 4) {
-        pf = prefetch_lines(pf, pf_lines);
-        const __m256d wk = _mm256_loadu_pd(w + k);
-        const __m256d r0 = _mm256_mul_pd(_mm256_loadu_pd(rows[0] + k), wk);
-        const __m256d r1 = _mm256_mul_pd(_mm256_loadu_pd(rows[1] + k), wk);
-        const __m256d r2 = _mm256_mul_pd(_mm256_loadu_pd(rows[2] + k), wk);
-        const __m256d r3 = _mm256_mul_pd(_mm256_loadu_pd(rows[3] + k), wk);
-        const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-        const __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-        double *d = dst + k * 4;
-        _mm256_store_pd(d + 0, _mm256_permute2f128_pd(t0, t2, 0x20));
-        _mm256_store_pd(d + 4, _mm256_permute2f128_pd(t1, t3, 0x20));
-        _mm256_store_pd(d + 8, _mm256_permute2f128_pd(t0, t2, 0x31));
-        _mm256_store_pd(d + 12, _mm256_permute2f128_pd(t1, t3, 0x31));
-    }
-    return k;
+                                        size_t pf_lines, double c) {
+    auto body = [&](auto emphasis) {
+        constexpr bool kEmph = decltype(emphasis)::value;
+        const __m256d vc = _mm256_set1_pd(c);
+        size_t k = 0;
+        for (; k + 4 <= count; k += 4) {
+            pf = prefetch_lines(pf, pf_lines);
+            const __m256d wk = _mm256_loadu_pd(w + k);
+            __m256d r[4];
+            for (int l = 0; l < 4; ++l) {
+                __m256d v = _mm256_loadu_pd(rows[l] + k);
+                if constexpr (kEmph)
+                    v = _mm256_sub_pd(v, _mm256_mul_pd(vc, _mm256_loadu_pd(rows[l] + k - 1)));
+                r[l] = _mm256_mul_pd(v, wk);
+            }
+            const __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+            const __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+            double *d = dst + k * 4;
+            _mm256_store_pd(d + 0, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_store_pd(d + 4, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_store_pd(d + 8, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_store_pd(d + 12, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+        return k;
+    };
+    return c != 0.0 ? body(std::true_type{}) : body(std::false_type{});
 }
 #elif defined(__SSE2__)
 template <>
 inline size_t transpose_load<float, 4>(const float *const *rows, const float *w,
                                        size_t count, float *dst, uintptr_t pf,
-                                       size_t pf_lines) {
-    size_t k = 0;
-    for (; k + 4 <= count; k += 4) {
-        pf = prefetch_lines(pf, pf_lines);
-        const __m128 wk = _mm_loadu_ps(w + k);
-        __m128 r0 = _mm_mul_ps(_mm_loadu_ps(rows[0] + k), wk);
-        __m128 r1 = _mm_mul_ps(_mm_loadu_ps(rows[1] + k), wk);
-        __m128 r2 = _mm_mul_ps(_mm_loadu_ps(rows[2] + k), wk);
-        __m128 r3 = _mm_mul_ps(_mm_loadu_ps(rows[3] + k), wk);
-        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-        float *d = dst + k * 4;
-        _mm_store_ps(d + 0, r0);
-        _mm_store_ps(d + 4, r1);
-        _mm_store_ps(d + 8, r2);
-        _mm_store_ps(d + 12, r3);
-    }
-    return k;
+                                       size_t pf_lines, float c) {
+    auto body = [&](auto emphasis) {
+        constexpr bool kEmph = decltype(emphasis)::value;
+        const __m128 vc = _mm_set1_ps(c);
+        size_t k = 0;
+        for (; k + 4 <= count; k += 4) {
+            pf = prefetch_lines(pf, pf_lines);
+            const __m128 wk = _mm_loadu_ps(w + k);
+            __m128 r[4];
+            for (int l = 0; l < 4; ++l) {
+                __m128 v = _mm_loadu_ps(rows[l] + k);
+                if constexpr (kEmph)
+                    v = _mm_sub_ps(v, _mm_mul_ps(vc, _mm_loadu_ps(rows[l] + k - 1)));
+                r[l] = _mm_mul_ps(v, wk);
+            }
+            _MM_TRANSPOSE4_PS(r[0], r[1], r[2], r[3]);
+            float *d = dst + k * 4;
+            _mm_store_ps(d + 0, r[0]);
+            _mm_store_ps(d + 4, r[1]);
+            _mm_store_ps(d + 8, r[2]);
+            _mm_store_ps(d + 12, r[3]);
+        }
+        return k;
+    };
+    return c != 0.0f ? body(std::true_type{}) : body(std::false_type{});
 }
 
 template <>
 inline size_t transpose_load<double, 2>(const double *const *rows, const double *w,
                                         size_t count, double *dst, uintptr_t pf,
-                                        size_t pf_lines) {
-    size_t k = 0;
-    for (; k + 2 <= count; k += 2) {
-        pf = prefetch_lines(pf, pf_lines);
-        const __m128d wk = _mm_loadu_pd(w + k);
-        const __m128d r0 = _mm_mul_pd(_mm_loadu_pd(rows[0] + k), wk);
-        const __m128d r1 = _mm_mul_pd(_mm_loadu_pd(rows[1] + k), wk);
-        double *d = dst + k * 2;
-        _mm_store_pd(d + 0, _mm_unpacklo_pd(r0, r1));
-        _mm_store_pd(d + 2, _mm_unpackhi_pd(r0, r1));
-    }
-    return k;
+                                        size_t pf_lines, double c) {
+    auto body = [&](auto emphasis) {
+        constexpr bool kEmph = decltype(emphasis)::value;
+        const __m128d vc = _mm_set1_pd(c);
+        size_t k = 0;
+        for (; k + 2 <= count; k += 2) {
+            pf = prefetch_lines(pf, pf_lines);
+            const __m128d wk = _mm_loadu_pd(w + k);
+            __m128d r[2];
+            for (int l = 0; l < 2; ++l) {
+                __m128d v = _mm_loadu_pd(rows[l] + k);
+                if constexpr (kEmph)
+                    v = _mm_sub_pd(v, _mm_mul_pd(vc, _mm_loadu_pd(rows[l] + k - 1)));
+                r[l] = _mm_mul_pd(v, wk);
+            }
+            double *d = dst + k * 2;
+            _mm_store_pd(d + 0, _mm_unpacklo_pd(r[0], r[1]));
+            _mm_store_pd(d + 2, _mm_unpackhi_pd(r[0], r[1]));
+        }
+        return k;
+    };
+    return c != 0.0 ? body(std::true_type{}) : body(std::false_type{});
 }
 #endif
 
@@ -430,6 +468,7 @@ class FrameKernel final : public fastmel::Kernel {
     size_t W_, hop_;
     ptrdiff_t start_;
     int pad_mode_;
+    T spre_;  /* signal pre-emphasis: frames read y[j] = x[j] - spre_ x[j-1], y[0] = x[0] */
     /* conditioning: conditioned_ is false when no stage below is on, and the
      * frames then take the plain windowed load */
     bool conditioned_;
@@ -447,6 +486,8 @@ class FrameKernel final : public fastmel::Kernel {
     RealFft<T> fft_;
     Mag mag_;
     T mag_exp_;
+    T power_floor_, power_offset_;  /* |X|^2 = max(|X|^2, floor) + offset before p */
+    bool power_adjust_;
     /* bank: band m uses bins first_[m] .. first_[m] + len_[m] - 1 with
      * weights w_[off_[m] ...] */
     size_t nb_;
@@ -461,6 +502,7 @@ class FrameKernel final : public fastmel::Kernel {
     /* post */
     size_t K_;             /* matrix rows, 0 without a matrix */
     std::vector<T> D_;     /* K_ x nb_ */
+    std::vector<T> bias_;  /* added to the K_ (or nb_) features; empty: none */
     std::vector<V> zero_bands_;  /* the (log) bands of a group of all-zero frames */
     T zero_mn_, zero_mx_;        /* and their smallest and largest log values */
     bool energy_insert_;
@@ -474,6 +516,7 @@ class FrameKernel final : public fastmel::Kernel {
     FrameKernel(const fm_options &o, const fm_tables &t)
         : W_(o.framing.frame_length), hop_(o.framing.hop), start_(o.framing.start),
           pad_mode_(o.framing.pad_mode),
+          spre_(static_cast<T>(o.framing.signal_preemphasis)),
           dither_(o.condition.dither), seed_(o.condition.dither_seed),
           remove_dc_(o.condition.remove_dc != 0),
           preemph_(static_cast<T>(o.condition.preemphasis)), energy_(o.condition.energy),
@@ -505,6 +548,9 @@ class FrameKernel final : public fastmel::Kernel {
         const double p = o.spectrum.mag_exp;
         mag_ = p == 2.0 ? Mag::Power : p == 1.0 ? Mag::Magnitude : Mag::General;
         mag_exp_ = static_cast<T>(p);
+        power_floor_ = static_cast<T>(o.spectrum.power_floor);
+        power_offset_ = static_cast<T>(o.spectrum.power_offset);
+        power_adjust_ = o.spectrum.power_floor > 0 || o.spectrum.power_offset > 0;
 
         log_ = o.log.enabled != 0;
         min_power_ = static_cast<T>(o.log.min_power);
@@ -522,13 +568,16 @@ class FrameKernel final : public fastmel::Kernel {
         K_ = o.post.num_features;
         D_.resize(K_ * nb_);
         for (size_t i = 0; i < D_.size(); ++i) D_[i] = static_cast<T>(t.post_matrix[i]);
+        if (t.post_bias)
+            for (size_t i = 0, nk = K_ ? K_ : nb_; i < nk; ++i)
+                bias_.push_back(static_cast<T>(t.post_bias[i]));
         energy_insert_ = o.post.energy_insert != 0;
         energy_index_ = o.post.energy_index;
         const size_t k = K_ ? K_ : nb_;
         kout_ = k + (energy_ != FM_ENERGY_NONE && energy_insert_ ? 1 : 0);
         frames_major_ = o.post.layout == FM_LAYOUT_FRAMES_BANDS;
         fill_ = static_cast<T>(o.post.fill);
-        direct_ = K_ == 0 && energy_ == FM_ENERGY_NONE;
+        direct_ = K_ == 0 && energy_ == FM_ENERGY_NONE && bias_.empty();
 
         /* What a group of all-zero frames gives, computed once by the same
          * code: known-zero groups (job.zero_from) copy it. */
@@ -680,7 +729,8 @@ class FrameKernel final : public fastmel::Kernel {
     };
 
     /* Signal sample j (any j: padding beyond 0 .. n-1) of a row whose
-     * samples from `stored` (<= n) on are zeros not in memory. */
+     * samples from `stored` (<= n) on are zeros not in memory: x[j], or with
+     * signal pre-emphasis y[j]. */
     T sample(const T *x, ptrdiff_t ss, size_t n, size_t stored, ptrdiff_t j) const {
         size_t i;
         if (j >= 0 && j < static_cast<ptrdiff_t>(n)) {
@@ -689,7 +739,9 @@ class FrameKernel final : public fastmel::Kernel {
             if (pad_mode_ == FM_PAD_CONSTANT) return T(0);
             i = pad_mode_ == FM_PAD_REFLECT ? reflect_index(j, n) : symmetric_index(j, n);
         }
-        return i < stored ? x[static_cast<ptrdiff_t>(i) * ss] : T(0);
+        auto at = [&](size_t k) { return k < stored ? x[static_cast<ptrdiff_t>(k) * ss] : T(0); };
+        if (spre_ == T(0) || i == 0) return at(i);
+        return at(i) - spre_ * at(i - 1);
     }
 
     /* Samples k in [k0, k1) of frame lane l, each times w[k] (w may be NULL
@@ -705,9 +757,12 @@ class FrameKernel final : public fastmel::Kernel {
         auto first = [&](size_t l) {  /* signal index of sample k0 of lane l */
             return static_cast<ptrdiff_t>((t0 + l) * hop_ + k0) + start_;
         };
+        /* With signal pre-emphasis a frame reads the sample before its first
+         * too, and y[0] is x[0]: frames from sample 1 on are inside. */
+        const ptrdiff_t lowest = spre_ != T(0) ? 1 : 0;
         auto inside = [&](size_t l) {
             const ptrdiff_t s0 = first(l);
-            return s0 >= 0 && s0 + span <= static_cast<ptrdiff_t>(stored);
+            return s0 >= lowest && s0 + span <= static_cast<ptrdiff_t>(stored);
         };
         size_t done = 0;  /* k - k0 already loaded for every lane */
         if (ss == 1 && cnt == L && inside(0) && inside(L - 1)) {
@@ -720,7 +775,7 @@ class FrameKernel final : public fastmel::Kernel {
             const size_t fresh = L * std::min<size_t>(hop_, static_cast<size_t>(span)) * sizeof(T);
             const size_t blocks = std::max<size_t>((k1 - k0) / L, 1);
             const size_t pf_lines = std::min<size_t>((fresh / 64 + blocks - 1) / blocks, 4);
-            done = transpose_load<T, L>(rows, w + k0, k1 - k0, b + k0 * L, pf, pf_lines);
+            done = transpose_load<T, L>(rows, w + k0, k1 - k0, b + k0 * L, pf, pf_lines, spre_);
         }
         if (done == k1 - k0) return;
         for (size_t l = 0; l < L; ++l) {
@@ -731,7 +786,14 @@ class FrameKernel final : public fastmel::Kernel {
                 continue;
             }
             const ptrdiff_t s0 = first(l) - static_cast<ptrdiff_t>(k0);
-            if (inside(l)) {
+            if (inside(l) && spre_ != T(0)) {
+                const T *xs = x + s0 * ss;
+                const T c = spre_;
+                for (size_t k = ks; k < k1; ++k) {
+                    const ptrdiff_t i = static_cast<ptrdiff_t>(k) * ss;
+                    bl[k * L] = (xs[i] - c * xs[i - ss]) * w[k];
+                }
+            } else if (inside(l)) {
                 const T *xs = x + s0 * ss;
                 if (ss == 1)
                     for (size_t k = ks; k < k1; ++k) bl[k * L] = xs[k] * w[k];
@@ -779,7 +841,10 @@ class FrameKernel final : public fastmel::Kernel {
      * where the caller promised zeros (job.zero_from), without dither. */
     bool known_zero(const fastmel::Job &job, const Item &it, size_t n) const {
         if (!job.zero_from || dither_ > 0 || it.valid == 0) return false;
-        const ptrdiff_t z = static_cast<ptrdiff_t>(std::min(job.zero_from[it.r], n));
+        /* y[z] = -c x[z - 1] is not zero: with signal pre-emphasis the zeros start one later */
+        const size_t zx = job.zero_from[it.r];
+        const ptrdiff_t z = static_cast<ptrdiff_t>(
+            std::min(spre_ != T(0) && zx < n ? zx + 1 : zx, n));
         const ptrdiff_t a = static_cast<ptrdiff_t>(it.t0 * hop_) + start_;
         const ptrdiff_t b = static_cast<ptrdiff_t>((it.t0 + it.valid - 1) * hop_ + W_) + start_;
         const ptrdiff_t N = static_cast<ptrdiff_t>(n);
@@ -892,8 +957,12 @@ class FrameKernel final : public fastmel::Kernel {
         size_t k = 1;
         for (; 2 * k < n_; ++k) pw[k] = c[2 * k - 1] * c[2 * k - 1] + c[2 * k] * c[2 * k];
         if (n_ % 2 == 0 && n_ > 1) pw[n_ / 2] = c[n_ - 1] * c[n_ - 1];
-        if (mag_ == Mag::Power) return;
         T *p = reinterpret_cast<T *>(pw);
+        if (power_adjust_) {
+            const T lo = power_floor_, add = power_offset_;
+            for (size_t i = 0; i < nbins_ * L; ++i) p[i] = (p[i] < lo ? lo : p[i]) + add;
+        }
+        if (mag_ == Mag::Power) return;
         if (mag_ == Mag::Magnitude) {
             for (size_t i = 0; i < nbins_ * L; ++i) p[i] = std::sqrt(p[i]);
         } else {
@@ -1025,6 +1094,8 @@ class FrameKernel final : public fastmel::Kernel {
                 for (; j + 4 <= rows; j += 4) matrix_rows<4>(j, macc, spare, energy_index_, shift);
                 for (; j < rows; ++j) matrix_rows<1>(j, macc, spare, energy_index_, shift);
             }
+            for (size_t j = 0; j < bias_.size(); ++j)
+                spare[j + (j >= energy_index_ ? shift : 0)] += bias_[j];
             if (has_e) spare[energy_index_] = e;
             fo = spare;
         }

@@ -108,6 +108,7 @@ bool valid_options(const fm_options &o, const fm_tables &t) {
     if (f.pad_mode != FM_PAD_REFLECT && f.pad_mode != FM_PAD_CONSTANT &&
         f.pad_mode != FM_PAD_SYMMETRIC)
         return false;
+    if (!finite(f.signal_preemphasis)) return false;
 
     const fm_condition_opts &c = o.condition;
     if (!(c.dither >= 0) || !finite(c.dither) || !finite(c.preemphasis)) return false;
@@ -123,6 +124,8 @@ bool valid_options(const fm_options &o, const fm_tables &t) {
     if (s.fft_length < f.frame_length || s.fft_length > kMaxSize) return false;
     if (s.fft_offset > s.fft_length - f.frame_length) return false;
     if (!(s.mag_exp > 0) || !finite(s.mag_exp)) return false;
+    if (!(s.power_floor >= 0) || !finite(s.power_floor)) return false;
+    if (!(s.power_offset >= 0) || !finite(s.power_offset)) return false;
 
     const fm_bank_opts &b = o.bank;
     const size_t nbins = s.fft_length / 2 + 1;
@@ -155,6 +158,7 @@ bool valid_options(const fm_options &o, const fm_tables &t) {
             return false;
     }
     const size_t k = p.num_features ? p.num_features : b.num_bands;
+    if (t.post_bias && !finite_array(t.post_bias, k)) return false;
     if (c.energy != FM_ENERGY_NONE && p.energy_index > (p.energy_insert ? k : k - 1))
         return false;
     if (p.layout != FM_LAYOUT_BANDS_FRAMES && p.layout != FM_LAYOUT_FRAMES_BANDS) return false;
@@ -386,8 +390,10 @@ fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dty
         plan->num_features = k + (plan->has_energy && o.post.energy_insert ? 1 : 0);
         plan->floor_mode = plan->log ? o.floor.mode : FM_FLOOR_NONE;
         plan->floor_range = o.floor.range;
+        /* The floor acts on the log bands: a second pass when the features
+         * are something else (a matrix, a bias or an energy on top). */
         plan->two_pass = plan->floor_mode != FM_FLOOR_NONE &&
-                         (o.post.num_features > 0 || plan->has_energy);
+                         (o.post.num_features > 0 || plan->has_energy || tables->post_bias);
         plan->layout = o.post.layout;
         plan->norm = o.norm;
         plan->fill = o.post.fill;

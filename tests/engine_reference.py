@@ -1,10 +1,10 @@
 """An obvious NumPy version of the engine's stages (csrc/fastmel.h), for the tests.
 
 Frame by frame and row by row in float64, from the stage options of
-``fastmel._engine.EngineOptions``: pad with ``np.pad``, cut, condition
-(dither, DC, energy, pre-emphasis, window), place in the FFT input, rfft,
-|X|^p, a dense bank, log, floor, post matrix, energy slot, normalisation,
-fill, layout.
+``fastmel._engine.EngineOptions``: the signal's pre-emphasis, pad with
+``np.pad``, cut, condition (dither, DC, energy, pre-emphasis, window), place
+in the FFT input, rfft, |X|^p (floored, offset), a dense bank, log, floor,
+post matrix, bias, energy slot, normalisation, fill, layout.
 Shares no code with fastmel (the dither generator is re-derived from its
 documented definition).
 """
@@ -88,7 +88,11 @@ def engine(x, options, lengths=None, frame_index0=0):
         length = N if lengths is None else int(lengths[r])
         count = min(F, num_frames(length, fr))
         counts.append(count)
-        f = frames_of(x[r, :length], fr, count).copy()
+        own = x[r, :length]
+        c = fr.signal_preemphasis
+        if c and length > 1:  # y[0] = x[0], y[j] = x[j] - c x[j-1], then padded and framed
+            own = np.concatenate([own[:1], own[1:] - c * own[:-1]])
+        f = frames_of(own, fr, count).copy()
         if cond.dither > 0:
             for t in range(count):
                 f[t] += cond.dither * gaussian(cond.dither_seed, r, frame_index0 + t, W)
@@ -107,6 +111,9 @@ def engine(x, options, lengths=None, frame_index0=0):
         buf = np.zeros((count, n))
         buf[:, spec.fft_offset : spec.fft_offset + W] = f
         s = np.abs(np.fft.rfft(buf, axis=1)) ** spec.mag_exp
+        if spec.power_floor or spec.power_offset:
+            squared = np.abs(np.fft.rfft(buf, axis=1)) ** 2
+            s = (np.maximum(squared, spec.power_floor) + spec.power_offset) ** (spec.mag_exp / 2)
         bands[r, :count] = s @ bank
     if log.enabled:
         ref = np.log10(max(abs(log.ref_power), log.min_power))
@@ -123,6 +130,8 @@ def engine(x, options, lengths=None, frame_index0=0):
             if np.isfinite(peaks[r]):
                 bands[r, : counts[r]] = np.maximum(bands[r, : counts[r]], peaks[r] - floor.range)
     feats = bands if post.matrix is None else bands @ np.asarray(post.matrix).T
+    if post.bias is not None:
+        feats = feats + np.asarray(post.bias)
     if cond.energy != "none":
         e = np.maximum(np.log(np.maximum(energy, cond.energy_min)), cond.energy_floor)
         if post.energy_insert:

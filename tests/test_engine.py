@@ -47,6 +47,7 @@ def opts(
     reach=None,
     drop=0,
     pad="reflect",
+    spre=0.0,
     dither=0.0,
     seed=0,
     dc=False,
@@ -55,11 +56,14 @@ def opts(
     energy="none",
     efloor=-np.inf,
     p=2.0,
+    pfloor=0.0,
+    poffset=0.0,
     offset=0,
     nb=10,
     log=True,
     floor=("none", 0.0),
     matrix=None,
+    bias=None,
     insert=True,
     eidx=0,
     layout="bands_frames",
@@ -69,7 +73,13 @@ def opts(
 ):
     return EngineOptions(
         framing=Framing(
-            frame_length=W, hop=hop, start=start, reach=reach, drop_last=drop, pad_mode=pad
+            frame_length=W,
+            hop=hop,
+            start=start,
+            reach=reach,
+            drop_last=drop,
+            pad_mode=pad,
+            signal_preemphasis=spre,
         ),
         condition=Condition(
             dither=dither,
@@ -80,11 +90,20 @@ def opts(
             energy=energy,
             energy_floor=efloor,
         ),
-        spectrum=Spectrum(fft_length=n, fft_offset=offset, mag_exp=p),
+        spectrum=Spectrum(
+            fft_length=n, fft_offset=offset, mag_exp=p, power_floor=pfloor, power_offset=poffset
+        ),
         bank=random_bank(n, nb),
         log=Log(enabled=log, log_scale=float(np.log(10)), min_power=EPS32),
         floor=Floor(mode=floor[0], range=floor[1]),
-        post=Post(matrix=matrix, energy_insert=insert, energy_index=eidx, layout=layout, fill=fill),
+        post=Post(
+            matrix=matrix,
+            bias=bias,
+            energy_insert=insert,
+            energy_index=eidx,
+            layout=layout,
+            fill=fill,
+        ),
         norm=Norm(*norm),
         kernel=kernel,
     )
@@ -132,6 +151,19 @@ CASES = {
         norm=("mean_std", 1, 1e-7, True), matrix=dct(10, 6), energy="raw", floor=("row", 3.0)
     ),
     "floor_row_before_post": dict(floor=("row", 2.0), matrix=dct(10, 5), energy="raw"),
+    "signal_preemphasis_centred_reflect": dict(spre=0.97, start=-32, reach=0),
+    "signal_preemphasis_constant_nemo": dict(spre=0.97, start=-25, reach=0, pad="constant"),
+    "signal_preemphasis_symmetric": dict(spre=0.5, start=-15, reach=10, pad="symmetric"),
+    "signal_preemphasis_from_sample_1_gemma": dict(spre=0.97, start=1, reach=51),
+    "signal_and_frame_preemphasis_dither": dict(spre=0.9, pre=0.97, dc=True, dither=0.3),
+    "power_floor_magnitude_inkling": dict(p=1.0, pfloor=1e-2),
+    "power_offset_magnitude_univnet": dict(p=1.0, poffset=1e-1),
+    "power_floor_and_offset_general": dict(p=1.5, pfloor=0.5, poffset=0.25),
+    "bias_on_bands": dict(bias=np.linspace(-2, 3, 10)),
+    "bias_after_matrix_energy_floor": dict(
+        matrix=dct(10, 6), bias=np.arange(6.0), energy="raw", floor=("row", 2.0)
+    ),
+    "bias_on_bands_with_floor": dict(bias=np.linspace(-2, 3, 10), floor=("batch", 2.0)),
     "kaldi_like": dict(
         W=40,
         n=64,
@@ -211,6 +243,9 @@ def test_any_thread_count_is_bit_identical(case, kernel):
         "frames_major",
         "mean_std_eps_outside_frames_major",
         "mean_std_eps_inside_after_post",
+        "signal_preemphasis_constant_nemo",
+        "signal_preemphasis_centred_reflect",
+        "bias_after_matrix_energy_floor",
     ],
 )
 def test_row_lengths_equal_each_row_alone(case, kernel):
@@ -278,6 +313,13 @@ def test_dither_noise_statistics():
     assert abs(off_diagonal.std() * np.sqrt(200) - 1) < 0.05
 
 
+def test_bias_must_have_one_value_per_feature():
+    with pytest.raises(ValueError, match="post.bias must have shape"):
+        make_plan(opts(bias=np.zeros(9)), np.float32)
+    with pytest.raises(ValueError, match="post.bias must have shape"):
+        make_plan(opts(matrix=dct(10, 6), bias=np.zeros(10)), np.float32)
+
+
 def test_frame_count_rule():
     for reach, hop, drop in [(50, 20, 0), (0, 20, 1), (-5, 7, 0), (10, 1, 3)]:
         options = opts(reach=reach, hop=hop, drop=drop, start=-60)
@@ -295,6 +337,10 @@ def test_frame_count_rule():
         dict(energy="raw", insert=False, eidx=10),
         dict(p=0.0),
         dict(floor=("row", 1.0), log=False),
+        dict(spre=float("nan")),
+        dict(pfloor=-1e-3),
+        dict(poffset=float("inf")),
+        dict(bias=np.array([0.0] * 9 + [np.inf])),
     ],
 )
 def test_invalid_options_are_refused_by_the_core(change):

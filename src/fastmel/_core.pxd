@@ -57,6 +57,7 @@ cdef extern from "fastmel.h" nogil:
         ptrdiff_t reach
         size_t drop_last
         int pad_mode
+        double signal_preemphasis
 
     ctypedef struct fm_condition_opts:
         double dither
@@ -71,6 +72,8 @@ cdef extern from "fastmel.h" nogil:
         size_t fft_length
         size_t fft_offset
         double mag_exp
+        double power_floor
+        double power_offset
 
     ctypedef struct fm_bank_opts:
         size_t num_bands
@@ -118,6 +121,7 @@ cdef extern from "fastmel.h" nogil:
         const size_t *band_len
         const double *band_weights
         const double *post_matrix
+        const double *post_bias
 
     ctypedef struct fm_plan:
         pass

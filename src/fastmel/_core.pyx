@@ -152,11 +152,13 @@ cdef class Plan:
         length = _array(options.bank.length, np.uintp, (nb,), "bank.length")
         weights = _array(options.bank.weights, np.float64, (int(length.sum()),), "bank.weights")
         matrix = _array(options.post.matrix, np.float64, (K, nb), "post.matrix") if K else None
+        bias = _array(options.post.bias, np.float64, (K if K else nb,), "post.bias")
         t.window = _ptr(window)
         t.band_first = <const size_t *>_ptr(first)
         t.band_len = <const size_t *>_ptr(length)
         t.band_weights = _ptr(weights)
         t.post_matrix = _ptr(matrix)
+        t.post_bias = _ptr(bias)
         status = fm_plan_create(&o, &t, dt, &self._plan)
         if status != FM_OK:
             _raise_status(status, None)

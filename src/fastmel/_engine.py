@@ -61,6 +61,9 @@ class Framing(_Stage):
     reach: int | None = None  # frame t exists when t*hop + reach <= N; None: frame_length
     drop_last: int = 0  # frames left out at the end
     pad_mode: PadMode = "reflect"  # what frames read beyond the signal
+    # c: frames read y[0] = x[0], y[j] = x[j] - c x[j-1] of each row's own
+    # samples (padded as pad_mode says) instead of x; 0: x itself
+    signal_preemphasis: float = 0.0
 
     def scalars(self) -> dict[str, Any]:
         d = super().scalars()
@@ -113,6 +116,8 @@ class Framing(_Stage):
         """The same frames read from a stream's buffer, which holds ``left``
         padding samples and then the signal: no padding of its own, a frame
         wherever its samples are all there, nothing dropped."""
+        if self.signal_preemphasis:
+            raise ValueError("signal pre-emphasis does not stream yet")
         start = self.start + left
         return Framing(
             frame_length=self.frame_length,
@@ -145,6 +150,8 @@ class Spectrum(_Stage):
     fft_length: int  # n >= W
     fft_offset: int = 0  # zeros before the frame, <= n - W
     mag_exp: float = 2.0  # p in |X|^p
+    power_floor: float = 0.0  # |X|^2 = max(|X|^2, power_floor) before the exponent
+    power_offset: float = 0.0  # then |X|^2 + power_offset; |X|^p is that ** (p / 2)
 
     @classmethod
     def centred(cls, fft_length: int, frame_length: int, mag_exp: float = 2.0) -> Spectrum:
@@ -198,10 +205,12 @@ class Floor(_Stage):
 
 @dataclass(frozen=True, eq=False)
 class Post(_Stage):
-    """Per frame: an optional dense matrix, the energy's slot, the layout."""
+    """Per frame: an optional dense matrix, an optional bias, the energy's
+    slot, the layout."""
 
-    _arrays = ("matrix",)
+    _arrays = ("matrix", "bias")
     matrix: np.ndarray | None = None  # (K, bands); None: the bands as they are
+    bias: np.ndarray | None = None  # (K,) (or (bands,)) added after the matrix; None: none
     energy_insert: bool = True  # insert the energy as a feature (else replace one)
     energy_index: int = 0  # its position
     layout: Layout = "bands_frames"  # or "frames_bands"

@@ -1088,9 +1088,13 @@ class ParakeetFeatureExtractor(_Extractor):
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
         self._filters = _slaney_filters(self.n_fft, self.feature_size, rate, rate / 2)
         self._build()
-        # The same stages without the normalisation, for the batches whose
-        # statistics the reference takes as the engine's per-row form does not.
-        plain = dataclasses.replace(self.engine_options(np.float32), norm=Norm())
+        # The same stages without the pre-emphasis and the normalisation, for
+        # the batches the reference filters and normalises as the engine's
+        # per-row form does not (done in NumPy, as there).
+        own = self.engine_options(np.float32)
+        plain = dataclasses.replace(
+            own, framing=dataclasses.replace(own.framing, signal_preemphasis=0.0), norm=Norm()
+        )
         object.__setattr__(self, "_plain_plan", _engine.make_plan(plain, np.float32))
 
     _COMPUTED = ("mel_filters",)
@@ -1100,7 +1104,10 @@ class ParakeetFeatureExtractor(_Extractor):
     def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
         # NeMo's log mel: a centred STFT with zero padding and a symmetric Hann
         # window, Slaney bands, ``ln(x + 2**-24)``, per-row statistics.
-        framing = Framing.centred(self.n_fft, self.win_length, self.hop_length, pad_mode="constant")
+        framing = dataclasses.replace(
+            Framing.centred(self.n_fft, self.win_length, self.hop_length, pad_mode="constant"),
+            signal_preemphasis=float(np.float32(self.preemphasis or 0.0)),
+        )
         norm = Norm(mode="mean_std", ddof=1, eps=1e-5, exclude_last=1)
         if stream_left is not None:
             framing, norm = framing.for_stream(stream_left), Norm()
@@ -1180,46 +1187,58 @@ class ParakeetFeatureExtractor(_Extractor):
         given = [c.size for c in clips]
         cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
         total = _equal_lengths(cut, target, "clips")
-        batch = np.full((len(clips), max(total, 1)), self.padding_value, dtype=np.float32)[
-            :, :total
-        ]
         a = None if self.preemphasis is None else np.float32(self.preemphasis)
         right = self.padding_side == "right"
-        for row, clip, c, n in zip(batch, clips, cut, given, strict=True):
-            if a is None or not right:  # the padded row as it is (filtered below)
-                row[slice(0, c) if right else slice(total - c, total)] = clip[:c]
-                continue
-            # Right padding: the clip filtered straight into its row (its
-            # padding is zeroed next, so it never enters the filter).
-            row[:1] = clip[:1]
-            np.multiply(clip[: c - 1], -a, out=row[1:c])
-            row[1:c] += clip[1:c]
-            row[n:] = 0.0  # the reference zeroes from each clip's (uncut) length on
-        if a is not None and not right:  # the whole padded row filtered, as there
-            filtered = batch.copy()
-            filtered[:, 1:] -= a * batch[:, :-1]
-            for row, n in zip(filtered, given, strict=True):
-                row[n:] = 0.0
-            batch = filtered
         hop, pad = self.hop_length, self.n_fft // 2
         valid = (np.asarray(given, dtype=np.int64) + 2 * pad - self.n_fft) // hop
-        # Each row alone in the engine (its own zero padding, its own
-        # statistics) when that is what the reference computes; else the
-        # batch as it is, normalised here.
+        # Each row alone in the engine (its own pre-emphasis, zero padding and
+        # statistics) when that is what the reference computes: right padding
+        # that cuts nothing, zeroed from each clip's end (by the pre-emphasis
+        # mask, or zero padding); else the batch as the reference pads it,
+        # filtered and normalised here.
         own = right and cut == given and (a is not None or self.padding_value == 0.0)
         if total == 0:
             feats = np.full((len(clips), 1, self.feature_size), np.nan, dtype=np.float32)
-            frames = 1
         elif own:
+            # The engine reads no sample past a row's length: the clips go in
+            # as they are (one clip without a copy), the padding is not stored.
             lengths = np.asarray(given, dtype=np.int64)
-            feats = self._run(self._plans[np.dtype(np.float32)], batch, lengths, threads)
+            if len(clips) == 1:
+                batch = clips[0][None]
+            else:
+                batch = np.empty((len(clips), max(given)), dtype=np.float32)
+                for row, clip in zip(batch, clips, strict=True):
+                    row[: clip.size] = clip
+            plan = self._plans[np.dtype(np.float32)]
+            feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
+            _engine.run(plan, batch, feats, threads, lengths=lengths, n_samples=total)
         else:
+            batch = self._quirk_batch(clips, cut, given, total, a)
             feats = self._run(self._plain_plan, batch, None, threads)
             feats = _normalise_quirk(feats, valid)
         frames = feats.shape[1]
         mask = np.arange(frames)[None, :] < valid[:, None]
         feats[valid <= 1] = np.nan  # 0/0 statistics: NaN for the whole clip, as there
         return _convert(BatchFeature(input_features=feats, attention_mask=mask), return_tensors)
+
+    def _quirk_batch(
+        self, clips: list[np.ndarray], cut: list[int], given: list[int], total: int, a: Any
+    ) -> np.ndarray:
+        """The padded batch as the reference builds it, for the batches the
+        engine's per-row form does not express (left padding, truncated
+        clips, padding values that stay): padded with ``padding_value``,
+        pre-emphasised as a whole and zeroed from each clip's uncut length."""
+        batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
+        right = self.padding_side == "right"
+        for row, clip, c in zip(batch, clips, cut, strict=True):
+            row[slice(0, c) if right else slice(total - c, total)] = clip[:c]
+        if a is None:
+            return batch
+        filtered = batch.copy()
+        filtered[:, 1:] -= a * batch[:, :-1]
+        for row, n in zip(filtered, given, strict=True):
+            row[n:] = 0.0
+        return filtered
 
     def _run(
         self, plan: Any, batch: np.ndarray, lengths: np.ndarray | None, threads: int

@@ -122,8 +122,11 @@ bool header_valid(const fm_options &o, const fm_tables &t, size_t total_len, boo
     clear = f.frame_length < big && f.hop < big && f.drop_last < big && f.start > -sbig &&
             f.start < sbig && f.reach > -sbig && f.reach < sbig && std::isfinite(c.dither) &&
             std::isfinite(c.preemphasis) && std::isfinite(s.mag_exp) &&
-            finite_all(t.window, f.frame_length) && finite_all(t.band_weights, total_len) &&
-            finite_all(t.post_matrix, p.num_features * o.bank.num_bands);
+            std::isfinite(f.signal_preemphasis) && std::isfinite(s.power_floor) &&
+            std::isfinite(s.power_offset) && finite_all(t.window, f.frame_length) &&
+            finite_all(t.band_weights, total_len) &&
+            finite_all(t.post_matrix, p.num_features * o.bank.num_bands) &&
+            finite_all(t.post_bias, p.num_features ? p.num_features : o.bank.num_bands);
     if (energy)
         clear = clear && std::isfinite(c.energy_min) && !std::isnan(c.energy_floor) &&
                 c.energy_floor != kInf;
@@ -143,6 +146,7 @@ bool header_valid(const fm_options &o, const fm_tables &t, size_t total_len, boo
     if (energy && !(c.energy_min > 0)) return false;
     if (s.fft_length < f.frame_length || s.fft_offset > s.fft_length - f.frame_length) return false;
     if (!(s.mag_exp > 0)) return false;
+    if (!(s.power_floor >= 0) || !(s.power_offset >= 0)) return false;
     if (o.bank.num_bands < 1 || !t.band_first || !t.band_len) return false;
     const size_t nbins = s.fft_length / 2 + 1;
     for (size_t m = 0; m < o.bank.num_bands; ++m)
@@ -272,12 +276,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         f.drop_last = sel < 160 ? 0 : sel < 240 ? sel % 3 : raw_size(r);
     }
     f.pad_mode = pick_enum(r, 3);
+    f.signal_preemphasis = r.u8() < 176 ? 0.0 : pick(r, {0.97, 1.0, 0.5, -0.97, 2.0, kNaN});
     {
         const uint8_t sel = r.u8();
         s.fft_offset = sel % 4 == 0 ? 0 : sel % 4 == 1 ? slack / 2 : sel % 4 == 2 ? slack
                      : r.u16() % (slack + 2);  // slack + 1: INVALID
     }
     s.mag_exp = pick(r, {2.0, 1.0, 0.5, 3.0, 1.5, 2.5, 1e-3});
+    s.power_floor = r.u8() < 192 ? 0.0 : pick(r, {1e-10, 1e-300, 1.0, -1e-9, kInf});
+    s.power_offset = r.u8() < 192 ? 0.0 : pick(r, {1e-9, 1e-300, 1.0, -1e-9, kNaN});
 
     // ---- conditioning ----
     fm_condition_opts &c = o.condition;
@@ -423,6 +430,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     t.band_weights = table_flags == 0xF3 || (total == 0 && (table_flags & 1))
                          ? nullptr : weights.data();
     t.post_matrix = K == 0 || table_flags == 0xF4 ? nullptr : matrix.data();
+    // A bias on the features (one per matrix row, or per band): rare NaN: INVALID.
+    Exact<double> bias(K ? K : nb);
+    if (r.u8() >= 200) {
+        for (size_t k = 0; k < bias.n; ++k) {
+            const uint8_t b = r.u8();
+            bias[k] = b < 250 ? (static_cast<int>(b) - 128) / 8.0 : kSpecial[b % 12];
+        }
+        t.post_bias = bias.data();
+    }
 
     // ---- the plan ----
     bool clear = false;

@@ -295,6 +295,7 @@ struct Tables {
     std::vector<double> window;  /* empty: a rectangle */
     Bank bank;
     std::vector<double> post;    /* empty: no post matrix */
+    std::vector<double> bias;    /* empty: no bias */
     fm_tables view() const {
         fm_tables t;
         std::memset(&t, 0, sizeof(t));
@@ -303,6 +304,7 @@ struct Tables {
         t.band_len = bank.len.data();
         t.band_weights = bank.weights.data();
         t.post_matrix = post.empty() ? nullptr : post.data();
+        t.post_bias = bias.empty() ? nullptr : bias.data();
         return t;
     }
     void hash(Fnv &h) const {
@@ -315,6 +317,8 @@ struct Tables {
         for (double v : bank.weights) h.f64(v);
         h.u64(post.size());
         for (double v : post) h.f64(v);
+        h.u64(bias.size());
+        for (double v : bias) h.f64(v);
     }
 };
 
@@ -671,6 +675,21 @@ std::vector<Case> make_cases(const Signals &sig, const Signals &padded) {
     h.tol = kDbTol32 / 10 * 0.25;  /* 0.01 dB in 0.25 log10 units */
     h.unit = "0.25 log10";
     cases.push_back(h);
+
+    /* (i) NeMo-like: the signal's pre-emphasis (0.97, each row's own
+     * samples: lengths), zero padding, |X|^2 floored and offset before the
+     * exponent, a bias on the log bands (so the global floor takes a second
+     * pass). */
+    Case i = a;
+    i.name = "i_signal_preemph_f32";
+    i.what = "(a) with signal pre-emphasis 0.97, zero padding, lengths, |X|^2 floor and offset, bias";
+    i.opts.framing.pad_mode = FM_PAD_CONSTANT;
+    i.opts.framing.signal_preemphasis = 0.97;
+    i.opts.spectrum.power_floor = 1e-9;
+    i.opts.spectrum.power_offset = 1e-8;
+    for (size_t m = 0; m < 40; ++m) i.tables.bias.push_back(0.25 * double(m) - 5.0);
+    i.lengths = {kSamples, 12345, 100, 1, 0};
+    cases.push_back(i);
     return cases;
 }
 
