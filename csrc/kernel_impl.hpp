@@ -261,6 +261,16 @@ inline size_t transpose_load(const T *const *rows, const T *w, size_t count, T *
     return 0;
 }
 
+/* The way back, for frames-major output: for features i in [0, count) in
+ * blocks of L, out[l * stride + i] = lane l of the vector at src + i * L (src
+ * vector-aligned). Returns how many i were done (a multiple of L; 0 where
+ * there is no transpose); the caller stores the rest. */
+template <typename T, size_t L>
+inline size_t transpose_store(const T *src, size_t count, T *out, size_t stride) {
+    (void)src; (void)count; (void)out; (void)stride;
+    return 0;
+}
+
 #if defined(__SSE2__)
 inline uintptr_t prefetch_lines(uintptr_t pf, size_t lines) {
     for (size_t i = 0; i < lines; ++i)
@@ -270,6 +280,61 @@ inline uintptr_t prefetch_lines(uintptr_t pf, size_t lines) {
 #endif
 
 #if defined(__AVX__)
+/* r[j] lane l becomes r[l] lane j. */
+inline void transpose8(__m256 r[8]) {
+    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+    r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+    r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+    r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+    r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+inline void transpose4(__m256d r[4]) {
+    const __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+    const __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+    r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
+template <>
+inline size_t transpose_store<float, 8>(const float *src, size_t count, float *out,
+                                        size_t stride) {
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 r[8];
+        for (int j = 0; j < 8; ++j) r[j] = _mm256_load_ps(src + (i + j) * 8);
+        transpose8(r);
+        for (int l = 0; l < 8; ++l) _mm256_storeu_ps(out + l * stride + i, r[l]);
+    }
+    return i;
+}
+
+template <>
+inline size_t transpose_store<double, 4>(const double *src, size_t count, double *out,
+                                         size_t stride) {
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        __m256d r[4];
+        for (int j = 0; j < 4; ++j) r[j] = _mm256_load_pd(src + (i + j) * 4);
+        transpose4(r);
+        for (int l = 0; l < 4; ++l) _mm256_storeu_pd(out + l * stride + i, r[l]);
+    }
+    return i;
+}
+
 template <>
 inline size_t transpose_load<float, 8>(const float *const *rows, const float *w,
                                        size_t count, float *dst, uintptr_t pf,
@@ -288,23 +353,8 @@ inline size_t transpose_load<float, 8>(const float *const *rows, const float *w,
                     v = _mm256_sub_ps(v, _mm256_mul_ps(vc, _mm256_loadu_ps(rows[l] + k - 1)));
                 r[l] = _mm256_mul_ps(v, wk);
             }
-            const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-            const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-            const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-            const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-            const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-            const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-            const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-            const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-            float *d = dst + k * 8;
-            _mm256_store_ps(d + 0, _mm256_permute2f128_ps(s0, s4, 0x20));
-            _mm256_store_ps(d + 8, _mm256_permute2f128_ps(s1, s5, 0x20));
-            _mm256_store_ps(d + 16, _mm256_permute2f128_ps(s2, s6, 0x20));
-            _mm256_store_ps(d + 24, _mm256_permute2f128_ps(s3, s7, 0x20));
-            _mm256_store_ps(d + 32, _mm256_permute2f128_ps(s0, s4, 0x31));
-            _mm256_store_ps(d + 40, _mm256_permute2f128_ps(s1, s5, 0x31));
-            _mm256_store_ps(d + 48, _mm256_permute2f128_ps(s2, s6, 0x31));
-            _mm256_store_ps(d + 56, _mm256_permute2f128_ps(s3, s7, 0x31));
+            transpose8(r);
+            for (int j = 0; j < 8; ++j) _mm256_store_ps(dst + (k + j) * 8, r[j]);
         }
         return k;
     };
@@ -329,19 +379,42 @@ inline size_t transpose_load<double, 4>(const double *const *rows, const double 
                     v = _mm256_sub_pd(v, _mm256_mul_pd(vc, _mm256_loadu_pd(rows[l] + k - 1)));
                 r[l] = _mm256_mul_pd(v, wk);
             }
-            const __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
-            const __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
-            double *d = dst + k * 4;
-            _mm256_store_pd(d + 0, _mm256_permute2f128_pd(t0, t2, 0x20));
-            _mm256_store_pd(d + 4, _mm256_permute2f128_pd(t1, t3, 0x20));
-            _mm256_store_pd(d + 8, _mm256_permute2f128_pd(t0, t2, 0x31));
-            _mm256_store_pd(d + 12, _mm256_permute2f128_pd(t1, t3, 0x31));
+            transpose4(r);
+            for (int j = 0; j < 4; ++j) _mm256_store_pd(dst + (k + j) * 4, r[j]);
         }
         return k;
     };
     return c != 0.0 ? body(std::true_type{}) : body(std::false_type{});
 }
 #elif defined(__SSE2__)
+template <>
+inline size_t transpose_store<float, 4>(const float *src, size_t count, float *out,
+                                        size_t stride) {
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        __m128 r0 = _mm_load_ps(src + i * 4), r1 = _mm_load_ps(src + (i + 1) * 4);
+        __m128 r2 = _mm_load_ps(src + (i + 2) * 4), r3 = _mm_load_ps(src + (i + 3) * 4);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        _mm_storeu_ps(out + i, r0);
+        _mm_storeu_ps(out + stride + i, r1);
+        _mm_storeu_ps(out + 2 * stride + i, r2);
+        _mm_storeu_ps(out + 3 * stride + i, r3);
+    }
+    return i;
+}
+
+template <>
+inline size_t transpose_store<double, 2>(const double *src, size_t count, double *out,
+                                         size_t stride) {
+    size_t i = 0;
+    for (; i + 2 <= count; i += 2) {
+        const __m128d r0 = _mm_load_pd(src + i * 2), r1 = _mm_load_pd(src + (i + 1) * 2);
+        _mm_storeu_pd(out + i, _mm_unpacklo_pd(r0, r1));
+        _mm_storeu_pd(out + stride + i, _mm_unpackhi_pd(r0, r1));
+    }
+    return i;
+}
+
 template <>
 inline size_t transpose_load<float, 4>(const float *const *rows, const float *w,
                                        size_t count, float *dst, uintptr_t pf,
@@ -1111,10 +1184,10 @@ class FrameKernel final : public fastmel::Kernel {
             }
         } else {
             const T *f = reinterpret_cast<const T *>(fo);
-            for (size_t l = 0; l < valid; ++l) {
-                T *o = out + (t0 + l) * kout_;
-                for (size_t i = 0; i < kout_; ++i) o[i] = f[i * L + l];
-            }
+            T *o = out + t0 * kout_;
+            const size_t done = valid == L ? transpose_store<T, L>(f, kout_, o, kout_) : 0;
+            for (size_t l = 0; l < valid; ++l)
+                for (size_t i = done; i < kout_; ++i) o[l * kout_ + i] = f[i * L + l];
         }
         if (valid < cnt) store_fill(job, r, t0, valid, cnt);
     }

@@ -1190,7 +1190,8 @@ class ParakeetFeatureExtractor(_Extractor):
         a = None if self.preemphasis is None else np.float32(self.preemphasis)
         right = self.padding_side == "right"
         hop, pad = self.hop_length, self.n_fft // 2
-        valid = (np.asarray(given, dtype=np.int64) + 2 * pad - self.n_fft) // hop
+        own_frames = [(n + 2 * pad - self.n_fft) // hop for n in given]
+        valid = np.array(own_frames, dtype=np.int64)
         # Each row alone in the engine (its own pre-emphasis, zero padding and
         # statistics) when that is what the reference computes: right padding
         # that cuts nothing, zeroed from each clip's end (by the pre-emphasis
@@ -1218,7 +1219,8 @@ class ParakeetFeatureExtractor(_Extractor):
             feats = _normalise_quirk(feats, valid)
         frames = feats.shape[1]
         mask = np.arange(frames)[None, :] < valid[:, None]
-        feats[valid <= 1] = np.nan  # 0/0 statistics: NaN for the whole clip, as there
+        if min(own_frames) <= 1:  # 0/0 statistics: NaN for the whole clip, as there
+            feats[valid <= 1] = np.nan
         return _convert(BatchFeature(input_features=feats, attention_mask=mask), return_tensors)
 
     def _quirk_batch(
