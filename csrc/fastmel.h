@@ -279,6 +279,72 @@ typedef int (*fm_interrupt_fn)(void *ctx);
 fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
                      fm_interrupt_fn interrupt, void *interrupt_ctx);
 
+/* ---- Stages along frames -------------------------------------------------
+ *
+ * A second kind of plan, run on features (the output of fm_compute, or any
+ * rows x features x frames array): stages that read a feature over many
+ * frames. Each row is its own sequence of frames, the features independent.
+ * Output features per frame: K (1 + delta.order): the features, then their
+ * deltas of order 1, 2, ... in that order (Kaldi's add-deltas layout). */
+
+/* What a filter along frames reads before the first frame and after the last. */
+typedef enum fm_edge {
+    FM_EDGE_REPLICATE = 0,  /* the end frame repeated (torchaudio's compute_deltas, Kaldi,
+                               scipy "nearest") */
+    FM_EDGE_REFLECT = 1,    /* mirrored about the end frame (numpy "reflect", scipy "mirror") */
+    FM_EDGE_SYMMETRIC = 2,  /* mirrored with the end frame repeated (scipy "reflect") */
+    FM_EDGE_CONSTANT = 3,   /* zeros */
+    FM_EDGE_WRAP = 4,       /* the frames again, periodically */
+    FM_EDGE_INTERP = 5      /* no reading past the ends: frames nearer than the filter's half
+                               width to an end take the value of the nearest frame whose
+                               window fits (scipy savgol "interp" when deriv == polyorder,
+                               librosa.feature.delta's default); needs frames >= width */
+} fm_edge;
+
+/* Deltas: d_o[t] = sum_j filter_o[j] * x_o[t + j - (width - 1) / 2], where x_o is the
+ * features (recursive 0) or d_{o-1} (recursive 1), read past the ends as edge says. */
+typedef struct fm_delta_opts {
+    size_t order;    /* deltas appended per frame, 0 .. 8 (0: none) */
+    size_t width;    /* filter length, odd, 1 .. 4095 (Kaldi window 2, order 2: 9) */
+    int edge;        /* an fm_edge; FM_EDGE_INTERP only when not recursive */
+    int recursive;   /* nonzero: each order filters the one before with filter 1
+                        (torchaudio's compute_deltas twice); zero: order o filters the
+                        features with its own filter (Kaldi's convolved filters, librosa) */
+} fm_delta_opts;
+
+typedef struct fm_frames_opts {
+    size_t num_features;  /* K: features per frame of the input, >= 1 */
+    int layout;           /* an fm_layout, of the input and the output */
+    fm_delta_opts delta;
+    double fill;          /* value of the frames past a row's own length */
+    int kernel;           /* an fm_kernel */
+} fm_frames_opts;
+
+typedef struct fm_frames_tables {
+    const double *delta_filters;  /* delta.order x delta.width coefficients (recursive: width,
+                                     the one filter); NULL when delta.order is 0 */
+} fm_frames_tables;
+
+typedef struct fm_frames_plan fm_frames_plan;
+
+fm_status fm_frames_create(const fm_frames_opts *opts, const fm_frames_tables *tables,
+                           fm_dtype dtype, fm_frames_plan **out);
+void fm_frames_destroy(fm_frames_plan *plan);
+/* Output features per frame: num_features * (1 + delta.order). */
+size_t fm_frames_out_features(const fm_frames_plan *plan);
+/* Name of the instruction set the plan's kernel was compiled for. */
+const char *fm_frames_isa(const fm_frames_plan *plan);
+
+/* One call: in is n_rows x K x n_frames (FM_LAYOUT_BANDS_FRAMES) or
+ * n_rows x n_frames x K, C-contiguous, of the plan's dtype; out the same with
+ * fm_frames_out_features(plan) features, C-contiguous, not overlapping in.
+ * lengths: NULL, or n_rows frame counts <= n_frames: row r is its first
+ * lengths[r] frames, and its later frames hold fill. Results do not depend
+ * on num_threads. */
+fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *out,
+                            size_t n_rows, size_t n_frames, const size_t *lengths,
+                            int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx);
+
 /* A static English description of a status code. */
 const char *fm_status_message(int status);
 

@@ -60,11 +60,36 @@ class Kernel {
     virtual void post_pass(const Job &job, size_t begin, size_t end) const = 0;
 };
 
+/* One call of a stages-along-frames plan (fm_frames_compute). */
+struct FramesJob {
+    const void *in;
+    void *out;
+    size_t n_rows, n_frames;
+    const size_t *lengths;  /* NULL, or each row's own frame count */
+};
+
+/*
+ * The stages along frames. Work item i is row i / blocks, features
+ * [b * block(), (b + 1) * block()) with b = i % blocks, blocks =
+ * ceil(K / block()). run() is const, with per-call scratch.
+ */
+class FramesKernel {
+  public:
+    virtual ~FramesKernel() = default;
+    virtual const char *isa() const = 0;
+    virtual size_t block() const = 0;
+    virtual void run(const FramesJob &job, size_t begin, size_t end) const = 0;
+};
+
 /* Factories, one per compiled instruction set; throw on failure. The options
- * are valid (fm_plan_create checked them). */
+ * are valid (fm_plan_create or fm_frames_create checked them). */
 Kernel *make_kernel_baseline(const fm_options &opts, const fm_tables &tables, fm_dtype dtype);
+FramesKernel *make_frames_baseline(const fm_frames_opts &opts, const fm_frames_tables &tables,
+                                   fm_dtype dtype);
 #if defined(FASTMEL_HAVE_AVX2)
 Kernel *make_kernel_avx2(const fm_options &opts, const fm_tables &tables, fm_dtype dtype);
+FramesKernel *make_frames_avx2(const fm_frames_opts &opts, const fm_frames_tables &tables,
+                               fm_dtype dtype);
 #endif
 
 }  // namespace fastmel

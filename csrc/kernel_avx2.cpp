@@ -11,3 +11,8 @@
 fastmel::Kernel *fastmel::make_kernel_avx2(const fm_options &opts, const fm_tables &tables, fm_dtype dtype) {
     return FASTMEL_ISA_NS::make(opts, tables, dtype);
 }
+
+fastmel::FramesKernel *fastmel::make_frames_avx2(const fm_frames_opts &opts,
+                                                 const fm_frames_tables &tables, fm_dtype dtype) {
+    return FASTMEL_ISA_NS::make_frames(opts, tables, dtype);
+}

@@ -1231,4 +1231,6 @@ inline fastmel::Kernel *make(const fm_options &opts, const fm_tables &tables, fm
     return new FrameKernel<double>(opts, tables);
 }
 
+#include "frames_impl.hpp"
+
 }  // namespace FASTMEL_ISA_NS

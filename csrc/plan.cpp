@@ -398,20 +398,114 @@ void apply_floor(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, siz
     }
 }
 
+/* A plan's dtype and kernel: FM_ERR_INVALID for a value outside the enums,
+ * FM_ERR_UNSUPPORTED for a kernel this build or CPU cannot run, else FM_OK. */
+fm_status check_dtype_and_kernel(fm_dtype dtype, int kernel) {
+    if (dtype != FM_FLOAT32 && dtype != FM_FLOAT64) return FM_ERR_INVALID;
+    if (kernel != FM_KERNEL_AUTO && kernel != FM_KERNEL_BASELINE && kernel != FM_KERNEL_AVX2)
+        return FM_ERR_INVALID;
+    return fm_kernel_available(kernel) ? FM_OK : FM_ERR_UNSUPPORTED;
+}
+
+/* The kernel a plan asking for `kernel` runs ("auto": the best this CPU has). */
+int chosen_kernel(int kernel) {
+    if (kernel != FM_KERNEL_AUTO) return kernel;
+    return cpu_has_avx2_fma() ? FM_KERNEL_AVX2 : FM_KERNEL_BASELINE;
+}
+
+bool valid_frames_options(const fm_frames_opts &o, const fm_frames_tables &t) {
+    if (o.num_features < 1 || o.num_features > kMaxSize) return false;
+    if (o.layout != FM_LAYOUT_BANDS_FRAMES && o.layout != FM_LAYOUT_FRAMES_BANDS) return false;
+    const fm_delta_opts &d = o.delta;
+    if (d.order > 8 || o.num_features > kMaxSize / (1 + d.order)) return false;
+    if (d.order > 0) {
+        if (d.width < 1 || d.width > 4095 || d.width % 2 == 0) return false;
+        if (d.edge < FM_EDGE_REPLICATE || d.edge > FM_EDGE_INTERP) return false;
+        if (d.edge == FM_EDGE_INTERP && d.recursive) return false;
+        if (!t.delta_filters || !finite_array(t.delta_filters, (d.recursive ? 1 : d.order) * d.width))
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
+/* What the frames driver needs besides the kernel. */
+struct fm_frames_plan {
+    fm_dtype dtype;
+    size_t num_features, out_features;
+    fm_delta_opts delta;
+    std::unique_ptr<fastmel::FramesKernel> kernel;
+};
+
 extern "C" {
+
+fm_status fm_frames_create(const fm_frames_opts *opts, const fm_frames_tables *tables,
+                           fm_dtype dtype, fm_frames_plan **out) {
+    if (!out) return FM_ERR_INVALID;
+    *out = nullptr;
+    if (!opts || !tables || !valid_frames_options(*opts, *tables)) return FM_ERR_INVALID;
+    if (const fm_status st = check_dtype_and_kernel(dtype, opts->kernel)) return st;
+    try {
+        std::unique_ptr<fm_frames_plan> plan(new fm_frames_plan);
+        plan->dtype = dtype;
+        plan->num_features = opts->num_features;
+        plan->out_features = opts->num_features * (1 + opts->delta.order);
+        plan->delta = opts->delta;
+        const int choice = chosen_kernel(opts->kernel);
+#if defined(FASTMEL_HAVE_AVX2)
+        if (choice == FM_KERNEL_AVX2)
+            plan->kernel.reset(fastmel::make_frames_avx2(*opts, *tables, dtype));
+#endif
+        if (choice == FM_KERNEL_BASELINE)
+            plan->kernel.reset(fastmel::make_frames_baseline(*opts, *tables, dtype));
+        if (!plan->kernel) return FM_ERR_UNSUPPORTED;
+        *out = plan.release();
+        return FM_OK;
+    } catch (...) {
+        return status_of_current_exception();
+    }
+}
+
+void fm_frames_destroy(fm_frames_plan *plan) { delete plan; }
+
+size_t fm_frames_out_features(const fm_frames_plan *plan) { return plan ? plan->out_features : 0; }
+
+const char *fm_frames_isa(const fm_frames_plan *plan) { return plan ? plan->kernel->isa() : ""; }
+
+fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *out,
+                            size_t n_rows, size_t n_frames, const size_t *lengths,
+                            int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx) {
+    if (!plan || num_threads < 1) return FM_ERR_INVALID;
+    num_threads = std::min(num_threads, FM_MAX_THREADS);
+    if (n_rows > kMaxSize || n_frames > kMaxSize) return FM_ERR_INVALID;
+    const bool interp = plan->delta.order > 0 && plan->delta.edge == FM_EDGE_INTERP;
+    for (size_t r = 0; r < n_rows; ++r) {
+        const size_t n = lengths ? lengths[r] : n_frames;
+        if (n > n_frames) return FM_ERR_INVALID;
+        /* no frame of the row may be nearer both ends than the filter's half width */
+        if (interp && n > 0 && n < plan->delta.width) return FM_ERR_INVALID;
+    }
+    if (n_rows == 0 || n_frames == 0) return FM_OK;
+    if (!in || !out) return FM_ERR_INVALID;
+    try {
+        const fastmel::FramesKernel &kernel = *plan->kernel;
+        const size_t blocks = (plan->num_features + kernel.block() - 1) / kernel.block();
+        if (n_rows > std::numeric_limits<size_t>::max() / blocks) return FM_ERR_INVALID;
+        fastmel::FramesJob job{in, out, n_rows, n_frames, lengths};
+        return parallel_for(n_rows * blocks, num_threads, interrupt, interrupt_ctx,
+                            [&](size_t b, size_t e, size_t) { kernel.run(job, b, e); });
+    } catch (...) {
+        return status_of_current_exception();
+    }
+}
 
 fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dtype dtype,
                          fm_plan **out) {
     if (!out) return FM_ERR_INVALID;
     *out = nullptr;
     if (!opts || !tables || !valid_options(*opts, *tables)) return FM_ERR_INVALID;
-    if (dtype != FM_FLOAT32 && dtype != FM_FLOAT64) return FM_ERR_INVALID;
-    if (opts->kernel != FM_KERNEL_AUTO && opts->kernel != FM_KERNEL_BASELINE &&
-        opts->kernel != FM_KERNEL_AVX2)
-        return FM_ERR_INVALID;
-    if (!fm_kernel_available(opts->kernel)) return FM_ERR_UNSUPPORTED;
+    if (const fm_status st = check_dtype_and_kernel(dtype, opts->kernel)) return st;
     try {
         std::unique_ptr<fm_plan> plan(new fm_plan);
         const fm_options &o = *opts;
@@ -433,8 +527,7 @@ fm_status fm_plan_create(const fm_options *opts, const fm_tables *tables, fm_dty
         plan->layout = o.post.layout;
         plan->norm = o.norm;
         plan->fill = o.post.fill;
-        int choice = o.kernel;
-        if (choice == FM_KERNEL_AUTO) choice = cpu_has_avx2_fma() ? FM_KERNEL_AVX2 : FM_KERNEL_BASELINE;
+        const int choice = chosen_kernel(o.kernel);
 #if defined(FASTMEL_HAVE_AVX2)
         if (choice == FM_KERNEL_AVX2) plan->kernel.reset(fastmel::make_kernel_avx2(o, *tables, dtype));
 #endif

@@ -157,3 +157,50 @@ def engine(x, options, lengths=None, frame_index0=0):
     for r in range(rows):
         feats[r, counts[r] :] = post.fill
     return feats if post.layout == "frames_bands" else np.swapaxes(feats, 1, 2)
+
+
+_EDGE_PADS = {
+    "replicate": "edge",
+    "reflect": "reflect",
+    "symmetric": "symmetric",
+    "constant": "constant",
+    "wrap": "wrap",
+}
+
+
+def frames_stages(x, options, lengths=None):
+    """The stages along frames (fastmel._engine.FramesOptions) on features
+    ``(rows, K, F)`` (or ``(rows, F, K)`` frames-major), float64: each row its
+    first ``lengths[r]`` frames, deltas by np.pad and a sum over the taps."""
+    x = np.asarray(x, dtype=np.float64)
+    frames_major = options.layout == "frames_bands"
+    if frames_major:
+        x = np.swapaxes(x, 1, 2)
+    rows, K, F = x.shape
+    d = options.delta
+    out = np.full((rows, K * (1 + d.order), F), options.fill)
+    filters = None if d.filters is None else np.asarray(d.filters, dtype=np.float64)
+    for r in range(rows):
+        n = F if lengths is None else int(lengths[r])
+        if n == 0:
+            continue
+        seq = x[r, :, :n]
+        out[r, :K, :n] = seq
+        prev = seq
+        for o in range(1, d.order + 1):
+            f = filters[0 if d.recursive else o - 1]
+            src = prev if d.recursive else seq
+            w = f.size
+            h = (w - 1) // 2
+            if d.edge == "interp":
+                y = np.zeros_like(src)
+                for t in range(h, n - h):
+                    y[:, t] = src[:, t - h : t + h + 1] @ f
+                y[:, :h] = y[:, h : h + 1]
+                y[:, n - h :] = y[:, n - 1 - h : n - h]
+            else:
+                padded = np.pad(src, ((0, 0), (h, h)), mode=_EDGE_PADS[d.edge])
+                y = np.stack([padded[:, t : t + w] @ f for t in range(n)], axis=1)
+            out[r, o * K : (o + 1) * K, :n] = y
+            prev = y
+    return np.swapaxes(out, 1, 2) if frames_major else out

@@ -4,6 +4,7 @@ and take their thread count from the call, the constructor or the context."""
 
 import concurrent.futures
 import copy
+import inspect
 import multiprocessing
 import pickle
 import threading
@@ -35,11 +36,18 @@ FRONT_ENDS = {
     "ast": lambda: ft.ASTFeatureExtractor(max_length=64, num_mel_bins=64),
     "seamless": lambda: ft.SeamlessM4TFeatureExtractor(stride=2),
     "parakeet": lambda: ft.ParakeetFeatureExtractor(feature_size=64, some_extra_key=[1, 2]),
+    "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
 }
 
 
+MEL = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160, num_mel_bins=40)
+
+
 def features(front, x):
-    """The front end's array for one clip, whichever call convention it has."""
+    """The front end's array for one clip, whichever call convention it has
+    (the stages along frames: of the clip's mel spectrogram)."""
+    if isinstance(front, fastmel.Deltas):
+        return front(MEL(x))
     if isinstance(front, (ft.WhisperFeatureExtractor, ft.ParakeetFeatureExtractor)):
         return front(x, sampling_rate=16000)["input_features"]
     if isinstance(front, ft.ASTFeatureExtractor):
@@ -59,7 +67,22 @@ def front(request):
 
 
 def test_every_front_end_is_one(front):
-    assert isinstance(front, fastmel.FrontEnd)
+    assert isinstance(front, fastmel.Configured)
+    # a front end computes from audio; the stages along frames from features
+    assert isinstance(front, fastmel.FrontEnd) != isinstance(front, fastmel.Deltas)
+
+
+def test_the_configuration_holds_every_argument(front):
+    """get_config (what pickles and copies carry) names every constructor
+    argument: a class that left one out of its configuration would lose it
+    in a pickle."""
+    params = inspect.signature(type(front)).parameters.values()
+    names = {p.name for p in params if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    if isinstance(front, fastmel.MFCC):  # and MelSpectrogram's through **mel_options
+        names |= set(fastmel.MelSpectrogram._DEFAULTS)
+    if not names:  # fastmel.kaldi's classes take their options through **kwargs
+        names = set(type(front)._DEFAULTS)
+    assert names and not names - set(front.get_config())
 
 
 def test_pickle_copy_deepcopy_equal_and_compute_the_same(front):
@@ -105,7 +128,9 @@ def test_streams_of_a_front_end_that_cannot_stream_say_so():
         ft.WhisperFeatureExtractor().stream()
 
 
-def test_engine_options_are_public_and_build_the_plans(front):
+@pytest.mark.parametrize("name", sorted(n for n in FRONT_ENDS if n != "deltas"))
+def test_engine_options_are_public_and_build_the_plans(name):
+    front = FRONT_ENDS[name]()
     dt = front._PLAN_DTYPES[0] if front._PLAN_DTYPES else np.dtype(np.float32)
     options = front.engine_options(dt)
     assert options.spectrum.fft_length >= options.framing.frame_length

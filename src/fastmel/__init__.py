@@ -21,7 +21,8 @@ from typing import Any
 
 from . import _engine
 from ._filters import linear_to_mel_weight_matrix
-from ._frontend import FrontEnd, get_num_threads, set_num_threads
+from ._frames import Deltas
+from ._frontend import Configured, FrontEnd, get_num_threads, set_num_threads
 from ._layer import MelSpectrogram
 from ._mfcc import MFCC
 from ._options import MAX_THREADS
@@ -34,6 +35,8 @@ except _NotFound:  # pragma: no cover - imported from a source tree that was nev
     __version__ = "0+unknown"
 
 __all__ = [
+    "Configured",
+    "Deltas",
     "FrontEnd",
     "MAX_THREADS",
     "MFCC",

@@ -152,3 +152,40 @@ cdef extern from "fastmel.h" nogil:
     fm_status fm_compute(const fm_plan *plan, const fm_input *inp, void *out,
                          int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx)
     const char *fm_status_message(int status)
+
+    ctypedef enum fm_edge:
+        FM_EDGE_REPLICATE
+        FM_EDGE_REFLECT
+        FM_EDGE_SYMMETRIC
+        FM_EDGE_CONSTANT
+        FM_EDGE_WRAP
+        FM_EDGE_INTERP
+
+    ctypedef struct fm_delta_opts:
+        size_t order
+        size_t width
+        int edge
+        int recursive
+
+    ctypedef struct fm_frames_opts:
+        size_t num_features
+        int layout
+        fm_delta_opts delta
+        double fill
+        int kernel
+
+    ctypedef struct fm_frames_tables:
+        const double *delta_filters
+
+    ctypedef struct fm_frames_plan:
+        pass
+
+    fm_status fm_frames_create(const fm_frames_opts *opts, const fm_frames_tables *tables,
+                               fm_dtype dtype, fm_frames_plan **out)
+    void fm_frames_destroy(fm_frames_plan *plan)
+    size_t fm_frames_out_features(const fm_frames_plan *plan)
+    const char *fm_frames_isa(const fm_frames_plan *plan)
+    fm_status fm_frames_compute(const fm_frames_plan *plan, const void *inp, void *out,
+                                size_t n_rows, size_t n_frames, const size_t *lengths,
+                                int num_threads, fm_interrupt_fn interrupt,
+                                void *interrupt_ctx)

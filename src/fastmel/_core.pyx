@@ -53,6 +53,9 @@ ENUMS = {
     "layout": {"bands_frames": FM_LAYOUT_BANDS_FRAMES, "frames_bands": FM_LAYOUT_FRAMES_BANDS},
     "norm_mode": {"none": FM_NORM_NONE, "mean": FM_NORM_MEAN, "mean_std": FM_NORM_MEAN_STD},
     "kernel": {"auto": FM_KERNEL_AUTO, "baseline": FM_KERNEL_BASELINE, "avx2": FM_KERNEL_AVX2},
+    "edge": {"replicate": FM_EDGE_REPLICATE, "reflect": FM_EDGE_REFLECT,
+             "symmetric": FM_EDGE_SYMMETRIC, "constant": FM_EDGE_CONSTANT, "wrap": FM_EDGE_WRAP,
+             "interp": FM_EDGE_INTERP},
 }
 
 
@@ -124,16 +127,10 @@ cdef class Plan:
     def __cinit__(self, options, dtype):
         cdef fm_options o
         cdef fm_tables t
-        cdef fm_dtype dt
         cdef fm_status status
         self._plan = NULL
         self.dtype = np.dtype(dtype)
-        if self.dtype == np.float32:
-            dt = FM_FLOAT32
-        elif self.dtype == np.float64:
-            dt = FM_FLOAT64
-        else:
-            raise TypeError(f"plan dtype must be float32 or float64, got {self.dtype}")
+        cdef fm_dtype dt = _plan_dtype(self.dtype)
         o.framing = _scalars(options.framing)
         o.condition = _scalars(options.condition)
         o.spectrum = _scalars(options.spectrum)
@@ -288,6 +285,123 @@ cdef class Plan:
         cdef fm_status status
         with nogil:
             status = fm_compute(self._plan, &inp, op, num_threads, check, ctx)
+        if status != FM_OK:
+            _raise_status(status, interrupt)
+        return out
+
+
+cdef fm_dtype _plan_dtype(dtype) except *:
+    """The C dtype of a plan for ``dtype`` (a np.dtype)."""
+    if dtype == np.float32:
+        return FM_FLOAT32
+    if dtype == np.float64:
+        return FM_FLOAT64
+    raise TypeError(f"plan dtype must be float32 or float64, got {dtype}")
+
+
+cdef _Interrupt _interrupt_here():
+    """An interrupt carrier when called from the main thread (the only one that
+    receives signals), else None."""
+    if PyThread_get_thread_ident() == _MAIN_THREAD_IDENT:
+        return _Interrupt()
+    return None
+
+
+cdef class FramesPlan:
+    """A compiled plan of the stages along frames for one dtype, built from
+    ``fastmel._engine.FramesOptions``. Read-only once built; ``compute`` may run
+    from many threads at once."""
+    cdef fm_frames_plan *_plan
+    cdef readonly object dtype
+    cdef readonly Py_ssize_t num_features, out_features
+    cdef readonly bint frames_major
+
+    def __cinit__(self, options, dtype):
+        cdef fm_frames_opts o
+        cdef fm_frames_tables t
+        self._plan = NULL
+        self.dtype = np.dtype(dtype)
+        cdef fm_dtype dt = _plan_dtype(self.dtype)
+        d = options.delta
+        o.num_features = options.num_features
+        o.layout = ENUMS["layout"][options.layout]
+        o.fill = options.fill
+        o.kernel = ENUMS["kernel"][options.kernel]
+        o.delta.order = d.order
+        o.delta.width = d.width
+        o.delta.edge = ENUMS["edge"][d.edge]
+        o.delta.recursive = d.recursive
+        rows = (1 if d.recursive else d.order) if d.order else 0
+        filters = _array(d.filters, np.float64, (rows, d.width), "delta.filters") if rows else None
+        t.delta_filters = _ptr(filters)
+        status = fm_frames_create(&o, &t, dt, &self._plan)
+        if status != FM_OK:
+            _raise_status(status, None)
+        self.num_features = o.num_features
+        self.out_features = fm_frames_out_features(self._plan)
+        self.frames_major = o.layout == FM_LAYOUT_FRAMES_BANDS
+
+    def __dealloc__(self):
+        if self._plan != NULL:
+            fm_frames_destroy(self._plan)
+            self._plan = NULL
+
+    @property
+    def isa(self):
+        """Instruction set of the kernel this plan runs."""
+        return fm_frames_isa(self._plan).decode()
+
+    def out_shape(self, size_t rows, size_t frames):
+        """The shape ``compute`` writes for ``rows`` rows of ``frames`` frames."""
+        if self.frames_major:
+            return (rows, frames, self.out_features)
+        return (rows, self.out_features, frames)
+
+    def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
+                lengths=None):
+        """Fill ``out`` (``out_shape(rows, frames)``) from ``x`` (rows, K, frames)
+        or (rows, frames, K): both C-contiguous, aligned, native, of the plan's
+        dtype, not overlapping. ``lengths``: None or each row's own frames."""
+        cdef int typenum = cnp.NPY_FLOAT32 if self.dtype.itemsize == 4 else cnp.NPY_FLOAT64
+        if cnp.PyArray_NDIM(x) != 3 or cnp.PyArray_NDIM(out) != 3:
+            raise ValueError("compute() takes 3-d x and out")
+        if cnp.PyArray_TYPE(x) != typenum or cnp.PyArray_TYPE(out) != typenum:
+            raise TypeError(f"x and out must both be {self.dtype}")
+        for a, name in ((x, "x"), (out, "out")):
+            if not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_ISALIGNED(a)
+                    and cnp.PyArray_ISNOTSWAPPED(a)):
+                raise ValueError(f"{name} must be C-contiguous, aligned and native")
+        if not cnp.PyArray_ISWRITEABLE(out):
+            raise ValueError("out must be writeable")
+        if np.may_share_memory(x, out):
+            raise ValueError("x and out must not overlap")
+        cdef size_t rows = x.shape[0]
+        cdef size_t frames = x.shape[1] if self.frames_major else x.shape[2]
+        cdef size_t k = x.shape[2] if self.frames_major else x.shape[1]
+        if k != <size_t>self.num_features:
+            raise ValueError(f"x must have {self.num_features} features, got {k}")
+        shape = self.out_shape(rows, frames)
+        if (<object>out).shape != shape:
+            raise ValueError(f"out must have shape {shape}, got {(<object>out).shape}")
+        cdef cnp.ndarray lens = _per_row(lengths, rows, "lengths")
+        cdef const size_t *lp = NULL
+        if lens is not None:
+            if rows and int(lens.max()) > frames:
+                raise ValueError("lengths must be <= the number of frames")
+            lp = <const size_t *>cnp.PyArray_DATA(lens)
+        if num_threads < 1:
+            raise ValueError("num_threads must be >= 1")
+        cdef _Interrupt interrupt = _interrupt_here()
+        cdef fm_interrupt_fn check = NULL
+        if interrupt is not None:
+            check = _check_signals
+        cdef void *ctx = <void *>interrupt
+        cdef const void *xp = cnp.PyArray_DATA(x)
+        cdef void *op = cnp.PyArray_DATA(out)
+        cdef fm_status status
+        with nogil:
+            status = fm_frames_compute(self._plan, xp, op, rows, frames, lp, num_threads,
+                                       check, ctx)
         if status != FM_OK:
             _raise_status(status, interrupt)
         return out

@@ -24,7 +24,17 @@ import numpy as np
 
 from . import _core
 from ._filters import sparse_bands
-from ._options import Energy, FloorMode, KernelName, Layout, NormMode, PadMode, centre_pad, choice
+from ._options import (
+    Edge,
+    Energy,
+    FloorMode,
+    KernelName,
+    Layout,
+    NormMode,
+    PadMode,
+    centre_pad,
+    choice,
+)
 
 
 def _default_kernel() -> KernelName:
@@ -249,6 +259,39 @@ class EngineOptions:
     post: Post = field(default_factory=Post)
     norm: Norm = field(default_factory=Norm)
     kernel: KernelName = DEFAULT_KERNEL
+
+
+@dataclass(frozen=True, eq=False)
+class Delta(_Stage):
+    """d_o[t] = sum_j filters[o - 1][j] x_o[t + j - (width - 1) / 2], x_o the
+    features (or d_{o-1} when recursive), read past the ends as ``edge`` says."""
+
+    _arrays = ("filters",)
+    order: int = 0  # deltas appended per frame (0: none)
+    filters: np.ndarray | None = None  # (order, width), or (1, width) when recursive
+    edge: Edge = "replicate"  # what the filter reads past the ends
+    recursive: bool = False  # order o filters order o - 1 with filters[0]
+
+    @property
+    def width(self) -> int:
+        return 1 if self.filters is None else int(np.shape(self.filters)[-1])
+
+
+@dataclass(frozen=True, eq=False)
+class FramesOptions:
+    """The stages along frames of one plan: on features ``(rows, K, frames)``
+    or ``(rows, frames, K)``."""
+
+    num_features: int  # K
+    layout: Layout = "bands_frames"  # of the input and the output
+    delta: Delta = field(default_factory=Delta)
+    fill: float = 0.0  # frames past a row's own length
+    kernel: KernelName = DEFAULT_KERNEL
+
+
+def make_frames_plan(options: FramesOptions, dtype: np.dtype | type) -> _core.FramesPlan:
+    """The compiled plan of the stages along frames for ``dtype``."""
+    return _core.FramesPlan(options, dtype)
 
 
 def make_plan(options: EngineOptions, dtype: np.dtype | type) -> _core.Plan:

@@ -25,7 +25,7 @@ from . import _core, _engine
 from ._engine import EngineOptions
 from ._options import as_int, resolve_threads
 
-__all__ = ["FrontEnd", "get_num_threads", "set_num_threads"]
+__all__ = ["Configured", "FrontEnd", "get_num_threads", "set_num_threads"]
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
@@ -84,22 +84,18 @@ def get_num_threads() -> int:
     return _CONTEXT_THREADS.get()
 
 
-class FrontEnd:
-    """The base of every fastmel front end: options, a mapping to the engine, the rest once.
+class Configured:
+    """The protocol of fastmel's configured objects (front ends and the stages
+    along frames), written once: immutability, ``get_config`` /
+    ``from_config`` / ``replace``, pickling and copies as the configuration
+    (compiled plans are rebuilt, never pickled), equality and hashing by
+    configuration, ``repr``, and the thread count of a call.
 
     A subclass validates its options in ``__init__`` (setting them as
     attributes, every argument under its own name), then calls
-    :meth:`_build`, which compiles the plans and freezes the object. It
-    implements :meth:`engine_options` and ``__call__``; ``_DEFAULTS`` lists
-    every argument with its default, in the order of ``get_config``.
-
-    Public front ends are values: attributes cannot be set after
-    construction (:meth:`replace` returns a changed copy); equal
-    configurations compare and hash equal; pickles, copies and deep copies
-    carry the configuration only (a few hundred bytes) and rebuild the plans,
-    so a front end can be sent to worker processes (``multiprocessing``'s
-    spawn, ``datasets.map(num_proc=...)``, DataLoader workers). One front end
-    may be shared by any number of threads: it holds no per-call state.
+    :meth:`_build`, which compiles a plan per dtype with ``_compile`` and
+    freezes the object. ``_DEFAULTS`` lists every argument with its default,
+    in the order of ``get_config``.
 
     Parameters
     ----------
@@ -108,12 +104,10 @@ class FrontEnd:
 
     Examples
     --------
-    >>> import pickle, fastmel, fastmel.kaldi
-    >>> fbank = fastmel.kaldi.Fbank(num_mel_bins=80)
-    >>> isinstance(fbank, fastmel.FrontEnd), pickle.loads(pickle.dumps(fbank)) == fbank
+    >>> import pickle, fastmel
+    >>> deltas = fastmel.Deltas.from_preset("kaldi")
+    >>> isinstance(deltas, fastmel.Configured), pickle.loads(pickle.dumps(deltas)) == deltas
     (True, True)
-    >>> fbank.replace(num_mel_bins=40)
-    Fbank(num_mel_bins=40)
     """
 
     # Every argument and its default, in get_config's order.
@@ -123,30 +117,11 @@ class FrontEnd:
 
     num_threads: int | None
     _threads: int | None  # num_threads resolved; None: the context's
-    _plans: dict[np.dtype, _core.Plan]
-    _stream_plans: dict[tuple[np.dtype, int], _core.Plan]
+    _plans: dict[np.dtype, Any]
 
-    # -- what a front end defines -----------------------------------------------
-
-    def engine_options(self, dtype: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
-        """The engine stages this front end runs for ``dtype``.
-
-        Parameters
-        ----------
-        dtype : "float32" or "float64"
-            The compute dtype (banks and windows may be rounded to it).
-        stream_left : int, optional
-            The stages a stream runs instead, on a buffer that holds
-            ``stream_left`` padding samples before the signal: no padding of
-            their own, nothing dropped, nothing computed over whole signals
-            (floors, normalisation).
-
-        Returns
-        -------
-        EngineOptions
-            One frozen dataclass per stage (``fastmel._engine``).
-        """
-        raise NotImplementedError  # pragma: no cover - every front end defines it
+    def _compile(self, dt: np.dtype) -> Any:
+        """The compiled plan for dtype ``dt``."""
+        raise NotImplementedError  # pragma: no cover - every subclass defines it
 
     # -- construction -------------------------------------------------------------
 
@@ -158,9 +133,8 @@ class FrontEnd:
 
     def _build(self) -> None:
         """Compile the plans and freeze the object: the last step of ``__init__``."""
-        plans = {dt: _engine.make_plan(self.engine_options(dt), dt) for dt in self._PLAN_DTYPES}
-        object.__setattr__(self, "_plans", plans)
-        # Stream plans are built on first use, then shared by every stream.
+        object.__setattr__(self, "_plans", {dt: self._compile(dt) for dt in self._PLAN_DTYPES})
+        # A front end's stream plans are built on first use, then shared by every stream.
         object.__setattr__(self, "_stream_plans", {})
         object.__setattr__(self, "_frozen", True)
 
@@ -171,52 +145,6 @@ class FrontEnd:
         if self._threads is not None:
             return self._threads
         return _CONTEXT_THREADS.get()
-
-    # -- frames and streams ---------------------------------------------------------
-
-    def num_frames(self, n_samples: int) -> int:
-        """Frames the engine computes for one signal of ``n_samples`` samples.
-
-        Parameters
-        ----------
-        n_samples : int
-            Samples of the signal (>= 0).
-
-        Returns
-        -------
-        int
-        """
-        n = as_int("n_samples", n_samples, minimum=0)
-        return int(self._plans[self._PLAN_DTYPES[0]].num_frames(n))
-
-    def stream(self) -> Any:
-        """A stream computing this front end's frames from chunks (see
-        :class:`fastmel.MelStream`).
-
-        Returns
-        -------
-        MelStream
-        """
-        from ._stream import MelStream
-
-        return MelStream(self)
-
-    def _stream_spec(self) -> Any:
-        """What a stream needs of this front end (a ``fastmel._stream.StreamSpec``)."""
-        raise TypeError(
-            f"{type(self).__name__} does not stream: its features depend on the whole padded batch"
-        )
-
-    def _stream_plan(self, dt: DTypeLike, left: int) -> _core.Plan:
-        """The plan streams run for dtype ``dt`` on a buffer with ``left`` samples
-        of padding, built once per key and shared by every stream (two threads
-        racing here build two equal plans and one is kept, harmlessly)."""
-        key = (np.dtype(dt), left)
-        plan = self._stream_plans.get(key)
-        if plan is None:
-            options = self.engine_options(key[0], stream_left=left)
-            plan = self._stream_plans.setdefault(key, _engine.make_plan(options, key[0]))
-        return plan
 
     # -- configuration --------------------------------------------------------------
 
@@ -298,7 +226,7 @@ class FrontEnd:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, FrontEnd)
+        assert isinstance(other, Configured)
         return _frozen(self.get_config()) == _frozen(other.get_config())
 
     def __hash__(self) -> int:
@@ -319,7 +247,110 @@ class FrontEnd:
         return self._DEFAULTS
 
 
-def _rebuild(cls: type[FrontEnd], config: dict[str, Any]) -> FrontEnd:
+class FrontEnd(Configured):
+    """The base of every fastmel front end: options, a mapping to the engine, the rest once.
+
+    A subclass (see :class:`Configured`) implements :meth:`engine_options`
+    and ``__call__``; the plans are compiled from its engine options.
+
+    Public front ends are values: attributes cannot be set after
+    construction (:meth:`replace` returns a changed copy); equal
+    configurations compare and hash equal; pickles, copies and deep copies
+    carry the configuration only (a few hundred bytes) and rebuild the plans,
+    so a front end can be sent to worker processes (``multiprocessing``'s
+    spawn, ``datasets.map(num_proc=...)``, DataLoader workers). One front end
+    may be shared by any number of threads: it holds no per-call state.
+
+    Parameters
+    ----------
+    **options
+        A subclass's own; the base takes none.
+
+    Examples
+    --------
+    >>> import pickle, fastmel, fastmel.kaldi
+    >>> fbank = fastmel.kaldi.Fbank(num_mel_bins=80)
+    >>> isinstance(fbank, fastmel.FrontEnd), pickle.loads(pickle.dumps(fbank)) == fbank
+    (True, True)
+    >>> fbank.replace(num_mel_bins=40)
+    Fbank(num_mel_bins=40)
+    """
+
+    _stream_plans: dict[tuple[np.dtype, int], _core.Plan]
+
+    # -- what a front end defines -----------------------------------------------
+
+    def engine_options(self, dtype: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
+        """The engine stages this front end runs for ``dtype``.
+
+        Parameters
+        ----------
+        dtype : "float32" or "float64"
+            The compute dtype (banks and windows may be rounded to it).
+        stream_left : int, optional
+            The stages a stream runs instead, on a buffer that holds
+            ``stream_left`` padding samples before the signal: no padding of
+            their own, nothing dropped, nothing computed over whole signals
+            (floors, normalisation).
+
+        Returns
+        -------
+        EngineOptions
+            One frozen dataclass per stage (``fastmel._engine``).
+        """
+        raise NotImplementedError  # pragma: no cover - every front end defines it
+
+    def _compile(self, dt: np.dtype) -> _core.Plan:
+        return _engine.make_plan(self.engine_options(dt), dt)
+
+    # -- frames and streams ---------------------------------------------------------
+
+    def num_frames(self, n_samples: int) -> int:
+        """Frames the engine computes for one signal of ``n_samples`` samples.
+
+        Parameters
+        ----------
+        n_samples : int
+            Samples of the signal (>= 0).
+
+        Returns
+        -------
+        int
+        """
+        n = as_int("n_samples", n_samples, minimum=0)
+        return int(self._plans[self._PLAN_DTYPES[0]].num_frames(n))
+
+    def stream(self) -> Any:
+        """A stream computing this front end's frames from chunks (see
+        :class:`fastmel.MelStream`).
+
+        Returns
+        -------
+        MelStream
+        """
+        from ._stream import MelStream
+
+        return MelStream(self)
+
+    def _stream_spec(self) -> Any:
+        """What a stream needs of this front end (a ``fastmel._stream.StreamSpec``)."""
+        raise TypeError(
+            f"{type(self).__name__} does not stream: its features depend on the whole padded batch"
+        )
+
+    def _stream_plan(self, dt: DTypeLike, left: int) -> _core.Plan:
+        """The plan streams run for dtype ``dt`` on a buffer with ``left`` samples
+        of padding, built once per key and shared by every stream (two threads
+        racing here build two equal plans and one is kept, harmlessly)."""
+        key = (np.dtype(dt), left)
+        plan = self._stream_plans.get(key)
+        if plan is None:
+            options = self.engine_options(key[0], stream_left=left)
+            plan = self._stream_plans.setdefault(key, _engine.make_plan(options, key[0]))
+        return plan
+
+
+def _rebuild(cls: type[Configured], config: dict[str, Any]) -> Configured:
     return cls.from_config(config)
 
 

@@ -27,6 +27,9 @@ Energy = Literal["none", "raw", "windowed"]
 FloorMode = Literal["none", "batch", "row"]
 Layout = Literal["bands_frames", "frames_bands"]
 NormMode = Literal["none", "mean", "mean_std"]
+# What a filter along frames reads past the ends (fm_edge).
+Edge = Literal["replicate", "reflect", "symmetric", "constant", "wrap", "interp"]
+EDGES: tuple[Edge, ...] = ("replicate", "reflect", "symmetric", "constant", "wrap", "interp")
 
 WINDOWS: tuple[WindowName, ...] = ("hann", "hamming")
 MEL_SCALES: tuple[MelScale, ...] = ("keras", "htk", "slaney", "kaldi")

@@ -1,0 +1,311 @@
+"""Stages along frames: ``fastmel.Deltas``, on features from any front end."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _engine
+from ._engine import Delta, FramesOptions
+from ._frontend import Configured
+from ._options import EDGES, Edge, KernelName, as_int, as_lengths, choice
+
+__all__ = ["Deltas"]
+
+DeltaMethod = Literal["regression", "recursive", "savgol"]
+DELTA_METHODS: tuple[DeltaMethod, ...] = ("regression", "recursive", "savgol")
+Keep = Literal["all", "last"]
+
+# The references' conventions (Deltas.from_preset).
+_PRESETS: dict[str, dict[str, Any]] = {
+    # add-deltas (--delta-order=2 --delta-window=2) on (frames, features).
+    "kaldi": dict(order=2, width=5, method="regression", edge="replicate", keep="all", axis=-2),
+    # torchaudio.functional.compute_deltas(specgram, win_length=5, mode="replicate").
+    "torchaudio": dict(
+        order=1, width=5, method="recursive", edge="replicate", keep="last", axis=-1
+    ),
+    # librosa.feature.delta(data, width=9, order=1, axis=-1, mode="interp").
+    "librosa": dict(order=1, width=9, method="savgol", edge="interp", keep="last", axis=-1),
+}
+
+
+def regression_filter(width: int) -> np.ndarray:
+    """The delta regression filter of ``width = 2N + 1`` taps: ``k / sum(k^2)``
+    for ``k = -N .. N`` (``d[t] = sum_k k x[t + k] / sum_k k^2``)."""
+    k = np.arange(width, dtype=np.float64) - (width - 1) // 2
+    return k / float((k * k).sum())
+
+
+def savgol_filter(width: int, order: int) -> np.ndarray:
+    """The Savitzky-Golay filter of ``width`` taps for derivative ``order``
+    from a polynomial of degree ``order`` (as ``scipy.signal.savgol_coeffs``
+    with ``deriv = polyorder = order``, applied as ``sum_k c_k x[t + k]``):
+    ``order!`` times row ``order`` of the pseudo-inverse of the Vandermonde
+    matrix of ``k = -N .. N``."""
+    k = np.arange(width, dtype=np.float64) - (width - 1) // 2
+    vander = k[:, None] ** np.arange(order + 1)[None, :]
+    return math.factorial(order) * np.linalg.pinv(vander)[order]
+
+
+class Deltas(Configured):
+    """Delta features along frames: Kaldi's add-deltas, torchaudio's
+    ``compute_deltas`` and ``librosa.feature.delta``, on any features.
+
+    Delta ``o`` at frame ``t`` is ``sum_j c_o[j] x[t + j - N]`` over a filter
+    of ``width = 2N + 1`` taps, computed in one compiled pass without the GIL,
+    each row of a batch on its own (``lengths``), bit-identical for any
+    ``num_threads``. The filters and the edge rules are the references':
+
+    - ``method="regression"`` (Kaldi): ``c_1[k] = k / sum(k^2)``; order
+      ``o`` uses ``c_1`` convolved with itself ``o`` times, on the features
+      (Kaldi's ``DeltaFeatures``; ``width`` is ``2 * delta_window + 1``).
+    - ``method="recursive"`` (torchaudio): order ``o`` is ``c_1`` applied to
+      order ``o - 1``, with the edge rule at every step
+      (``compute_deltas`` called ``o`` times).
+    - ``method="savgol"`` (librosa): order ``o`` is the Savitzky-Golay
+      derivative ``o`` of a polynomial of degree ``o``
+      (``scipy.signal.savgol_filter``, which ``librosa.feature.delta`` calls).
+
+    Parameters
+    ----------
+    order : int, default 2
+        The highest delta computed (1 to 8).
+    width : int, default 5
+        Taps of the first-order filter, odd, >= 3 (Kaldi: ``2 * window +
+        1``; torchaudio's ``win_length``; librosa's ``width``).
+    method : {"regression", "recursive", "savgol"}, default "regression"
+        See above.
+    edge : {"replicate", "reflect", "symmetric", "constant", "wrap", "interp"}, default "replicate"
+        What the filters read before the first frame and after the last: the
+        end frame repeated (Kaldi, torchaudio's default, scipy "nearest"),
+        mirrored without (numpy "reflect", scipy "mirror") or with the end
+        frame (scipy "reflect"), zeros, the frames periodically, or
+        ``"interp"``: frames within ``N`` of an end take the value of the
+        nearest frame whose window fits (librosa's default, scipy's
+        ``mode="interp"``, exact for ``method="savgol"``; every signal then
+        needs at least ``width`` frames, else a ValueError, as librosa's).
+        ``"interp"`` is not for ``method="recursive"``.
+    keep : {"all", "last"}, default "all"
+        ``"all"``: the features, then deltas 1 to ``order``, along the
+        feature axis (Kaldi's layout); ``"last"``: delta ``order`` alone
+        (librosa, torchaudio).
+    axis : {-1, -2}, default -1
+        The frames axis of the input: ``-1`` for ``(..., features, frames)``
+        (librosa, torchaudio, ``fastmel.MelSpectrogram``), ``-2`` for
+        ``(..., frames, features)`` (Kaldi, ``fastmel.kaldi``). The features
+        are the other of the last two axes.
+    num_threads : int or None, default None
+        As :class:`fastmel.MelSpectrogram`'s.
+    kernel : {None, "auto", "baseline", "avx2"}, default None
+        As :class:`fastmel.MelSpectrogram`'s.
+
+    See Also
+    --------
+    Deltas.from_preset : the references' defaults.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel
+    >>> mfcc = fastmel.MFCC(n_mfcc=13, fft_length=512, sequence_stride=160, num_mel_bins=40)
+    >>> feats = mfcc(np.random.default_rng(0).standard_normal(16000).astype(np.float32))
+    >>> fastmel.Deltas(order=2)(feats).shape  # 13 coefficients, their deltas and delta-deltas
+    (39, 101)
+    >>> fastmel.Deltas.from_preset("librosa")(feats).shape
+    (13, 101)
+    """
+
+    _DEFAULTS = {
+        "order": 2,
+        "width": 5,
+        "method": "regression",
+        "edge": "replicate",
+        "keep": "all",
+        "axis": -1,
+        "num_threads": None,
+        "kernel": None,
+    }
+
+    order: int
+    width: int
+    method: DeltaMethod
+    edge: Edge
+    keep: Keep
+    axis: int
+    kernel: KernelName | None
+
+    def __init__(
+        self,
+        order: int = 2,
+        width: int = 5,
+        *,
+        method: DeltaMethod = "regression",
+        edge: Edge = "replicate",
+        keep: Keep = "all",
+        axis: int = -1,
+        num_threads: int | None = None,
+        kernel: KernelName | None = None,
+    ) -> None:
+        self.order = as_int("order", order, maximum=8)
+        self.width = as_int("width", width, minimum=3, maximum=4095)
+        if self.width % 2 == 0:
+            raise ValueError(f"`width` must be odd, got {self.width}")
+        self.method = choice("method", method, DELTA_METHODS)
+        self.edge = choice("edge", edge, EDGES)
+        if self.edge == "interp" and self.method == "recursive":
+            raise ValueError(
+                '`edge="interp"` needs the filters of the features: not with "recursive"'
+            )
+        self.keep = choice("keep", keep, ("all", "last"))
+        if isinstance(axis, bool) or axis not in (-1, -2):
+            raise ValueError(f"`axis` must be -1 or -2 (the frames axis), got {axis!r}")
+        self.axis = int(axis)
+        self._set_threads(num_threads)
+        self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
+        span = self.order * (self.width - 1) + 1 if self.method == "regression" else self.width
+        if span > 4095:
+            raise ValueError(f"order {self.order} of a {self.width}-tap filter spans {span} taps")
+        # Plans depend on the number of features: built on first use per
+        # (dtype, features), the last few kept.
+        self._cache: dict[tuple[np.dtype, int], Any] = {}
+        self._build()
+
+    _PLAN_DTYPES = ()
+
+    @classmethod
+    def from_preset(cls, name: str, **overrides: Any) -> Deltas:
+        """Deltas with a reference's defaults.
+
+        Parameters
+        ----------
+        name : {"kaldi", "torchaudio", "librosa"}
+            ``"kaldi"``: ``add-deltas`` (order 2, window 2) on ``(frames,
+            features)``, the features and both deltas; ``"torchaudio"``:
+            ``torchaudio.functional.compute_deltas(x, win_length=5)``;
+            ``"librosa"``: ``librosa.feature.delta(x)`` (width 9, order 1,
+            ``mode="interp"``).
+        **overrides
+            Any :class:`Deltas` argument (``order=2`` for librosa's
+            ``order=2``, ``width=9``...).
+
+        Returns
+        -------
+        Deltas
+        """
+        if not isinstance(name, str) or name not in _PRESETS:
+            raise ValueError(f"unknown preset {name!r}; choose from {sorted(_PRESETS)}")
+        return cls(**dict(_PRESETS[name], **overrides))
+
+    def filters(self) -> np.ndarray:
+        """The filter of each delta order, centred, zero-padded to one width.
+
+        Returns
+        -------
+        np.ndarray [shape=(order, taps)]
+            float64; row ``o - 1`` gives delta ``o`` from the features
+            (``method="recursive"``: from delta ``o - 1``, every row the same).
+        """
+        if self.method == "savgol":
+            return np.stack([savgol_filter(self.width, o) for o in range(1, self.order + 1)])
+        first = regression_filter(self.width)
+        if self.method == "recursive":
+            return np.tile(first, (self.order, 1))
+        span = self.order * (self.width - 1) + 1
+        rows, f = [], np.ones(1)
+        for _ in range(self.order):
+            f = np.convolve(f, first)
+            pad = (span - f.size) // 2
+            rows.append(np.pad(f, (pad, pad)))
+        return np.stack(rows)
+
+    def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
+        filters = self.filters()
+        order = self.order
+        if self.keep == "last" and self.method != "recursive":
+            filters, order = filters[-1:], 1  # delta `order` alone, from the features
+        elif self.method == "recursive":
+            filters = filters[:1]
+        return FramesOptions(
+            num_features=num_features,
+            layout="bands_frames" if self.axis == -1 else "frames_bands",
+            delta=Delta(
+                order=order, filters=filters, edge=self.edge, recursive=self.method == "recursive"
+            ),
+            kernel=self.kernel or _engine.DEFAULT_KERNEL,
+        )
+
+    def _plan(self, dt: np.dtype, num_features: int) -> Any:
+        key = (dt, num_features)
+        plan = self._cache.get(key)
+        if plan is None:
+            if len(self._cache) > 16:
+                self._cache.clear()
+            options = self._frames_options(dt, num_features)
+            plan = self._cache.setdefault(key, _engine.make_frames_plan(options, dt))
+        return plan
+
+    def __call__(
+        self,
+        features: ArrayLike,
+        *,
+        lengths: ArrayLike | None = None,
+        num_threads: int | None = None,
+    ) -> np.ndarray:
+        """Deltas of ``features``.
+
+        Parameters
+        ----------
+        features : np.ndarray [shape=(..., features, frames)] (axis -1) or (..., frames, features)
+            float32 and float64 are computed in their own precision, other
+            real input in float32.
+        lengths : array-like of int [shape=features.shape[:-2]], optional
+            Each signal's own frames (the rest is padding): its deltas are
+            those of its frames alone, and the frames after them are 0.
+        num_threads : int or None
+            Overrides ``num_threads`` for this call.
+
+        Returns
+        -------
+        np.ndarray
+            The input's shape with ``features * (1 + order)`` features
+            (``keep="all"``) or the input's shape (``keep="last"``), along
+            the feature axis.
+        """
+        threads = self._call_threads(num_threads)
+        a = np.asarray(features)
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"`features` must be real numbers, got dtype {a.dtype}")
+        if a.ndim < 2:
+            raise ValueError(f"`features` must have a features and a frames axis, got {a.shape}")
+        if a.dtype not in (np.float32, np.float64):
+            a = a.astype(np.float32)
+        lead = a.shape[:-2]
+        frames_axis = a.ndim + self.axis
+        n_frames, k = a.shape[frames_axis], a.shape[-1 if self.axis == -2 else -2]
+        rows = math.prod(lead)
+        if k == 0:
+            raise ValueError("`features` has no features")
+        x = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("="))
+        plan = self._plan(x.dtype, k)
+        lens = None if lengths is None else as_lengths(lengths, lead, n_frames)
+        if lens is not None and self.edge == "interp":
+            short = lens[(lens > 0) & (lens < self.width)]
+            if short.size:
+                raise ValueError(
+                    f'`edge="interp"` needs at least width={self.width} frames per signal; '
+                    f"a length is {int(short[0])}"
+                )
+        elif self.edge == "interp" and 0 < n_frames < self.width:
+            raise ValueError(
+                f'`edge="interp"` needs at least width={self.width} frames, got {n_frames}'
+            )
+        shape2 = (rows, n_frames, k) if self.axis == -2 else (rows, k, n_frames)
+        out = np.empty(plan.out_shape(rows, n_frames), x.dtype)
+        if rows:
+            plan.compute(x.reshape(shape2), out, threads, lengths=lens)
+        out = out.reshape(lead + out.shape[1:])
+        if self.keep == "last":  # the last k features: a view
+            return out[..., -k:] if self.axis == -2 else out[..., -k:, :]
+        return out

@@ -1,0 +1,146 @@
+"""fastmel.Deltas against the references' formulas: torchaudio's
+compute_deltas and Kaldi's add-deltas written out here, and
+scipy.signal.savgol_filter, which librosa.feature.delta calls (golden data of
+the real packages: test_frames_golden.py)."""
+
+import numpy as np
+import pytest
+
+import fastmel
+
+signal = pytest.importorskip("scipy.signal")
+
+
+def features(shape=(13, 200), seed=0, dtype=np.float32, frames_axis=-1):
+    """Smooth features with a constant one (feature 2)."""
+    rng = np.random.default_rng(seed)
+    x = np.cumsum(rng.standard_normal(shape), axis=frames_axis) + rng.standard_normal(shape)
+    np.moveaxis(x, frames_axis, -1)[..., 2, :] = -3.0
+    return x.astype(dtype)
+
+
+def torchaudio_deltas(x, win_length=5):
+    """compute_deltas: replicate padding, sum k (x[t+k] - x[t-k]) / (2 sum k^2)."""
+    n = (win_length - 1) // 2
+    denom = n * (n + 1) * (2 * n + 1) / 3
+    p = np.pad(x.astype(np.float64), [(0, 0)] * (x.ndim - 1) + [(n, n)], mode="edge")
+    T = x.shape[-1]
+    return (
+        sum(k * (p[..., n + k : n + k + T] - p[..., n - k : n - k + T]) for k in range(1, n + 1))
+        / denom
+    )
+
+
+def kaldi_deltas(x, order=2, window=2):
+    """add-deltas on (frames, features): Kaldi's scales, built by convolving,
+    applied with the frame index clamped to the signal."""
+    scales = [np.ones(1)]
+    for _ in range(order):
+        prev = scales[-1]
+        cur = np.zeros(prev.size + 2 * window)
+        for j in range(-window, window + 1):
+            for k in range(prev.size):
+                cur[j + k + window] += j * prev[k]
+        scales.append(cur / sum(j * j for j in range(-window, window + 1)))
+    T = x.shape[0]
+    out = [x.astype(np.float64)]
+    for s in scales[1:]:
+        half = (s.size - 1) // 2
+        d = np.zeros(x.shape)
+        for t in range(T):
+            for j in range(-half, half + 1):
+                d[t] += s[j + half] * x[min(max(t + j, 0), T - 1)]
+        out.append(d)
+    return np.concatenate(out, axis=1)
+
+
+def close(got, want, dtype=np.float32):
+    tol = 1e-12 if np.dtype(dtype) == np.float64 else 3e-6
+    scale = max(1.0, float(np.abs(want).max()))
+    np.testing.assert_allclose(np.asarray(got, np.float64), want, rtol=0, atol=tol * scale)
+
+
+@pytest.mark.parametrize("win_length", [3, 5, 9])
+def test_torchaudio_compute_deltas(win_length):
+    x = features((2, 40, 77))
+    d = fastmel.Deltas.from_preset("torchaudio", width=win_length)
+    close(d(x), torchaudio_deltas(x, win_length))
+    # compute_deltas twice is order 2, recursive
+    d2 = fastmel.Deltas.from_preset("torchaudio", width=win_length, order=2)
+    close(d2(x), torchaudio_deltas(torchaudio_deltas(x, win_length), win_length))
+
+
+@pytest.mark.parametrize("frames", [1, 2, 3, 4, 9, 100])
+@pytest.mark.parametrize("order, window", [(1, 2), (2, 2), (2, 1), (3, 3)])
+def test_kaldi_add_deltas(order, window, frames):
+    x = features((frames, 23), seed=frames, dtype=np.float64, frames_axis=0)
+    d = fastmel.Deltas.from_preset("kaldi", order=order, width=2 * window + 1)
+    close(d(x), kaldi_deltas(x, order, window), np.float64)
+
+
+@pytest.mark.parametrize(
+    "mode, edge",
+    [
+        ("interp", "interp"),
+        ("nearest", "replicate"),
+        ("mirror", "reflect"),
+        ("constant", "constant"),
+        ("wrap", "wrap"),
+    ],
+)
+@pytest.mark.parametrize("order", [1, 2])
+@pytest.mark.parametrize("width", [3, 9])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_librosa_delta_is_scipy_savgol(width, order, mode, edge, dtype):
+    """librosa.feature.delta(x, width, order, mode) is savgol_filter(x, width,
+    deriv=order, polyorder=order, mode=mode) along the frames."""
+    x = features((13, 50), seed=width + order, dtype=dtype)
+    want = signal.savgol_filter(x.astype(np.float64), width, order, deriv=order, mode=mode, axis=-1)
+    got = fastmel.Deltas.from_preset("librosa", width=width, order=order, edge=edge)(x)
+    assert got.dtype == dtype and got.shape == x.shape
+    close(got, want, dtype)
+
+
+def test_keep_all_layouts_lengths_and_threads():
+    x = features((3, 40, 300), seed=5)
+    d = fastmel.Deltas(order=2, width=9)
+    full = d(x)
+    assert full.shape == (3, 120, 300)
+    np.testing.assert_array_equal(full[:, :40], x)
+    # frames-major input gives the same numbers, transposed
+    t = fastmel.Deltas(order=2, width=9, axis=-2)(np.swapaxes(x, 1, 2))
+    close(np.swapaxes(t, 1, 2), full.astype(np.float64))
+    for threads in (2, 3):
+        np.testing.assert_array_equal(d(x, num_threads=threads), full)
+    got = d(x, lengths=[300, 17, 0])
+    np.testing.assert_array_equal(got[1, :, :17], d(x[1, :, :17]))
+    assert np.all(got[1, :, 17:] == 0) and np.all(got[2] == 0)
+
+
+def test_inputs_and_errors():
+    d = fastmel.Deltas.from_preset("librosa")
+    assert d(np.ones((4, 20), np.int16)).dtype == np.float32
+    assert d(np.zeros((0, 5, 20), np.float32)).shape == (0, 5, 20)
+    with pytest.raises(ValueError, match="at least width=9 frames"):
+        d(np.zeros((4, 8), np.float32))
+    with pytest.raises(ValueError, match="a length is 3"):
+        d(np.zeros((2, 4, 20), np.float32), lengths=[20, 3])
+    with pytest.raises(TypeError, match="real numbers"):
+        d(np.zeros((4, 20), complex))
+    with pytest.raises(ValueError, match="a features and a frames axis"):
+        d(np.zeros(20))
+    for bad, err in [
+        (dict(width=4), ValueError),
+        (dict(width=1), ValueError),
+        (dict(order=0), ValueError),
+        (dict(order=9), ValueError),
+        (dict(axis=0), ValueError),
+        (dict(axis=True), ValueError),
+        (dict(method="recursive", edge="interp"), ValueError),
+        (dict(edge="nearest"), ValueError),
+        (dict(order=2.0), TypeError),
+    ]:
+        with pytest.raises(err):
+            fastmel.Deltas(**bad)
+    with pytest.raises(ValueError, match="unknown preset"):
+        fastmel.Deltas.from_preset("htk")

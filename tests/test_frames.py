@@ -1,0 +1,180 @@
+"""The stages along frames (fastmel._engine.FramesOptions) against an obvious
+NumPy version (engine_reference.frames_stages), on every compiled kernel,
+both dtypes and layouts, bit-identical across thread counts."""
+
+import numpy as np
+import pytest
+from engine_reference import frames_stages
+
+import fastmel
+from fastmel._engine import Delta, FramesOptions, make_frames_plan
+
+KERNELS = fastmel.available_kernels()
+EDGES = ["replicate", "reflect", "symmetric", "constant", "wrap", "interp"]
+
+
+def regression(width):
+    """The delta regression filter of ``width`` taps: k / sum(k^2)."""
+    k = np.arange(width) - (width - 1) // 2
+    return k / max(1.0, float((k * k).sum()))
+
+
+def features(rows=3, K=21, F=57, seed=0):
+    rng = np.random.default_rng(seed)
+    x = np.cumsum(rng.standard_normal((rows, K, F)), axis=-1)
+    x[:, 3] = 7.0  # a constant feature
+    x[1:2] *= 1e-3  # a quiet row
+    return x
+
+
+def options(
+    order=2,
+    width=5,
+    edge="replicate",
+    recursive=False,
+    layout="bands_frames",
+    K=21,
+    fill=0.0,
+    kernel="auto",
+    random=False,
+    seed=0,
+):
+    rng = np.random.default_rng(seed)
+    rows = 1 if recursive else order
+    if random:
+        filters = rng.uniform(-1, 1, (rows, width))
+    else:
+        f = regression(width)
+        filters = np.stack(
+            [np.convolve(f, f)[width // 2 : width // 2 + width] if o else f for o in range(rows)]
+        )
+    return FramesOptions(
+        num_features=K,
+        layout=layout,
+        delta=Delta(order=order, filters=filters, edge=edge, recursive=recursive),
+        fill=fill,
+        kernel=kernel,
+    )
+
+
+def run(opts, x, dtype, threads=1, lengths=None):
+    plan = make_frames_plan(opts, dtype)
+    a = np.ascontiguousarray(x, dtype=dtype)
+    frames = a.shape[2] if opts.layout == "bands_frames" else a.shape[1]
+    out = np.empty(plan.out_shape(a.shape[0], frames), dtype)
+    return plan.compute(a, out, threads, lengths=lengths)
+
+
+def check_close(got, want, dtype):
+    scale = max(1.0, float(np.abs(want).max()))
+    tol = 1e-12 if np.dtype(dtype) == np.float64 else 2e-6
+    np.testing.assert_allclose(np.asarray(got, np.float64), want, rtol=0, atol=tol * scale)
+
+
+def layout_of(x, layout):
+    return np.ascontiguousarray(np.swapaxes(x, 1, 2)) if layout == "frames_bands" else x
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
+@pytest.mark.parametrize(
+    "order, width, recursive, random, edge",
+    [
+        (*filters, edge)
+        for filters in [
+            (1, 3, False, False),
+            (2, 5, False, False),
+            (2, 9, False, True),
+            (3, 5, True, False),
+            (1, 1, False, True),
+            (2, 7, True, True),
+        ]
+        for edge in EDGES
+        if not (edge == "interp" and filters[2])  # interp: filters of the features only
+    ],
+)
+def test_deltas_match_reference(order, width, recursive, random, edge, layout, dtype, kernel):
+    opts = options(order, width, edge, recursive, layout, kernel=kernel, random=random)
+    x = layout_of(features(), layout)
+    check_close(run(opts, x, dtype), frames_stages(x, opts), dtype)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
+@pytest.mark.parametrize("edge", EDGES)
+def test_deltas_threads_and_lengths(edge, layout, kernel):
+    """Any thread count is bit-identical; each row of a padded batch equals the
+    row alone, and its frames past its length hold the fill value."""
+    opts = options(2, 9, edge, False, layout, K=40, fill=-5.0, kernel=kernel)
+    x = layout_of(features(rows=4, K=40, F=300, seed=3), layout)
+    one = run(opts, x, np.float32)
+    for threads in (2, 3, 8):
+        np.testing.assert_array_equal(run(opts, x, np.float32, threads=threads), one)
+    lengths = np.array([300, 9, 0, 123]) if edge == "interp" else np.array([300, 1, 0, 123])
+    got = run(opts, x, np.float32, threads=2, lengths=lengths)
+    check_close(got, frames_stages(x, opts, lengths=lengths), np.float32)
+    axis = 2 if layout == "bands_frames" else 1
+    for r, n in enumerate(lengths):
+        alone = run(opts, np.take(x[r : r + 1], np.arange(n), axis=axis), np.float32)
+        np.testing.assert_array_equal(np.take(got[r : r + 1], np.arange(n), axis=axis), alone)
+        assert np.all(np.take(got[r], np.arange(n, 300), axis=axis - 1) == -5.0)
+
+
+@pytest.mark.parametrize("frames", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("edge", ["replicate", "reflect", "symmetric", "constant", "wrap"])
+def test_deltas_of_sequences_shorter_than_the_filter(edge, frames):
+    opts = options(2, 9, edge, False, K=5)
+    x = features(rows=2, K=5, F=frames, seed=frames)
+    check_close(run(opts, x, np.float64), frames_stages(x, opts), np.float64)
+
+
+def test_interp_needs_a_whole_window_in_every_row():
+    opts = options(1, 9, "interp", False, K=5)
+    run(opts, features(rows=1, K=5, F=9), np.float32)
+    with pytest.raises(ValueError, match="invalid argument"):
+        run(opts, features(rows=1, K=5, F=8), np.float32)
+    with pytest.raises(ValueError, match="invalid argument"):
+        run(opts, features(rows=2, K=5, F=20), np.float32, lengths=[20, 3])
+    run(opts, features(rows=2, K=5, F=20), np.float32, lengths=[20, 0])  # an empty row is fine
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(width=4),  # even
+        dict(order=9),
+        dict(edge="interp", recursive=True),
+        dict(random=True, seed=-1),  # (a NaN filter, below)
+        dict(K=0),
+    ],
+)
+def test_invalid_frames_options_are_refused_by_the_core(change):
+    if change.get("seed") == -1:
+        opts = options()
+        bad = np.array(opts.delta.filters)
+        bad[0, 0] = np.nan
+        opts = FramesOptions(num_features=21, delta=Delta(order=2, filters=bad))
+    else:
+        opts = options(**change)
+    with pytest.raises(ValueError, match="fastmel core: invalid argument"):
+        make_frames_plan(opts, np.float32)
+
+
+def test_frames_compute_checks_its_arrays():
+    opts = options(K=4)
+    plan = make_frames_plan(opts, np.float32)
+    x = np.zeros((2, 4, 10), np.float32)
+    with pytest.raises(ValueError, match="features"):
+        plan.compute(
+            np.zeros((2, 5, 10), np.float32), np.empty(plan.out_shape(2, 10), np.float32), 1
+        )
+    with pytest.raises(ValueError, match="out must have shape"):
+        plan.compute(x, np.empty((2, 12, 9), np.float32), 1)
+    with pytest.raises(ValueError, match="overlap"):
+        buf = np.zeros(240, np.float32)
+        plan.compute(buf[:80].reshape(2, 4, 10), buf.reshape(2, 12, 10), 1)
+    with pytest.raises(TypeError):
+        plan.compute(x.astype(np.float64), np.empty(plan.out_shape(2, 10), np.float32), 1)
+    with pytest.raises(ValueError, match="lengths must be <="):
+        plan.compute(x, np.empty(plan.out_shape(2, 10), np.float32), 1, lengths=[11, 1])
