@@ -284,8 +284,9 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
  * A second kind of plan, run on features (the output of fm_compute, or any
  * rows x features x frames array): stages that read a feature over many
  * frames. Each row is its own sequence of frames, the features independent.
- * Output features per frame: K (1 + delta.order): the features, then their
- * deltas of order 1, 2, ... in that order (Kaldi's add-deltas layout). */
+ * Per row, in this order: PCEN, then deltas. Output features per frame:
+ * K (1 + delta.order): the features (after PCEN), then their deltas of
+ * order 1, 2, ... in that order (Kaldi's add-deltas layout). */
 
 /* What a filter along frames reads before the first frame and after the last. */
 typedef enum fm_edge {
@@ -312,9 +313,28 @@ typedef struct fm_delta_opts {
                         features with its own filter (Kaldi's convolved filters, librosa) */
 } fm_delta_opts;
 
+/* Per-channel energy normalisation (librosa's pcen), first: on a linear
+ * spectrogram x >= 0, per feature, the smoother M[t] = smooth x[t] + z and
+ * then z = (1 - smooth) M[t] (in double: scipy's lfilter([smooth],
+ * [1, smooth - 1]) with state z), g = exp(-gain (ln eps + log1p(M / eps))), and
+ *   power 0:  log1p(x g)
+ *   bias 0:   exp(power (ln x + ln g))
+ *   else:     bias^power expm1(power log1p(x g / bias)).
+ * z starts as `initial` for every feature, or as the caller's state. */
+typedef struct fm_pcen_opts {
+    int enabled;     /* nonzero: PCEN on the input before the deltas */
+    double smooth;   /* in (0, 1] (librosa: from time_constant, sr and hop_length) */
+    double initial;  /* z before the first frame without a state (librosa: 1 - smooth) */
+    double gain;     /* >= 0 */
+    double bias;     /* >= 0 */
+    double power;    /* >= 0 */
+    double eps;      /* > 0 */
+} fm_pcen_opts;
+
 typedef struct fm_frames_opts {
     size_t num_features;  /* K: features per frame of the input, >= 1 */
     int layout;           /* an fm_layout, of the input and the output */
+    fm_pcen_opts pcen;
     fm_delta_opts delta;
     double fill;          /* value of the frames past a row's own length */
     int kernel;           /* an fm_kernel */
@@ -339,11 +359,16 @@ const char *fm_frames_isa(const fm_frames_plan *plan);
  * n_rows x n_frames x K, C-contiguous, of the plan's dtype; out the same with
  * fm_frames_out_features(plan) features, C-contiguous, not overlapping in.
  * lengths: NULL, or n_rows frame counts <= n_frames: row r is its first
- * lengths[r] frames, and its later frames hold fill. Results do not depend
- * on num_threads. */
+ * lengths[r] frames, and its later frames hold fill.
+ * state: NULL, or n_rows x K values (row-major) that carry PCEN's filter
+ * state z from one call to the next (a stream; librosa's zi and zf): with
+ * state_in nonzero they are z before each row's first frame, else
+ * pcen.initial is; after the call they hold z after each row's last frame.
+ * Results do not depend on num_threads. */
 fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *out,
                             size_t n_rows, size_t n_frames, const size_t *lengths,
-                            int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx);
+                            double *state, int state_in, int num_threads,
+                            fm_interrupt_fn interrupt, void *interrupt_ctx);
 
 /* A static English description of a status code. */
 const char *fm_status_message(int status);

@@ -29,6 +29,50 @@ inline size_t edge_index(ptrdiff_t i, size_t n, int edge) {
     }
 }
 
+/* e^x on a vector of floats: x = n ln 2 + r, |r| <= ln 2 / 2, e^r by its
+ * Taylor series to r^7 (truncation below 1e-8 relative), times 2^n through
+ * the exponent bits. Below -87.3 (where e^x leaves the normal floats) 0,
+ * above 88.7 +inf, NaN stays NaN. */
+template <typename V>
+inline V exp_poly(V x) {
+    typedef int32_t VI __attribute__((vector_size(sizeof(V))));
+    const V zero = V{} * 0.0f;  /* (x * 0 is NaN for infinite x) */
+    const VI under = x < -87.3f, over = x > 88.7f, nan = x != x;
+    V c = under ? zero - 87.3f : x;
+    c = over ? zero + 88.7f : c;
+    c = nan ? zero : c;
+    const V t = c * 1.44269504088896341f;
+    const VI n = __builtin_convertvector(t + (t < 0.0f ? zero - 0.5f : zero + 0.5f), VI);
+    const V nf = __builtin_convertvector(n, V);
+    const V r = (c - nf * 0.693145751953125f) - nf * 1.428606765330187045e-06f;
+    V p = r * (1.0f / 5040.0f) + (1.0f / 720.0f);
+    p = p * r + (1.0f / 120.0f);
+    p = p * r + (1.0f / 24.0f);
+    p = p * r + (1.0f / 6.0f);
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    const V y = (V)((VI)p + (n << 23));
+    V out = under ? zero : y;
+    out = over ? zero + __builtin_inff() : out;
+    return nan ? x : out;
+}
+
+/* ln x on a vector of floats, branch-free: the series of scaled_log10_poly
+ * (positive normal x, +inf, NaN), subnormal x scaled by 2^23 first, 0 gives
+ * -inf and negative x NaN. */
+template <typename V>
+inline V ln_vec(V x) {
+    typedef int32_t VI __attribute__((vector_size(sizeof(V))));
+    const V zero = V{} * 0.0f;
+    const VI sub = (x < std::numeric_limits<float>::min()) & (x > 0.0f);
+    const V scaled = sub ? x * 8388608.0f : x;
+    V y = scaled_log10_poly(scaled, 0.693147180559945309f, 2.0f);
+    y = sub ? y - 15.9423851528787f : y; /* 23 ln 2 */
+    y = x == 0.0f ? zero - __builtin_inff() : y;
+    return x < 0.0f ? zero + __builtin_nanf("") : y;
+}
+
 template <typename T>
 class DeltaFrames final : public fastmel::FramesKernel {
     static constexpr size_t kBlock = 16;
@@ -37,6 +81,98 @@ class DeltaFrames final : public fastmel::FramesKernel {
     bool recursive_, frames_major_;
     T fill_;
     std::vector<T> filters_; /* order_ x width_, or width_ when recursive */
+    /* PCEN */
+    bool pcen_;
+    double smooth_, keep_, initial_, gain_, bias_, power_, eps_, bias_power_, log_eps_;
+    enum class Branch { Log, NoBias, General } branch_;
+
+    /* y[i] = PCEN of x[i] given M m[i], for i < count (a tile of frames:
+     * every lane busy, count a multiple of the vector width). */
+    void pcen_values(const T *x, const T *m, T *y, size_t count) const {
+        if constexpr (std::is_same<T, float>::value && Lanes<T>::L > 1) {
+            using V = typename Lanes<T>::V;
+            constexpr size_t L = Lanes<T>::L;
+            const V zero = V{} * T(0);
+            const T gain = static_cast<T>(gain_), eps = static_cast<T>(eps_);
+            const T power = static_cast<T>(power_), inv_bias = static_cast<T>(1.0 / bias_);
+            const T bias_power = static_cast<T>(bias_power_);
+            auto one = [&](size_t i) {
+                V xv, mv;
+                std::memcpy(&xv, x + i, sizeof(V));
+                std::memcpy(&mv, m + i, sizeof(V));
+                const V ln_g = zero - gain * ln_vec(mv + eps);
+                V out;
+                if (branch_ == Branch::Log) {
+                    out = ln_vec(xv * exp_poly(ln_g) + T(1));
+                } else if (branch_ == Branch::NoBias) {
+                    out = exp_poly(power * (ln_vec(xv) + ln_g));
+                } else {
+                    const V u = xv * exp_poly(ln_g) * inv_bias;
+                    out = bias_power * (exp_poly(power * ln_vec(u + T(1))) - T(1));
+                }
+                std::memcpy(y + i, &out, sizeof(V));
+            };
+            /* two vectors a step: their long chains of dependent operations overlap */
+            size_t i = 0;
+            for (; i + 2 * L <= count; i += 2 * L) {
+                one(i);
+                one(i + L);
+            }
+            for (; i < count; i += L) one(i);
+        } else {
+            for (size_t i = 0; i < count; ++i) {
+                const double g = std::exp(-gain_ * (log_eps_ + std::log1p(m[i] / eps_)));
+                const double v = static_cast<double>(x[i]);
+                double out;
+                if (branch_ == Branch::Log)
+                    out = std::log1p(v * g);
+                else if (branch_ == Branch::NoBias)
+                    out = std::exp(power_ * (std::log(v) + std::log(g)));
+                else
+                    out = bias_power_ * std::expm1(power_ * std::log1p(v * g / bias_));
+                y[i] = static_cast<T>(out);
+            }
+        }
+    }
+
+    /* PCEN of one block: frame t, feature k of the source at src + t * sst +
+     * k * ssk, into dst likewise; z holds the filter's state per feature
+     * (M[t] = smooth x[t] + z, then z = (1 - smooth) M[t]). In tiles of
+     * kTile frames: the smoother frame by frame (in double), then the powers
+     * and logarithms of the whole tile at once. */
+    void pcen(const T *src, size_t sst, size_t ssk, T *dst, size_t dst_st, size_t dst_sk,
+              size_t n, size_t kb, double *z) const {
+        constexpr size_t kTile = 64;
+        alignas(64) T xs[kTile * kBlock], ms[kTile * kBlock], ys[kTile * kBlock];
+        for (size_t t0 = 0; t0 < n; t0 += kTile) {
+            const size_t tn = std::min(kTile, n - t0);
+            /* the tile as [frame][feature], kBlock wide (lanes past kb: 1) */
+            if (kb < kBlock) std::fill_n(xs, tn * kBlock, T(1));
+            if (ssk == 1) {
+                for (size_t t = 0; t < tn; ++t)
+                    std::copy(src + (t0 + t) * sst, src + (t0 + t) * sst + kb, xs + t * kBlock);
+            } else {
+                for (size_t k = 0; k < kb; ++k)
+                    for (size_t t = 0; t < tn; ++t) xs[t * kBlock + k] = src[(t0 + t) * sst + k * ssk];
+            }
+            for (size_t t = 0; t < tn; ++t) {  /* scipy's lfilter, transposed direct form II */
+                for (size_t k = 0; k < kb; ++k) {
+                    const double M = smooth_ * static_cast<double>(xs[t * kBlock + k]) + z[k];
+                    z[k] = keep_ * M;
+                    ms[t * kBlock + k] = static_cast<T>(M);
+                }
+                for (size_t k = kb; k < kBlock; ++k) ms[t * kBlock + k] = T(1);
+            }
+            pcen_values(xs, ms, ys, tn * kBlock);
+            if (dst_sk == 1) {
+                for (size_t t = 0; t < tn; ++t)
+                    std::copy(ys + t * kBlock, ys + t * kBlock + kb, dst + (t0 + t) * dst_st);
+            } else {
+                for (size_t k = 0; k < kb; ++k)
+                    for (size_t t = 0; t < tn; ++t) dst[(t0 + t) * dst_st + k * dst_sk] = ys[t * kBlock + k];
+            }
+        }
+    }
 
     /* Element (t, k) of a sequence: base[t * st + k * sk]. */
     struct Seq {
@@ -100,7 +236,14 @@ class DeltaFrames final : public fastmel::FramesKernel {
         : K_(o.num_features), Kout_(o.num_features * (1 + o.delta.order)),
           order_(o.delta.order), width_(o.delta.width), half_((o.delta.width - 1) / 2),
           edge_(o.delta.edge), recursive_(o.delta.recursive != 0),
-          frames_major_(o.layout == FM_LAYOUT_FRAMES_BANDS), fill_(static_cast<T>(o.fill)) {
+          frames_major_(o.layout == FM_LAYOUT_FRAMES_BANDS), fill_(static_cast<T>(o.fill)),
+          pcen_(o.pcen.enabled != 0), smooth_(o.pcen.smooth), keep_(-(o.pcen.smooth - 1.0)),
+          initial_(o.pcen.initial), gain_(o.pcen.gain), bias_(o.pcen.bias),
+          power_(o.pcen.power), eps_(o.pcen.eps),
+          bias_power_(std::pow(o.pcen.bias, o.pcen.power)),
+          log_eps_(pcen_ ? std::log(o.pcen.eps) : 0.0),
+          branch_(o.pcen.power == 0 ? Branch::Log
+                  : o.pcen.bias == 0 ? Branch::NoBias : Branch::General) {
         const size_t count = order_ == 0 ? 0 : (recursive_ ? 1 : order_) * width_;
         for (size_t i = 0; i < count; ++i) filters_.push_back(static_cast<T>(t.delta_filters[i]));
     }
@@ -119,20 +262,27 @@ class DeltaFrames final : public fastmel::FramesKernel {
             const T *in = static_cast<const T *>(job.in) + r * K_ * F;
             T *out = static_cast<T *>(job.out) + r * Kout_ * F;
             /* Every order's block as features of contiguous frames: in place in
-             * a bands-major output, else in scratch, gathered and scattered. */
-            Seq x{const_cast<T *>(in) + k0 * F, 1, F};
+             * a bands-major output, else in scratch, scattered at the end. */
             auto order = [&](size_t o) {
                 return frames_major_ ? Seq{scratch.data() + o * kb * n, 1, n}
                                      : Seq{out + (o * K_ + k0) * F, 1, F};
             };
-            if (frames_major_) {
-                scratch.resize((1 + order_) * kb * n);
+            if (frames_major_) scratch.resize((1 + order_) * kb * n);
+            const Seq x = order(0);
+            /* the source block: feature k, frame t at src + t * sst + k * ssk */
+            const T *src = frames_major_ ? in + k0 : in + k0 * F;
+            const size_t sst = frames_major_ ? K_ : 1, ssk = frames_major_ ? 1 : F;
+            if (pcen_) {
+                double m[kBlock];
+                double *state = job.state ? job.state + r * K_ + k0 : nullptr;
+                for (size_t k = 0; k < kb; ++k) m[k] = state && job.state_in ? state[k] : initial_;
+                pcen(src, sst, ssk, x.base, x.st, x.sk, n, kb, m);
+                if (state) std::copy(m, m + kb, state);
+            } else if (frames_major_) {  /* gathered frame by frame */
                 for (size_t t = 0; t < n; ++t)
-                    for (size_t k = 0; k < kb; ++k) scratch[k * n + t] = in[t * K_ + k0 + k];
-                x = order(0);
+                    for (size_t k = 0; k < kb; ++k) x.base[k * n + t] = src[t * K_ + k];
             } else {
-                for (size_t k = 0; k < kb; ++k)
-                    std::copy(x.base + k * F, x.base + k * F + n, order(0).base + k * F);
+                for (size_t k = 0; k < kb; ++k) std::copy(src + k * F, src + k * F + n, x.base + k * F);
             }
             if (n > 0)
                 for (size_t o = 1; o <= order_; ++o)

@@ -66,6 +66,8 @@ struct FramesJob {
     void *out;
     size_t n_rows, n_frames;
     const size_t *lengths;  /* NULL, or each row's own frame count */
+    double *state;          /* NULL, or PCEN's M per row and feature (fm_frames_compute) */
+    bool state_in;          /* the state holds M[-1] */
 };
 
 /*

@@ -416,6 +416,12 @@ int chosen_kernel(int kernel) {
 bool valid_frames_options(const fm_frames_opts &o, const fm_frames_tables &t) {
     if (o.num_features < 1 || o.num_features > kMaxSize) return false;
     if (o.layout != FM_LAYOUT_BANDS_FRAMES && o.layout != FM_LAYOUT_FRAMES_BANDS) return false;
+    const fm_pcen_opts &p = o.pcen;
+    if (p.enabled) {
+        if (!(p.smooth > 0 && p.smooth <= 1) || !finite(p.initial)) return false;
+        if (!(p.gain >= 0) || !finite(p.gain) || !(p.bias >= 0) || !finite(p.bias)) return false;
+        if (!(p.power >= 0) || !finite(p.power) || !(p.eps > 0) || !finite(p.eps)) return false;
+    }
     const fm_delta_opts &d = o.delta;
     if (d.order > 8 || o.num_features > kMaxSize / (1 + d.order)) return false;
     if (d.order > 0) {
@@ -435,6 +441,7 @@ struct fm_frames_plan {
     fm_dtype dtype;
     size_t num_features, out_features;
     fm_delta_opts delta;
+    double pcen_initial;
     std::unique_ptr<fastmel::FramesKernel> kernel;
 };
 
@@ -452,6 +459,7 @@ fm_status fm_frames_create(const fm_frames_opts *opts, const fm_frames_tables *t
         plan->num_features = opts->num_features;
         plan->out_features = opts->num_features * (1 + opts->delta.order);
         plan->delta = opts->delta;
+        plan->pcen_initial = opts->pcen.initial;
         const int choice = chosen_kernel(opts->kernel);
 #if defined(FASTMEL_HAVE_AVX2)
         if (choice == FM_KERNEL_AVX2)
@@ -475,7 +483,8 @@ const char *fm_frames_isa(const fm_frames_plan *plan) { return plan ? plan->kern
 
 fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *out,
                             size_t n_rows, size_t n_frames, const size_t *lengths,
-                            int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx) {
+                            double *state, int state_in, int num_threads,
+                            fm_interrupt_fn interrupt, void *interrupt_ctx) {
     if (!plan || num_threads < 1) return FM_ERR_INVALID;
     num_threads = std::min(num_threads, FM_MAX_THREADS);
     if (n_rows > kMaxSize || n_frames > kMaxSize) return FM_ERR_INVALID;
@@ -486,13 +495,18 @@ fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *ou
         /* no frame of the row may be nearer both ends than the filter's half width */
         if (interp && n > 0 && n < plan->delta.width) return FM_ERR_INVALID;
     }
-    if (n_rows == 0 || n_frames == 0) return FM_OK;
+    if (n_rows == 0) return FM_OK;
+    if (n_frames == 0) {  /* no frame: the state stays M[-1] */
+        if (state && !state_in)
+            std::fill(state, state + n_rows * plan->num_features, plan->pcen_initial);
+        return FM_OK;
+    }
     if (!in || !out) return FM_ERR_INVALID;
     try {
         const fastmel::FramesKernel &kernel = *plan->kernel;
         const size_t blocks = (plan->num_features + kernel.block() - 1) / kernel.block();
         if (n_rows > std::numeric_limits<size_t>::max() / blocks) return FM_ERR_INVALID;
-        fastmel::FramesJob job{in, out, n_rows, n_frames, lengths};
+        fastmel::FramesJob job{in, out, n_rows, n_frames, lengths, state, state_in != 0};
         return parallel_for(n_rows * blocks, num_threads, interrupt, interrupt_ctx,
                             [&](size_t b, size_t e, size_t) { kernel.run(job, b, e); });
     } catch (...) {

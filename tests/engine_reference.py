@@ -168,10 +168,12 @@ _EDGE_PADS = {
 }
 
 
-def frames_stages(x, options, lengths=None):
+def frames_stages(x, options, lengths=None, state=None, return_state=False):
     """The stages along frames (fastmel._engine.FramesOptions) on features
     ``(rows, K, F)`` (or ``(rows, F, K)`` frames-major), float64: each row its
-    first ``lengths[r]`` frames, deltas by np.pad and a sum over the taps."""
+    first ``lengths[r]`` frames, PCEN frame by frame from ``state`` (z per row
+    and feature; default pcen.initial), deltas by np.pad and a sum over the
+    taps. With ``return_state``: also the state after each row's frames."""
     x = np.asarray(x, dtype=np.float64)
     frames_major = options.layout == "frames_bands"
     if frames_major:
@@ -179,12 +181,29 @@ def frames_stages(x, options, lengths=None):
     rows, K, F = x.shape
     d = options.delta
     out = np.full((rows, K * (1 + d.order), F), options.fill)
+    pc = options.pcen
+    zf = np.full((rows, K), float(pc.initial)) if state is None else np.array(state, float)
     filters = None if d.filters is None else np.asarray(d.filters, dtype=np.float64)
     for r in range(rows):
         n = F if lengths is None else int(lengths[r])
         if n == 0:
             continue
         seq = x[r, :, :n]
+        if pc.enabled:  # scipy's lfilter in transposed direct form II, then librosa's formulas
+            m = np.empty((K, n))
+            z = zf[r].copy()
+            for t in range(n):
+                m[:, t] = pc.smooth * seq[:, t] + z
+                z = (1 - pc.smooth) * m[:, t]
+            zf[r] = z
+            g = np.exp(-pc.gain * (np.log(pc.eps) + np.log1p(m / pc.eps)))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if pc.power == 0:
+                    seq = np.log1p(seq * g)
+                elif pc.bias == 0:
+                    seq = np.exp(pc.power * (np.log(seq) + np.log(g)))
+                else:
+                    seq = pc.bias**pc.power * np.expm1(pc.power * np.log1p(seq * g / pc.bias))
         out[r, :K, :n] = seq
         prev = seq
         for o in range(1, d.order + 1):
@@ -203,4 +222,5 @@ def frames_stages(x, options, lengths=None):
                 y = np.stack([padded[:, t : t + w] @ f for t in range(n)], axis=1)
             out[r, o * K : (o + 1) * K, :n] = y
             prev = y
-    return np.swapaxes(out, 1, 2) if frames_major else out
+    out = np.swapaxes(out, 1, 2) if frames_major else out
+    return (out, zf) if return_state else out

@@ -123,7 +123,7 @@ def test_inputs_and_errors():
     assert d(np.zeros((0, 5, 20), np.float32)).shape == (0, 5, 20)
     with pytest.raises(ValueError, match="at least width=9 frames"):
         d(np.zeros((4, 8), np.float32))
-    with pytest.raises(ValueError, match="a length is 3"):
+    with pytest.raises(ValueError, match="per signal, got 3"):
         d(np.zeros((2, 4, 20), np.float32), lengths=[20, 3])
     with pytest.raises(TypeError, match="real numbers"):
         d(np.zeros((4, 20), complex))
@@ -144,3 +144,36 @@ def test_inputs_and_errors():
             fastmel.Deltas(**bad)
     with pytest.raises(ValueError, match="unknown preset"):
         fastmel.Deltas.from_preset("htk")
+
+
+def test_pcen_api():
+    rng = np.random.default_rng(3)
+    S = np.exp(rng.uniform(-5, 12, (2, 3, 40, 120))).astype(np.float32)
+    pcen = fastmel.PCEN(sampling_rate=16000, hop_length=160)
+    whole, zf = pcen(S, return_zf=True)
+    assert whole.shape == S.shape and zf.shape == (2, 3, 40, 1) and zf.dtype == np.float64
+    # frames-major input: the same numbers, transposed
+    fm = fastmel.PCEN(sampling_rate=16000, hop_length=160, axis=-2)
+    np.testing.assert_array_equal(np.swapaxes(fm(np.swapaxes(S, -1, -2)), -1, -2), whole)
+    # a scalar zi is every feature's; the default is 1 - b
+    np.testing.assert_array_equal(pcen(S, zi=1 - pcen.smoothing), whole)
+    # lengths: each signal alone, 0 after it
+    got = pcen(S, lengths=[[120, 7, 0], [1, 120, 60]])
+    np.testing.assert_array_equal(got[0, 1, :, :7], pcen(S[0, 1, :, :7]))
+    assert np.all(got[0, 1, :, 7:] == 0) and np.all(got[0, 2] == 0)
+    # 0.4 s at 100 frames a second is T = 40 frames: b = (sqrt(1 + 4 T^2) - 1) / (2 T^2)
+    assert abs(pcen.smoothing - 0.02468945) < 1e-8
+    assert fastmel.PCEN(b=0.5).smoothing == 0.5
+    with pytest.raises(ValueError, match="does not broadcast"):
+        pcen(S, zi=np.zeros((2, 3, 41, 1)))
+    for bad in (
+        dict(b=0.0),
+        dict(b=1.5),
+        dict(eps=0.0),
+        dict(gain=-1),
+        dict(axis=0),
+        dict(hop_length=0),
+        dict(time_constant=0),
+    ):
+        with pytest.raises(ValueError):
+            fastmel.PCEN(**bad)

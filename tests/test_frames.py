@@ -7,7 +7,7 @@ import pytest
 from engine_reference import frames_stages
 
 import fastmel
-from fastmel._engine import Delta, FramesOptions, make_frames_plan
+from fastmel._engine import Delta, FramesOptions, Pcen, make_frames_plan
 
 KERNELS = fastmel.available_kernels()
 EDGES = ["replicate", "reflect", "symmetric", "constant", "wrap", "interp"]
@@ -178,3 +178,133 @@ def test_frames_compute_checks_its_arrays():
         plan.compute(x.astype(np.float64), np.empty(plan.out_shape(2, 10), np.float32), 1)
     with pytest.raises(ValueError, match="lengths must be <="):
         plan.compute(x, np.empty(plan.out_shape(2, 10), np.float32), 1, lengths=[11, 1])
+
+
+def pcen_options(layout="bands_frames", K=21, order=0, kernel="auto", **pcen):
+    params = dict(enabled=True, smooth=0.06, initial=0.94, gain=0.98, bias=2.0, power=0.5, eps=1e-6)
+    params.update(pcen)
+    f = np.tile(regression(5), (order, 1))
+    return FramesOptions(
+        num_features=K,
+        layout=layout,
+        pcen=Pcen(**params),
+        delta=Delta(order=order, filters=f if order else None),
+        kernel=kernel,
+    )
+
+
+def spectrogram(rows=3, K=21, F=80, seed=0):
+    """A linear power spectrogram with silence, a tiny feature and spikes."""
+    rng = np.random.default_rng(seed)
+    x = np.exp(rng.uniform(-6, 10, (rows, K, F)))
+    x[:, 1] = 1e-12
+    x[:, -1] = 0.0
+    x[:, :, 10:15] = 0.0
+    x[0, 2, 30] = 1e9
+    return x
+
+
+PCEN_CASES = {
+    "librosa_default": {},
+    "log_branch": dict(power=0.0),
+    "no_bias": dict(bias=0.0),
+    "no_bias_log_branch": dict(bias=0.0, power=0.0),
+    "smooth_1": dict(smooth=1.0, initial=0.0),
+    "gain_0": dict(gain=0.0, power=1.0),
+    "strong": dict(gain=0.8, bias=10.0, power=0.25, eps=1e-3),
+    "with_deltas": dict(order=2),
+}
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
+@pytest.mark.parametrize("case", list(PCEN_CASES))
+def test_pcen_matches_reference(case, layout, dtype, kernel):
+    """float64 as librosa's formulas with the C library; float32 with vector
+    powers and logarithms, within 2e-6 of the output's peak."""
+    opts = pcen_options(layout, kernel=kernel, **PCEN_CASES[case])
+    x = layout_of(spectrogram(), layout)
+    got = np.asarray(run(opts, x, dtype), np.float64)
+    want = frames_stages(x, opts)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    scale = max(1.0, float(np.nanmax(np.abs(want))))
+    tol = 1e-12 if dtype == np.float64 else 2e-6
+    np.testing.assert_allclose(got, want, rtol=0, atol=tol * scale, equal_nan=True)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
+def test_pcen_state_carries_a_signal_across_calls(layout, kernel):
+    """Any split of the frames, the state handed from call to call, equals the
+    whole call bit for bit; rows of a padded batch end in their own state."""
+    opts = pcen_options(layout, kernel=kernel)
+    plan = make_frames_plan(opts, np.float32)
+    x = spectrogram(rows=2, F=200, seed=4).astype(np.float32)
+    whole_state = np.zeros((2, 21))
+    whole = plan.compute(
+        np.ascontiguousarray(layout_of(x, layout)),
+        np.empty(plan.out_shape(2, 200), np.float32),
+        3,
+        state=whole_state,
+    )
+    for cuts in ([0, 1, 200], [0, 77, 78, 150, 200], [0, 8, 16, 100, 199, 200]):
+        state = np.zeros((2, 21))
+        parts = []
+        for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
+            piece = np.ascontiguousarray(layout_of(x[:, :, a:b], layout))
+            out = np.empty(plan.out_shape(2, b - a), np.float32)
+            parts.append(plan.compute(piece, out, 2, state=state, state_in=i > 0))
+        axis = 2 if layout == "bands_frames" else 1
+        np.testing.assert_array_equal(np.concatenate(parts, axis=axis), whole)
+        np.testing.assert_array_equal(state, whole_state)
+    lengths = np.array([200, 61])
+    state = np.zeros((2, 21))
+    got = plan.compute(
+        np.ascontiguousarray(layout_of(x, layout)),
+        np.empty(plan.out_shape(2, 200), np.float32),
+        1,
+        lengths=lengths,
+        state=state,
+    )
+    _, want_state = frames_stages(layout_of(x, layout), opts, lengths=lengths, return_state=True)
+    np.testing.assert_allclose(state, want_state, rtol=1e-12)
+    for threads in (2, 3):
+        again = np.zeros((2, 21))
+        np.testing.assert_array_equal(
+            plan.compute(
+                np.ascontiguousarray(layout_of(x, layout)),
+                np.empty(plan.out_shape(2, 200), np.float32),
+                threads,
+                lengths=lengths,
+                state=again,
+            ),
+            got,
+        )
+        np.testing.assert_array_equal(again, state)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(smooth=0.0),
+        dict(smooth=1.5),
+        dict(eps=0.0),
+        dict(gain=-1.0),
+        dict(bias=float("nan")),
+        dict(power=-0.5),
+        dict(initial=float("inf")),
+    ],
+)
+def test_invalid_pcen_options_are_refused_by_the_core(change):
+    with pytest.raises(ValueError, match="fastmel core: invalid argument"):
+        make_frames_plan(pcen_options(**change), np.float32)
+
+
+def test_pcen_state_is_checked():
+    plan = make_frames_plan(pcen_options(K=4), np.float32)
+    x = np.ones((2, 4, 10), np.float32)
+    out = np.empty(plan.out_shape(2, 10), np.float32)
+    for bad in (np.zeros((2, 3)), np.zeros((2, 4), np.float32), np.zeros((4, 2)).T):
+        with pytest.raises(ValueError, match="state must be"):
+            plan.compute(x, out, 1, state=bad)

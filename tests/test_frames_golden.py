@@ -46,3 +46,47 @@ def test_deltas_equal_the_references(case):
         own = float(np.abs(GOLDEN[f"{case}/y64"] - want).max())
         tol = max(4 * own, 2e-6 * scale)
     np.testing.assert_allclose(got.astype(np.float64), want, rtol=0, atol=tol)
+
+
+def pcen_for(case):
+    p = META[case]["params"]
+    return fastmel.PCEN(
+        sampling_rate=p["sr"],
+        hop_length=p["hop_length"],
+        gain=p["gain"],
+        bias=p["bias"],
+        power=p["power"],
+        time_constant=p["time_constant"],
+        eps=p["eps"],
+        b=p["b"],
+    )
+
+
+def pcen_close(got, want, x_dtype):
+    """float64: librosa's own formulas; float32 (whose output librosa gives in
+    float64): within 2e-6 of the output's peak. NaN where librosa has NaN."""
+    got = np.asarray(got, np.float64)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    scale = max(1.0, float(np.nanmax(np.abs(want))))
+    tol = 1e-12 if x_dtype == np.float64 else 2e-6
+    np.testing.assert_allclose(got, want, rtol=0, atol=tol * scale, equal_nan=True)
+
+
+@pytest.mark.parametrize("case", sorted(c for c, m in META.items() if m["kind"] == "pcen"))
+def test_pcen_equals_librosa(case):
+    x, want = GOLDEN[f"{case}/x"], GOLDEN[f"{case}/y"]
+    pcen = pcen_for(case)
+    split = META[case]["params"].get("split")
+    if split is None:
+        got, zf = pcen(x, return_zf=True)
+    else:  # the second part continues from the first's final state
+        first, zi = pcen(x[..., :split], return_zf=True)
+        second, zf = pcen(x[..., split:], zi=zi, return_zf=True)
+        got = np.concatenate([first, second], axis=-1)
+        whole, whole_zf = pcen(x, return_zf=True)
+        np.testing.assert_array_equal(got, whole)
+        np.testing.assert_array_equal(zf, whole_zf)
+    assert got.shape == want.shape and got.dtype == x.dtype
+    pcen_close(got, want, x.dtype)
+    if f"{case}/zf" in GOLDEN.files:
+        np.testing.assert_allclose(zf, GOLDEN[f"{case}/zf"], rtol=1e-12, atol=0)

@@ -37,10 +37,12 @@ FRONT_ENDS = {
     "seamless": lambda: ft.SeamlessM4TFeatureExtractor(stride=2),
     "parakeet": lambda: ft.ParakeetFeatureExtractor(feature_size=64, some_extra_key=[1, 2]),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
+    "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
 }
 
 
 MEL = fastmel.MelSpectrogram(fft_length=512, sequence_stride=160, num_mel_bins=40)
+MEL_POWER = MEL.replace(power_to_db=False)
 
 
 def features(front, x):
@@ -48,6 +50,8 @@ def features(front, x):
     (the stages along frames: of the clip's mel spectrogram)."""
     if isinstance(front, fastmel.Deltas):
         return front(MEL(x))
+    if isinstance(front, fastmel.PCEN):
+        return front(MEL_POWER(x) * 2**31)
     if isinstance(front, (ft.WhisperFeatureExtractor, ft.ParakeetFeatureExtractor)):
         return front(x, sampling_rate=16000)["input_features"]
     if isinstance(front, ft.ASTFeatureExtractor):
@@ -69,7 +73,8 @@ def front(request):
 def test_every_front_end_is_one(front):
     assert isinstance(front, fastmel.Configured)
     # a front end computes from audio; the stages along frames from features
-    assert isinstance(front, fastmel.FrontEnd) != isinstance(front, fastmel.Deltas)
+    along_frames = isinstance(front, (fastmel.Deltas, fastmel.PCEN))
+    assert isinstance(front, fastmel.FrontEnd) != along_frames
 
 
 def test_the_configuration_holds_every_argument(front):
@@ -128,7 +133,7 @@ def test_streams_of_a_front_end_that_cannot_stream_say_so():
         ft.WhisperFeatureExtractor().stream()
 
 
-@pytest.mark.parametrize("name", sorted(n for n in FRONT_ENDS if n != "deltas"))
+@pytest.mark.parametrize("name", sorted(n for n in FRONT_ENDS if n not in ("deltas", "pcen")))
 def test_engine_options_are_public_and_build_the_plans(name):
     front = FRONT_ENDS[name]()
     dt = front._PLAN_DTYPES[0] if front._PLAN_DTYPES else np.dtype(np.float32)

@@ -167,9 +167,19 @@ cdef extern from "fastmel.h" nogil:
         int edge
         int recursive
 
+    ctypedef struct fm_pcen_opts:
+        int enabled
+        double smooth
+        double initial
+        double gain
+        double bias
+        double power
+        double eps
+
     ctypedef struct fm_frames_opts:
         size_t num_features
         int layout
+        fm_pcen_opts pcen
         fm_delta_opts delta
         double fill
         int kernel
@@ -187,5 +197,5 @@ cdef extern from "fastmel.h" nogil:
     const char *fm_frames_isa(const fm_frames_plan *plan)
     fm_status fm_frames_compute(const fm_frames_plan *plan, const void *inp, void *out,
                                 size_t n_rows, size_t n_frames, const size_t *lengths,
-                                int num_threads, fm_interrupt_fn interrupt,
-                                void *interrupt_ctx)
+                                double *state, int state_in, int num_threads,
+                                fm_interrupt_fn interrupt, void *interrupt_ctx)

@@ -44,7 +44,13 @@ class FramesPlan:
     def isa(self) -> str: ...
     def out_shape(self, rows: int, frames: int) -> tuple[int, int, int]: ...
     def compute(
-        self, x: np.ndarray, out: np.ndarray, num_threads: int, lengths: Any = None
+        self,
+        x: np.ndarray,
+        out: np.ndarray,
+        num_threads: int,
+        lengths: Any = None,
+        state: np.ndarray | None = None,
+        state_in: bool = False,
     ) -> np.ndarray: ...
 
 class Exclusive:

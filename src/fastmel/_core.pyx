@@ -323,6 +323,7 @@ cdef class FramesPlan:
         self.dtype = np.dtype(dtype)
         cdef fm_dtype dt = _plan_dtype(self.dtype)
         d = options.delta
+        o.pcen = _scalars(options.pcen)
         o.num_features = options.num_features
         o.layout = ENUMS["layout"][options.layout]
         o.fill = options.fill
@@ -358,10 +359,13 @@ cdef class FramesPlan:
         return (rows, self.out_features, frames)
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
-                lengths=None):
+                lengths=None, cnp.ndarray state=None, bint state_in=False):
         """Fill ``out`` (``out_shape(rows, frames)``) from ``x`` (rows, K, frames)
         or (rows, frames, K): both C-contiguous, aligned, native, of the plan's
-        dtype, not overlapping. ``lengths``: None or each row's own frames."""
+        dtype, not overlapping. ``lengths``: None or each row's own frames.
+        ``state``: None, or a C-contiguous float64 (rows, K) array carrying
+        PCEN's filter (in: M before the first frame when ``state_in``; out: M
+        of each row's last frame)."""
         cdef int typenum = cnp.NPY_FLOAT32 if self.dtype.itemsize == 4 else cnp.NPY_FLOAT64
         if cnp.PyArray_NDIM(x) != 3 or cnp.PyArray_NDIM(out) != 3:
             raise ValueError("compute() takes 3-d x and out")
@@ -391,6 +395,14 @@ cdef class FramesPlan:
             lp = <const size_t *>cnp.PyArray_DATA(lens)
         if num_threads < 1:
             raise ValueError("num_threads must be >= 1")
+        cdef double *sp = NULL
+        if state is not None:
+            if (cnp.PyArray_TYPE(state) != cnp.NPY_FLOAT64 or not cnp.PyArray_IS_C_CONTIGUOUS(state)
+                    or not cnp.PyArray_ISWRITEABLE(state) or not cnp.PyArray_ISNOTSWAPPED(state)
+                    or (<object>state).shape != (rows, self.num_features)):
+                raise ValueError(f"state must be a writeable C-contiguous float64 array of shape "
+                                 f"{(rows, self.num_features)}")
+            sp = <double *>cnp.PyArray_DATA(state)
         cdef _Interrupt interrupt = _interrupt_here()
         cdef fm_interrupt_fn check = NULL
         if interrupt is not None:
@@ -400,8 +412,8 @@ cdef class FramesPlan:
         cdef void *op = cnp.PyArray_DATA(out)
         cdef fm_status status
         with nogil:
-            status = fm_frames_compute(self._plan, xp, op, rows, frames, lp, num_threads,
-                                       check, ctx)
+            status = fm_frames_compute(self._plan, xp, op, rows, frames, lp, sp, state_in,
+                                       num_threads, check, ctx)
         if status != FM_OK:
             _raise_status(status, interrupt)
         return out

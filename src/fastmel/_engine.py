@@ -277,6 +277,22 @@ class Delta(_Stage):
         return 1 if self.filters is None else int(np.shape(self.filters)[-1])
 
 
+@dataclass(frozen=True)
+class Pcen(_Stage):
+    """librosa's pcen, per feature: M[t] = smooth x[t] + z, z = (1 - smooth)
+    M[t] (scipy's lfilter state), g = (eps + M)^-gain, then log1p(x g) (power
+    0), (x g)^power (bias 0) or (x g + bias)^power - bias^power, computed as
+    librosa writes them."""
+
+    enabled: bool = False  # PCEN before the deltas
+    smooth: float = 1.0  # b in (0, 1]
+    initial: float = 0.0  # z before the first frame without a state (librosa: 1 - b)
+    gain: float = 0.98
+    bias: float = 2.0
+    power: float = 0.5
+    eps: float = 1e-6
+
+
 @dataclass(frozen=True, eq=False)
 class FramesOptions:
     """The stages along frames of one plan: on features ``(rows, K, frames)``
@@ -284,6 +300,7 @@ class FramesOptions:
 
     num_features: int  # K
     layout: Layout = "bands_frames"  # of the input and the output
+    pcen: Pcen = field(default_factory=Pcen)
     delta: Delta = field(default_factory=Delta)
     fill: float = 0.0  # frames past a row's own length
     kernel: KernelName = DEFAULT_KERNEL

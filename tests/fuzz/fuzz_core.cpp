@@ -210,11 +210,120 @@ int never_interrupt(void *ctx) {
 }
 int always_interrupt(void *) { return 1; }
 
+// The stages along frames (fm_frames_*), for inputs that start with 0xFE:
+// options of any value (validity as the header states it), features of raw
+// floats, per-row lengths; the output of 1 and 3 threads equal, each row of a
+// padded batch equal to the row alone.
+int fuzz_frames(Reader &r) {
+    fm_frames_opts o;
+    std::memset(&o, 0, sizeof o);
+    o.num_features = r.u8() % 41;  // 0: INVALID
+    o.layout = pick_enum(r, 2);
+    fm_delta_opts &d = o.delta;
+    d.order = r.u8() % 10;  // 9: INVALID
+    {
+        const uint8_t sel = r.u8();
+        d.width = sel < 250 ? 1 + 2 * (sel % 8) : sel == 250 ? 4 : sel == 251 ? 0 : 4097;
+    }
+    d.edge = pick_enum(r, 6);
+    d.recursive = r.u8() & 1;
+    o.fill = pick(r, {0.0, -1.0, kNaN});
+    o.kernel = pick_enum(r, 3);
+    const fm_dtype dtype = (r.u8() & 1) ? FM_FLOAT64 : FM_FLOAT32;
+    const size_t rows_f = d.order == 0 ? 0 : (d.recursive ? 1 : d.order) * d.width;
+    Exact<double> filters(rows_f);
+    for (size_t i = 0; i < rows_f; ++i) {
+        const uint8_t b = r.u8();
+        filters[i] = b < 250 ? (static_cast<int>(b) - 128) / 32.0 : kSpecial[b % 12];
+    }
+    fm_frames_tables t;
+    t.delta_filters = (rows_f && !(r.u8() == 0xF7)) ? filters.data() : nullptr;
+    bool valid = o.num_features >= 1 && o.layout >= 0 && o.layout <= 1 &&
+                 o.kernel >= 0 && o.kernel <= 2 && d.order <= 8;
+    if (d.order > 0) {
+        valid = valid && d.width % 2 == 1 && d.width <= 4095 && d.edge >= 0 && d.edge <= 5 &&
+                !(d.edge == FM_EDGE_INTERP && d.recursive) && t.delta_filters &&
+                finite_all(t.delta_filters, rows_f);
+    }
+    fm_frames_plan *plan = nullptr;
+    const fm_status st = fm_frames_create(&o, &t, dtype, &plan);
+    if (st != FM_OK) {
+        if (st != FM_ERR_INVALID && st != FM_ERR_UNSUPPORTED) fail("unexpected frames status");
+        if (plan) fail("frames plan set on failure");
+        if (valid && st == FM_ERR_INVALID) fail("frames plan refused valid options");
+        return 0;
+    }
+    if (!valid) fail("frames plan accepted invalid options");
+    const size_t K = o.num_features, Ko = fm_frames_out_features(plan);
+    if (Ko != K * (1 + d.order)) fail("fm_frames_out_features differs from the header");
+    const size_t rows = r.u8() % 4, F = r.u16() % 300, item = dtype == FM_FLOAT32 ? 4 : 8;
+    Exact<unsigned char> in(rows * K * F * item);
+    for (size_t i = 0; i < rows * K * F; ++i) {
+        const uint8_t b = r.u8();
+        const double v = b < 250 ? (static_cast<int>(b) - 128) / 16.0 : kSpecial[b % 12];
+        if (dtype == FM_FLOAT32) {
+            const float fv = static_cast<float>(v);
+            std::memcpy(&in[i * item], &fv, item);
+        } else {
+            std::memcpy(&in[i * item], &v, item);
+        }
+    }
+    Exact<size_t> lengths(rows);
+    const bool use_lengths = r.u8() & 1;
+    for (size_t i = 0; i < rows; ++i) lengths[i] = r.u16() % (F + 2);  // F + 1: INVALID
+    bool call_valid = true;
+    const bool interp = d.order > 0 && d.edge == FM_EDGE_INTERP;
+    for (size_t i = 0; i < rows; ++i) {
+        const size_t n = use_lengths ? lengths[i] : F;
+        if (n > F || (interp && n > 0 && n < d.width)) call_valid = false;
+    }
+    const size_t out_n = rows * Ko * F * item;
+    Exact<unsigned char> out1(out_n), out3(out_n);
+    std::memset(out1.data(), 0x11, out_n);
+    std::memset(out3.data(), 0x77, out_n);
+    const size_t *lp = use_lengths ? lengths.data() : nullptr;
+    const fm_status s1 = fm_frames_compute(plan, in.data(), out1.data(), rows, F, lp, 1, nullptr, nullptr);
+    const fm_status s3 = fm_frames_compute(plan, in.data(), out3.data(), rows, F, lp, 3, nullptr, nullptr);
+    if (s1 != s3) fail("frames status depends on the thread count");
+    if (call_valid && s1 != FM_OK) fail("frames compute refused a valid call");
+    if (!call_valid && s1 != FM_ERR_INVALID) fail("frames compute accepted an invalid call");
+    if (s1 == FM_OK && rows && F && std::memcmp(out1.data(), out3.data(), out_n) != 0)
+        fail("frames output depends on the thread count");
+    if (s1 == FM_OK && use_lengths) {
+        // each row alone, as a sequence of its own length
+        for (size_t i = 0; i < rows; ++i) {
+            const size_t n = lengths[i];
+            if (n == 0) continue;
+            Exact<unsigned char> one(K * n * item), alone(Ko * n * item);
+            const bool fm = o.layout == FM_LAYOUT_FRAMES_BANDS;
+            for (size_t k = 0; k < K; ++k)
+                for (size_t tt = 0; tt < n; ++tt)
+                    std::memcpy(&one[(fm ? tt * K + k : k * n + tt) * item],
+                                &in[(i * K * F + (fm ? tt * K + k : k * F + tt)) * item], item);
+            if (fm_frames_compute(plan, one.data(), alone.data(), 1, n, nullptr, 1, nullptr,
+                                  nullptr) != FM_OK)
+                fail("a row alone was refused");
+            for (size_t k = 0; k < Ko; ++k)
+                for (size_t tt = 0; tt < n; ++tt)
+                    if (std::memcmp(&alone[(fm ? tt * Ko + k : k * n + tt) * item],
+                                    &out1[(i * Ko * F + (fm ? tt * Ko + k : k * F + tt)) * item],
+                                    item) != 0)
+                        fail("a row of a padded batch differs from the row alone");
+        }
+    }
+    fm_frames_destroy(plan);
+    return 0;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     Reader r{data, size};
     STAT(runs);
+    if (size > 0 && data[0] == 0xFE) {
+        r.u8();
+        return fuzz_frames(r);
+    }
     fm_options o;
     std::memset(&o, 0, sizeof o);
 
