@@ -50,7 +50,36 @@ def savgol_filter(width: int, order: int) -> np.ndarray:
     return math.factorial(order) * np.linalg.pinv(vander)[order]
 
 
-class Deltas(Configured):
+class _AlongFrames(Configured):
+    """What the stages along frames share: their plans, compiled per dtype
+    and number of features on first use (the last few kept), and the frames
+    axis."""
+
+    _PLAN_DTYPES = ()
+    axis: int
+    _cache: dict[tuple[np.dtype, int], Any]
+
+    def _set_axis(self, axis: Any) -> None:
+        if isinstance(axis, bool) or axis not in (-1, -2):
+            raise ValueError(f"`axis` must be -1 or -2 (the frames axis), got {axis!r}")
+        self.axis = int(axis)
+        self._cache = {}
+
+    def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
+        raise NotImplementedError  # pragma: no cover - every stage defines it
+
+    def _plan(self, dt: np.dtype, num_features: int) -> Any:
+        key = (dt, num_features)
+        plan = self._cache.get(key)
+        if plan is None:
+            if len(self._cache) > 16:
+                self._cache.clear()
+            options = self._frames_options(dt, num_features)
+            plan = self._cache.setdefault(key, _engine.make_frames_plan(options, dt))
+        return plan
+
+
+class Deltas(_AlongFrames):
     """Delta features along frames: Kaldi's add-deltas, torchaudio's
     ``compute_deltas`` and ``librosa.feature.delta``, on any features.
 
@@ -159,20 +188,13 @@ class Deltas(Configured):
                 '`edge="interp"` needs the filters of the features: not with "recursive"'
             )
         self.keep = choice("keep", keep, ("all", "last"))
-        if isinstance(axis, bool) or axis not in (-1, -2):
-            raise ValueError(f"`axis` must be -1 or -2 (the frames axis), got {axis!r}")
-        self.axis = int(axis)
+        self._set_axis(axis)
         self._set_threads(num_threads)
         self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
         span = self.order * (self.width - 1) + 1 if self.method == "regression" else self.width
         if span > 4095:
             raise ValueError(f"order {self.order} of a {self.width}-tap filter spans {span} taps")
-        # Plans depend on the number of features: built on first use per
-        # (dtype, features), the last few kept.
-        self._cache: dict[tuple[np.dtype, int], Any] = {}
         self._build()
-
-    _PLAN_DTYPES = ()
 
     @classmethod
     def from_preset(cls, name: str, **overrides: Any) -> Deltas:
@@ -235,16 +257,6 @@ class Deltas(Configured):
             ),
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
-
-    def _plan(self, dt: np.dtype, num_features: int) -> Any:
-        key = (dt, num_features)
-        plan = self._cache.get(key)
-        if plan is None:
-            if len(self._cache) > 16:
-                self._cache.clear()
-            options = self._frames_options(dt, num_features)
-            plan = self._cache.setdefault(key, _engine.make_frames_plan(options, dt))
-        return plan
 
     def __call__(
         self,
@@ -325,7 +337,7 @@ def _run(
     return out.reshape(lead + out.shape[1:])
 
 
-class PCEN(Configured):
+class PCEN(_AlongFrames):
     """Per-channel energy normalisation, as ``librosa.pcen`` computes it, on
     any linear spectrogram.
 
@@ -394,7 +406,6 @@ class PCEN(Configured):
         "num_threads": None,
         "kernel": None,
     }
-    _PLAN_DTYPES = ()
 
     sampling_rate: float
     hop_length: int
@@ -434,12 +445,9 @@ class PCEN(Configured):
             if b > 1:
                 raise ValueError(f"`b` must be in (0, 1], got {b!r}")
         self.b = b
-        if isinstance(axis, bool) or axis not in (-1, -2):
-            raise ValueError(f"`axis` must be -1 or -2 (the frames axis), got {axis!r}")
-        self.axis = int(axis)
+        self._set_axis(axis)
         self._set_threads(num_threads)
         self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
-        self._cache: dict[tuple[np.dtype, int], Any] = {}
         self._build()
 
     @property
@@ -450,29 +458,22 @@ class PCEN(Configured):
         t = self.time_constant * self.sampling_rate / float(self.hop_length)
         return (math.sqrt(1 + 4 * t**2) - 1) / (2 * t**2)
 
-    def _plan(self, dt: np.dtype, num_features: int) -> Any:
-        key = (dt, num_features)
-        plan = self._cache.get(key)
-        if plan is None:
-            if len(self._cache) > 16:
-                self._cache.clear()
-            b = self.smoothing
-            options = FramesOptions(
-                num_features=num_features,
-                layout="bands_frames" if self.axis == -1 else "frames_bands",
-                pcen=Pcen(
-                    enabled=True,
-                    smooth=b,
-                    initial=-(b - 1.0),  # scipy's lfilter_zi([b], [1, b - 1])
-                    gain=self.gain,
-                    bias=self.bias,
-                    power=self.power,
-                    eps=self.eps,
-                ),
-                kernel=self.kernel or _engine.DEFAULT_KERNEL,
-            )
-            plan = self._cache.setdefault(key, _engine.make_frames_plan(options, dt))
-        return plan
+    def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
+        b = self.smoothing
+        return FramesOptions(
+            num_features=num_features,
+            layout="bands_frames" if self.axis == -1 else "frames_bands",
+            pcen=Pcen(
+                enabled=True,
+                smooth=b,
+                initial=-(b - 1.0),  # scipy's lfilter_zi([b], [1, b - 1])
+                gain=self.gain,
+                bias=self.bias,
+                power=self.power,
+                eps=self.eps,
+            ),
+            kernel=self.kernel or _engine.DEFAULT_KERNEL,
+        )
 
     def __call__(
         self,
