@@ -29,21 +29,21 @@ inline size_t edge_index(ptrdiff_t i, size_t n, int edge) {
     }
 }
 
-/* e^x on a vector of floats: x = n ln 2 + r, |r| <= ln 2 / 2, e^r by its
- * Taylor series to r^7 (truncation below 1e-8 relative), times 2^n through
- * the exponent bits. Below -87.3 (where e^x leaves the normal floats) 0,
- * above 88.7 +inf, NaN stays NaN. */
+/* e^x on a vector of floats: x = n ln 2 + r with n = round(x / ln 2) (the
+ * 1.5 * 2^23 trick), |r| <= ln 2 / 2, e^r by its Taylor series to r^7
+ * (truncation below 1e-8 relative), times 2^n through the exponent bits.
+ * Below -87.3 (where e^x leaves the normal floats) 0, above 88.7 +inf, NaN
+ * stays NaN. */
 template <typename V>
 inline V exp_poly(V x) {
     typedef int32_t VI __attribute__((vector_size(sizeof(V))));
-    const V zero = V{} * 0.0f;  /* (x * 0 is NaN for infinite x) */
-    const VI under = x < -87.3f, over = x > 88.7f, nan = x != x;
-    V c = under ? zero - 87.3f : x;
-    c = over ? zero + 88.7f : c;
-    c = nan ? zero : c;
-    const V t = c * 1.44269504088896341f;
-    const VI n = __builtin_convertvector(t + (t < 0.0f ? zero - 0.5f : zero + 0.5f), VI);
-    const V nf = __builtin_convertvector(n, V);
+    const V zero = V{} * 0.0f; /* (x * 0 is NaN for infinite x) */
+    V c = x < -87.3f ? zero - 87.3f : x;
+    c = c > 88.7f ? zero + 88.7f : c; /* NaN: kept, and given back below */
+    const V big = zero + 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
+    const V t = c * 1.44269504088896341f + big;
+    const VI n = (VI)t - (VI)big;
+    const V nf = t - big;
     const V r = (c - nf * 0.693145751953125f) - nf * 1.428606765330187045e-06f;
     V p = r * (1.0f / 5040.0f) + (1.0f / 720.0f);
     p = p * r + (1.0f / 120.0f);
@@ -52,25 +52,44 @@ inline V exp_poly(V x) {
     p = p * r + 0.5f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    const V y = (V)((VI)p + (n << 23));
-    V out = under ? zero : y;
-    out = over ? zero + __builtin_inff() : out;
-    return nan ? x : out;
+    V y = (V)((VI)p + (n << 23));
+    y = x < -87.3f ? zero : y;
+    y = x > 88.7f ? zero + __builtin_inff() : y;
+    return x != x ? x : y;
 }
 
-/* ln x on a vector of floats, branch-free: the series of scaled_log10_poly
- * (positive normal x, +inf, NaN), subnormal x scaled by 2^23 first, 0 gives
- * -inf and negative x NaN. */
+/* ln x on a vector of floats, without division: x = 2^e m with m in
+ * [sqrt(1/2), sqrt(2)), f = m - 1, ln(1 + f) = f - f^2 / 2 + f^3 P(f) with
+ * Cephes' degree-8 polynomial P for logf (relative error ~1e-7); e ln 2
+ * added in two parts. Subnormal x is scaled by 2^23 first; 0 gives -inf,
+ * negative x NaN, +inf and NaN pass through. */
 template <typename V>
 inline V ln_vec(V x) {
     typedef int32_t VI __attribute__((vector_size(sizeof(V))));
     const V zero = V{} * 0.0f;
     const VI sub = (x < std::numeric_limits<float>::min()) & (x > 0.0f);
-    const V scaled = sub ? x * 8388608.0f : x;
-    V y = scaled_log10_poly(scaled, 0.693147180559945309f, 2.0f);
-    y = sub ? y - 15.9423851528787f : y; /* 23 ln 2 */
+    const V xs = sub ? x * 8388608.0f : x; /* 2^23 */
+    const VI bits = (VI)xs;
+    VI e = ((bits >> 23) & 0xff) - 126;
+    V m = (V)((bits & 0x007fffff) | 0x3f000000); /* mantissa in [1/2, 1) */
+    const VI low = m < 0.707106781186547524f;
+    e = low ? e - 1 : e;
+    const V f = (low ? m + m : m) - 1.0f;
+    const V z = f * f;
+    V p = f * 7.0376836292e-2f - 1.1514610310e-1f;
+    p = p * f + 1.1676998740e-1f;
+    p = p * f - 1.2420140846e-1f;
+    p = p * f + 1.4249322787e-1f;
+    p = p * f - 1.6668057665e-1f;
+    p = p * f + 2.0000714765e-1f;
+    p = p * f - 2.4999993993e-1f;
+    p = p * f + 3.3333331174e-1f;
+    const V ef = __builtin_convertvector(sub ? e - 23 : e, V);
+    V y = f * z * p + ef * -2.12194440e-4f - 0.5f * z;
+    y = (f + y) + ef * 0.693359375f;
     y = x == 0.0f ? zero - __builtin_inff() : y;
-    return x < 0.0f ? zero + __builtin_nanf("") : y;
+    y = x < 0.0f ? zero + __builtin_nanf("") : y;
+    return x < __builtin_inff() ? y : x; /* +inf and NaN */
 }
 
 template <typename T>
@@ -85,6 +104,7 @@ class DeltaFrames final : public fastmel::FramesKernel {
     bool pcen_;
     double smooth_, keep_, initial_, gain_, bias_, power_, eps_, bias_power_, log_eps_;
     enum class Branch { Log, NoBias, General } branch_;
+    bool sqrt_;  /* the general branch with power 0.5 */
 
     /* y[i] = PCEN of x[i] given M m[i], for i < count (a tile of frames:
      * every lane busy, count a multiple of the vector width). */
@@ -95,7 +115,7 @@ class DeltaFrames final : public fastmel::FramesKernel {
             const V zero = V{} * T(0);
             const T gain = static_cast<T>(gain_), eps = static_cast<T>(eps_);
             const T power = static_cast<T>(power_), inv_bias = static_cast<T>(1.0 / bias_);
-            const T bias_power = static_cast<T>(bias_power_);
+            const T bias_power = static_cast<T>(bias_power_), bias = static_cast<T>(bias_);
             auto one = [&](size_t i) {
                 V xv, mv;
                 std::memcpy(&xv, x + i, sizeof(V));
@@ -106,6 +126,13 @@ class DeltaFrames final : public fastmel::FramesKernel {
                     out = ln_vec(xv * exp_poly(ln_g) + T(1));
                 } else if (branch_ == Branch::NoBias) {
                     out = exp_poly(power * (ln_vec(xv) + ln_g));
+                } else if (sqrt_) {  /* power 0.5 (librosa's default): a square root */
+                    const V w = xv * exp_poly(ln_g) + bias;
+                    T ws[L];
+                    std::memcpy(ws, &w, sizeof(ws));
+                    for (size_t l = 0; l < L; ++l) ws[l] = std::sqrt(ws[l]);
+                    std::memcpy(&out, ws, sizeof(out));
+                    out = out - bias_power;
                 } else {
                     const V u = xv * exp_poly(ln_g) * inv_bias;
                     out = bias_power * (exp_poly(power * ln_vec(u + T(1))) - T(1));
@@ -155,14 +182,14 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 for (size_t k = 0; k < kb; ++k)
                     for (size_t t = 0; t < tn; ++t) xs[t * kBlock + k] = src[(t0 + t) * sst + k * ssk];
             }
-            for (size_t t = 0; t < tn; ++t) {  /* scipy's lfilter, transposed direct form II */
-                for (size_t k = 0; k < kb; ++k) {
+            /* scipy's lfilter, transposed direct form II: all kBlock lanes (those
+             * past kb filter the ones xs holds there, harmlessly) */
+            for (size_t t = 0; t < tn; ++t)
+                for (size_t k = 0; k < kBlock; ++k) {
                     const double M = smooth_ * static_cast<double>(xs[t * kBlock + k]) + z[k];
                     z[k] = keep_ * M;
                     ms[t * kBlock + k] = static_cast<T>(M);
                 }
-                for (size_t k = kb; k < kBlock; ++k) ms[t * kBlock + k] = T(1);
-            }
             pcen_values(xs, ms, ys, tn * kBlock);
             if (dst_sk == 1) {
                 for (size_t t = 0; t < tn; ++t)
@@ -243,7 +270,8 @@ class DeltaFrames final : public fastmel::FramesKernel {
           bias_power_(std::pow(o.pcen.bias, o.pcen.power)),
           log_eps_(pcen_ ? std::log(o.pcen.eps) : 0.0),
           branch_(o.pcen.power == 0 ? Branch::Log
-                  : o.pcen.bias == 0 ? Branch::NoBias : Branch::General) {
+                  : o.pcen.bias == 0 ? Branch::NoBias : Branch::General),
+          sqrt_(o.pcen.power == 0.5) {
         const size_t count = order_ == 0 ? 0 : (recursive_ ? 1 : order_) * width_;
         for (size_t i = 0; i < count; ++i) filters_.push_back(static_cast<T>(t.delta_filters[i]));
     }
@@ -275,7 +303,8 @@ class DeltaFrames final : public fastmel::FramesKernel {
             if (pcen_) {
                 double m[kBlock];
                 double *state = job.state ? job.state + r * K_ + k0 : nullptr;
-                for (size_t k = 0; k < kb; ++k) m[k] = state && job.state_in ? state[k] : initial_;
+                for (size_t k = 0; k < kBlock; ++k)
+                    m[k] = state && job.state_in && k < kb ? state[k] : initial_;
                 pcen(src, sst, ssk, x.base, x.st, x.sk, n, kb, m);
                 if (state) std::copy(m, m + kb, state);
             } else if (frames_major_) {  /* gathered frame by frame */
