@@ -229,6 +229,14 @@ int fuzz_frames(Reader &r) {
     d.recursive = r.u8() & 1;
     o.fill = pick(r, {0.0, -1.0, kNaN});
     o.kernel = pick_enum(r, 3);
+    fm_pcen_opts &pc = o.pcen;
+    pc.enabled = r.u8() < 128;
+    pc.smooth = pick(r, {0.0564, 1.0, 0.025, 0.0, 1.5, kNaN});
+    pc.initial = pick(r, {0.9436, 0.0, 1.0, kInf});
+    pc.gain = pick(r, {0.98, 0.0, 0.8, -1.0});
+    pc.bias = pick(r, {2.0, 0.0, 10.0, kNaN});
+    pc.power = pick(r, {0.5, 0.0, 0.25, 1.0, -0.5});
+    pc.eps = pick(r, {1e-6, 1e-3, 0.0, kInf});
     const fm_dtype dtype = (r.u8() & 1) ? FM_FLOAT64 : FM_FLOAT32;
     const size_t rows_f = d.order == 0 ? 0 : (d.recursive ? 1 : d.order) * d.width;
     Exact<double> filters(rows_f);
@@ -240,6 +248,11 @@ int fuzz_frames(Reader &r) {
     t.delta_filters = (rows_f && !(r.u8() == 0xF7)) ? filters.data() : nullptr;
     bool valid = o.num_features >= 1 && o.layout >= 0 && o.layout <= 1 &&
                  o.kernel >= 0 && o.kernel <= 2 && d.order <= 8;
+    if (pc.enabled)
+        valid = valid && pc.smooth > 0 && pc.smooth <= 1 && std::isfinite(pc.initial) &&
+                pc.gain >= 0 && std::isfinite(pc.gain) && pc.bias >= 0 &&
+                std::isfinite(pc.bias) && pc.power >= 0 && std::isfinite(pc.power) &&
+                pc.eps > 0 && std::isfinite(pc.eps);
     if (d.order > 0) {
         valid = valid && d.width % 2 == 1 && d.width <= 4095 && d.edge >= 0 && d.edge <= 5 &&
                 !(d.edge == FM_EDGE_INTERP && d.recursive) && t.delta_filters &&
@@ -282,14 +295,23 @@ int fuzz_frames(Reader &r) {
     std::memset(out1.data(), 0x11, out_n);
     std::memset(out3.data(), 0x77, out_n);
     const size_t *lp = use_lengths ? lengths.data() : nullptr;
-    const fm_status s1 = fm_frames_compute(plan, in.data(), out1.data(), rows, F, lp, 1, nullptr, nullptr);
-    const fm_status s3 = fm_frames_compute(plan, in.data(), out3.data(), rows, F, lp, 3, nullptr, nullptr);
+    // A PCEN state in (from the input's bytes) and out, the same for both thread counts.
+    const bool use_state = r.u8() & 1, state_in = r.u8() & 1;
+    Exact<double> state1(rows * K), state3(rows * K);
+    for (size_t i = 0; i < rows * K; ++i) state1[i] = state3[i] = r.u8() / 64.0;
+    double *sp1 = use_state ? state1.data() : nullptr, *sp3 = use_state ? state3.data() : nullptr;
+    const fm_status s1 =
+        fm_frames_compute(plan, in.data(), out1.data(), rows, F, lp, sp1, state_in, 1, nullptr, nullptr);
+    const fm_status s3 =
+        fm_frames_compute(plan, in.data(), out3.data(), rows, F, lp, sp3, state_in, 3, nullptr, nullptr);
     if (s1 != s3) fail("frames status depends on the thread count");
+    if (s1 == FM_OK && use_state && std::memcmp(state1.data(), state3.data(), rows * K * 8) != 0)
+        fail("the PCEN state depends on the thread count");
     if (call_valid && s1 != FM_OK) fail("frames compute refused a valid call");
     if (!call_valid && s1 != FM_ERR_INVALID) fail("frames compute accepted an invalid call");
     if (s1 == FM_OK && rows && F && std::memcmp(out1.data(), out3.data(), out_n) != 0)
         fail("frames output depends on the thread count");
-    if (s1 == FM_OK && use_lengths) {
+    if (s1 == FM_OK && use_lengths && !use_state) {
         // each row alone, as a sequence of its own length
         for (size_t i = 0; i < rows; ++i) {
             const size_t n = lengths[i];
@@ -300,8 +322,8 @@ int fuzz_frames(Reader &r) {
                 for (size_t tt = 0; tt < n; ++tt)
                     std::memcpy(&one[(fm ? tt * K + k : k * n + tt) * item],
                                 &in[(i * K * F + (fm ? tt * K + k : k * F + tt)) * item], item);
-            if (fm_frames_compute(plan, one.data(), alone.data(), 1, n, nullptr, 1, nullptr,
-                                  nullptr) != FM_OK)
+            if (fm_frames_compute(plan, one.data(), alone.data(), 1, n, nullptr, nullptr, 0, 1,
+                                  nullptr, nullptr) != FM_OK)
                 fail("a row alone was refused");
             for (size_t k = 0; k < Ko; ++k)
                 for (size_t tt = 0; tt < n; ++tt)

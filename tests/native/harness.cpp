@@ -389,6 +389,11 @@ struct Case {
     Kind kind = Kind::Log;
     double tol = 0;  /* Log, Normalised: absolute in log units; Linear: relative to the row's peak */
     std::string unit;
+    /* then the stages along frames, when `frames` (fopts.num_features and
+     * layout are the plan's own) */
+    bool frames = false;
+    fm_frames_opts fopts{};
+    std::vector<double> delta_filters;
     /* the call */
     std::vector<size_t> lengths, zero_from;
     bool zeros_unstored = false;
@@ -467,8 +472,41 @@ void run_case(Case &c) {
     if (!c.error.empty()) return;
     c.threads_identical = std::memcmp(results[0].data(), results[1].data(), count * elem) == 0 &&
                           std::memcmp(results[0].data(), results[2].data(), count * elem) == 0;
-    c.out.resize(count);
-    for (size_t i = 0; i < count; ++i) {
+    size_t out_count = count;
+    if (c.frames) {
+        /* The stages along frames on the plan's output, on 1, 2 and 3 threads. */
+        fm_frames_opts fo = c.fopts;
+        fo.num_features = feats;
+        fo.layout = c.opts.post.layout;
+        fm_frames_tables ft{c.delta_filters.empty() ? nullptr : c.delta_filters.data()};
+        fm_frames_plan *fp = nullptr;
+        st = fm_frames_create(&fo, &ft, c.dtype, &fp);
+        if (st != FM_OK) {
+            c.error = std::string("fm_frames_create: ") + fm_status_message(st);
+            return;
+        }
+        const size_t kout = fm_frames_out_features(fp);
+        out_count = s.rows * frames * kout;
+        std::vector<unsigned char> staged[3];
+        for (int i = 0; i < 3 && c.error.empty(); ++i) {
+            staged[i].assign(out_count * elem, poison[i]);
+            st = fm_frames_compute(fp, results[0].data(), staged[i].data(), s.rows, frames,
+                                   c.row_frames.data(), nullptr, 0, threads[i], nullptr, nullptr);
+            if (st != FM_OK) c.error = std::string("fm_frames_compute: ") + fm_status_message(st);
+        }
+        fm_frames_destroy(fp);
+        if (!c.error.empty()) return;
+        c.threads_identical =
+            c.threads_identical &&
+            std::memcmp(staged[0].data(), staged[1].data(), out_count * elem) == 0 &&
+            std::memcmp(staged[0].data(), staged[2].data(), out_count * elem) == 0;
+        results[0] = staged[0];
+        c.dims[1] = frames_major ? frames : kout;
+        c.dims[2] = frames_major ? kout : frames;
+    }
+    c.out.resize(out_count);
+    const size_t count_out = out_count;
+    for (size_t i = 0; i < count_out; ++i) {
         if (c.dtype == FM_FLOAT32) {
             float v;
             std::memcpy(&v, results[0].data() + i * elem, elem);
@@ -690,6 +728,33 @@ std::vector<Case> make_cases(const Signals &sig, const Signals &padded) {
     for (size_t m = 0; m < 40; ++m) i.tables.bias.push_back(0.25 * double(m) - 5.0);
     i.lengths = {kSamples, 12345, 100, 1, 0};
     cases.push_back(i);
+
+    /* (j) The stages along frames on (a)'s power spectrogram (no log, no
+     * floor), with lengths: librosa's PCEN (b for 0.4 s at 100 frames a
+     * second, state 1 - b), then Kaldi's deltas of order 2 (window 2: the
+     * regression filter and its square, edge frames repeated). */
+    Case j = a;
+    j.name = "j_pcen_deltas_f32";
+    j.what = "(a) as power, then PCEN (librosa's defaults) and deltas of order 2, with lengths";
+    j.opts.log = fm_log_opts{};
+    j.opts.floor = fm_floor_opts{};
+    j.lengths = {kSamples, 12345, 100, 1, 0};
+    j.kind = Kind::Linear;
+    j.tol = kRelTol32;
+    j.unit = "of row peak";
+    j.frames = true;
+    {
+        const double T = 40.0, b = (std::sqrt(1 + 4 * T * T) - 1) / (2 * T * T);
+        j.fopts.pcen = fm_pcen_opts{1, b, 1 - b, 0.98, 2.0, 0.5, 1e-6};
+        j.fopts.delta = fm_delta_opts{2, 9, FM_EDGE_REPLICATE, 0};
+        const double first[5] = {-0.2, -0.1, 0.0, 0.1, 0.2};
+        double second[9] = {0};
+        for (int p = 0; p < 5; ++p)
+            for (int q = 0; q < 5; ++q) second[p + q] += first[p] * first[q];
+        for (int k = 0; k < 9; ++k) j.delta_filters.push_back(k >= 2 && k < 7 ? first[k - 2] : 0.0);
+        for (int k = 0; k < 9; ++k) j.delta_filters.push_back(second[k]);
+    }
+    cases.push_back(j);
     return cases;
 }
 
