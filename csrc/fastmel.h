@@ -284,7 +284,7 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
  * A second kind of plan, run on features (the output of fm_compute, or any
  * rows x features x frames array): stages that read a feature over many
  * frames. Each row is its own sequence of frames, the features independent.
- * Per row, in this order: PCEN, then deltas. Output features per frame:
+ * Per row, in this order: PCEN, sliding CMVN, then deltas. Output features per frame:
  * K (1 + delta.order): the features (after PCEN), then their deltas of
  * order 1, 2, ... in that order (Kaldi's add-deltas layout). */
 
@@ -331,10 +331,27 @@ typedef struct fm_pcen_opts {
     double eps;      /* > 0 */
 } fm_pcen_opts;
 
+/* Sliding-window mean (and variance) normalisation, as Kaldi's
+ * apply-cmvn-sliding and torchaudio's sliding_window_cmn: frame t of n takes
+ * y = x - mean over a window of frames [s, e), times 1 / sqrt(var) (var =
+ * mean of squares - mean^2, sums in double; 0 for a window of one frame) with
+ * norm_vars. Without center the window is [max(0, t - window), max(t + 1,
+ * min_window)), so the first frames look ahead to min_window frames; with
+ * center [t - window / 2, t - window / 2 + window) moved inside [0, n); either
+ * way then moved left to end at n, its start clamped at 0. */
+typedef struct fm_cmvn_opts {
+    int enabled;        /* nonzero: after PCEN, before the deltas */
+    size_t window;      /* >= 1 (Kaldi's cmn_window: 600) */
+    size_t min_window;  /* Kaldi's min_cmn_window (100); not used with center */
+    int center;         /* nonzero: windows centred on their frame */
+    int norm_vars;      /* nonzero: also divide by the standard deviation */
+} fm_cmvn_opts;
+
 typedef struct fm_frames_opts {
     size_t num_features;  /* K: features per frame of the input, >= 1 */
     int layout;           /* an fm_layout, of the input and the output */
     fm_pcen_opts pcen;
+    fm_cmvn_opts cmvn;
     fm_delta_opts delta;
     double fill;          /* value of the frames past a row's own length */
     int kernel;           /* an fm_kernel */

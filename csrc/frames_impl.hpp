@@ -105,6 +105,9 @@ class DeltaFrames final : public fastmel::FramesKernel {
     double smooth_, keep_, initial_, gain_, bias_, power_, eps_, bias_power_, log_eps_;
     enum class Branch { Log, NoBias, General } branch_;
     bool sqrt_;  /* the general branch with power 0.5 */
+    /* sliding CMVN */
+    bool cmvn_, cmvn_center_, cmvn_vars_;
+    size_t cmvn_window_, cmvn_min_;
 
     /* y[i] = PCEN of x[i] given M m[i], for i < count (a tile of frames:
      * every lane busy, count a multiple of the vector width). */
@@ -201,6 +204,64 @@ class DeltaFrames final : public fastmel::FramesKernel {
         }
     }
 
+    /* Sliding CMVN of a block of kb features of n frames, in place (feature k
+     * at x + k * sk, its frames contiguous): prefix sums in double, frame by
+     * frame with the block's features side by side, of the values less each
+     * feature's overall mean (the window sums are differences of them, and
+     * the variance, the mean of squares less the squared mean, does not
+     * depend on the shift; without it a feature far from 0 with a small
+     * spread would lose its digits). The window of each frame is found once
+     * for the block. */
+    void cmvn(T *x, size_t sk, size_t n, size_t kb, std::vector<double> &sums) const {
+        sums.assign(2 * (n + 1) * kBlock, 0.0);
+        double *sum = sums.data(), *sq = sum + (n + 1) * kBlock;
+        double shift[kBlock] = {};  /* (lanes past kb: 0, their sums 0) */
+        for (size_t k = 0; k < kb; ++k) {
+            double total = 0.0;
+            for (size_t t = 0; t < n; ++t) total += static_cast<double>(x[k * sk + t]);
+            shift[k] = total / static_cast<double>(n);
+            for (size_t t = 0; t < n; ++t) {
+                const double v = static_cast<double>(x[k * sk + t]) - shift[k];
+                sum[(t + 1) * kBlock + k] = v;
+                sq[(t + 1) * kBlock + k] = v * v;
+            }
+        }
+        for (size_t t = 1; t <= n; ++t)
+            for (size_t k = 0; k < kBlock; ++k) {
+                sum[t * kBlock + k] += sum[(t - 1) * kBlock + k];
+                sq[t * kBlock + k] += sq[(t - 1) * kBlock + k];
+            }
+        const ptrdiff_t N = static_cast<ptrdiff_t>(n), C = static_cast<ptrdiff_t>(cmvn_window_);
+        for (size_t t = 0; t < n; ++t) {
+            const ptrdiff_t T0 = static_cast<ptrdiff_t>(t);
+            ptrdiff_t a = cmvn_center_ ? T0 - C / 2 : T0 - C;
+            ptrdiff_t b = cmvn_center_ ? a + C : T0 + 1;
+            if (a < 0) {
+                b -= a;
+                a = 0;
+            }
+            if (!cmvn_center_) b = std::max<ptrdiff_t>(T0 + 1, static_cast<ptrdiff_t>(cmvn_min_));
+            if (b > N) {
+                a = std::max<ptrdiff_t>(0, a - (b - N));
+                b = N;
+            }
+            const double inv = 1.0 / static_cast<double>(b - a);
+            const double *sa = sum + a * kBlock, *sb = sum + b * kBlock;
+            const double *qa = sq + a * kBlock, *qb = sq + b * kBlock;
+            double y[kBlock] = {};
+            for (size_t k = 0; k < kb; ++k) y[k] = static_cast<double>(x[k * sk + t]) - shift[k];
+            for (size_t k = 0; k < kBlock; ++k) {
+                const double mean = (sb[k] - sa[k]) * inv; /* less the shift */
+                y[k] -= mean;
+                if (cmvn_vars_) {
+                    const double var = (qb[k] - qa[k]) * inv - mean * mean;
+                    y[k] = b - a == 1 ? 0.0 : y[k] / std::sqrt(var);
+                }
+            }
+            for (size_t k = 0; k < kb; ++k) x[k * sk + t] = static_cast<T>(y[k]);
+        }
+    }
+
     /* Element (t, k) of a sequence: base[t * st + k * sk]. */
     struct Seq {
         T *base;
@@ -271,7 +332,9 @@ class DeltaFrames final : public fastmel::FramesKernel {
           log_eps_(pcen_ ? std::log(o.pcen.eps) : 0.0),
           branch_(o.pcen.power == 0 ? Branch::Log
                   : o.pcen.bias == 0 ? Branch::NoBias : Branch::General),
-          sqrt_(o.pcen.power == 0.5) {
+          sqrt_(o.pcen.power == 0.5), cmvn_(o.cmvn.enabled != 0),
+          cmvn_center_(o.cmvn.center != 0), cmvn_vars_(o.cmvn.norm_vars != 0),
+          cmvn_window_(o.cmvn.window), cmvn_min_(o.cmvn.min_window) {
         const size_t count = order_ == 0 ? 0 : (recursive_ ? 1 : order_) * width_;
         for (size_t i = 0; i < count; ++i) filters_.push_back(static_cast<T>(t.delta_filters[i]));
     }
@@ -312,6 +375,10 @@ class DeltaFrames final : public fastmel::FramesKernel {
                     for (size_t k = 0; k < kb; ++k) x.base[k * n + t] = src[t * K_ + k];
             } else {
                 for (size_t k = 0; k < kb; ++k) std::copy(src + k * F, src + k * F + n, x.base + k * F);
+            }
+            if (cmvn_ && n > 0) {
+                std::vector<double> sums;
+                cmvn(x.base, x.sk, n, kb, sums);
             }
             if (n > 0)
                 for (size_t o = 1; o <= order_; ++o)

@@ -422,6 +422,8 @@ bool valid_frames_options(const fm_frames_opts &o, const fm_frames_tables &t) {
         if (!(p.gain >= 0) || !finite(p.gain) || !(p.bias >= 0) || !finite(p.bias)) return false;
         if (!(p.power >= 0) || !finite(p.power) || !(p.eps > 0) || !finite(p.eps)) return false;
     }
+    const fm_cmvn_opts &c = o.cmvn;
+    if (c.enabled && (c.window < 1 || c.window > kMaxSize || c.min_window > kMaxSize)) return false;
     const fm_delta_opts &d = o.delta;
     if (d.order > 8 || o.num_features > kMaxSize / (1 + d.order)) return false;
     if (d.order > 0) {

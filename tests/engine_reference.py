@@ -204,6 +204,9 @@ def frames_stages(x, options, lengths=None, state=None, return_state=False):
                     seq = np.exp(pc.power * (np.log(seq) + np.log(g)))
                 else:
                     seq = pc.bias**pc.power * np.expm1(pc.power * np.log1p(seq * g / pc.bias))
+        cm = options.cmvn
+        if cm.enabled:
+            seq = sliding_cmvn(seq, cm.window, cm.min_window, cm.center, cm.norm_vars)
         out[r, :K, :n] = seq
         prev = seq
         for o in range(1, d.order + 1):
@@ -224,3 +227,33 @@ def frames_stages(x, options, lengths=None, state=None, return_state=False):
             prev = y
     out = np.swapaxes(out, 1, 2) if frames_major else out
     return (out, zf) if return_state else out
+
+
+def sliding_cmvn(seq, window, min_window, center, norm_vars):
+    """Kaldi's apply-cmvn-sliding on (K, n): each frame against the mean (and
+    variance) of its window of frames, the window as Kaldi places it."""
+    K, n = seq.shape
+    out = np.empty_like(seq)
+    for t in range(n):
+        if center:
+            lo = t - window // 2
+            hi = lo + window
+        else:
+            lo, hi = t - window, t + 1
+        if lo < 0:
+            lo, hi = 0, hi - lo
+        if not center:
+            hi = max(t + 1, min_window)
+        if hi > n:
+            lo, hi = max(0, lo - (hi - n)), n
+        w = seq[:, lo:hi]
+        y = seq[:, t] - w.mean(axis=1)
+        if norm_vars:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = (
+                    np.zeros(K)
+                    if hi - lo == 1
+                    else y / np.sqrt(((w - w.mean(axis=1, keepdims=True)) ** 2).mean(axis=1))
+                )
+        out[:, t] = y
+    return out

@@ -177,3 +177,28 @@ def test_pcen_api():
     ):
         with pytest.raises(ValueError):
             fastmel.PCEN(**bad)
+
+
+def test_sliding_cmvn_api():
+    rng = np.random.default_rng(5)
+    x = np.cumsum(rng.standard_normal((3, 200, 40)), axis=1).astype(np.float32)
+    cmvn = fastmel.SlidingCMVN(cmn_window=50, min_cmn_window=10)
+    got = cmvn(x)
+    assert got.shape == x.shape and got.dtype == np.float32
+    # bands-major input: the same numbers, transposed
+    t = fastmel.SlidingCMVN(cmn_window=50, min_cmn_window=10, axis=-1)(np.swapaxes(x, 1, 2))
+    np.testing.assert_array_equal(np.swapaxes(t, 1, 2), got)
+    # a long window: each frame against the mean of everything up to it (and min_window ahead)
+    whole = fastmel.SlidingCMVN(cmn_window=10_000, min_cmn_window=0)(x[0].astype(np.float64))
+    np.testing.assert_allclose(whole[-1], x[0, -1] - x[0].mean(axis=0), atol=1e-5)
+    lens = cmvn(x, lengths=[200, 30, 0])
+    np.testing.assert_array_equal(lens[1, :30], cmvn(x[1, :30]))
+    assert np.all(lens[1, 30:] == 0) and np.all(lens[2] == 0)
+    for bad, err in [
+        (dict(cmn_window=0), ValueError),
+        (dict(min_cmn_window=-1), ValueError),
+        (dict(center="yes"), TypeError),
+        (dict(axis=1), ValueError),
+    ]:
+        with pytest.raises(err):
+            fastmel.SlidingCMVN(**bad)

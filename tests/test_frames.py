@@ -7,7 +7,7 @@ import pytest
 from engine_reference import frames_stages
 
 import fastmel
-from fastmel._engine import Delta, FramesOptions, Pcen, make_frames_plan
+from fastmel._engine import Cmvn, Delta, FramesOptions, Pcen, make_frames_plan
 
 KERNELS = fastmel.available_kernels()
 EDGES = ["replicate", "reflect", "symmetric", "constant", "wrap", "interp"]
@@ -308,3 +308,53 @@ def test_pcen_state_is_checked():
     for bad in (np.zeros((2, 3)), np.zeros((2, 4), np.float32), np.zeros((4, 2)).T):
         with pytest.raises(ValueError, match="state must be"):
             plan.compute(x, out, 1, state=bad)
+
+
+CMVN_CASES = {
+    "kaldi_default": dict(window=600, min_window=100),
+    "small_window": dict(window=10, min_window=3),
+    "small_window_center": dict(window=10, min_window=3, center=True),
+    "odd_window_center_vars": dict(window=11, center=True, norm_vars=True),
+    "norm_vars": dict(window=10, min_window=3, norm_vars=True),
+    "min_window_past_the_end": dict(window=3, min_window=30),
+    "window_1": dict(window=1, min_window=0, norm_vars=True),
+}
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
+@pytest.mark.parametrize("case", list(CMVN_CASES))
+def test_sliding_cmvn_matches_reference(case, layout, dtype, kernel):
+    """With deltas after it; on rows of 50 frames and of fewer frames than the
+    minimum window (lengths), features without a constant one (norm_vars)."""
+    x = features(rows=3, K=21, F=50, seed=7)
+    x[:, 3] += np.linspace(0, 1, 50)  # no constant feature: norm_vars divides by its spread
+    opts = FramesOptions(
+        num_features=21,
+        layout=layout,
+        cmvn=Cmvn(enabled=True, **CMVN_CASES[case]),
+        delta=Delta(order=1, filters=regression(5)[None]),
+        kernel=kernel,
+    )
+    x = layout_of(x, layout)
+    lengths = np.array([50, 17, 2])
+    got = run(opts, x, dtype, lengths=lengths)
+    want = frames_stages(x, opts, lengths=lengths)
+    if opts.cmvn.norm_vars:
+        # the variance as Kaldi forms it, the mean of squares less the squared mean (in
+        # double, of the values less the row's mean): a few frames of nearly equal
+        # values (2 here) lose digits to the subtraction
+        tol = 1e-8 if dtype == np.float64 else 2e-5
+        np.testing.assert_allclose(got, want, rtol=0, atol=tol * np.abs(want).max())
+    else:
+        check_close(got, want, dtype)
+    for threads in (2, 3):
+        np.testing.assert_array_equal(run(opts, x, dtype, threads=threads, lengths=lengths), got)
+
+
+def test_invalid_cmvn_options_are_refused_by_the_core():
+    with pytest.raises(ValueError, match="fastmel core: invalid argument"):
+        make_frames_plan(
+            FramesOptions(num_features=2, cmvn=Cmvn(enabled=True, window=0)), np.float32
+        )

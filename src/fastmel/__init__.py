@@ -21,7 +21,7 @@ from typing import Any
 
 from . import _engine
 from ._filters import linear_to_mel_weight_matrix
-from ._frames import PCEN, Deltas
+from ._frames import PCEN, Deltas, SlidingCMVN
 from ._frontend import Configured, FrontEnd, get_num_threads, set_num_threads
 from ._layer import MelSpectrogram
 from ._mfcc import MFCC
@@ -44,6 +44,7 @@ __all__ = [
     "MelStream",
     "PCEN",
     "PRESETS",
+    "SlidingCMVN",
     "available_kernels",
     "get_num_threads",
     "linear_to_mel_weight_matrix",

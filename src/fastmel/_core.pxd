@@ -176,10 +176,18 @@ cdef extern from "fastmel.h" nogil:
         double power
         double eps
 
+    ctypedef struct fm_cmvn_opts:
+        int enabled
+        size_t window
+        size_t min_window
+        int center
+        int norm_vars
+
     ctypedef struct fm_frames_opts:
         size_t num_features
         int layout
         fm_pcen_opts pcen
+        fm_cmvn_opts cmvn
         fm_delta_opts delta
         double fill
         int kernel

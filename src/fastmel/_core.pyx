@@ -324,6 +324,7 @@ cdef class FramesPlan:
         cdef fm_dtype dt = _plan_dtype(self.dtype)
         d = options.delta
         o.pcen = _scalars(options.pcen)
+        o.cmvn = _scalars(options.cmvn)
         o.num_features = options.num_features
         o.layout = ENUMS["layout"][options.layout]
         o.fill = options.fill

@@ -293,6 +293,18 @@ class Pcen(_Stage):
     eps: float = 1e-6
 
 
+@dataclass(frozen=True)
+class Cmvn(_Stage):
+    """Sliding-window mean (and variance) normalisation: Kaldi's
+    apply-cmvn-sliding, torchaudio's sliding_window_cmn (fm_cmvn_opts)."""
+
+    enabled: bool = False  # after PCEN, before the deltas
+    window: int = 600  # frames in the window (cmn_window)
+    min_window: int = 100  # without center, the first frames look ahead to this many
+    center: bool = False  # windows centred on their frame
+    norm_vars: bool = False  # also divide by the standard deviation
+
+
 @dataclass(frozen=True, eq=False)
 class FramesOptions:
     """The stages along frames of one plan: on features ``(rows, K, frames)``
@@ -301,6 +313,7 @@ class FramesOptions:
     num_features: int  # K
     layout: Layout = "bands_frames"  # of the input and the output
     pcen: Pcen = field(default_factory=Pcen)
+    cmvn: Cmvn = field(default_factory=Cmvn)
     delta: Delta = field(default_factory=Delta)
     fill: float = 0.0  # frames past a row's own length
     kernel: KernelName = DEFAULT_KERNEL

@@ -9,11 +9,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _engine
-from ._engine import Delta, FramesOptions, Pcen
+from ._engine import Cmvn, Delta, FramesOptions, Pcen
 from ._frontend import Configured
-from ._options import EDGES, Edge, KernelName, as_int, as_lengths, as_real, choice
+from ._options import EDGES, Edge, KernelName, as_flag, as_int, as_lengths, as_real, choice
 
-__all__ = ["PCEN", "Deltas"]
+__all__ = ["PCEN", "Deltas", "SlidingCMVN"]
 
 DeltaMethod = Literal["regression", "recursive", "savgol"]
 DELTA_METHODS: tuple[DeltaMethod, ...] = ("regression", "recursive", "savgol")
@@ -540,3 +540,130 @@ class PCEN(_AlongFrames):
             return out
         assert state is not None
         return out, state.reshape(state_shape)
+
+
+class SlidingCMVN(_AlongFrames):
+    """Sliding-window mean (and variance) normalisation: Kaldi's
+    ``apply-cmvn-sliding`` and ``torchaudio.functional.sliding_window_cmn``.
+
+    Each frame loses the mean of its features over a window of frames (and
+    with ``norm_vars`` is divided by their standard deviation), the window
+    placed as Kaldi places it: without ``center`` the ``cmn_window`` frames
+    before it and itself, except that the first frames look ahead to
+    ``min_cmn_window`` frames; with ``center`` ``cmn_window`` frames around
+    it; near the end of a signal shorter than that, moved left. Sums are in
+    float64, of the values less each signal's mean (torchaudio keeps running
+    sums in the input's dtype); the variance is the mean of squares less the
+    squared mean, as Kaldi's (a constant feature gives inf or NaN with
+    ``norm_vars``, as there). One compiled pass without the GIL, each signal
+    of a padded batch on its own (``lengths``).
+
+    Parameters
+    ----------
+    cmn_window : int, default 600
+        Frames in the window (>= 1).
+    min_cmn_window : int, default 100
+        Without ``center``: the frames the first windows reach ahead to.
+    center : bool, default False
+        Centre the window on its frame.
+    norm_vars : bool, default False
+        Also divide by the standard deviation (0 for a window of one frame).
+    axis : {-2, -1}, default -2
+        The frames axis: ``-2`` for ``(..., frames, features)`` (Kaldi,
+        torchaudio, ``fastmel.kaldi``), ``-1`` for ``(..., features, frames)``.
+    num_threads : int or None, default None
+        As :class:`fastmel.MelSpectrogram`'s.
+    kernel : {None, "auto", "baseline", "avx2"}, default None
+        As :class:`fastmel.MelSpectrogram`'s.
+
+    Notes
+    -----
+    A 2-D input of one frame keeps its shape (torchaudio squeezes it to
+    ``(features,)``).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel, fastmel.kaldi
+    >>> x = np.random.default_rng(0).standard_normal(16000) * 3000
+    >>> feats = fastmel.kaldi.Fbank(num_mel_bins=40)(x)          # (98, 40)
+    >>> fastmel.SlidingCMVN(cmn_window=300, center=True)(feats).shape
+    (98, 40)
+    """
+
+    _DEFAULTS = {
+        "cmn_window": 600,
+        "min_cmn_window": 100,
+        "center": False,
+        "norm_vars": False,
+        "axis": -2,
+        "num_threads": None,
+        "kernel": None,
+    }
+
+    cmn_window: int
+    min_cmn_window: int
+    center: bool
+    norm_vars: bool
+    kernel: KernelName | None
+
+    def __init__(
+        self,
+        cmn_window: int = 600,
+        min_cmn_window: int = 100,
+        center: bool = False,
+        norm_vars: bool = False,
+        *,
+        axis: int = -2,
+        num_threads: int | None = None,
+        kernel: KernelName | None = None,
+    ) -> None:
+        self.cmn_window = as_int("cmn_window", cmn_window)
+        self.min_cmn_window = as_int("min_cmn_window", min_cmn_window, minimum=0)
+        self.center = as_flag("center", center)
+        self.norm_vars = as_flag("norm_vars", norm_vars)
+        self._set_axis(axis)
+        self._set_threads(num_threads)
+        self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
+        self._build()
+
+    def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
+        return FramesOptions(
+            num_features=num_features,
+            layout="bands_frames" if self.axis == -1 else "frames_bands",
+            cmvn=Cmvn(
+                enabled=True,
+                window=self.cmn_window,
+                min_window=self.min_cmn_window,
+                center=self.center,
+                norm_vars=self.norm_vars,
+            ),
+            kernel=self.kernel or _engine.DEFAULT_KERNEL,
+        )
+
+    def __call__(
+        self,
+        features: ArrayLike,
+        *,
+        lengths: ArrayLike | None = None,
+        num_threads: int | None = None,
+    ) -> np.ndarray:
+        """The normalised features.
+
+        Parameters
+        ----------
+        features : np.ndarray [shape=(..., frames, features)] (axis -2) or (..., features, frames)
+            float32 and float64 are computed in their own precision, other
+            real input in float32.
+        lengths : array-like of int [shape=features.shape[:-2]], optional
+            Each signal's own frames (the rest is padding, whose output is 0).
+        num_threads : int or None
+            Overrides ``num_threads`` for this call.
+
+        Returns
+        -------
+        np.ndarray
+            The shape and dtype of ``features``.
+        """
+        a, k, n_frames = _features(features, self.axis)
+        lens = None if lengths is None else as_lengths(lengths, a.shape[:-2], n_frames)
+        return _run(self._plan(a.dtype, k), a, self.axis, lens, self._call_threads(num_threads))

@@ -210,10 +210,11 @@ int never_interrupt(void *ctx) {
 }
 int always_interrupt(void *) { return 1; }
 
-// The stages along frames (fm_frames_*), for inputs that start with 0xFE:
-// options of any value (validity as the header states it), features of raw
-// floats, per-row lengths; the output of 1 and 3 threads equal, each row of a
-// padded batch equal to the row alone.
+// The stages along frames (fm_frames_*: PCEN, sliding CMVN, deltas), for
+// inputs that start with 0xFE: options of any value (validity as the header
+// states it), features of raw floats, per-row lengths, a PCEN state; the
+// output and the state of 1 and 3 threads equal, each row of a padded batch
+// equal to the row alone.
 int fuzz_frames(Reader &r) {
     fm_frames_opts o;
     std::memset(&o, 0, sizeof o);
@@ -237,6 +238,12 @@ int fuzz_frames(Reader &r) {
     pc.bias = pick(r, {2.0, 0.0, 10.0, kNaN});
     pc.power = pick(r, {0.5, 0.0, 0.25, 1.0, -0.5});
     pc.eps = pick(r, {1e-6, 1e-3, 0.0, kInf});
+    fm_cmvn_opts &cm = o.cmvn;
+    cm.enabled = r.u8() < 96;
+    cm.window = r.u8() % 40;  // 0: INVALID
+    cm.min_window = r.u8() % 50;
+    cm.center = r.u8() & 1;
+    cm.norm_vars = r.u8() & 1;
     const fm_dtype dtype = (r.u8() & 1) ? FM_FLOAT64 : FM_FLOAT32;
     const size_t rows_f = d.order == 0 ? 0 : (d.recursive ? 1 : d.order) * d.width;
     Exact<double> filters(rows_f);
@@ -248,6 +255,7 @@ int fuzz_frames(Reader &r) {
     t.delta_filters = (rows_f && !(r.u8() == 0xF7)) ? filters.data() : nullptr;
     bool valid = o.num_features >= 1 && o.layout >= 0 && o.layout <= 1 &&
                  o.kernel >= 0 && o.kernel <= 2 && d.order <= 8;
+    if (cm.enabled) valid = valid && cm.window >= 1;
     if (pc.enabled)
         valid = valid && pc.smooth > 0 && pc.smooth <= 1 && std::isfinite(pc.initial) &&
                 pc.gain >= 0 && std::isfinite(pc.gain) && pc.bias >= 0 &&

@@ -731,11 +731,12 @@ std::vector<Case> make_cases(const Signals &sig, const Signals &padded) {
 
     /* (j) The stages along frames on (a)'s power spectrogram (no log, no
      * floor), with lengths: librosa's PCEN (b for 0.4 s at 100 frames a
-     * second, state 1 - b), then Kaldi's deltas of order 2 (window 2: the
-     * regression filter and its square, edge frames repeated). */
+     * second, state 1 - b), a centred sliding CMVN of 30 frames, then
+     * Kaldi's deltas of order 2 (window 2: the regression filter and its
+     * square, edge frames repeated). */
     Case j = a;
     j.name = "j_pcen_deltas_f32";
-    j.what = "(a) as power, then PCEN (librosa's defaults) and deltas of order 2, with lengths";
+    j.what = "(a) as power, then PCEN, sliding CMVN and deltas of order 2, with lengths";
     j.opts.log = fm_log_opts{};
     j.opts.floor = fm_floor_opts{};
     j.lengths = {kSamples, 12345, 100, 1, 0};
@@ -746,6 +747,7 @@ std::vector<Case> make_cases(const Signals &sig, const Signals &padded) {
     {
         const double T = 40.0, b = (std::sqrt(1 + 4 * T * T) - 1) / (2 * T * T);
         j.fopts.pcen = fm_pcen_opts{1, b, 1 - b, 0.98, 2.0, 0.5, 1e-6};
+        j.fopts.cmvn = fm_cmvn_opts{1, 30, 0, 1, 0};
         j.fopts.delta = fm_delta_opts{2, 9, FM_EDGE_REPLICATE, 0};
         const double first[5] = {-0.2, -0.1, 0.0, 0.1, 0.2};
         double second[9] = {0};
