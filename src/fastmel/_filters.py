@@ -372,3 +372,62 @@ def window_values(window: Any, sequence_length: int) -> np.ndarray | None:
     if not np.all(np.isfinite(w)):
         raise ValueError("`window` contains NaN or infinite values")
     return w
+
+
+def knf_librosa_bands(
+    num_bins: int,
+    fft_length: int,
+    sampling_rate: float,
+    low_freq: float,
+    high_freq: float,
+    scale: str,
+    norm: str | None,
+    floor_to_int_bin: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """kaldi-native-fbank's librosa-style bank (``mel_opts.is_librosa``), sparse,
+    float64: librosa's construction (edges equally spaced on the Slaney or HTK
+    mel scale, triangles linear in Hz, Slaney area normalisation or none) over
+    the bins ``k * sr / n``, the Nyquist bin weighing 0; with
+    ``floor_to_int_bin``, edges at the integer bins ``int((n + 1) * hz / sr)``
+    and triangles (and the normalisation) over bin indices."""
+    if not floor_to_int_bin:
+        first, length, weights = hz_bands(
+            num_bins, fft_length, sampling_rate, low_freq, high_freq, scale, norm, np.float64
+        )
+    else:
+        hz = band_edges_hz(num_bins, low_freq, high_freq, scale)
+        edges = np.floor((fft_length + 1) * hz / sampling_rate)
+        grid = np.arange(fft_length // 2 + 1, dtype=np.float64)
+        band, pos, w = _triangles(grid, edges, 0.0)
+        if norm == "slaney":
+            with np.errstate(divide="ignore"):
+                w = w * (2.0 / (edges[2:] - edges[:-2]))[band]
+        first, length, weights = _trim(band, pos, w, num_bins, np.dtype(np.float64))
+    if fft_length % 2 == 0:  # knf leaves the Nyquist bin out of every band
+        weights = weights.copy()
+        offsets = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64)
+        nyq = fft_length // 2
+        for m in np.flatnonzero((length > 0) & (first + length - 1 >= nyq)):
+            weights[offsets[m] + nyq - int(first[m])] = 0.0
+    return first, length, weights
+
+
+def transformers_slaney_bank(
+    n_fft: int, n_mels: int, rate: float, fmax: float, dtype: type = np.float32
+) -> np.ndarray:
+    """transformers' Slaney mel bank (``mel_filter_bank`` with Slaney scale and
+    norm) as Whisper and Parakeet build it: bins at ``linspace(0, rate // 2,
+    n_fft // 2 + 1)`` (for an odd ``n_fft`` too, as there), edges equally
+    spaced in Slaney mel from 0 to ``fmax``, triangles in Hz in float64, cast
+    to ``dtype``, then the area normalisation. ``(n_fft // 2 + 1, n_mels)``."""
+    bins = np.linspace(0, rate // 2, n_fft // 2 + 1)
+    edges = mel_to_hz(
+        np.linspace(hz_to_mel(0.0, "slaney"), hz_to_mel(fmax, "slaney"), n_mels + 2), "slaney"
+    )
+    lo, mid, hi = edges[:-2], edges[1:-1], edges[2:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = (bins[:, None] - lo) / (mid - lo)
+        down = (hi - bins[:, None]) / (hi - mid)
+    tri = np.maximum(0.0, np.minimum(up, down)).astype(dtype)
+    tri *= 2.0 / (hi - lo)  # in place: in dtype, as the reference scales its cast bank
+    return tri

@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 
 from . import _engine, _windows
 from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
-from ._filters import _triangles, _trim, band_edges_hz, hz_bands, kaldi_bands
+from ._filters import kaldi_bands, knf_librosa_bands
 from ._frontend import FrontEnd
 from ._options import (
     MAX_FFT_LENGTH,
@@ -830,44 +830,6 @@ class Spectrogram(_Kaldi):
 
 
 # -- kaldi-native-fbank's options ----------------------------------------------------
-
-
-def knf_librosa_bands(
-    num_bins: int,
-    fft_length: int,
-    sampling_rate: float,
-    low_freq: float,
-    high_freq: float,
-    scale: str,
-    norm: str | None,
-    floor_to_int_bin: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """kaldi-native-fbank's librosa-style bank (``mel_opts.is_librosa``), sparse,
-    float64: librosa's construction (edges equally spaced on the Slaney or HTK
-    mel scale, triangles linear in Hz, Slaney area normalisation or none) over
-    the bins ``k * sr / n``, the Nyquist bin weighing 0; with
-    ``floor_to_int_bin``, edges at the integer bins ``int((n + 1) * hz / sr)``
-    and triangles (and the normalisation) over bin indices."""
-    if not floor_to_int_bin:
-        first, length, weights = hz_bands(
-            num_bins, fft_length, sampling_rate, low_freq, high_freq, scale, norm, np.float64
-        )
-    else:
-        hz = band_edges_hz(num_bins, low_freq, high_freq, scale)
-        edges = np.floor((fft_length + 1) * hz / sampling_rate)
-        grid = np.arange(fft_length // 2 + 1, dtype=np.float64)
-        band, pos, w = _triangles(grid, edges, 0.0)
-        if norm == "slaney":
-            with np.errstate(divide="ignore"):
-                w = w * (2.0 / (edges[2:] - edges[:-2]))[band]
-        first, length, weights = _trim(band, pos, w, num_bins, np.dtype(np.float64))
-    if fft_length % 2 == 0:  # knf leaves the Nyquist bin out of every band
-        weights = weights.copy()
-        offsets = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64)
-        nyq = fft_length // 2
-        for m in np.flatnonzero((length > 0) & (first + length - 1 >= nyq)):
-            weights[offsets[m] + nyq - int(first[m])] = 0.0
-    return first, length, weights
 
 
 def _knf_dict(opts: Any) -> dict[str, Any]:

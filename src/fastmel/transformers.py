@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _engine, _windows
 from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
-from ._filters import dense, hz_to_mel, kaldi_bands, mel_to_hz
+from ._filters import dense, kaldi_bands, transformers_slaney_bank
 from ._frontend import FrontEnd
 from ._layer import MelSpectrogram
 from ._options import MAX_FFT_LENGTH, as_int, as_real
@@ -329,8 +329,10 @@ class WhisperFeatureExtractor(_Extractor):
             dtype="float32",
         )
         # The reference's bank: for an odd n_fft its bins are not the FFT's
-        # (see _slaney_filters), so the preset's own bank is replaced.
-        self._filters = _slaney_filters(n_fft, feature_size, sampling_rate, 8000.0, np.float64)
+        # (see transformers_slaney_bank), so the preset's own bank is replaced.
+        self._filters = transformers_slaney_bank(
+            n_fft, feature_size, sampling_rate, 8000.0, np.float64
+        )
         self._build()
 
     _COMPUTED = ("mel_filters", "n_samples", "nb_max_frames")
@@ -1086,7 +1088,7 @@ class ParakeetFeatureExtractor(_Extractor):
         self.preemphasis = preemphasis
         self._take_options(kwargs)
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
-        self._filters = _slaney_filters(self.n_fft, self.feature_size, rate, rate / 2)
+        self._filters = transformers_slaney_bank(self.n_fft, self.feature_size, rate, rate / 2)
         self._build()
         # The same stages without the pre-emphasis and the normalisation, for
         # the batches the reference filters and normalises as the engine's
@@ -1283,27 +1285,6 @@ def _normalise_quirk(feats: np.ndarray, valid: np.ndarray) -> np.ndarray:
         var = ((v - mean) ** 2).sum(axis=0) / (n - 1)
         out[i, :m] = (v - mean) / (np.sqrt(var) + 1e-5)
     return out
-
-
-def _slaney_filters(
-    n_fft: int, n_mels: int, rate: float, fmax: float, dtype: type = np.float32
-) -> np.ndarray:
-    """transformers' Slaney mel bank (``mel_filter_bank`` with Slaney scale and
-    norm) as Whisper and Parakeet build it: bins at ``linspace(0, rate // 2,
-    n_fft // 2 + 1)`` (for an odd ``n_fft`` too, as there), edges equally
-    spaced in Slaney mel from 0 to ``fmax``, triangles in Hz in float64, cast
-    to ``dtype``, then the area normalisation. ``(n_fft // 2 + 1, n_mels)``."""
-    bins = np.linspace(0, rate // 2, n_fft // 2 + 1)
-    edges = mel_to_hz(
-        np.linspace(hz_to_mel(0.0, "slaney"), hz_to_mel(fmax, "slaney"), n_mels + 2), "slaney"
-    )
-    lo, mid, hi = edges[:-2], edges[1:-1], edges[2:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        up = (bins[:, None] - lo) / (mid - lo)
-        down = (hi - bins[:, None]) / (hi - mid)
-    tri = np.maximum(0.0, np.minimum(up, down)).astype(dtype)
-    tri *= 2.0 / (hi - lo)  # in place: in dtype, as the reference scales its cast bank
-    return tri
 
 
 def _convert(out: BatchFeature, return_tensors: str | None) -> BatchFeature:
