@@ -690,11 +690,24 @@ class ASTFeatureExtractor(_Extractor):
         self._build()
 
     _COMPUTED = ("mel_filters", "window")
-    _PLAN_DTYPES = ()  # its Fbank's
+    _PLAN_DTYPES = (np.dtype(np.float32),)
 
     def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
-        # The stages of its Kaldi filter bank (torchaudio's fbank, Hanning window).
-        return self._fbank.engine_options(dtype, stream_left=stream_left)
+        # Its Kaldi filter bank (torchaudio's fbank, Hanning window) with the
+        # normalisation folded into the log: ln(x) / (2 std) - mean / (2 std),
+        # and the frames past a clip (the reference's zero padding) at
+        # -mean / (2 std).
+        options = self._fbank.engine_options(dtype, stream_left=stream_left)
+        if not self.do_normalize:
+            return options
+        s = 1.0 / (2.0 * float(self.std))
+        log = dataclasses.replace(
+            options.log,
+            log_scale=options.log.log_scale * s,
+            out_offset=(options.log.out_offset - float(self.mean)) * s,
+        )
+        post = dataclasses.replace(options.post, fill=-float(self.mean) * s)
+        return dataclasses.replace(options, log=log, post=post)
 
     def num_frames(self, n_samples: int) -> int:
         # A clip's frames before the cut or the padding to max_length.
@@ -742,17 +755,19 @@ class ASTFeatureExtractor(_Extractor):
                     f"clip {i} has {clip.size} samples, fewer than one frame "
                     f"({fb.window_size} samples at {self.sampling_rate} Hz)"
                 )
+        # Every clip as a signal of its own (cut to the samples of max_length
+        # frames), read in place when there is one; the engine writes exactly
+        # max_length frames, those past a clip's own holding the padding's value.
         lengths = np.array([min(clip.size, need) for clip in clips], dtype=np.int64)
-        batch = np.zeros((len(clips), int(lengths.max())), dtype=np.float32)
-        for row, clip, n in zip(batch, clips, lengths, strict=True):
-            row[:n] = clip[:n]
-        feats, _ = fb(batch, lengths=lengths, num_threads=threads)  # 0 past a clip's frames
-        out = np.zeros((len(clips), self.max_length, self.num_mel_bins), dtype=np.float32)
-        frames = min(feats.shape[1], self.max_length)
-        out[:, :frames] = feats[:, :frames]
-        if self.do_normalize:  # in float32, as the reference's NumPy arithmetic
-            out -= np.float32(self.mean)
-            out /= np.float32(self.std * 2)
+        if len(clips) == 1:
+            batch = clips[0][None, : int(lengths[0])]
+        else:
+            batch = np.empty((len(clips), int(lengths.max())), dtype=np.float32)
+            for row, clip, n in zip(batch, clips, lengths, strict=True):
+                row[:n] = clip[:n]
+        out = np.empty((len(clips), self.max_length, self.num_mel_bins), dtype=np.float32)
+        plan = self._plans[np.dtype(np.float32)]
+        _engine.run(plan, batch, out, threads, lengths=lengths, n_samples=need)
         return _convert(BatchFeature(input_values=out), return_tensors)
 
 
