@@ -284,9 +284,10 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
  * A second kind of plan, run on features (the output of fm_compute, or any
  * rows x features x frames array): stages that read a feature over many
  * frames. Each row is its own sequence of frames, the features independent.
- * Per row, in this order: PCEN, sliding CMVN, then deltas. Output features per frame:
- * K (1 + delta.order): the features (after PCEN), then their deltas of
- * order 1, 2, ... in that order (Kaldi's add-deltas layout). */
+ * Per row, in this order: PCEN, sliding CMVN, deltas, stacking. Output
+ * features per frame: K (1 + delta.order) (the features, then their deltas
+ * of order 1, 2, ... in that order: Kaldi's add-deltas layout), times
+ * stack.size when stacking. */
 
 /* What a filter along frames reads before the first frame and after the last. */
 typedef enum fm_edge {
@@ -347,12 +348,24 @@ typedef struct fm_cmvn_opts {
     int norm_vars;      /* nonzero: also divide by the standard deviation */
 } fm_cmvn_opts;
 
+/* Frame stacking, last (FunASR's low frame rate, LFR): output frame i holds
+ * frames i*step - left .. i*step - left + size - 1 of the features (with their
+ * deltas), one after the other, the frame index clamped to the row's frames
+ * (the first and the last frame repeated); a row of n frames gives
+ * ceil(n / step) of them. */
+typedef struct fm_stack_opts {
+    size_t size;  /* frames per output frame, <= 65536; 0: no stacking */
+    size_t step;  /* frames between output frames, >= 1 when stacking */
+    size_t left;  /* copies of frame 0 before the first (FunASR: (size - 1) / 2) */
+} fm_stack_opts;
+
 typedef struct fm_frames_opts {
     size_t num_features;  /* K: features per frame of the input, >= 1 */
     int layout;           /* an fm_layout, of the input and the output */
     fm_pcen_opts pcen;
     fm_cmvn_opts cmvn;
     fm_delta_opts delta;
+    fm_stack_opts stack;
     double fill;          /* value of the frames past a row's own length */
     int kernel;           /* an fm_kernel */
 } fm_frames_opts;
@@ -367,16 +380,21 @@ typedef struct fm_frames_plan fm_frames_plan;
 fm_status fm_frames_create(const fm_frames_opts *opts, const fm_frames_tables *tables,
                            fm_dtype dtype, fm_frames_plan **out);
 void fm_frames_destroy(fm_frames_plan *plan);
-/* Output features per frame: num_features * (1 + delta.order). */
+/* Output features per frame: num_features * (1 + delta.order), times stack.size. */
 size_t fm_frames_out_features(const fm_frames_plan *plan);
+/* Output frames of n_frames input frames: ceil(n_frames / stack.step) when
+ * stacking, else n_frames. */
+size_t fm_frames_out_frames(const fm_frames_plan *plan, size_t n_frames);
 /* Name of the instruction set the plan's kernel was compiled for. */
 const char *fm_frames_isa(const fm_frames_plan *plan);
 
 /* One call: in is n_rows x K x n_frames (FM_LAYOUT_BANDS_FRAMES) or
  * n_rows x n_frames x K, C-contiguous, of the plan's dtype; out the same with
- * fm_frames_out_features(plan) features, C-contiguous, not overlapping in.
+ * fm_frames_out_features(plan) features and fm_frames_out_frames(plan,
+ * n_frames) frames, C-contiguous, not overlapping in.
  * lengths: NULL, or n_rows frame counts <= n_frames: row r is its first
- * lengths[r] frames, and its later frames hold fill.
+ * lengths[r] frames, and its later output frames (from
+ * fm_frames_out_frames(plan, lengths[r]) on) hold fill.
  * state: NULL, or n_rows x K values (row-major) that carry PCEN's filter
  * state z from one call to the next (a stream; librosa's zi and zf): with
  * state_in nonzero they are z before each row's first frame, else

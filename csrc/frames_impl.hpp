@@ -108,6 +108,9 @@ class DeltaFrames final : public fastmel::FramesKernel {
     /* sliding CMVN */
     bool cmvn_, cmvn_center_, cmvn_vars_;
     size_t cmvn_window_, cmvn_min_;
+    /* stacking */
+    bool stack_;
+    size_t stack_size_, stack_step_, stack_left_;
 
     /* y[i] = PCEN of x[i] given M m[i], for i < count (a tile of frames:
      * every lane busy, count a multiple of the vector width). */
@@ -321,7 +324,8 @@ class DeltaFrames final : public fastmel::FramesKernel {
 
   public:
     DeltaFrames(const fm_frames_opts &o, const fm_frames_tables &t)
-        : K_(o.num_features), Kout_(o.num_features * (1 + o.delta.order)),
+        : K_(o.num_features), Kout_(o.num_features * (1 + o.delta.order) *
+                                     (o.stack.size > 0 ? o.stack.size : 1)),
           order_(o.delta.order), width_(o.delta.width), half_((o.delta.width - 1) / 2),
           edge_(o.delta.edge), recursive_(o.delta.recursive != 0),
           frames_major_(o.layout == FM_LAYOUT_FRAMES_BANDS), fill_(static_cast<T>(o.fill)),
@@ -334,7 +338,9 @@ class DeltaFrames final : public fastmel::FramesKernel {
                   : o.pcen.bias == 0 ? Branch::NoBias : Branch::General),
           sqrt_(o.pcen.power == 0.5), cmvn_(o.cmvn.enabled != 0),
           cmvn_center_(o.cmvn.center != 0), cmvn_vars_(o.cmvn.norm_vars != 0),
-          cmvn_window_(o.cmvn.window), cmvn_min_(o.cmvn.min_window) {
+          cmvn_window_(o.cmvn.window), cmvn_min_(o.cmvn.min_window),
+          stack_(o.stack.size > 0), stack_size_(o.stack.size),
+          stack_step_(o.stack.step), stack_left_(o.stack.left) {
         const size_t count = order_ == 0 ? 0 : (recursive_ ? 1 : order_) * width_;
         for (size_t i = 0; i < count; ++i) filters_.push_back(static_cast<T>(t.delta_filters[i]));
     }
@@ -344,21 +350,24 @@ class DeltaFrames final : public fastmel::FramesKernel {
 
     void run(const fastmel::FramesJob &job, size_t begin, size_t end) const override {
         const size_t blocks = (K_ + kBlock - 1) / kBlock;
-        const size_t F = job.n_frames;
+        const size_t F = job.n_frames, K1 = K_ * (1 + order_);
+        const size_t Fo = stack_ ? F / stack_step_ + (F % stack_step_ ? 1 : 0) : F;
+        const bool via_scratch = frames_major_ || stack_;
         std::vector<T> scratch;
         for (size_t item = begin; item < end; ++item) {
             const size_t r = item / blocks, k0 = (item % blocks) * kBlock;
             const size_t kb = std::min(kBlock, K_ - k0);
             const size_t n = job.lengths ? std::min(job.lengths[r], F) : F;
             const T *in = static_cast<const T *>(job.in) + r * K_ * F;
-            T *out = static_cast<T *>(job.out) + r * Kout_ * F;
+            T *out = static_cast<T *>(job.out) + r * Kout_ * Fo;
             /* Every order's block as features of contiguous frames: in place in
-             * a bands-major output, else in scratch, scattered at the end. */
+             * a bands-major output, else in scratch, scattered (or stacked) at
+             * the end. */
             auto order = [&](size_t o) {
-                return frames_major_ ? Seq{scratch.data() + o * kb * n, 1, n}
-                                     : Seq{out + (o * K_ + k0) * F, 1, F};
+                return via_scratch ? Seq{scratch.data() + o * kb * n, 1, n}
+                                   : Seq{out + (o * K_ + k0) * F, 1, F};
             };
-            if (frames_major_) scratch.resize((1 + order_) * kb * n);
+            if (via_scratch) scratch.resize((1 + order_) * kb * n);
             const Seq x = order(0);
             /* the source block: feature k, frame t at src + t * sst + k * ssk */
             const T *src = frames_major_ ? in + k0 : in + k0 * F;
@@ -374,7 +383,8 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 for (size_t t = 0; t < n; ++t)
                     for (size_t k = 0; k < kb; ++k) x.base[k * n + t] = src[t * K_ + k];
             } else {
-                for (size_t k = 0; k < kb; ++k) std::copy(src + k * F, src + k * F + n, x.base + k * F);
+                for (size_t k = 0; k < kb; ++k)
+                    std::copy(src + k * F, src + k * F + n, x.base + k * x.sk);
             }
             if (cmvn_ && n > 0) {
                 std::vector<double> sums;
@@ -384,7 +394,26 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 for (size_t o = 1; o <= order_; ++o)
                     filter(recursive_ ? order(o - 1) : x, order(o), n, kb,
                            filters_.data() + (recursive_ ? 0 : (o - 1) * width_));
-            if (frames_major_) {
+            if (stack_) {
+                /* output frame i, slot j: frame i * step + j - left, clamped */
+                const size_t no = n / stack_step_ + (n % stack_step_ ? 1 : 0);
+                auto at = [&](size_t i, size_t f) -> T & {
+                    return frames_major_ ? out[i * Kout_ + f] : out[f * Fo + i];
+                };
+                for (size_t i = 0; i < no; ++i)
+                    for (size_t j = 0; j < stack_size_; ++j) {
+                        const ptrdiff_t t = static_cast<ptrdiff_t>(i * stack_step_ + j) -
+                                            static_cast<ptrdiff_t>(stack_left_);
+                        const size_t tc = t < 0 ? 0 : std::min(static_cast<size_t>(t), n - 1);
+                        for (size_t o = 0; o <= order_; ++o)
+                            for (size_t k = 0; k < kb; ++k)
+                                at(i, j * K1 + o * K_ + k0 + k) = scratch[(o * kb + k) * n + tc];
+                    }
+                for (size_t i = no; i < Fo; ++i)
+                    for (size_t j = 0; j < stack_size_; ++j)
+                        for (size_t o = 0; o <= order_; ++o)
+                            for (size_t k = 0; k < kb; ++k) at(i, j * K1 + o * K_ + k0 + k) = fill_;
+            } else if (frames_major_) {
                 for (size_t t = 0; t < n; ++t) {
                     T *o_t = out + t * Kout_ + k0;
                     for (size_t o = 0; o <= order_; ++o)

@@ -422,6 +422,10 @@ bool valid_frames_options(const fm_frames_opts &o, const fm_frames_tables &t) {
         if (!(p.gain >= 0) || !finite(p.gain) || !(p.bias >= 0) || !finite(p.bias)) return false;
         if (!(p.power >= 0) || !finite(p.power) || !(p.eps > 0) || !finite(p.eps)) return false;
     }
+    const fm_stack_opts &st = o.stack;
+    if (st.size > 0 && (st.size > 65536 || st.step < 1 || st.step > kMaxSize ||
+                        st.left > kMaxSize || o.num_features > kMaxSize / (9 * st.size)))
+        return false;
     const fm_cmvn_opts &c = o.cmvn;
     if (c.enabled && (c.window < 1 || c.window > kMaxSize || c.min_window > kMaxSize)) return false;
     const fm_delta_opts &d = o.delta;
@@ -442,6 +446,7 @@ bool valid_frames_options(const fm_frames_opts &o, const fm_frames_tables &t) {
 struct fm_frames_plan {
     fm_dtype dtype;
     size_t num_features, out_features;
+    size_t step;  /* 1 without stacking */
     fm_delta_opts delta;
     double pcen_initial;
     std::unique_ptr<fastmel::FramesKernel> kernel;
@@ -459,7 +464,10 @@ fm_status fm_frames_create(const fm_frames_opts *opts, const fm_frames_tables *t
         std::unique_ptr<fm_frames_plan> plan(new fm_frames_plan);
         plan->dtype = dtype;
         plan->num_features = opts->num_features;
-        plan->out_features = opts->num_features * (1 + opts->delta.order);
+        const bool stacking = opts->stack.size > 0;
+        plan->out_features =
+            opts->num_features * (1 + opts->delta.order) * (stacking ? opts->stack.size : 1);
+        plan->step = stacking ? opts->stack.step : 1;
         plan->delta = opts->delta;
         plan->pcen_initial = opts->pcen.initial;
         const int choice = chosen_kernel(opts->kernel);
@@ -480,6 +488,11 @@ fm_status fm_frames_create(const fm_frames_opts *opts, const fm_frames_tables *t
 void fm_frames_destroy(fm_frames_plan *plan) { delete plan; }
 
 size_t fm_frames_out_features(const fm_frames_plan *plan) { return plan ? plan->out_features : 0; }
+
+size_t fm_frames_out_frames(const fm_frames_plan *plan, size_t n_frames) {
+    if (!plan) return 0;
+    return n_frames / plan->step + (n_frames % plan->step ? 1 : 0);
+}
 
 const char *fm_frames_isa(const fm_frames_plan *plan) { return plan ? plan->kernel->isa() : ""; }
 

@@ -225,6 +225,18 @@ def frames_stages(x, options, lengths=None, state=None, return_state=False):
                 y = np.stack([padded[:, t : t + w] @ f for t in range(n)], axis=1)
             out[r, o * K : (o + 1) * K, :n] = y
             prev = y
+    st = options.stack
+    if st.size:  # output frame i, slot j: frame i * step + j - left, clamped to the row
+        K1 = out.shape[1]
+        Fo = -(-F // st.step)
+        stacked = np.full((rows, K1 * st.size, Fo), options.fill)
+        for r in range(rows):
+            n = F if lengths is None else int(lengths[r])
+            for i in range(-(-n // st.step)):
+                for j in range(st.size):
+                    t = min(max(i * st.step + j - st.left, 0), n - 1)
+                    stacked[r, j * K1 : (j + 1) * K1, i] = out[r, :, t]
+        out = stacked
     out = np.swapaxes(out, 1, 2) if frames_major else out
     return (out, zf) if return_state else out
 

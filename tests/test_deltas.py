@@ -202,3 +202,35 @@ def test_sliding_cmvn_api():
     ]:
         with pytest.raises(err):
             fastmel.SlidingCMVN(**bad)
+
+
+def funasr_lfr(feats, m=7, n=6):
+    """FunASR's apply_lfr, written out: (m - 1) // 2 copies of frame 0 before
+    the frames, windows of m frames every n, the last frame repeated to fill
+    the last window; ceil(T / n) windows, each flattened frame after frame."""
+    T = feats.shape[0]
+    out_frames = -(-T // n)
+    left = (m - 1) // 2
+    padded = np.concatenate([np.repeat(feats[:1], left, axis=0), feats])
+    need = (out_frames - 1) * n + m
+    if padded.shape[0] < need:
+        padded = np.concatenate([padded, np.repeat(feats[-1:], need - padded.shape[0], axis=0)])
+    return np.stack([padded[i * n : i * n + m].reshape(-1) for i in range(out_frames)])
+
+
+@pytest.mark.parametrize("frames", [1, 5, 6, 7, 12, 13, 98, 1000])
+def test_stack_frames_is_funasr_lfr(frames):
+    feats = features((frames, 80), seed=frames, frames_axis=0)
+    got = fastmel.StackFrames()(feats)
+    np.testing.assert_array_equal(got, funasr_lfr(feats))
+    batch = np.stack([feats, feats * 2])
+    out, counts = fastmel.StackFrames()(batch, lengths=[frames, max(1, frames // 2)])
+    np.testing.assert_array_equal(out[0], funasr_lfr(feats))
+    half = max(1, frames // 2)
+    np.testing.assert_array_equal(out[1, : counts[1]], funasr_lfr(feats[:half] * 2))
+    assert counts.tolist() == [-(-frames // 6), -(-half // 6)] and np.all(out[1, counts[1] :] == 0)
+    # bands-major: the same numbers, transposed
+    t = fastmel.StackFrames(axis=-1)(np.ascontiguousarray(feats.T))
+    np.testing.assert_array_equal(t.T, got)
+    with pytest.raises(ValueError):
+        fastmel.StackFrames(step=0)

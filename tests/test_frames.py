@@ -7,7 +7,7 @@ import pytest
 from engine_reference import frames_stages
 
 import fastmel
-from fastmel._engine import Cmvn, Delta, FramesOptions, Pcen, make_frames_plan
+from fastmel._engine import Cmvn, Delta, FramesOptions, Pcen, Stack, make_frames_plan
 
 KERNELS = fastmel.available_kernels()
 EDGES = ["replicate", "reflect", "symmetric", "constant", "wrap", "interp"]
@@ -358,3 +358,42 @@ def test_invalid_cmvn_options_are_refused_by_the_core():
         make_frames_plan(
             FramesOptions(num_features=2, cmvn=Cmvn(enabled=True, window=0)), np.float32
         )
+
+
+STACK_CASES = {
+    "funasr_lfr_7_6": dict(size=7, step=6, left=3),
+    "pairs": dict(size=2, step=2, left=0),
+    "overlapping_3_1": dict(size=3, step=1, left=1),
+    "decimate": dict(size=1, step=3, left=0),
+    "left_past_the_frames": dict(size=4, step=5, left=9),
+}
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
+@pytest.mark.parametrize("case", list(STACK_CASES))
+def test_stacking_matches_reference(case, layout, kernel):
+    """Stacked after deltas, rows of 61, 7, 1 and 0 frames (lengths), fill past them."""
+    opts = FramesOptions(
+        num_features=21,
+        layout=layout,
+        delta=Delta(order=1, filters=regression(5)[None]),
+        stack=Stack(**STACK_CASES[case]),
+        fill=-2.0,
+        kernel=kernel,
+    )
+    x = layout_of(features(rows=4, K=21, F=61, seed=9), layout)
+    lengths = np.array([61, 7, 1, 0])
+    got = run(opts, x, np.float64, lengths=lengths)
+    check_close(got, frames_stages(x, opts, lengths=lengths), np.float64)
+    plan = make_frames_plan(opts, np.float32)
+    assert plan.out_frames(61) == -(-61 // opts.stack.step)
+    one = run(opts, x, np.float32)
+    for threads in (2, 3):
+        np.testing.assert_array_equal(run(opts, x, np.float32, threads=threads), one)
+
+
+@pytest.mark.parametrize("stack", [dict(size=2, step=0), dict(size=70000, step=1)])
+def test_invalid_stacking_is_refused_by_the_core(stack):
+    with pytest.raises(ValueError, match="fastmel core: invalid argument"):
+        make_frames_plan(FramesOptions(num_features=2, stack=Stack(**stack)), np.float32)

@@ -39,6 +39,7 @@ FRONT_ENDS = {
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),
+    "stack": lambda: fastmel.StackFrames(size=5, step=3, axis=-1),
 }
 
 
@@ -49,7 +50,7 @@ MEL_POWER = MEL.replace(power_to_db=False)
 def features(front, x):
     """The front end's array for one clip, whichever call convention it has
     (the stages along frames: of the clip's mel spectrogram)."""
-    if isinstance(front, (fastmel.Deltas, fastmel.SlidingCMVN)):
+    if isinstance(front, (fastmel.Deltas, fastmel.SlidingCMVN, fastmel.StackFrames)):
         return front(MEL(x))
     if isinstance(front, fastmel.PCEN):
         return front(MEL_POWER(x) * 2**31)
@@ -74,7 +75,9 @@ def front(request):
 def test_every_front_end_is_one(front):
     assert isinstance(front, fastmel.Configured)
     # a front end computes from audio; the stages along frames from features
-    along_frames = isinstance(front, (fastmel.Deltas, fastmel.PCEN, fastmel.SlidingCMVN))
+    along_frames = isinstance(
+        front, (fastmel.Deltas, fastmel.PCEN, fastmel.SlidingCMVN, fastmel.StackFrames)
+    )
     assert isinstance(front, fastmel.FrontEnd) != along_frames
 
 
@@ -135,7 +138,7 @@ def test_streams_of_a_front_end_that_cannot_stream_say_so():
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n in FRONT_ENDS if n not in ("deltas", "pcen", "cmvn"))
+    "name", sorted(n for n in FRONT_ENDS if n not in ("deltas", "pcen", "cmvn", "stack"))
 )
 def test_engine_options_are_public_and_build_the_plans(name):
     front = FRONT_ENDS[name]()

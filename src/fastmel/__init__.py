@@ -21,7 +21,7 @@ from typing import Any
 
 from . import _engine
 from ._filters import linear_to_mel_weight_matrix
-from ._frames import PCEN, Deltas, SlidingCMVN
+from ._frames import PCEN, Deltas, SlidingCMVN, StackFrames
 from ._frontend import Configured, FrontEnd, get_num_threads, set_num_threads
 from ._layer import MelSpectrogram
 from ._mfcc import MFCC
@@ -45,6 +45,7 @@ __all__ = [
     "PCEN",
     "PRESETS",
     "SlidingCMVN",
+    "StackFrames",
     "available_kernels",
     "get_num_threads",
     "linear_to_mel_weight_matrix",

@@ -183,12 +183,18 @@ cdef extern from "fastmel.h" nogil:
         int center
         int norm_vars
 
+    ctypedef struct fm_stack_opts:
+        size_t size
+        size_t step
+        size_t left
+
     ctypedef struct fm_frames_opts:
         size_t num_features
         int layout
         fm_pcen_opts pcen
         fm_cmvn_opts cmvn
         fm_delta_opts delta
+        fm_stack_opts stack
         double fill
         int kernel
 
@@ -202,6 +208,7 @@ cdef extern from "fastmel.h" nogil:
                                fm_dtype dtype, fm_frames_plan **out)
     void fm_frames_destroy(fm_frames_plan *plan)
     size_t fm_frames_out_features(const fm_frames_plan *plan)
+    size_t fm_frames_out_frames(const fm_frames_plan *plan, size_t n_frames)
     const char *fm_frames_isa(const fm_frames_plan *plan)
     fm_status fm_frames_compute(const fm_frames_plan *plan, const void *inp, void *out,
                                 size_t n_rows, size_t n_frames, const size_t *lengths,

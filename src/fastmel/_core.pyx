@@ -325,6 +325,7 @@ cdef class FramesPlan:
         d = options.delta
         o.pcen = _scalars(options.pcen)
         o.cmvn = _scalars(options.cmvn)
+        o.stack = _scalars(options.stack)
         o.num_features = options.num_features
         o.layout = ENUMS["layout"][options.layout]
         o.fill = options.fill
@@ -353,11 +354,16 @@ cdef class FramesPlan:
         """Instruction set of the kernel this plan runs."""
         return fm_frames_isa(self._plan).decode()
 
+    def out_frames(self, size_t frames):
+        """Output frames of ``frames`` input frames (fewer when stacking)."""
+        return fm_frames_out_frames(self._plan, frames)
+
     def out_shape(self, size_t rows, size_t frames):
         """The shape ``compute`` writes for ``rows`` rows of ``frames`` frames."""
+        cdef size_t fo = fm_frames_out_frames(self._plan, frames)
         if self.frames_major:
-            return (rows, frames, self.out_features)
-        return (rows, self.out_features, frames)
+            return (rows, fo, self.out_features)
+        return (rows, self.out_features, fo)
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
                 lengths=None, cnp.ndarray state=None, bint state_in=False):

@@ -305,6 +305,17 @@ class Cmvn(_Stage):
     norm_vars: bool = False  # also divide by the standard deviation
 
 
+@dataclass(frozen=True)
+class Stack(_Stage):
+    """Frame stacking (FunASR's LFR), last: output frame i holds frames
+    i*step - left .. + size - 1, clamped to the row's frames; ceil(n / step)
+    output frames of n (fm_stack_opts)."""
+
+    size: int = 0  # frames per output frame (0: no stacking)
+    step: int = 1  # frames between output frames (>= 1 when stacking)
+    left: int = 0  # copies of frame 0 before the first
+
+
 @dataclass(frozen=True, eq=False)
 class FramesOptions:
     """The stages along frames of one plan: on features ``(rows, K, frames)``
@@ -315,6 +326,7 @@ class FramesOptions:
     pcen: Pcen = field(default_factory=Pcen)
     cmvn: Cmvn = field(default_factory=Cmvn)
     delta: Delta = field(default_factory=Delta)
+    stack: Stack = field(default_factory=Stack)
     fill: float = 0.0  # frames past a row's own length
     kernel: KernelName = DEFAULT_KERNEL
 

@@ -9,11 +9,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _engine
-from ._engine import Cmvn, Delta, FramesOptions, Pcen
+from ._engine import Cmvn, Delta, FramesOptions, Pcen, Stack
 from ._frontend import Configured
 from ._options import EDGES, Edge, KernelName, as_flag, as_int, as_lengths, as_real, choice
 
-__all__ = ["PCEN", "Deltas", "SlidingCMVN"]
+__all__ = ["PCEN", "Deltas", "SlidingCMVN", "StackFrames"]
 
 DeltaMethod = Literal["regression", "recursive", "savgol"]
 DELTA_METHODS: tuple[DeltaMethod, ...] = ("regression", "recursive", "savgol")
@@ -331,7 +331,7 @@ def _run(
     rows = math.prod(lead)
     frames = a.shape[-2] if axis == -2 else a.shape[-1]
     x = a.reshape((rows,) + a.shape[-2:])
-    out = np.empty(plan.out_shape(rows, frames), a.dtype)
+    out = np.empty(plan.out_shape(rows, frames), a.dtype)  # (fewer frames when stacking)
     if rows:
         plan.compute(x, out, threads, lengths=lengths, state=state, state_in=state_in)
     return out.reshape(lead + out.shape[1:])
@@ -667,3 +667,116 @@ class SlidingCMVN(_AlongFrames):
         a, k, n_frames = _features(features, self.axis)
         lens = None if lengths is None else as_lengths(lengths, a.shape[:-2], n_frames)
         return _run(self._plan(a.dtype, k), a, self.axis, lens, self._call_threads(num_threads))
+
+
+class StackFrames(_AlongFrames):
+    """Frames stacked into wider, rarer frames: FunASR's low frame rate (LFR).
+
+    Output frame ``i`` is input frames ``i * step - left`` to ``i * step -
+    left + size - 1``, one after the other along the feature axis, the frame
+    index clamped to the signal (its first frame repeated ``left`` times
+    before it, its last one after it as needed); a signal of ``n`` frames
+    gives ``ceil(n / step)`` of them. FunASR (and transformers'
+    ``FunAsrNanoFeatureExtractor``): ``size=7, step=6``, ``left=3``.
+
+    Parameters
+    ----------
+    size : int, default 7
+        Frames per output frame (1 to 65536).
+    step : int, default 6
+        Frames between output frames.
+    left : int or None, default None
+        Copies of the first frame before it; None: ``(size - 1) // 2``.
+    axis : {-2, -1}, default -2
+        The frames axis: ``-2`` for ``(..., frames, features)`` (Kaldi,
+        FunASR), ``-1`` for ``(..., features, frames)``.
+    num_threads : int or None, default None
+        As :class:`fastmel.MelSpectrogram`'s.
+    kernel : {None, "auto", "baseline", "avx2"}, default None
+        As :class:`fastmel.MelSpectrogram`'s.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel, fastmel.kaldi
+    >>> x = np.random.default_rng(0).standard_normal(16000) * 3000
+    >>> feats = fastmel.kaldi.Fbank(num_mel_bins=80, window_type="hamming")(x)
+    >>> feats.shape, fastmel.StackFrames()(feats).shape
+    ((98, 80), (17, 560))
+    """
+
+    _DEFAULTS = {
+        "size": 7,
+        "step": 6,
+        "left": None,
+        "axis": -2,
+        "num_threads": None,
+        "kernel": None,
+    }
+
+    size: int
+    step: int
+    left: int | None
+    kernel: KernelName | None
+
+    def __init__(
+        self,
+        size: int = 7,
+        step: int = 6,
+        left: int | None = None,
+        *,
+        axis: int = -2,
+        num_threads: int | None = None,
+        kernel: KernelName | None = None,
+    ) -> None:
+        self.size = as_int("size", size, maximum=65536)
+        self.step = as_int("step", step)
+        self.left = None if left is None else as_int("left", left, minimum=0)
+        self._set_axis(axis)
+        self._set_threads(num_threads)
+        self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
+        self._build()
+
+    def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
+        left = (self.size - 1) // 2 if self.left is None else self.left
+        return FramesOptions(
+            num_features=num_features,
+            layout="bands_frames" if self.axis == -1 else "frames_bands",
+            stack=Stack(size=self.size, step=self.step, left=left),
+            kernel=self.kernel or _engine.DEFAULT_KERNEL,
+        )
+
+    def __call__(
+        self,
+        features: ArrayLike,
+        *,
+        lengths: ArrayLike | None = None,
+        num_threads: int | None = None,
+    ) -> Any:
+        """The stacked frames.
+
+        Parameters
+        ----------
+        features : np.ndarray [shape=(..., frames, features)] (axis -2) or (..., features, frames)
+            float32 and float64 are computed in their own precision, other
+            real input in float32.
+        lengths : array-like of int [shape=features.shape[:-2]], optional
+            Each signal's own frames: its stacked frames are those of its
+            frames alone, the later ones 0.
+        num_threads : int or None
+            Overrides ``num_threads`` for this call.
+
+        Returns
+        -------
+        np.ndarray
+            ``ceil(frames / step)`` frames of ``size * features`` features;
+            with ``lengths``, the tuple ``(stacked, frames)``: also each
+            signal's own count of stacked frames, int64 of
+            ``features.shape[:-2]``.
+        """
+        a, k, n_frames = _features(features, self.axis)
+        lens = None if lengths is None else as_lengths(lengths, a.shape[:-2], n_frames)
+        out = _run(self._plan(a.dtype, k), a, self.axis, lens, self._call_threads(num_threads))
+        if lens is None:
+            return out
+        counts = -(-lens.astype(np.int64) // self.step)
+        return out, counts.reshape(a.shape[:-2])

@@ -244,6 +244,10 @@ int fuzz_frames(Reader &r) {
     cm.min_window = r.u8() % 50;
     cm.center = r.u8() & 1;
     cm.norm_vars = r.u8() & 1;
+    fm_stack_opts &sk = o.stack;
+    sk.size = r.u8() < 200 ? 0 : r.u8() % 10;
+    sk.step = r.u8() % 8;  // 0 with a size: INVALID
+    sk.left = r.u8() % 12;
     const fm_dtype dtype = (r.u8() & 1) ? FM_FLOAT64 : FM_FLOAT32;
     const size_t rows_f = d.order == 0 ? 0 : (d.recursive ? 1 : d.order) * d.width;
     Exact<double> filters(rows_f);
@@ -256,6 +260,7 @@ int fuzz_frames(Reader &r) {
     bool valid = o.num_features >= 1 && o.layout >= 0 && o.layout <= 1 &&
                  o.kernel >= 0 && o.kernel <= 2 && d.order <= 8;
     if (cm.enabled) valid = valid && cm.window >= 1;
+    if (sk.size > 0) valid = valid && sk.step >= 1;
     if (pc.enabled)
         valid = valid && pc.smooth > 0 && pc.smooth <= 1 && std::isfinite(pc.initial) &&
                 pc.gain >= 0 && std::isfinite(pc.gain) && pc.bias >= 0 &&
@@ -276,8 +281,11 @@ int fuzz_frames(Reader &r) {
     }
     if (!valid) fail("frames plan accepted invalid options");
     const size_t K = o.num_features, Ko = fm_frames_out_features(plan);
-    if (Ko != K * (1 + d.order)) fail("fm_frames_out_features differs from the header");
+    if (Ko != K * (1 + d.order) * (sk.size > 0 ? sk.size : 1))
+        fail("fm_frames_out_features differs from the header");
     const size_t rows = r.u8() % 4, F = r.u16() % 300, item = dtype == FM_FLOAT32 ? 4 : 8;
+    const size_t step = sk.size > 0 ? sk.step : 1, Fo = F / step + (F % step ? 1 : 0);
+    if (fm_frames_out_frames(plan, F) != Fo) fail("fm_frames_out_frames differs from the header");
     Exact<unsigned char> in(rows * K * F * item);
     for (size_t i = 0; i < rows * K * F; ++i) {
         const uint8_t b = r.u8();
@@ -298,7 +306,7 @@ int fuzz_frames(Reader &r) {
         const size_t n = use_lengths ? lengths[i] : F;
         if (n > F || (interp && n > 0 && n < d.width)) call_valid = false;
     }
-    const size_t out_n = rows * Ko * F * item;
+    const size_t out_n = rows * Ko * Fo * item;
     Exact<unsigned char> out1(out_n), out3(out_n);
     std::memset(out1.data(), 0x11, out_n);
     std::memset(out3.data(), 0x77, out_n);
@@ -324,7 +332,8 @@ int fuzz_frames(Reader &r) {
         for (size_t i = 0; i < rows; ++i) {
             const size_t n = lengths[i];
             if (n == 0) continue;
-            Exact<unsigned char> one(K * n * item), alone(Ko * n * item);
+            const size_t no = n / step + (n % step ? 1 : 0);
+            Exact<unsigned char> one(K * n * item), alone(Ko * no * item);
             const bool fm = o.layout == FM_LAYOUT_FRAMES_BANDS;
             for (size_t k = 0; k < K; ++k)
                 for (size_t tt = 0; tt < n; ++tt)
@@ -334,9 +343,9 @@ int fuzz_frames(Reader &r) {
                                   nullptr, nullptr) != FM_OK)
                 fail("a row alone was refused");
             for (size_t k = 0; k < Ko; ++k)
-                for (size_t tt = 0; tt < n; ++tt)
-                    if (std::memcmp(&alone[(fm ? tt * Ko + k : k * n + tt) * item],
-                                    &out1[(i * Ko * F + (fm ? tt * Ko + k : k * F + tt)) * item],
+                for (size_t tt = 0; tt < no; ++tt)
+                    if (std::memcmp(&alone[(fm ? tt * Ko + k : k * no + tt) * item],
+                                    &out1[(i * Ko * Fo + (fm ? tt * Ko + k : k * Fo + tt)) * item],
                                     item) != 0)
                         fail("a row of a padded batch differs from the row alone");
         }

@@ -475,18 +475,18 @@ void run_case(Case &c) {
     size_t out_count = count;
     if (c.frames) {
         /* The stages along frames on the plan's output, on 1, 2 and 3 threads. */
-        fm_frames_opts fo = c.fopts;
-        fo.num_features = feats;
-        fo.layout = c.opts.post.layout;
+        fm_frames_opts fopt = c.fopts;
+        fopt.num_features = feats;
+        fopt.layout = c.opts.post.layout;
         fm_frames_tables ft{c.delta_filters.empty() ? nullptr : c.delta_filters.data()};
         fm_frames_plan *fp = nullptr;
-        st = fm_frames_create(&fo, &ft, c.dtype, &fp);
+        st = fm_frames_create(&fopt, &ft, c.dtype, &fp);
         if (st != FM_OK) {
             c.error = std::string("fm_frames_create: ") + fm_status_message(st);
             return;
         }
-        const size_t kout = fm_frames_out_features(fp);
-        out_count = s.rows * frames * kout;
+        const size_t kout = fm_frames_out_features(fp), fo = fm_frames_out_frames(fp, frames);
+        out_count = s.rows * fo * kout;
         std::vector<unsigned char> staged[3];
         for (int i = 0; i < 3 && c.error.empty(); ++i) {
             staged[i].assign(out_count * elem, poison[i]);
@@ -494,6 +494,7 @@ void run_case(Case &c) {
                                    c.row_frames.data(), nullptr, 0, threads[i], nullptr, nullptr);
             if (st != FM_OK) c.error = std::string("fm_frames_compute: ") + fm_status_message(st);
         }
+        for (size_t &f : c.row_frames) f = fm_frames_out_frames(fp, f);  /* (after the calls) */
         fm_frames_destroy(fp);
         if (!c.error.empty()) return;
         c.threads_identical =
@@ -501,8 +502,8 @@ void run_case(Case &c) {
             std::memcmp(staged[0].data(), staged[1].data(), out_count * elem) == 0 &&
             std::memcmp(staged[0].data(), staged[2].data(), out_count * elem) == 0;
         results[0] = staged[0];
-        c.dims[1] = frames_major ? frames : kout;
-        c.dims[2] = frames_major ? kout : frames;
+        c.dims[1] = frames_major ? fo : kout;
+        c.dims[2] = frames_major ? kout : fo;
     }
     c.out.resize(out_count);
     const size_t count_out = out_count;
@@ -731,12 +732,12 @@ std::vector<Case> make_cases(const Signals &sig, const Signals &padded) {
 
     /* (j) The stages along frames on (a)'s power spectrogram (no log, no
      * floor), with lengths: librosa's PCEN (b for 0.4 s at 100 frames a
-     * second, state 1 - b), a centred sliding CMVN of 30 frames, then
-     * Kaldi's deltas of order 2 (window 2: the regression filter and its
-     * square, edge frames repeated). */
+     * second, state 1 - b), a centred sliding CMVN of 30 frames, Kaldi's
+     * deltas of order 2 (window 2: the regression filter and its square,
+     * edge frames repeated), then frames stacked 3 every 2. */
     Case j = a;
     j.name = "j_pcen_deltas_f32";
-    j.what = "(a) as power, then PCEN, sliding CMVN and deltas of order 2, with lengths";
+    j.what = "(a) as power, then PCEN, sliding CMVN, deltas of order 2, stacking 3/2, lengths";
     j.opts.log = fm_log_opts{};
     j.opts.floor = fm_floor_opts{};
     j.lengths = {kSamples, 12345, 100, 1, 0};
@@ -748,6 +749,7 @@ std::vector<Case> make_cases(const Signals &sig, const Signals &padded) {
         const double T = 40.0, b = (std::sqrt(1 + 4 * T * T) - 1) / (2 * T * T);
         j.fopts.pcen = fm_pcen_opts{1, b, 1 - b, 0.98, 2.0, 0.5, 1e-6};
         j.fopts.cmvn = fm_cmvn_opts{1, 30, 0, 1, 0};
+        j.fopts.stack = fm_stack_opts{3, 2, 1};
         j.fopts.delta = fm_delta_opts{2, 9, FM_EDGE_REPLICATE, 0};
         const double first[5] = {-0.2, -0.1, 0.0, 0.1, 0.2};
         double second[9] = {0};
