@@ -238,6 +238,24 @@ inline V scaled_ln_poly64(V x, double c) {
     return finite ? r * c : x;
 }
 
+/* v, rounded on its own: the compiler cannot fuse the multiplication that
+ * made it with the subtraction that follows into one multiply-add (which
+ * -ffp-contract=fast allows and GCC and Clang do differently), so the
+ * signal's pre-emphasis x - c p has the two roundings of the references
+ * (NumPy, torch), whatever the compiler. */
+template <typename V>
+inline V unfused(V v) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+    __asm__("" : "+x"(v));
+#elif defined(__GNUC__) && defined(__aarch64__)
+    __asm__("" : "+w"(v));
+#else
+    volatile V kept = v;
+    v = kept;
+#endif
+    return v;
+}
+
 /* Windowed frames into lanes with a register transpose: for k in [0, count)
  * in blocks of L, dst[k] lane l = rows[l][k] * w[k], or, with a pre-emphasis
  * coefficient c != 0, (rows[l][k] - c rows[l][k - 1]) * w[k] (rows[l][-1]
@@ -350,7 +368,8 @@ inline size_t transpose_load<float, 8>(const float *const *rows, const float *w,
             for (int l = 0; l < 8; ++l) {
                 __m256 v = _mm256_loadu_ps(rows[l] + k);
                 if constexpr (kEmph)
-                    v = _mm256_sub_ps(v, _mm256_mul_ps(vc, _mm256_loadu_ps(rows[l] + k - 1)));
+                    v = _mm256_sub_ps(
+                        v, unfused(_mm256_mul_ps(vc, _mm256_loadu_ps(rows[l] + k - 1))));
                 r[l] = _mm256_mul_ps(v, wk);
             }
             transpose8(r);
@@ -376,7 +395,8 @@ inline size_t transpose_load<double, 4>(const double *const *rows, const double 
             for (int l = 0; l < 4; ++l) {
                 __m256d v = _mm256_loadu_pd(rows[l] + k);
                 if constexpr (kEmph)
-                    v = _mm256_sub_pd(v, _mm256_mul_pd(vc, _mm256_loadu_pd(rows[l] + k - 1)));
+                    v = _mm256_sub_pd(
+                        v, unfused(_mm256_mul_pd(vc, _mm256_loadu_pd(rows[l] + k - 1))));
                 r[l] = _mm256_mul_pd(v, wk);
             }
             transpose4(r);
@@ -430,7 +450,7 @@ inline size_t transpose_load<float, 4>(const float *const *rows, const float *w,
             for (int l = 0; l < 4; ++l) {
                 __m128 v = _mm_loadu_ps(rows[l] + k);
                 if constexpr (kEmph)
-                    v = _mm_sub_ps(v, _mm_mul_ps(vc, _mm_loadu_ps(rows[l] + k - 1)));
+                    v = _mm_sub_ps(v, unfused(_mm_mul_ps(vc, _mm_loadu_ps(rows[l] + k - 1))));
                 r[l] = _mm_mul_ps(v, wk);
             }
             _MM_TRANSPOSE4_PS(r[0], r[1], r[2], r[3]);
@@ -460,7 +480,7 @@ inline size_t transpose_load<double, 2>(const double *const *rows, const double 
             for (int l = 0; l < 2; ++l) {
                 __m128d v = _mm_loadu_pd(rows[l] + k);
                 if constexpr (kEmph)
-                    v = _mm_sub_pd(v, _mm_mul_pd(vc, _mm_loadu_pd(rows[l] + k - 1)));
+                    v = _mm_sub_pd(v, unfused(_mm_mul_pd(vc, _mm_loadu_pd(rows[l] + k - 1))));
                 r[l] = _mm_mul_pd(v, wk);
             }
             double *d = dst + k * 2;
@@ -814,7 +834,7 @@ class FrameKernel final : public fastmel::Kernel {
         }
         auto at = [&](size_t k) { return k < stored ? x[static_cast<ptrdiff_t>(k) * ss] : T(0); };
         if (spre_ == T(0) || i == 0) return at(i);
-        return at(i) - spre_ * at(i - 1);
+        return at(i) - unfused(spre_ * at(i - 1));
     }
 
     /* Samples k in [k0, k1) of frame lane l, each times w[k] (w may be NULL
@@ -864,7 +884,7 @@ class FrameKernel final : public fastmel::Kernel {
                 const T c = spre_;
                 for (size_t k = ks; k < k1; ++k) {
                     const ptrdiff_t i = static_cast<ptrdiff_t>(k) * ss;
-                    bl[k * L] = (xs[i] - c * xs[i - ss]) * w[k];
+                    bl[k * L] = (xs[i] - unfused(c * xs[i - ss])) * w[k];
                 }
             } else if (inside(l)) {
                 const T *xs = x + s0 * ss;

@@ -251,3 +251,13 @@ def test_mfcc_bins_of_a_numpy_integer_type_are_checked():
 def test_parakeet_refuses_a_huge_fft_before_building_anything():
     with pytest.raises(ValueError, match="n_fft"):
         ft.ParakeetFeatureExtractor(n_fft=2**23, win_length=400)
+
+
+def test_ast_statistics_are_checked():
+    with pytest.raises(ValueError, match="std"):
+        ft.ASTFeatureExtractor(std=0.0)
+    with pytest.raises(ValueError, match="std"):
+        ft.ASTFeatureExtractor(std=-1.0)
+    with pytest.raises(TypeError, match="mean"):
+        ft.ASTFeatureExtractor(mean="a")
+    ft.ASTFeatureExtractor(std=0.0, do_normalize=False)  # unused when not normalising

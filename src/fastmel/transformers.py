@@ -681,6 +681,10 @@ class ASTFeatureExtractor(_Extractor):
         self.do_normalize = do_normalize
         self.mean = mean
         self.std = std
+        if do_normalize:  # folded into the engine's log: a positive scale
+            as_real("mean", mean)
+            if not as_real("std", std) > 0:
+                raise ValueError(f"`std` must be > 0 to normalise, got {std!r}")
         self._take_options(kwargs)
         self._fbank = Fbank(
             sample_frequency=as_real("sampling_rate", sampling_rate, minimum=1.0),
