@@ -11,7 +11,7 @@ import numpy as np
 from .. import MelSpectrogram, __version__, show_config
 
 RATE = 16000
-# name: (batch, seconds, fft_length, sequence_length, stride, mels), SPEC.md.
+# name: (batch, seconds, fft_length, sequence_length, stride, mels): the standard workloads.
 WORKLOADS = {
     "keras_default": (16, 10.0, 2048, 2048, 512, 128),
     "speech_25ms": (16, 10.0, 512, 400, 160, 80),
