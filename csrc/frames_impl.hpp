@@ -92,6 +92,29 @@ inline V ln_vec(V x) {
     return x < __builtin_inff() ? y : x; /* +inf and NaN */
 }
 
+/* out[j * out_st + i] = in[i * in_st + j] for i < ni, j < nj: in 8 x 8
+ * blocks through registers where AVX has them, the rest value by value. */
+template <typename T>
+inline void transpose_tile(const T *in, size_t in_st, T *out, size_t out_st, size_t ni,
+                           size_t nj) {
+    size_t i0 = 0, j0 = 0;
+#if defined(__AVX__)
+    if constexpr (std::is_same<T, float>::value) {
+        i0 = ni - ni % 8;
+        j0 = nj - nj % 8;
+        for (size_t i = 0; i < i0; i += 8)
+            for (size_t j = 0; j < j0; j += 8) {
+                __m256 r[8];
+                for (size_t a = 0; a < 8; ++a) r[a] = _mm256_loadu_ps(in + (i + a) * in_st + j);
+                transpose8(r);
+                for (size_t b = 0; b < 8; ++b) _mm256_storeu_ps(out + (j + b) * out_st + i, r[b]);
+            }
+    }
+#endif
+    for (size_t j = 0; j < nj; ++j)
+        for (size_t i = j < j0 ? i0 : 0; i < ni; ++i) out[j * out_st + i] = in[i * in_st + j];
+}
+
 template <typename T>
 class DeltaFrames final : public fastmel::FramesKernel {
     static constexpr size_t kBlock = 16;
@@ -113,7 +136,11 @@ class DeltaFrames final : public fastmel::FramesKernel {
     size_t stack_size_, stack_step_, stack_left_;
 
     /* y[i] = PCEN of x[i] given M m[i], for i < count (a tile of frames:
-     * every lane busy, count a multiple of the vector width). */
+     * every lane busy, count a multiple of the vector width). In float, in
+     * passes over the tile, each one step of the formula (a logarithm, a
+     * power...): a pass's chain of dependent operations is short enough
+     * for the processor to overlap several vectors, where one chain through
+     * every step, vector by vector, ran at two thirds of the speed. */
     void pcen_values(const T *x, const T *m, T *y, size_t count) const {
         if constexpr (std::is_same<T, float>::value && Lanes<T>::L > 1) {
             using V = typename Lanes<T>::V;
@@ -122,36 +149,32 @@ class DeltaFrames final : public fastmel::FramesKernel {
             const T gain = static_cast<T>(gain_), eps = static_cast<T>(eps_);
             const T power = static_cast<T>(power_), inv_bias = static_cast<T>(1.0 / bias_);
             const T bias_power = static_cast<T>(bias_power_), bias = static_cast<T>(bias_);
-            auto one = [&](size_t i) {
-                V xv, mv;
-                std::memcpy(&xv, x + i, sizeof(V));
-                std::memcpy(&mv, m + i, sizeof(V));
-                const V ln_g = zero - gain * ln_vec(mv + eps);
-                V out;
-                if (branch_ == Branch::Log) {
-                    out = ln_vec(xv * exp_poly(ln_g) + T(1));
-                } else if (branch_ == Branch::NoBias) {
-                    out = exp_poly(power * (ln_vec(xv) + ln_g));
-                } else if (sqrt_) {  /* power 0.5 (librosa's default): a square root */
-                    const V w = xv * exp_poly(ln_g) + bias;
-                    T ws[L];
-                    std::memcpy(ws, &w, sizeof(ws));
-                    for (size_t l = 0; l < L; ++l) ws[l] = std::sqrt(ws[l]);
-                    std::memcpy(&out, ws, sizeof(out));
-                    out = out - bias_power;
-                } else {
-                    const V u = xv * exp_poly(ln_g) * inv_bias;
-                    out = bias_power * (exp_poly(power * ln_vec(u + T(1))) - T(1));
-                }
-                std::memcpy(y + i, &out, sizeof(V));
+            auto at = [](const T *p, size_t i) {
+                V v;
+                std::memcpy(&v, p + i, sizeof(V));
+                return v;
             };
-            /* two vectors a step: their long chains of dependent operations overlap */
-            size_t i = 0;
-            for (; i + 2 * L <= count; i += 2 * L) {
-                one(i);
-                one(i + L);
+            auto pass = [&](auto step) {  /* y = step(i), vector by vector */
+                for (size_t i = 0; i < count; i += L) {
+                    const V out = step(i);
+                    std::memcpy(y + i, &out, sizeof(V));
+                }
+            };
+            pass([&](size_t i) { return zero - gain * ln_vec(at(m, i) + eps); }); /* ln g */
+            if (branch_ == Branch::Log) {
+                pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)) + T(1); });
+                pass([&](size_t i) { return ln_vec(at(y, i)); });
+            } else if (branch_ == Branch::NoBias) {
+                pass([&](size_t i) { return power * (ln_vec(at(x, i)) + at(y, i)); });
+                pass([&](size_t i) { return exp_poly(at(y, i)); });
+            } else if (sqrt_) {  /* power 0.5 (librosa's default): a square root */
+                pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)) + bias; });
+                for (size_t i = 0; i < count; ++i) y[i] = std::sqrt(y[i]) - bias_power;
+            } else {
+                pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)) * inv_bias + T(1); });
+                pass([&](size_t i) { return power * ln_vec(at(y, i)); });
+                pass([&](size_t i) { return bias_power * (exp_poly(at(y, i)) - T(1)); });
             }
-            for (; i < count; i += L) one(i);
         } else {
             for (size_t i = 0; i < count; ++i) {
                 const double g = std::exp(-gain_ * (log_eps_ + std::log1p(m[i] / eps_)));
@@ -177,13 +200,19 @@ class DeltaFrames final : public fastmel::FramesKernel {
               size_t n, size_t kb, double *z) const {
         constexpr size_t kTile = 64;
         alignas(64) T xs[kTile * kBlock], ms[kTile * kBlock], ys[kTile * kBlock];
+        /* locals, that the compiler need not reload through this or z */
+        const double smooth = smooth_, keep = keep_;
+        alignas(64) double zs[kBlock];
+        std::copy(z, z + kBlock, zs);
         for (size_t t0 = 0; t0 < n; t0 += kTile) {
             const size_t tn = std::min(kTile, n - t0);
             /* the tile as [frame][feature], kBlock wide (lanes past kb: 1) */
             if (kb < kBlock) std::fill_n(xs, tn * kBlock, T(1));
             if (ssk == 1) {
                 for (size_t t = 0; t < tn; ++t)
-                    std::copy(src + (t0 + t) * sst, src + (t0 + t) * sst + kb, xs + t * kBlock);
+                    copy_block(src + (t0 + t) * sst, xs + t * kBlock, kb);
+            } else if (sst == 1) {
+                transpose_tile(src + t0, ssk, xs, kBlock, kb, tn);
             } else {
                 for (size_t k = 0; k < kb; ++k)
                     for (size_t t = 0; t < tn; ++t) xs[t * kBlock + k] = src[(t0 + t) * sst + k * ssk];
@@ -192,76 +221,150 @@ class DeltaFrames final : public fastmel::FramesKernel {
              * past kb filter the ones xs holds there, harmlessly) */
             for (size_t t = 0; t < tn; ++t)
                 for (size_t k = 0; k < kBlock; ++k) {
-                    const double M = smooth_ * static_cast<double>(xs[t * kBlock + k]) + z[k];
-                    z[k] = keep_ * M;
+                    const double M = smooth * static_cast<double>(xs[t * kBlock + k]) + zs[k];
+                    zs[k] = keep * M;
                     ms[t * kBlock + k] = static_cast<T>(M);
                 }
             pcen_values(xs, ms, ys, tn * kBlock);
             if (dst_sk == 1) {
                 for (size_t t = 0; t < tn; ++t)
-                    std::copy(ys + t * kBlock, ys + t * kBlock + kb, dst + (t0 + t) * dst_st);
+                    copy_block(ys + t * kBlock, dst + (t0 + t) * dst_st, kb);
+            } else if (dst_st == 1) {
+                transpose_tile(ys, kBlock, dst + t0, dst_sk, tn, kb);
             } else {
                 for (size_t k = 0; k < kb; ++k)
                     for (size_t t = 0; t < tn; ++t) dst[(t0 + t) * dst_st + k * dst_sk] = ys[t * kBlock + k];
             }
         }
+        std::copy(zs, zs + kBlock, z);
     }
 
-    /* Sliding CMVN of a block of kb features of n frames, in place (feature k
-     * at x + k * sk, its frames contiguous): prefix sums in double, frame by
-     * frame with the block's features side by side, of the values less each
-     * feature's overall mean (the window sums are differences of them, and
-     * the variance, the mean of squares less the squared mean, does not
-     * depend on the shift; without it a feature far from 0 with a small
-     * spread would lose its digits). The window of each frame is found once
-     * for the block. */
-    void cmvn(T *x, size_t sk, size_t n, size_t kb, std::vector<double> &sums) const {
-        sums.assign(2 * (n + 1) * kBlock, 0.0);
-        double *sum = sums.data(), *sq = sum + (n + 1) * kBlock;
-        double shift[kBlock] = {};  /* (lanes past kb: 0, their sums 0) */
-        for (size_t k = 0; k < kb; ++k) {
-            double total = 0.0;
-            for (size_t t = 0; t < n; ++t) total += static_cast<double>(x[k * sk + t]);
-            shift[k] = total / static_cast<double>(n);
-            for (size_t t = 0; t < n; ++t) {
-                const double v = static_cast<double>(x[k * sk + t]) - shift[k];
-                sum[(t + 1) * kBlock + k] = v;
-                sq[(t + 1) * kBlock + k] = v * v;
-            }
-        }
-        for (size_t t = 1; t <= n; ++t)
-            for (size_t k = 0; k < kBlock; ++k) {
-                sum[t * kBlock + k] += sum[(t - 1) * kBlock + k];
-                sq[t * kBlock + k] += sq[(t - 1) * kBlock + k];
-            }
-        const ptrdiff_t N = static_cast<ptrdiff_t>(n), C = static_cast<ptrdiff_t>(cmvn_window_);
+    /* Sliding CMVN of a block of kb features of n >= 1 frames: frame t,
+     * feature k read at src[t * sst + k * ssk], written to dst[t * dst_st +
+     * k * dst_sk] (the same memory or apart). The block is copied in double
+     * as [frame][feature], kBlock wide, less each feature's overall mean (the
+     * variance, the mean of squares less the squared mean, does not depend on
+     * the shift, and without it a feature far from 0 with a small spread
+     * would lose its digits); the window's sums then slide along the frames,
+     * a frame added as the window reaches it and taken away as it leaves
+     * (the window's ends only move forward), every feature side by side. */
+    void cmvn(const T *src, size_t sst, size_t ssk, T *dst, size_t dst_st, size_t dst_sk,
+              size_t n, size_t kb, std::vector<double> &scratch) const {
+        scratch.resize(n * kBlock);
+        double *v = scratch.data();
+        double shift[kBlock] = {};  /* (lanes past kb: 0, and their values 0) */
+        const bool full_rows = kb == kBlock && ssk == 1;  /* 16 contiguous values a frame */
         for (size_t t = 0; t < n; ++t) {
-            const ptrdiff_t T0 = static_cast<ptrdiff_t>(t);
-            ptrdiff_t a = cmvn_center_ ? T0 - C / 2 : T0 - C;
-            ptrdiff_t b = cmvn_center_ ? a + C : T0 + 1;
-            if (a < 0) {
-                b -= a;
-                a = 0;
+            double *vt = v + t * kBlock;
+            if (full_rows) {
+                for (size_t k = 0; k < kBlock; ++k) vt[k] = static_cast<double>(src[t * sst + k]);
+            } else {
+                for (size_t k = 0; k < kBlock; ++k) vt[k] = 0.0;
+                for (size_t k = 0; k < kb; ++k) vt[k] = static_cast<double>(src[t * sst + k * ssk]);
             }
-            if (!cmvn_center_) b = std::max<ptrdiff_t>(T0 + 1, static_cast<ptrdiff_t>(cmvn_min_));
-            if (b > N) {
-                a = std::max<ptrdiff_t>(0, a - (b - N));
-                b = N;
-            }
-            const double inv = 1.0 / static_cast<double>(b - a);
-            const double *sa = sum + a * kBlock, *sb = sum + b * kBlock;
-            const double *qa = sq + a * kBlock, *qb = sq + b * kBlock;
-            double y[kBlock] = {};
-            for (size_t k = 0; k < kb; ++k) y[k] = static_cast<double>(x[k * sk + t]) - shift[k];
-            for (size_t k = 0; k < kBlock; ++k) {
-                const double mean = (sb[k] - sa[k]) * inv; /* less the shift */
-                y[k] -= mean;
-                if (cmvn_vars_) {
-                    const double var = (qb[k] - qa[k]) * inv - mean * mean;
-                    y[k] = b - a == 1 ? 0.0 : y[k] / std::sqrt(var);
+            for (size_t k = 0; k < kBlock; ++k) shift[k] += vt[k];
+        }
+        for (size_t k = 0; k < kBlock; ++k) shift[k] /= static_cast<double>(n);
+        for (size_t t = 0; t < n; ++t)
+            for (size_t k = 0; k < kBlock; ++k) v[t * kBlock + k] -= shift[k];
+        /* the block's features as kD vectors of 4 doubles */
+        typedef double D4 __attribute__((vector_size(32)));
+        typedef T T4 __attribute__((vector_size(4 * sizeof(T))));
+        constexpr size_t kD = kBlock / 4;
+        auto at = [v](size_t t, size_t j) {
+            D4 d;
+            std::memcpy(&d, v + t * kBlock + 4 * j, sizeof(d));
+            return d;
+        };
+        /* one loop for each setting of norm_vars */
+        auto slide = [&](auto vars_tag) {
+            constexpr bool Vars = decltype(vars_tag)::value;
+            D4 sum[kD], sq[kD];
+            for (size_t j = 0; j < kD; ++j) sum[j] = sq[j] = D4{} * 0.0;
+            size_t in_a = 0, in_b = 0;  /* the frames [in_a, in_b) are in the sums */
+            const ptrdiff_t N = static_cast<ptrdiff_t>(n), C = static_cast<ptrdiff_t>(cmvn_window_);
+            for (size_t t = 0; t < n; ++t) {
+                const ptrdiff_t T0 = static_cast<ptrdiff_t>(t);
+                ptrdiff_t a = cmvn_center_ ? T0 - C / 2 : T0 - C;
+                ptrdiff_t b = cmvn_center_ ? a + C : T0 + 1;
+                if (a < 0) {
+                    b -= a;
+                    a = 0;
                 }
+                if (!cmvn_center_) b = std::max<ptrdiff_t>(T0 + 1, static_cast<ptrdiff_t>(cmvn_min_));
+                if (b > N) {
+                    a = std::max<ptrdiff_t>(0, a - (b - N));
+                    b = N;
+                }
+                for (; in_b < static_cast<size_t>(b); ++in_b)
+                    for (size_t j = 0; j < kD; ++j) {
+                        const D4 f = at(in_b, j);
+                        sum[j] += f;
+                        if (Vars) sq[j] += f * f;
+                    }
+                for (; in_a < static_cast<size_t>(a); ++in_a)
+                    for (size_t j = 0; j < kD; ++j) {
+                        const D4 f = at(in_a, j);
+                        sum[j] -= f;
+                        if (Vars) sq[j] -= f * f;
+                    }
+                const double inv = 1.0 / static_cast<double>(b - a);
+                alignas(32) T y[kBlock];
+                alignas(32) T var[kBlock];
+                for (size_t j = 0; j < kD; ++j) {
+                    const D4 mean = sum[j] * inv;
+                    const T4 out = __builtin_convertvector(at(t, j) - mean, T4);
+                    std::memcpy(y + 4 * j, &out, sizeof(out));
+                    if (Vars) {
+                        const T4 v4 = __builtin_convertvector(sq[j] * inv - mean * mean, T4);
+                        std::memcpy(var + 4 * j, &v4, sizeof(v4));
+                    }
+                }
+                /* divided by the deviation in T (float32 output is rounded to
+                 * float anyway, and float square roots are twice as wide), the
+                 * block's features at once */
+                if (Vars && b - a == 1)
+                    for (size_t k = 0; k < kBlock; ++k) y[k] = T(0);
+                else if (Vars)
+                    for (size_t k = 0; k < kBlock; ++k) y[k] /= std::sqrt(var[k]);
+                if (kb == kBlock && dst_sk == 1)
+                    for (size_t k = 0; k < kBlock; ++k) dst[t * dst_st + k] = y[k];
+                else
+                    for (size_t k = 0; k < kb; ++k) dst[t * dst_st + k * dst_sk] = y[k];
             }
-            for (size_t k = 0; k < kb; ++k) x[k * sk + t] = static_cast<T>(y[k]);
+        };
+        if (cmvn_vars_)
+            slide(std::true_type{});
+        else
+            slide(std::false_type{});
+    }
+
+    /* dst[k] = src[k] for k < kb <= kBlock, apart: inline, as two (or four)
+     * copies of a fixed size that overlap (a call to memcpy, or a loop
+     * unrolled into 16 tests, costs more than a row of a block) */
+    static void copy_block(const T *src, T *dst, size_t kb) {
+        static_assert(kBlock * sizeof(T) <= 128, "copy_block copies at most 128 bytes");
+        const char *s = reinterpret_cast<const char *>(src);
+        char *d = reinterpret_cast<char *>(dst);
+        const size_t b = kb * sizeof(T);
+        auto two = [&](auto size) {  /* size <= b <= 2 size */
+            constexpr size_t z = decltype(size)::value;
+            std::memcpy(d, s, z);
+            std::memcpy(d + b - z, s + b - z, z);
+        };
+        if (b > 64) {
+            std::memcpy(d, s, 32);
+            std::memcpy(d + 32, s + 32, 32);
+            std::memcpy(d + b - 64, s + b - 64, 32);
+            std::memcpy(d + b - 32, s + b - 32, 32);
+        } else if (b >= 32) {
+            two(std::integral_constant<size_t, 32>{});
+        } else if (b >= 16) {
+            two(std::integral_constant<size_t, 16>{});
+        } else if (b >= 8) {
+            two(std::integral_constant<size_t, 8>{});
+        } else if (b >= 4) {
+            two(std::integral_constant<size_t, 4>{});
         }
     }
 
@@ -322,6 +425,58 @@ class DeltaFrames final : public fastmel::FramesKernel {
         }
     }
 
+    /* The same filter on frames-major data: dst row t (kb features at dst +
+     * t * dst_st) from the rows of src (src + t * src_st), every feature of
+     * the block side by side, each output summed over the taps in the same
+     * order as filter(). */
+    void filter_rows(const T *src, size_t src_st, T *dst, size_t dst_st, size_t n, size_t kb,
+                     const T *f) const {
+        const size_t w = width_, h = half_;
+        const size_t lo = std::min(h, n), hi = n >= h ? std::max(n - h, lo) : lo;
+        size_t j0 = 0, j1 = w;
+        while (j0 < j1 && f[j0] == T(0)) ++j0;
+        while (j1 > j0 && f[j1 - 1] == T(0)) --j1;
+        /* one output row: tap j reads the row index(j), or zeros for n */
+        auto row = [&](size_t t, auto full, auto index) {
+            constexpr bool Full = decltype(full)::value;
+            const size_t m = Full ? kBlock : kb;
+            T acc[kBlock];
+            for (size_t k = 0; k < kBlock; ++k) acc[k] = T(0);
+            for (size_t j = j0; j < j1; ++j) {
+                const T c = f[j];
+                const size_t i = index(j);
+                if (i < n) {
+                    const T *s = src + i * src_st;
+                    for (size_t k = 0; k < m; ++k) acc[k] += c * s[k];
+                } else {
+                    for (size_t k = 0; k < m; ++k) acc[k] += c * T(0);
+                }
+            }
+            copy_block(acc, dst + t * dst_st, m);
+        };
+        auto rows = [&](auto full) {
+            for (size_t t = lo; t < hi; ++t)
+                row(t, full, [&](size_t j) { return t + j - h; });
+        };
+        if (kb == kBlock)
+            rows(std::true_type{});
+        else
+            rows(std::false_type{});
+        for (size_t t = 0; t < n; ++t) {
+            if (t == lo && hi > lo) t = hi;
+            if (t >= n) break;
+            if (edge_ == FM_EDGE_INTERP) {
+                const size_t from = t < h ? h : n - 1 - h;
+                std::copy(dst + from * dst_st, dst + from * dst_st + kb, dst + t * dst_st);
+                continue;
+            }
+            row(t, std::false_type{}, [&](size_t j) {
+                return edge_index(static_cast<ptrdiff_t>(t + j) - static_cast<ptrdiff_t>(h), n,
+                                  edge_);
+            });
+        }
+    }
+
   public:
     DeltaFrames(const fm_frames_opts &o, const fm_frames_tables &t)
         : K_(o.num_features), Kout_(o.num_features * (1 + o.delta.order) *
@@ -353,13 +508,21 @@ class DeltaFrames final : public fastmel::FramesKernel {
         const size_t F = job.n_frames, K1 = K_ * (1 + order_);
         const size_t Fo = stack_ ? F / stack_step_ + (F % stack_step_ ? 1 : 0) : F;
         const bool via_scratch = frames_major_ || stack_;
+        /* Frames-major data not stacked is filtered along its rows, every
+         * feature of a block side by side: a full block in the output's rows
+         * (the deltas read the features from there), a narrower one (the
+         * last, or all of 13 MFCCs) in scratch rows of kBlock, zero-padded. */
+        const bool rows_ok = frames_major_ && !stack_;
         std::vector<T> scratch;
+        std::vector<double> cmvn_scratch;
         for (size_t item = begin; item < end; ++item) {
             const size_t r = item / blocks, k0 = (item % blocks) * kBlock;
             const size_t kb = std::min(kBlock, K_ - k0);
             const size_t n = job.lengths ? std::min(job.lengths[r], F) : F;
             const T *in = static_cast<const T *>(job.in) + r * K_ * F;
             T *out = static_cast<T *>(job.out) + r * Kout_ * Fo;
+            const bool direct = rows_ok && (order_ == 0 || kb == kBlock);
+            const bool padded = rows_ok && !direct;
             /* Every order's block as features of contiguous frames: in place in
              * a bands-major output, else in scratch, scattered (or stacked) at
              * the end. */
@@ -367,8 +530,14 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 return via_scratch ? Seq{scratch.data() + o * kb * n, 1, n}
                                    : Seq{out + (o * K_ + k0) * F, 1, F};
             };
-            if (via_scratch) scratch.resize((1 + order_) * kb * n);
-            const Seq x = order(0);
+            if (padded) {
+                scratch.resize((1 + order_) * n * kBlock);
+            } else if (via_scratch && !direct)
+                scratch.resize((1 + order_) * kb * n);
+            /* where the features go: the output's rows, scratch rows, or order 0 */
+            const Seq x = direct   ? Seq{out + k0, Kout_, 1}
+                          : padded ? Seq{scratch.data(), kBlock, 1}
+                                   : order(0);
             /* the source block: feature k, frame t at src + t * sst + k * ssk */
             const T *src = frames_major_ ? in + k0 : in + k0 * F;
             const size_t sst = frames_major_ ? K_ : 1, ssk = frames_major_ ? 1 : F;
@@ -379,6 +548,16 @@ class DeltaFrames final : public fastmel::FramesKernel {
                     m[k] = state && job.state_in && k < kb ? state[k] : initial_;
                 pcen(src, sst, ssk, x.base, x.st, x.sk, n, kb, m);
                 if (state) std::copy(m, m + kb, state);
+                if (cmvn_ && n > 0)
+                    cmvn(x.base, x.st, x.sk, x.base, x.st, x.sk, n, kb, cmvn_scratch);
+            } else if (cmvn_) {
+                if (n > 0) cmvn(src, sst, ssk, x.base, x.st, x.sk, n, kb, cmvn_scratch);
+            } else if (padded) {  /* (the zeros: rep stos costs more than a row) */
+                for (size_t t = 0; t < n; ++t)
+                    for (size_t k = 0; k < kBlock; ++k)
+                        x.base[t * kBlock + k] = k < kb ? src[t * K_ + k] : T(0);
+            } else if (direct) {
+                for (size_t t = 0; t < n; ++t) copy_block(src + t * K_, x.base + t * x.st, kb);
             } else if (frames_major_) {  /* gathered frame by frame */
                 for (size_t t = 0; t < n; ++t)
                     for (size_t k = 0; k < kb; ++k) x.base[k * n + t] = src[t * K_ + k];
@@ -386,9 +565,37 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 for (size_t k = 0; k < kb; ++k)
                     std::copy(src + k * F, src + k * F + n, x.base + k * x.sk);
             }
-            if (cmvn_ && n > 0) {
-                std::vector<double> sums;
-                cmvn(x.base, x.sk, n, kb, sums);
+            if (padded) {
+                const size_t order_size = n * kBlock;
+                if (pcen_ || cmvn_)  /* order 0's padding (the filters write every lane) */
+                    for (size_t t = 0; t < n; ++t)
+                        for (size_t k = 0; k < kBlock; ++k)
+                            if (k >= kb) scratch[t * kBlock + k] = T(0);
+                if (n > 0)
+                    for (size_t o = 1; o <= order_; ++o)
+                        filter_rows(scratch.data() + (recursive_ ? o - 1 : 0) * order_size,
+                                    kBlock, scratch.data() + o * order_size, kBlock, n, kBlock,
+                                    filters_.data() + (recursive_ ? 0 : (o - 1) * width_));
+                for (size_t t = 0; t < n; ++t)
+                    for (size_t o = 0; o <= order_; ++o) {
+                        const T *from = scratch.data() + o * order_size + t * kBlock;
+                        copy_block(from, out + t * Kout_ + o * K_ + k0, kb);
+                    }
+                for (size_t t = n; t < F; ++t)
+                    for (size_t o = 0; o <= order_; ++o)
+                        std::fill_n(out + t * Kout_ + o * K_ + k0, kb, fill_);
+                continue;
+            }
+            if (direct) {
+                if (n > 0)
+                    for (size_t o = 1; o <= order_; ++o)
+                        filter_rows(out + ((recursive_ ? o - 1 : 0) * K_ + k0), Kout_,
+                                    out + (o * K_ + k0), Kout_, n, kb,
+                                    filters_.data() + (recursive_ ? 0 : (o - 1) * width_));
+                for (size_t t = n; t < F; ++t)
+                    for (size_t o = 0; o <= order_; ++o)
+                        std::fill_n(out + t * Kout_ + o * K_ + k0, kb, fill_);
+                continue;
             }
             if (n > 0)
                 for (size_t o = 1; o <= order_; ++o)

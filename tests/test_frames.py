@@ -22,7 +22,7 @@ def regression(width):
 def features(rows=3, K=21, F=57, seed=0):
     rng = np.random.default_rng(seed)
     x = np.cumsum(rng.standard_normal((rows, K, F)), axis=-1)
-    x[:, 3] = 7.0  # a constant feature
+    x[:, min(3, K - 1)] = 7.0  # a constant feature
     x[1:2] *= 1e-3  # a quiet row
     return x
 
@@ -121,12 +121,31 @@ def test_deltas_threads_and_lengths(edge, layout, kernel):
         assert np.all(np.take(got[r], np.arange(n, 300), axis=axis - 1) == -5.0)
 
 
+@pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
 @pytest.mark.parametrize("frames", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("edge", ["replicate", "reflect", "symmetric", "constant", "wrap"])
-def test_deltas_of_sequences_shorter_than_the_filter(edge, frames):
-    opts = options(2, 9, edge, False, K=5)
-    x = features(rows=2, K=5, F=frames, seed=frames)
+def test_deltas_of_sequences_shorter_than_the_filter(edge, frames, layout):
+    opts = options(2, 9, edge, False, layout, K=5)
+    x = layout_of(features(rows=2, K=5, F=frames, seed=frames), layout)
     check_close(run(opts, x, np.float64), frames_stages(x, opts), np.float64)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("recursive", [False, True])
+@pytest.mark.parametrize("K", [1, 2, 3, 8, 13, 16, 17, 31, 32, 40])
+def test_frames_major_deltas_of_any_width(K, recursive, dtype, kernel):
+    """Frames-major deltas filter rows of a block of features side by side: in
+    the output for a full block, in padded scratch for a narrower one (13
+    MFCCs, the last block); every width of block, both kinds of filter."""
+    opts = options(2, 5, "replicate", recursive, "frames_bands", K=K, fill=-1.0, kernel=kernel)
+    x = layout_of(features(rows=2, K=K, F=40, seed=K), "frames_bands")
+    lengths = np.array([40, 23])
+    got = run(opts, x, dtype, threads=2, lengths=lengths)
+    check_close(got, frames_stages(x, opts, lengths=lengths), dtype)
+    bands = options(2, 5, "replicate", recursive, "bands_frames", K=K, fill=-1.0, kernel=kernel)
+    other = run(bands, np.ascontiguousarray(np.swapaxes(x, 1, 2)), dtype, lengths=lengths)
+    check_close(got, np.swapaxes(other, 1, 2), dtype)
 
 
 def test_interp_needs_a_whole_window_in_every_row():
@@ -180,7 +199,7 @@ def test_frames_compute_checks_its_arrays():
         plan.compute(x, np.empty(plan.out_shape(2, 10), np.float32), 1, lengths=[11, 1])
 
 
-def pcen_options(layout="bands_frames", K=21, order=0, kernel="auto", **pcen):
+def pcen_options(layout="bands_frames", K=21, order=0, kernel="auto", cmvn=None, **pcen):
     params = dict(enabled=True, smooth=0.06, initial=0.94, gain=0.98, bias=2.0, power=0.5, eps=1e-6)
     params.update(pcen)
     f = np.tile(regression(5), (order, 1))
@@ -188,6 +207,7 @@ def pcen_options(layout="bands_frames", K=21, order=0, kernel="auto", **pcen):
         num_features=K,
         layout=layout,
         pcen=Pcen(**params),
+        cmvn=Cmvn(enabled=True, **cmvn) if cmvn else Cmvn(),
         delta=Delta(order=order, filters=f if order else None),
         kernel=kernel,
     )
@@ -213,6 +233,8 @@ PCEN_CASES = {
     "gain_0": dict(gain=0.0, power=1.0),
     "strong": dict(gain=0.8, bias=10.0, power=0.25, eps=1e-3),
     "with_deltas": dict(order=2),
+    "then_cmvn": dict(cmvn=dict(window=20, min_window=5)),
+    "then_cmvn_and_deltas": dict(cmvn=dict(window=9, center=True), order=1),
 }
 
 
@@ -324,17 +346,20 @@ CMVN_CASES = {
 @pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
+@pytest.mark.parametrize("then", ["deltas", "nothing"])
 @pytest.mark.parametrize("case", list(CMVN_CASES))
-def test_sliding_cmvn_matches_reference(case, layout, dtype, kernel):
-    """With deltas after it; on rows of 50 frames and of fewer frames than the
-    minimum window (lengths), features without a constant one (norm_vars)."""
+def test_sliding_cmvn_matches_reference(case, then, layout, dtype, kernel):
+    """Alone (frames-major: written straight to the output's rows) and with
+    deltas after it; on rows of 50 frames and of fewer frames than the minimum
+    window (lengths), 21 features (a full block of 16 and a partial one),
+    features without a constant one (norm_vars)."""
     x = features(rows=3, K=21, F=50, seed=7)
     x[:, 3] += np.linspace(0, 1, 50)  # no constant feature: norm_vars divides by its spread
     opts = FramesOptions(
         num_features=21,
         layout=layout,
         cmvn=Cmvn(enabled=True, **CMVN_CASES[case]),
-        delta=Delta(order=1, filters=regression(5)[None]),
+        delta=Delta(order=1, filters=regression(5)[None]) if then == "deltas" else Delta(),
         kernel=kernel,
     )
     x = layout_of(x, layout)
