@@ -13,7 +13,11 @@ One thread, float32 audio at 16 kHz, timed together in interleaved rounds
 - 8 clips of 5 to 30 s: Parakeet (its pre-emphasis, zero padding and
   per-clip statistics) against the same MelSpectrogram on the padded batch;
 - two Python threads calling one shared MelSpectrogram against two threads
-  with one each (16 x 10 s per call), each against one thread alone.
+  with one each (16 x 10 s per call), each against one thread alone;
+- the stages along frames (16 x 10 s): each stage's call on a front end's
+  output against that front end's call: PCEN after the mel power of the
+  speech_25ms and keras_default workloads, sliding CMVN after kaldi.Fbank,
+  deltas after kaldi.Mfcc, MFCC and kaldi.Fbank.
 
 ``--json`` writes the medians; ``--compare`` prints two such files side by
 side (a before/after of the same machine: run them alternately and compare
@@ -85,6 +89,71 @@ def parakeet_batch(budget: float) -> dict[str, float]:
         },
         budget,
     )
+
+
+# (name, front end, stage): the stage runs on the front end's output.
+def _stage_pairs() -> list[tuple[str, Any, Any]]:
+    speech = dict(num_mel_bins=80, sampling_rate=RATE, power_to_db=False)
+    return [
+        (
+            "PCEN after mel 512/160 x80",
+            fastmel.MelSpectrogram(512, 160, 400, **speech),
+            fastmel.PCEN(sampling_rate=RATE, hop_length=160),
+        ),
+        (
+            "PCEN after mel 2048/512 x128",
+            fastmel.MelSpectrogram(
+                2048, 512, 2048, num_mel_bins=128, sampling_rate=RATE, power_to_db=False
+            ),
+            fastmel.PCEN(sampling_rate=RATE, hop_length=512),
+        ),
+        ("SlidingCMVN after kaldi.Fbank x80", fk.Fbank(num_mel_bins=80), fastmel.SlidingCMVN()),
+        (
+            "SlidingCMVN(norm_vars) after Fbank",
+            fk.Fbank(num_mel_bins=80),
+            fastmel.SlidingCMVN(norm_vars=True),
+        ),
+        ("Deltas(kaldi) after kaldi.Mfcc", fk.Mfcc(), fastmel.Deltas.from_preset("kaldi")),
+        (
+            "Deltas(order 2) after MFCC x13",
+            fastmel.MFCC(
+                n_mfcc=13,
+                fft_length=512,
+                sequence_stride=160,
+                sequence_length=400,
+                num_mel_bins=40,
+                sampling_rate=RATE,
+            ),
+            fastmel.Deltas(),
+        ),
+        (
+            "Deltas(kaldi) after kaldi.Fbank x80",
+            fk.Fbank(num_mel_bins=80),
+            fastmel.Deltas.from_preset("kaldi"),
+        ),
+    ]
+
+
+def stages(budget: float) -> dict[str, float]:
+    """Seconds per call of each front end and of each stage on its output (16
+    x 10 s, one thread): keys "<pair>: front end" and "<pair>: stage"."""
+    x = (0.1 * np.random.default_rng(3).standard_normal((16, 10 * RATE))).astype(np.float32)
+    fns: dict[str, Any] = {}
+    for name, front, stage in _stage_pairs():
+        features = front(x)
+        fns[f"{name}: front end"] = lambda front=front: front(x, num_threads=1)
+        fns[f"{name}: stage"] = lambda stage=stage, f=features: stage(f, num_threads=1)
+    return timed_together(fns, budget)
+
+
+def show_stages(results: dict[str, float]) -> None:
+    print("\nStages along frames, 16 x 10 s, one thread: the stage against the front end")
+    for name, _, _ in _stage_pairs():
+        front, stage = results[f"{name}: front end"], results[f"{name}: stage"]
+        print(
+            f"  {name:36s} {front * 1e3:8.2f} ms {stage * 1e3:8.2f} ms  "
+            f"+{100 * stage / front:5.1f}%"
+        )
 
 
 def shared_threads(budget: float) -> dict[str, float]:
@@ -165,6 +234,7 @@ def main() -> None:
             "1 s clip": one_second(args.budget),
             "8 clips of 5-30 s": parakeet_batch(args.budget),
             "Python threads, 16 x 10 s per call": shared_threads(args.budget),
+            "Stages along frames, 16 x 10 s": stages(args.budget),
         }
     show("1 s clip, one thread", results["1 s clip"], "MelSpectrogram")
     show("8 clips of 5-30 s", results["8 clips of 5-30 s"], "MelSpectrogram (padded batch)")
@@ -173,6 +243,7 @@ def main() -> None:
     one = threads["one thread"]
     for name in ("two sharing one", "two, one each"):
         print(f"  {name}: {2 * one / threads[name]:.2f}x the throughput of one thread")
+    show_stages(results["Stages along frames, 16 x 10 s"])
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"version": fastmel.__version__, "results": results}, f, indent=1)
