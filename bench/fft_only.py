@@ -131,6 +131,7 @@ class Input(C.Structure):
         ("floor_group", C.c_size_t),
         ("zero_from", C.c_void_p),
         ("zeros_unstored", C.c_int),
+        ("floor_max", C.c_void_p),
     ]
 
 

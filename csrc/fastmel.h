@@ -252,6 +252,11 @@ typedef struct fm_input {
                                  row r holds only its first min(zero_from[r], n_samples)
                                  samples (n_samples is the rows' logical length), and no
                                  sample at or after that index is read, dither or not */
+    double *floor_max;        /* plans with a floor: NULL, or per row the maximum of the log
+                                 bands before this call (a stream's running maximum; -inf for
+                                 a new signal), with which the call's maximum is taken; on
+                                 return, the maximum the row's floor used (over its group).
+                                 Unchanged when there is no frame. Ignored by other plans. */
 } fm_input;
 
 typedef int (*fm_interrupt_fn)(void *ctx);

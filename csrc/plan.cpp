@@ -659,6 +659,16 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
             for (size_t w = 1; w < workers; ++w)
                 for (size_t r = 0; r < n_rows; ++r)
                     row_max[r] = std::max(row_max[r], row_max[w * n_rows + r]);
+            if (in->floor_max) {  /* a stream: the maximum of the frames before too */
+                for (size_t r = 0; r < n_rows; ++r)
+                    row_max[r] = std::max(row_max[r], in->floor_max[r]);  /* (NaN: ignored) */
+                const size_t run = plan->floor_mode == FM_FLOOR_GLOBAL ? n_rows : floor_group;
+                for (size_t r0 = 0; r0 < n_rows; r0 += run) {
+                    double mx = -std::numeric_limits<double>::infinity();
+                    for (size_t r = r0; r < r0 + run; ++r) mx = std::max(mx, row_max[r]);
+                    std::fill(in->floor_max + r0, in->floor_max + r0 + run, mx);
+                }
+            }
             if (plan->dtype == FM_FLOAT32)
                 floor_items<float>(n_rows, n_frames, lanes, job.row_frames, row_max.data(),
                                    item_min.data(), plan->floor_mode, plan->floor_range,

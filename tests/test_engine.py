@@ -1,6 +1,8 @@
 """The engine's stages against an obvious NumPy version (engine_reference.py),
 on every compiled kernel, and bit-identical across thread counts."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from engine_reference import engine, gaussian, num_frames
@@ -494,3 +496,51 @@ def test_float64_log_within_two_ulp_of_the_c_library(kernel):
     ulp = np.abs(out[nonzero] - want[nonzero]) / np.spacing(np.abs(want[nonzero]))
     assert ulp.max() <= 2
     assert (out[~nonzero] == 0).all()
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("case", ["floor_batch", "floor_row_before_post"])
+def test_floor_against_a_carried_maximum(case, kernel):
+    """``floor_max`` (a stream's state): the floor's maximum is taken with the
+    value carried in (NaN there is ignored, as in the data) and written back
+    per row as the maximum the row's floor used; with -inf carried in, the
+    call is the plain one."""
+    options = opts(**dict(CASES[case], kernel=kernel))
+    plan = make_plan(options, np.float32)
+    levels = np.array([[1.0], [1e-3], [0.1], [0.0]])  # and a silent row
+    x = (np.random.default_rng(3).standard_normal((4, 700)) * levels).astype(np.float32)
+
+    def run(floor_max=None, group=0):
+        out = np.empty(plan.out_shape(4, 700), np.float32)
+        return plan.compute(x, out, 2, floor_group=group, floor_max=floor_max)
+
+    batch = options.floor.mode == "batch"
+    plain = run()
+    carried = np.full(4, -np.inf)
+    np.testing.assert_array_equal(run(carried), plain)
+    unfloored = make_plan(dataclasses.replace(options, floor=Floor()), np.float32)
+    raw = unfloored.compute(x, np.empty(plan.out_shape(4, 700), np.float32), 1)
+    if options.post.matrix is None:
+        row_max = raw.reshape(4, -1).max(axis=1).astype(np.float64)
+        want = np.full(4, row_max.max()) if batch else row_max
+        np.testing.assert_array_equal(carried, want)
+    # A loud past: every frame floored at that maximum less the range.
+    past = np.array([50.0, np.nan, 50.0, 50.0])
+    state = past.copy()
+    got = run(state)
+    if batch:
+        np.testing.assert_array_equal(state, np.full(4, 50.0))
+    else:
+        assert state[0] == state[2] == state[3] == 50.0 and state[1] == carried[1]
+    if options.post.matrix is None:
+        thr = np.float32(50.0) - np.float32(options.floor.range)
+        for r in [0, 1, 2, 3] if batch else [0, 2, 3]:
+            np.testing.assert_array_equal(got[r], np.maximum(raw[r], thr))
+    # Rows grouped two by two (a per-row plan; "batch" plans take all rows).
+    if not batch:
+        state = np.array([-np.inf, 50.0, -np.inf, -np.inf])
+        run(state, group=2)
+        assert state[0] == state[1] == 50.0 and state[2] == state[3] == max(carried[2:])
+    for bad in (np.zeros(3), np.zeros(4, np.float32), np.zeros((4, 1)), np.zeros(8)[::2]):
+        with pytest.raises(ValueError, match="floor_max must be"):
+            run(bad)

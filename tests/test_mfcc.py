@@ -78,8 +78,6 @@ def test_config_pickle_replace_stream_and_errors():
     assert m.replace(n_mfcc=20)(x).shape[0] == 20
     with pytest.raises(AttributeError, match="MFCC is immutable"):
         m.n_mfcc = 3
-    with pytest.raises(ValueError, match="top_db=None"):
-        m.stream()
     free = m.replace(top_db=None)
     s = free.stream()
     parts = [s.push(x[:3001]), s.push(x[3001:]), s.flush()]
@@ -104,3 +102,39 @@ def test_live_against_librosa():
         np.testing.assert_array_less(
             np.abs(got - want), np.broadcast_to(2e-5 * scale + 1e-4, got.shape)
         )
+
+
+@pytest.mark.parametrize("scope", ["example", "batch"])
+def test_stream_floors_the_bands_before_the_dct(scope):
+    """With top_db, a stream floors the log mel bands (as the whole call does,
+    before the DCT) against their running maximum: its coefficients are the
+    DCT of the mel stream's bands; on a decrescendo (no later frame louder)
+    they equal the whole signal's."""
+    m = fastmel.MFCC(
+        n_mfcc=13,
+        fft_length=256,
+        sequence_stride=100,
+        num_mel_bins=24,
+        top_db=30.0,
+        top_db_scope=scope,
+    )
+    mel = fastmel.MelSpectrogram(
+        **{k: v for k, v in m.get_config().items() if k not in ("n_mfcc", "dct_norm", "lifter")}
+    )
+    rng = np.random.default_rng(5)
+    n = 6000
+    x = rng.standard_normal((2, n)) * np.array([[1.0], [1e-2]]) * np.logspace(-3, 0, n)
+    cuts = [0, 1000, 1001, 3500, n]
+
+    def streamed(front, signal):
+        s = front.stream()
+        parts = [s.push(signal[..., a:b]) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        return np.concatenate(parts + [s.flush()], axis=-1)
+
+    got = streamed(m, x)
+    assert got.shape == m(x).shape
+    want = np.einsum("kb,...bt->...kt", m.dct_matrix(), streamed(mel, x))
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-9)
+    assert not np.allclose(got, m(x))  # the crescendo: the whole signal's floor is higher
+    fading = x[..., ::-1].copy()
+    np.testing.assert_allclose(streamed(m, fading), m(fading), rtol=1e-10, atol=1e-9)

@@ -138,6 +138,7 @@ cdef extern from "fastmel.h" nogil:
         size_t floor_group
         const size_t *zero_from
         int zeros_unstored
+        double *floor_max
 
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil
 

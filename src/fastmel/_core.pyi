@@ -32,6 +32,7 @@ class Plan:
         dither_key: int = 0,
         zero_from: Any = None,
         n_samples: int | None = None,
+        floor_max: np.ndarray | None = None,
     ) -> np.ndarray: ...
 
 class FramesPlan:

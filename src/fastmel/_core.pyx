@@ -201,7 +201,8 @@ cdef class Plan:
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
                 lengths=None, uint64_t frame_index0=0, size_t floor_group=0,
-                uint64_t dither_key=0, zero_from=None, n_samples=None):
+                uint64_t dither_key=0, zero_from=None, n_samples=None,
+                cnp.ndarray floor_max=None):
         """Fill ``out`` (``out_shape(rows, samples)``) from ``x`` (rows, samples).
 
         ``x`` may have any strides that are whole elements; ``out`` must be
@@ -217,7 +218,11 @@ cdef class Plan:
         ``n_samples``: None, or the rows' logical length when it is more than
         ``x`` holds (``out`` is then ``out_shape(rows, n_samples)``): the
         samples from ``x.shape[1]`` on (and from ``zero_from``, if given) are
-        zeros that are not stored, and nothing there is read.
+        zeros that are not stored, and nothing there is read. ``floor_max``:
+        None, or a writeable C-contiguous float64 array of one value per row,
+        for plans with a floor: each row's running maximum of the log bands
+        before this call (-inf for a new signal), updated to the maximum the
+        floor used (a stream's state).
         """
         cdef Py_ssize_t item = self.dtype.itemsize
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
@@ -236,6 +241,16 @@ cdef class Plan:
         inp.n_rows = x.shape[0]
         inp.n_samples = x.shape[1]
         inp.zeros_unstored = 0
+        inp.floor_max = NULL
+        if floor_max is not None:
+            if (cnp.PyArray_TYPE(floor_max) != cnp.NPY_FLOAT64
+                    or not cnp.PyArray_IS_C_CONTIGUOUS(floor_max)
+                    or not cnp.PyArray_ISWRITEABLE(floor_max)
+                    or not cnp.PyArray_ISNOTSWAPPED(floor_max)
+                    or (<object>floor_max).shape != (inp.n_rows,)):
+                raise ValueError(f"floor_max must be a writeable C-contiguous float64 array "
+                                 f"of shape {(inp.n_rows,)}")
+            inp.floor_max = <double *>cnp.PyArray_DATA(floor_max)
         cdef size_t held = x.shape[1]
         if n_samples is not None and n_samples != held:
             if n_samples < held:

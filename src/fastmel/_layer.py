@@ -406,19 +406,18 @@ class MelSpectrogram(FrontEnd):
         )
 
     def engine_options(self, dtype: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
-        # Keras's stages (the floor and padding dropped for a stream).
+        # Keras's stages (for a stream: no padding, and the floor per row, its
+        # rows grouped per call and against the running maximum it carries).
         dt = np.dtype(dtype)
         framing = self._framing()
         scale, out_offset = LOG_MODES[self.log_mode]
         floor = floor_range(self.top_db, self.power_to_db, self.log_mode)
         floor_stage = Floor()
         if floor is not None:
-            floor_stage = Floor(
-                mode="batch" if self.top_db_scope == "batch" else "row", range=floor
-            )
+            batch = self.top_db_scope == "batch" and stream_left is None
+            floor_stage = Floor(mode="batch" if batch else "row", range=floor)
         if stream_left is not None:
             framing = framing.for_stream(stream_left)
-            floor_stage = Floor()
         # Keras's bank is computed in float32 arithmetic for float32 input, so
         # the options are per dtype.
         first, length, weights = self._bands(dt)
@@ -453,7 +452,7 @@ class MelSpectrogram(FrontEnd):
             start=framing.start,
             reach=framing.scalars()["reach"],
             pad_mode=framing.pad_mode,
-            floor_range=floor_range(self.top_db, self.power_to_db, self.log_mode),
+            floor=floor_range(self.top_db, self.power_to_db, self.log_mode) is not None,
             floor_scope=self.top_db_scope,
             num_features=self.num_mel_bins,
             frames_major=False,

@@ -162,18 +162,19 @@ class MFCC(MelSpectrogram):
         return shape[:-2] + (self.n_mfcc, shape[-1])
 
     def stream(self) -> MelStream:
-        """Coefficients from chunks (see :meth:`MelSpectrogram.stream`); only
-        without a ``top_db`` floor, which must act on the bands before the DCT.
+        """Coefficients from chunks (see :meth:`MelSpectrogram.stream`).
+
+        Without a ``top_db`` floor they equal the whole signal's bit for bit.
+        With one, the floor acts where the whole call's does, on the log mel
+        bands before the DCT, against the running maximum of the bands of the
+        frames returned so far: a frame's coefficients differ from the whole
+        signal's only where a louder later frame would have lifted its
+        bands.
 
         Returns
         -------
         MelStream
         """
-        if self.top_db is not None:
-            raise ValueError(
-                "an MFCC stream needs top_db=None: the floor acts on the mel bands before "
-                "the DCT, and a stream's floor can only see the coefficients"
-            )
         return super().stream()
 
     def _stream_spec(self) -> StreamSpec:

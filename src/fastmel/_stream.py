@@ -29,8 +29,11 @@ class StreamSpec:
     ``num_frames(n)`` is the frame count of a whole signal of ``n`` samples.
     ``plan(dtype, left)`` is a compiled plan that computes the same frames
     from a buffer holding ``left`` padding samples and then the signal, with
-    no padding, nothing dropped and no floor of its own; frame 0 of a
-    segment starts at segment index ``start + left``.
+    no padding and nothing dropped; frame 0 of a segment starts at segment
+    index ``start + left``. With ``floor``, the plan floors its log bands
+    per row (over runs of ``floor_group`` rows) against a running maximum
+    that the stream carries from call to call (``floor_max``): the floor is
+    the core's, computed once.
     """
 
     plan: Callable[[Any, int], Any]
@@ -40,7 +43,7 @@ class StreamSpec:
     start: int
     reach: int
     pad_mode: PadMode
-    floor_range: float | None  # the floor's range in output units, None without one
+    floor: bool  # the plan floors against a running maximum the stream carries
     floor_scope: TopDbScope  # which signals share the floor's maximum (_options.floor_group)
     num_features: int
     frames_major: bool  # output (..., frames, features), else (..., features, frames)
@@ -311,38 +314,26 @@ class MelStream:
         plan = self._spec.plan(st.dtype, self._left)
         frames = np.empty(plan.out_shape(segment.shape[0], span), st.dtype)
         if segment.shape[0]:
+            # The floor's running maximum: updated by the core in a copy (the
+            # committed state's array is never written).
+            floor_max = st.max.copy() if self._spec.floor else None
             plan.compute(
                 segment,
                 frames,
                 self._spec.num_threads(),
                 frame_index0=st.emitted,
                 dither_key=self._dither_key,
+                floor_group=floor_group(self._spec.floor_scope, st.lead),
+                floor_max=floor_max,
             )
+            if floor_max is not None:
+                st.max = floor_max
         st.next += count * self._hop
         st.emitted += count
         # Keep the frames' future samples and, for the right padding at
         # flush(), the last right_max + 1 samples of the signal.
         st.start = max(st.start, min(st.next, st.end - (self._right_max + 1)))
-        return self._finish(st, frames.reshape(st.lead + frames.shape[1:]))
-
-    def _finish(self, st: _State, frames: np.ndarray) -> np.ndarray:
-        """Apply the running-maximum floor to new frames."""
-        rows_count = st.max.shape[0]
-        if self._spec.floor_range is None or frames.shape[self._axis] == 0 or rows_count == 0:
-            return frames
-        rows = frames.reshape(rows_count, -1)
-        finite = np.where(np.isfinite(rows), rows, -np.inf)  # the floor ignores NaN, inf
-        new_max = np.maximum(st.max, finite.max(axis=1))
-        group = floor_group(self._spec.floor_scope, st.lead)
-        if group > 1:
-            new_max = np.repeat(new_max.reshape(-1, group).max(axis=1), group)
-        st.max = new_max
-        # As the core: threshold in the output's precision; -inf (no finite
-        # value yet) leaves the row as it is, NaN stays NaN.
-        dt = frames.dtype.type
-        thr = new_max.astype(dt) - dt(self._spec.floor_range)
-        np.maximum(rows, thr[:, None], out=rows)
-        return frames
+        return frames.reshape(st.lead + frames.shape[1:])
 
     def _empty(self, st: _State) -> np.ndarray:
         dtype = st.dtype if st.dtype is not None else (self._spec.dtype or np.float32)

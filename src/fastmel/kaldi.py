@@ -494,7 +494,7 @@ class _Kaldi(FrontEnd):
             start=framing.start,
             reach=framing.scalars()["reach"],
             pad_mode=framing.pad_mode,
-            floor_range=None,
+            floor=False,
             floor_scope="batch",
             num_features=self.num_features,
             frames_major=True,
