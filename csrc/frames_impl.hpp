@@ -92,6 +92,20 @@ inline V ln_vec(V x) {
     return x < __builtin_inff() ? y : x; /* +inf and NaN */
 }
 
+/* acc + c s, rounded as every filter path rounds it: once (a fused
+ * multiply-add) where the instruction set has one, else twice. The
+ * compiler's own contraction differs between its vectorised loops and the
+ * scalar ones, which would make a frame's delta depend on where it falls in
+ * a call (a stream computes it on a window of the signal). */
+template <typename T>
+inline T madd(T c, T s, T acc) {
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+    return std::fma(c, s, acc);
+#else
+    return acc + c * s; /* (no fused instruction to contract into) */
+#endif
+}
+
 /* out[j * out_st + i] = in[i * in_st + j] for i < ni, j < nj: in 8 x 8
  * blocks through registers where AVX has them, the rest value by value. */
 template <typename T>
@@ -397,13 +411,13 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 for (size_t j = j0; j < j1; ++j) {
                     const T c = f[j];
                     const T *sj = s + (t + j - h);
-                    for (size_t i = 0; i < kRun; ++i) acc[i] += c * sj[i];
+                    for (size_t i = 0; i < kRun; ++i) acc[i] = madd(c, sj[i], acc[i]);
                 }
                 std::copy(acc, acc + kRun, d + t);
             }
             for (; t < hi; ++t) {
                 T acc = T(0);
-                for (size_t j = j0; j < j1; ++j) acc += f[j] * s[t + j - h];
+                for (size_t j = j0; j < j1; ++j) acc = madd(f[j], s[t + j - h], acc);
                 d[t] = acc;
             }
             /* The frames near the ends. */
@@ -418,7 +432,7 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 for (size_t j = j0; j < j1; ++j) {
                     const size_t i = edge_index(static_cast<ptrdiff_t>(t + j) -
                                                     static_cast<ptrdiff_t>(h), n, edge_);
-                    acc += f[j] * (i < n ? s[i] : T(0));
+                    acc = madd(f[j], i < n ? s[i] : T(0), acc);
                 }
                 d[t] = acc;
             }
@@ -426,9 +440,10 @@ class DeltaFrames final : public fastmel::FramesKernel {
     }
 
     /* The same filter on frames-major data: dst row t (kb features at dst +
-     * t * dst_st) from the rows of src (src + t * src_st), every feature of
-     * the block side by side, each output summed over the taps in the same
-     * order as filter(). */
+     * t * dst_st) from the rows of src (src + t * src_st, kBlock values
+     * each: a narrower block comes padded), every feature of the block side
+     * by side, each output summed over the taps in the same order as
+     * filter(). */
     void filter_rows(const T *src, size_t src_st, T *dst, size_t dst_st, size_t n, size_t kb,
                      const T *f) const {
         const size_t w = width_, h = half_;
@@ -436,32 +451,20 @@ class DeltaFrames final : public fastmel::FramesKernel {
         size_t j0 = 0, j1 = w;
         while (j0 < j1 && f[j0] == T(0)) ++j0;
         while (j1 > j0 && f[j1 - 1] == T(0)) --j1;
-        /* one output row: tap j reads the row index(j), or zeros for n */
-        auto row = [&](size_t t, auto full, auto index) {
-            constexpr bool Full = decltype(full)::value;
-            const size_t m = Full ? kBlock : kb;
+        /* one output row, tap j from the row at rows(j) (kBlock values) */
+        alignas(64) static constexpr T kZeros[kBlock] = {};
+        auto row = [&](size_t t, auto rows) {
             T acc[kBlock];
             for (size_t k = 0; k < kBlock; ++k) acc[k] = T(0);
             for (size_t j = j0; j < j1; ++j) {
-                const T c = f[j];
-                const size_t i = index(j);
-                if (i < n) {
-                    const T *s = src + i * src_st;
-                    for (size_t k = 0; k < m; ++k) acc[k] += c * s[k];
-                } else {
-                    for (size_t k = 0; k < m; ++k) acc[k] += c * T(0);
-                }
+                const T c = f[j], *s = rows(j);
+                for (size_t k = 0; k < kBlock; ++k) acc[k] = madd(c, s[k], acc[k]);
             }
-            copy_block(acc, dst + t * dst_st, m);
+            copy_block(acc, dst + t * dst_st, kb);
         };
-        auto rows = [&](auto full) {
-            for (size_t t = lo; t < hi; ++t)
-                row(t, full, [&](size_t j) { return t + j - h; });
-        };
-        if (kb == kBlock)
-            rows(std::true_type{});
-        else
-            rows(std::false_type{});
+        /* (a narrower block is read from padded rows: src_st >= kBlock; see run) */
+        for (size_t t = lo; t < hi; ++t)
+            row(t, [&](size_t j) { return src + (t + j - h) * src_st; });
         for (size_t t = 0; t < n; ++t) {
             if (t == lo && hi > lo) t = hi;
             if (t >= n) break;
@@ -470,9 +473,10 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 std::copy(dst + from * dst_st, dst + from * dst_st + kb, dst + t * dst_st);
                 continue;
             }
-            row(t, std::false_type{}, [&](size_t j) {
-                return edge_index(static_cast<ptrdiff_t>(t + j) - static_cast<ptrdiff_t>(h), n,
-                                  edge_);
+            row(t, [&](size_t j) {
+                const size_t i = edge_index(static_cast<ptrdiff_t>(t + j) -
+                                                static_cast<ptrdiff_t>(h), n, edge_);
+                return i < n ? src + i * src_st : kZeros;  /* (FM_EDGE_CONSTANT outside) */
             });
         }
     }

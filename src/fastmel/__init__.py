@@ -20,8 +20,10 @@ from importlib.metadata import version as _version
 from typing import Any
 
 from . import _engine
+from ._chain import Chain, ChainStream
 from ._filters import linear_to_mel_weight_matrix
 from ._frames import PCEN, Deltas, SlidingCMVN, StackFrames
+from ._frames_stream import FramesStream
 from ._frontend import Configured, FrontEnd, get_num_threads, set_num_threads
 from ._layer import MelSpectrogram
 from ._mfcc import MFCC
@@ -35,8 +37,11 @@ except _NotFound:  # pragma: no cover - imported from a source tree that was nev
     __version__ = "0+unknown"
 
 __all__ = [
+    "Chain",
+    "ChainStream",
     "Configured",
     "Deltas",
+    "FramesStream",
     "FrontEnd",
     "MAX_THREADS",
     "MFCC",

@@ -68,6 +68,46 @@ class _AlongFrames(Configured):
     def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
         raise NotImplementedError  # pragma: no cover - every stage defines it
 
+    # -- streams (fastmel._frames_stream) -----------------------------------------
+
+    def stream(self) -> Any:
+        """A stream computing this stage from features that arrive in pieces
+        (see :class:`fastmel.FramesStream`): the pieces equal the whole call
+        bit for bit.
+
+        Returns
+        -------
+        FramesStream
+        """
+        from ._frames_stream import FramesStream
+
+        return FramesStream(self)
+
+    def _stream_check(self) -> None:
+        """Raise when this stage cannot stream."""
+
+    def _stream_out_features(self, num_features: int) -> int:
+        return int(self._plan(np.dtype(np.float32), num_features).out_features)
+
+    def _stream_ready(self, received: int, final: bool) -> int:
+        """The output frames computable from ``received`` input frames (all of
+        the signal's with ``final``)."""
+        raise NotImplementedError  # pragma: no cover - every streaming stage defines it
+
+    def _stream_window(self, e0: int, e1: int, received: int, final: bool) -> tuple[int, int, int]:
+        """The input frames ``[w0, w1)`` whose call gives outputs ``e0 .. e1 - 1``
+        exactly, and where output ``e0`` is in that call's output."""
+        raise NotImplementedError  # pragma: no cover - every streaming stage defines it
+
+    def _stream_keep(self, emitted: int, received: int) -> int:
+        """The first input frame that outputs from ``emitted`` on read, when
+        ``received`` have arrived."""
+        raise NotImplementedError  # pragma: no cover - every streaming stage defines it
+
+    def _stream_compute(self, st: Any, window: np.ndarray) -> np.ndarray:
+        """This stage on a window of a stream's frames (C-contiguous, the stream's dtype)."""
+        return _run(self._plan(window.dtype, st.k), window, self.axis, None, self._call_threads())
+
     def _plan(self, dt: np.dtype, num_features: int) -> Any:
         key = (dt, num_features)
         plan = self._cache.get(key)
@@ -258,6 +298,40 @@ class Deltas(_AlongFrames):
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
 
+    def _reach(self) -> int:
+        """Frames on each side that an output reads (all orders)."""
+        if self.method == "savgol":
+            return (self.width - 1) // 2
+        return self.order * (self.width - 1) // 2  # the filter convolved (or applied) order times
+
+    def _stream_check(self) -> None:
+        if self.edge == "wrap":
+            raise TypeError(
+                'Deltas with edge="wrap" cannot stream: its first frames read the last ones'
+            )
+
+    def _stream_ready(self, received: int, final: bool) -> int:
+        h = self._reach()
+        if final:
+            return received
+        if self.edge == "interp" and received < 2 * h + 1:
+            return 0  # the first frames take the value of frame h, whose window is not here
+        return max(0, received - h)
+
+    def _stream_window(self, e0: int, e1: int, received: int, final: bool) -> tuple[int, int, int]:
+        h = self._reach()
+        w0 = max(0, e0 - h)
+        if final and self.edge == "interp":  # the last frames copy frame n - 1 - h: its window
+            w0 = max(0, min(w0, received - (2 * h + 1)))
+        w1 = received if final else min(received, e1 + h)
+        return w0, w1, e0 - w0
+
+    def _stream_keep(self, emitted: int, received: int) -> int:
+        h = self._reach()
+        if self.edge == "interp":  # the window of frame n - 1 - h, for the last frames
+            return max(0, min(emitted - h, received - (2 * h + 1)))
+        return max(0, emitted - h)
+
     def __call__(
         self,
         features: ArrayLike,
@@ -289,16 +363,28 @@ class Deltas(_AlongFrames):
         lens = None if lengths is None else as_lengths(lengths, a.shape[:-2], n_frames)
         if self.edge == "interp":
             counts = np.array([n_frames]) if lens is None else lens
-            short = counts[(counts > 0) & (counts < self.width)]
+            span = 2 * self._reach() + 1  # (the filters of every order)
+            short = counts[(counts > 0) & (counts < span)]
             if short.size:
                 raise ValueError(
-                    f'`edge="interp"` needs at least width={self.width} frames per signal, '
-                    f"got {int(short[0])}"
+                    f'`edge="interp"` needs at least {span} frames per signal (the span of '
+                    f"the filters: width {self.width}, order {self.order}), got {int(short[0])}"
                 )
         out = _run(self._plan(a.dtype, k), a, self.axis, lens, self._call_threads(num_threads))
-        if self.keep == "last":  # the last k features: a view
+        return self._kept(out, k)
+
+    def _kept(self, out: np.ndarray, k: int) -> np.ndarray:
+        """The plan's output as the call returns it: with ``keep="last"``, the
+        last ``k`` features (a view)."""
+        if self.keep == "last":
             return out[..., -k:] if self.axis == -2 else out[..., -k:, :]
         return out
+
+    def _stream_out_features(self, num_features: int) -> int:
+        return num_features if self.keep == "last" else num_features * (1 + self.order)
+
+    def _stream_compute(self, st: Any, window: np.ndarray) -> np.ndarray:
+        return self._kept(super()._stream_compute(st, window), st.k)
 
 
 def _features(features: ArrayLike, axis: int) -> tuple[np.ndarray, int, int]:
@@ -475,6 +561,26 @@ class PCEN(_AlongFrames):
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
 
+    def _stream_ready(self, received: int, final: bool) -> int:
+        return received  # the smoother looks back only: every frame at once
+
+    def _stream_window(self, e0: int, e1: int, received: int, final: bool) -> tuple[int, int, int]:
+        return e0, e1, 0
+
+    def _stream_keep(self, emitted: int, received: int) -> int:
+        return emitted
+
+    def _stream_compute(self, st: Any, window: np.ndarray) -> np.ndarray:
+        # The new frames from the smoother's state after the previous ones.
+        rows = math.prod(st.lead)
+        state = np.empty((rows, st.k))
+        if st.zi is not None:
+            state[...] = st.zi
+        plan = self._plan(window.dtype, st.k)
+        out = _run(plan, window, self.axis, None, self._call_threads(), state, st.zi is not None)
+        st.zi = state
+        return out
+
     def __call__(
         self,
         S: ArrayLike,
@@ -640,6 +746,12 @@ class SlidingCMVN(_AlongFrames):
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
 
+    def _stream_check(self) -> None:
+        raise TypeError(
+            "SlidingCMVN does not stream yet: its sums over each frame's window are taken "
+            "relative to the whole signal's mean; call it on the whole features"
+        )
+
     def __call__(
         self,
         features: ArrayLike,
@@ -737,13 +849,33 @@ class StackFrames(_AlongFrames):
         self._build()
 
     def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
-        left = (self.size - 1) // 2 if self.left is None else self.left
+        left = self._left()
         return FramesOptions(
             num_features=num_features,
             layout="bands_frames" if self.axis == -1 else "frames_bands",
             stack=Stack(size=self.size, step=self.step, left=left),
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
+
+    def _left(self) -> int:
+        return (self.size - 1) // 2 if self.left is None else self.left
+
+    def _stream_ready(self, received: int, final: bool) -> int:
+        total = -(-received // self.step)
+        if final:
+            return total
+        # output i stacks up to frame i * step - left + size - 1
+        last = received - self.size + self._left()
+        return min(total, last // self.step + 1) if last >= 0 else 0
+
+    def _stream_window(self, e0: int, e1: int, received: int, final: bool) -> tuple[int, int, int]:
+        # From an output at least `left` frames before e0's first, so that
+        # no frame of theirs is clamped to the window's first.
+        s0 = max(0, e0 - -(-self._left() // self.step))
+        return s0 * self.step, received, e0 - s0
+
+    def _stream_keep(self, emitted: int, received: int) -> int:
+        return max(0, emitted - -(-self._left() // self.step)) * self.step
 
     def __call__(
         self,
