@@ -17,17 +17,26 @@ equally spaced on a mel scale:
 
 Banks are built band by band in sparse form; the dense matrix is only ever
 made on request.
+
+The references' own dense builders are here too, each evaluating the same float
+operations in the same order and dtype as its reference: transformers'
+``mel_filter_bank`` and ``chroma_filter_bank``, torchaudio's ``melscale_fbanks``
+and ``linear_fbanks`` (torch's float32 arithmetic, FMAs and Sleef's ``powf``
+included) and librosa's ``filters.chroma`` (``chroma_bank``).
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from . import _windows
-from ._options import as_int, as_real
+from ._options import MAX_FFT_LENGTH, MAX_MEL_BINS, as_flag, as_int, as_real, choice
 
 __all__ = ["linear_to_mel_weight_matrix"]
 
@@ -281,6 +290,14 @@ def sparse_bands(matrix: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return _trim(band, pos, m.T.ravel(), n_bands, m.dtype)
 
 
+def _frequency_range(low_name: str, low: Any, high_name: str, high: Any) -> tuple[float, float]:
+    lo = as_real(low_name, low, minimum=0)
+    hi = as_real(high_name, high)
+    if hi <= lo:
+        raise ValueError(f"`{high_name}` ({high!r}) must be greater than `{low_name}` ({low!r})")
+    return lo, hi
+
+
 def _validate_filter_args(
     num_mel_bins: Any,
     num_spectrogram_bins: Any,
@@ -291,13 +308,9 @@ def _validate_filter_args(
     num_mel_bins = as_int("num_mel_bins", num_mel_bins)
     num_spectrogram_bins = as_int("num_spectrogram_bins", num_spectrogram_bins)
     sampling_rate = as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
-    lower = as_real("lower_edge_hertz", lower_edge_hertz, minimum=0)
-    upper = as_real("upper_edge_hertz", upper_edge_hertz)
-    if upper <= lower:
-        raise ValueError(
-            f"`upper_edge_hertz` ({upper_edge_hertz!r}) must be greater than "
-            f"`lower_edge_hertz` ({lower_edge_hertz!r})"
-        )
+    lower, upper = _frequency_range(
+        "lower_edge_hertz", lower_edge_hertz, "upper_edge_hertz", upper_edge_hertz
+    )
     return num_mel_bins, num_spectrogram_bins, sampling_rate, lower, upper
 
 
@@ -412,22 +425,661 @@ def knf_librosa_bands(
     return first, length, weights
 
 
-def transformers_slaney_bank(
-    n_fft: int, n_mels: int, rate: float, fmax: float, dtype: type = np.float32
-) -> np.ndarray:
-    """transformers' Slaney mel bank (``mel_filter_bank`` with Slaney scale and
-    norm) as Whisper and Parakeet build it: bins at ``linspace(0, rate // 2,
-    n_fft // 2 + 1)`` (for an odd ``n_fft`` too, as there), edges equally
-    spaced in Slaney mel from 0 to ``fmax``, triangles in Hz in float64, cast
-    to ``dtype``, then the area normalisation. ``(n_fft // 2 + 1, n_mels)``."""
-    bins = np.linspace(0, rate // 2, n_fft // 2 + 1)
-    edges = mel_to_hz(
-        np.linspace(hz_to_mel(0.0, "slaney"), hz_to_mel(fmax, "slaney"), n_mels + 2), "slaney"
-    )
-    lo, mid, hi = edges[:-2], edges[1:-1], edges[2:]
+# -- The references' own builders, operation for operation ----------------------------
+# transformers.audio_utils (float64, any output dtype), torchaudio.functional (torch
+# float32 on the CPU) and librosa.filters.chroma: each builder below evaluates the same
+# float operations in the same order and dtype as its reference, so that the banks are
+# the same bits (where they cannot be, the docstring says by how much they differ).
+
+
+def _warn_empty_filters(bank: np.ndarray) -> None:
+    """Warn, as transformers and torchaudio do, when columns of a dense bank are all
+    zero (a column holding a NaN is not empty, as there)."""
+    empty = np.flatnonzero(np.max(bank, axis=0) == 0.0)
+    if empty.size:
+        shown = ", ".join(str(m) for m in empty[:8]) + (", ..." if empty.size > 8 else "")
+        warnings.warn(
+            f"{empty.size} of {bank.shape[1]} mel bands are empty (all-zero filters "
+            f"{shown}): use fewer filters, more frequency bins or a lower maximum frequency",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _slopes_min(grid: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """``min(rising, falling)`` of every triangle at every grid point, as transformers'
+    and torchaudio's ``_create_triangular_filter_bank`` evaluate it in the arrays'
+    dtype: triangle ``m`` has feet ``edges[m]``, ``edges[m + 2]`` and its peak at
+    ``edges[m + 1]``; rising ``-(edges[m] - g) / (edges[m + 1] - edges[m])``, falling
+    ``(edges[m + 2] - g) / (edges[m + 2] - edges[m + 1])``. ``(len(grid), len(edges) - 2)``;
+    the caller clamps it at 0 as its reference does."""
+    widths = edges[1:] - edges[:-1]
+    slopes = edges[None, :] - grid[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        up = (bins[:, None] - lo) / (mid - lo)
-        down = (hi - bins[:, None]) / (hi - mid)
-    tri = np.maximum(0.0, np.minimum(up, down)).astype(dtype)
-    tri *= 2.0 / (hi - lo)  # in place: in dtype, as the reference scales its cast bank
-    return tri
+        return np.minimum(-slopes[:, :-2] / widths[:-1], slopes[:, 2:] / widths[1:])
+
+
+# transformers' Slaney scale: 3 f / 200 below 1 kHz, 15 + ln(f / 1000) 27 / ln 6.4 above.
+_TF_MELS_PER_NEPER = 27.0 / np.log(6.4)
+_TF_NEPERS_PER_MEL = np.log(6.4) / 27.0
+
+
+def _tf_hz_to_mel(freq: Any, scale: str) -> Any:
+    """``transformers.audio_utils.hertz_to_mel``'s float64 operations (a scalar or an array)."""
+    if scale == "htk":
+        return 2595.0 * np.log10(1.0 + (freq / 700.0))
+    if scale == "kaldi":
+        return 1127.0 * np.log(1.0 + (freq / 700.0))
+    mels = 3.0 * freq / 200.0
+    if np.ndim(freq) == 0:
+        return 15.0 + np.log(freq / 1000.0) * _TF_MELS_PER_NEPER if freq >= 1000.0 else mels
+    log = freq >= 1000.0  # the log part is evaluated on the selected elements only, as there
+    mels[log] = 15.0 + np.log(freq[log] / 1000.0) * _TF_MELS_PER_NEPER
+    return mels
+
+
+def _tf_mel_to_hz(mels: np.ndarray, scale: str) -> np.ndarray:
+    """``transformers.audio_utils.mel_to_hertz``'s float64 operations on an array."""
+    if scale == "htk":
+        return 700.0 * (np.power(10, mels / 2595.0) - 1.0)
+    if scale == "kaldi":
+        return 700.0 * (np.exp(mels / 1127.0) - 1.0)
+    freq = 200.0 * mels / 3.0
+    log = mels >= 15.0
+    freq[log] = 1000.0 * np.exp(_TF_NEPERS_PER_MEL * (mels[log] - 15.0))
+    return freq
+
+
+def mel_filter_bank(
+    num_frequency_bins: int,
+    num_mel_filters: int,
+    min_frequency: float,
+    max_frequency: float,
+    sampling_rate: float,
+    norm: str | None = None,
+    mel_scale: str = "htk",
+    triangularize_in_mel_space: bool = False,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
+    """transformers' mel filter bank, ``transformers.audio_utils.mel_filter_bank``.
+
+    ``num_mel_filters + 2`` edges equally spaced on the mel scale from
+    ``min_frequency`` to ``max_frequency``; triangle ``m`` rises from edge ``m`` to 1
+    at edge ``m + 1`` and falls to edge ``m + 2``. The triangles are evaluated in
+    float64 over the bin frequencies ``linspace(0, sampling_rate // 2,
+    num_frequency_bins)`` (a floor division: for an odd FFT length or an odd rate
+    these are not the FFT's frequencies), or, with ``triangularize_in_mel_space``, in mel
+    over the mel values of ``k * sampling_rate / (2 (num_frequency_bins - 1))``; the
+    bank is then cast to ``dtype`` and, with ``norm="slaney"``, scaled in ``dtype``
+    by ``2 / (edge[m + 2] - edge[m])`` (in Hz, or in mel in mel space), in this
+    order, as transformers does.
+
+    Equals transformers 5.23.0 bit for bit (the signs of zeros included), float64
+    and float32, for every mel scale, norm and ``triangularize_in_mel_space``:
+    measured on ``tests/test_banks.py``'s 29 golden banks and on 500 random
+    configurations. Python numbers (and float64 scalars) are used as they are; a
+    NumPy float32 scalar argument is widened to float64 first, where transformers
+    would do part of its arithmetic in float32. Unlike transformers, equal
+    ``min_frequency`` and ``max_frequency`` (a bank of NaN there) and a negative
+    ``min_frequency`` are refused.
+
+    Parameters
+    ----------
+    num_frequency_bins : int
+        Number of frequency bins (rows), ``n_fft // 2 + 1``; at least 2.
+    num_mel_filters : int
+        Number of mel filters (columns), at least 1.
+    min_frequency, max_frequency : float
+        Lower edge of the lowest filter and upper edge of the highest, Hz;
+        ``0 <= min_frequency < max_frequency``. ``max_frequency`` may exceed
+        Nyquist, as there.
+    sampling_rate : float
+        Sampling rate of the signal, Hz, > 0.
+    norm : None or "slaney"
+        ``"slaney"`` scales each filter to unit area (``2 / width``).
+    mel_scale : "htk", "slaney" or "kaldi"
+        ``2595 log10(1 + f / 700)``; Slaney's (linear below 1 kHz, logarithmic
+        above); ``1127 ln(1 + f / 700)``.
+    triangularize_in_mel_space : bool
+        Triangles linear in mel (torchaudio-like) instead of in Hz.
+    dtype : np.dtype
+        Floating dtype of the result (the triangles are computed in float64).
+
+    Returns
+    -------
+    np.ndarray [shape=(num_frequency_bins, num_mel_filters), dtype=dtype]
+
+    Warns
+    -----
+    UserWarning
+        If a filter is all zero (more filters than the bins can resolve), as
+        transformers warns.
+
+    Examples
+    --------
+    >>> from fastmel._filters import mel_filter_bank
+    >>> w = mel_filter_bank(201, 80, 0.0, 8000.0, 16000, "slaney", "slaney")
+    >>> w.shape, w.dtype
+    ((201, 80), dtype('float64'))
+    """
+    n_bins = as_int("num_frequency_bins", num_frequency_bins, minimum=2)
+    n_mels = as_int("num_mel_filters", num_mel_filters, maximum=MAX_MEL_BINS)
+    fmin, fmax = _frequency_range("min_frequency", min_frequency, "max_frequency", max_frequency)
+    rate = as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
+    choice("norm", norm, (None, "slaney"))
+    choice("mel_scale", mel_scale, ("htk", "slaney", "kaldi"))
+    in_mel = as_flag("triangularize_in_mel_space", triangularize_in_mel_space)
+    dt = _float_dtype(dtype)
+
+    mel_edges = np.linspace(
+        _tf_hz_to_mel(fmin, mel_scale), _tf_hz_to_mel(fmax, mel_scale), n_mels + 2
+    )
+    if in_mel:
+        grid = _tf_hz_to_mel(rate / ((n_bins - 1) * 2) * np.arange(n_bins), mel_scale)
+        edges = mel_edges
+    else:
+        grid = np.linspace(0, rate // 2, n_bins)
+        edges = _tf_mel_to_hz(mel_edges, mel_scale)
+    bank = np.maximum(np.zeros(1), _slopes_min(grid, edges)).astype(dt, copy=False)
+    if norm == "slaney":
+        bank *= (2.0 / (edges[2:] - edges[:-2]))[None, :]  # in dtype, after the cast
+    _warn_empty_filters(bank)
+    return bank
+
+
+# -- torchaudio.functional in torch's float32 arithmetic -------------------------------
+
+
+def _fma32(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> np.ndarray:
+    """float32 ``a * b + c`` rounded once, as an FMA instruction computes it.
+
+    The product of two float32 is exact in float64; the sum is rounded to float64
+    "to odd" (an inexact sum gets an odd last bit, found with TwoSum), which
+    rounds correctly to the 24 bits of float32 afterwards.
+    """
+    p = np.multiply(np.asarray(a, np.float32), np.asarray(b, np.float32), dtype=np.float64)
+    c64 = np.asarray(c, np.float32).astype(np.float64)
+    s = p + c64
+    back = s - p
+    err = (p - (s - back)) + (c64 - back)  # s + err == p + c exactly
+    even = (np.asarray(s).view(np.int64) & 1) == 0
+    with np.errstate(invalid="ignore"):
+        toward = np.nextafter(s, np.copysign(np.inf, err))
+        s = np.where((err != 0) & even & np.isfinite(err), toward, s)
+    return s.astype(np.float32)
+
+
+def _torch_linspace(start: float, end: float, steps: int) -> np.ndarray:
+    """``torch.linspace(start, end, steps)`` (float32) as torch's CPU kernel computes it:
+    ``step = (end - start) / (steps - 1)`` in float32, the first ``steps // 2`` points
+    ``start + step * i`` and the others ``end - step * (steps - 1 - i)``, each
+    contracted by the compiler to one FMA (as torch 2.13's x86-64 build does: measured
+    bit for bit on 5000 random ranges)."""
+    lo, hi = np.float32(start), np.float32(end)
+    if steps == 1:
+        return np.array([lo])
+    step = (hi - lo) / np.float32(steps - 1)
+    i = np.arange(steps)
+    first = i < steps // 2
+    k = np.where(first, i, steps - 1 - i).astype(np.float32)
+    return np.where(first, _fma32(step, k, lo), _fma32(-step, k, hi))
+
+
+# The part of an elementwise torch kernel done by its vector loop: whole blocks of two
+# AVX2 registers (2 x 8 float32); the rest is done by the scalar code.
+_TORCH_VECTOR_BLOCK = 16
+
+# Sleef's double-float logarithm of 10 (its logkf(10)), the high and low float32.
+_SLEEF_LN10_HI, _SLEEF_LN10_LO = np.array([0x40135D8E, 0xB3095410], np.uint32).view(np.float32)
+_SLEEF_EXPK_POLY = np.array(
+    [
+        0.00136324646882712841033936,
+        0.00836596917361021041870117,
+        0.0416710823774337768554688,
+        0.166665524244308471679688,
+        0.499999850988388061523438,
+    ],
+    np.float32,
+)
+_LOG2E_F32 = np.float32(1.442695040888963407359924681001892137426645954152985934135449406931)
+_LN2_HI_F32 = np.float32(0.693145751953125)
+_LN2_LO_F32 = np.float32(1.428606765330187045e-06)
+
+
+def _sleef_pow10f(y: np.ndarray) -> np.ndarray:
+    """``Sleef_powf8_u10(10, y)``: torch's vectorised float32 ``10 ** y`` (AVX2).
+
+    ``exp(ln 10 * y)`` in Sleef's double-float arithmetic (with FMA): the product
+    of its double-float ``ln 10`` and ``y``, reduced by ``q ln 2``, a degree-5
+    polynomial, scaled by ``2**q``. Valid where the result is a normal float32.
+    """
+    f32 = np.float32
+    y = np.asarray(y, f32)
+    # d = ln10 * y, double-float
+    dx = _SLEEF_LN10_HI * y
+    dy = _fma32(_SLEEF_LN10_LO, y, _fma32(_SLEEF_LN10_HI, y, -dx))
+    q = np.rint((dx + dy) * _LOG2E_F32)
+    for ln2_part in (_LN2_HI_F32, _LN2_LO_F32):  # s = d - q ln2, double-float
+        r = q * -ln2_part
+        sx = dx + r
+        v = sx - dx
+        dy = ((dx - (sx - v)) + (r - v)) + dy
+        dx = sx
+    sx = dx + dy  # normalised
+    sy = (dx - sx) + dy
+    u = np.full_like(sx, _SLEEF_EXPK_POLY[0])
+    for c in _SLEEF_EXPK_POLY[1:]:
+        u = _fma32(u, sx, c)
+    # t = s + s^2 u, then 1 + t, all double-float
+    sqx = sx * sx
+    sqy = _fma32(sx + sx, sy, _fma32(sx, sx, -sqx))
+    px = sqx * u
+    py = _fma32(sqy, u, _fma32(sqx, u, -px))
+    tx = sx + px
+    ty = (((sx - tx) + px) + sy) + py
+    one = f32(1.0)
+    ox = one + tx
+    oy = ((one - ox) + tx) + ty
+    return np.ldexp(ox + oy, q.astype(np.int32)).astype(f32)
+
+
+def _torch_pow10(y: np.ndarray) -> np.ndarray:
+    """torch's ``10.0 ** y`` for a float32 vector ``y``: Sleef's powf on the vector
+    blocks, the C library's ``powf`` (NumPy's float32 power) on the rest."""
+    n = len(y) // _TORCH_VECTOR_BLOCK * _TORCH_VECTOR_BLOCK
+    return np.concatenate([_sleef_pow10f(y[:n]), np.power(np.float32(10.0), y[n:])])
+
+
+def _torch_hz_to_mel(freq: float, scale: str) -> float:
+    """torchaudio's ``_hz_to_mel`` on a Python float (its math-module arithmetic)."""
+    if scale == "htk":
+        return 2595.0 * math.log10(1.0 + (freq / 700.0))
+    f_sp = 200.0 / 3
+    if freq >= 1000.0:
+        return (1000.0 - 0.0) / f_sp + math.log(freq / 1000.0) / (math.log(6.4) / 27.0)
+    return (freq - 0.0) / f_sp
+
+
+def _torch_mel_to_hz(mels: np.ndarray, scale: str) -> np.ndarray:
+    """torchaudio's ``_mel_to_hz`` on a float32 vector, in float32.
+
+    Exact but for the Slaney scale's ``torch.exp`` (MKL's vsExp in torch's x86-64
+    builds), whose float32 result is not always the correctly rounded one that
+    this takes: the edges above 1 kHz can differ from torchaudio's by one ulp.
+    """
+    f32 = np.float32
+    if scale == "htk":
+        return f32(700.0) * (_torch_pow10(mels / f32(2595.0)) - f32(1.0))
+    f_sp = 200.0 / 3
+    min_log_mel = f32((1000.0 - 0.0) / f_sp)
+    freqs = f32(0.0) + f32(f_sp) * mels
+    log = mels >= min_log_mel
+    arg = f32(math.log(6.4) / 27.0) * (mels[log] - min_log_mel)
+    freqs[log] = f32(1000.0) * np.exp(arg.astype(np.float64)).astype(f32)
+    return freqs
+
+
+def _torch_triangles(grid: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """torchaudio's ``_create_triangular_filterbank`` in float32, signed zeros
+    included: ``torch.max(zero, x)`` keeps the zero of ``x`` in its vector loop
+    (``_mm256_max_ps``) and gives +0 in its scalar tail (``std::max``)."""
+    mins = _slopes_min(grid, edges)
+    bank = np.where(np.isnan(mins) | (mins > 0), mins, np.float32(0.0))
+    vector = np.arange(bank.size).reshape(bank.shape) < (
+        bank.size // _TORCH_VECTOR_BLOCK * _TORCH_VECTOR_BLOCK
+    )
+    return np.where(vector & (mins == 0), mins, bank)
+
+
+def melscale_fbanks(
+    n_freqs: int,
+    f_min: float,
+    f_max: float,
+    n_mels: int,
+    sample_rate: float,
+    norm: str | None = None,
+    mel_scale: str = "htk",
+) -> np.ndarray:
+    """torchaudio's mel filter bank, ``torchaudio.functional.melscale_fbanks``, in float32.
+
+    ``n_mels + 2`` edges equally spaced on the HTK or Slaney mel scale from
+    ``f_min`` to ``f_max`` (``torch.linspace`` in float32), converted to Hz in
+    float32; triangles linear in Hz over ``torch.linspace(0, sample_rate // 2,
+    n_freqs)``; with ``norm="slaney"`` each filter is multiplied by
+    ``2 / (edge[m + 2] - edge[m])``. Every operation is torch's float32 one on the
+    CPU, in its order, down to the FMAs of ``torch.linspace``, Sleef's ``powf``
+    (and the C library's ``powf`` for the last ``len % 16`` edges) for
+    ``10 ** x``, and the sign of the zeros.
+
+    Agreement with torchaudio 2.11 (torch 2.13, x86-64 with AVX2), measured on
+    ``tests/test_banks.py``'s golden data and on thousands of random
+    configurations: ``mel_scale="htk"`` bit for bit, and ``"slaney"`` too as long
+    as ``f_max <= 1000`` Hz. Above 1 kHz torch takes MKL's float32 ``exp``, which
+    is not correctly rounded about once in a hundred: those edges are one ulp
+    away from the correctly rounded ones this computes, and the weights next to
+    them differ by up to ``ulp(f_max) / (narrowest band width in Hz)`` of the
+    bank's peak (measured at most 0.93 of that; 3.6e-6 of the peak on the golden
+    data, 1.9e-5 at worst in 6000 random configurations with up to 400 bands).
+    Torch itself gives other bits on other CPUs (its vector blocks and its
+    ``exp`` are the CPU's).
+
+    Parameters
+    ----------
+    n_freqs : int
+        Number of frequency bins (rows), ``n_fft // 2 + 1``; at least 1.
+    f_min, f_max : float
+        Lower edge of the lowest filter and upper edge of the highest, Hz;
+        ``0 <= f_min < f_max``.
+    n_mels : int
+        Number of mel filters (columns), at least 1.
+    sample_rate : float
+        Sampling rate of the signal, Hz, > 0.
+    norm : None or "slaney"
+        ``"slaney"`` scales each filter to unit area.
+    mel_scale : "htk" or "slaney"
+        The mel scale of the edges.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_freqs, n_mels), dtype=float32]
+
+    Warns
+    -----
+    UserWarning
+        If a filter is all zero, as torchaudio warns.
+
+    Examples
+    --------
+    >>> from fastmel._filters import melscale_fbanks
+    >>> fb = melscale_fbanks(201, 0.0, 8000.0, 40, 16000)
+    >>> fb.shape, fb.dtype
+    ((201, 40), dtype('float32'))
+    """
+    n_freqs = as_int("n_freqs", n_freqs)
+    n_mels = as_int("n_mels", n_mels, maximum=MAX_MEL_BINS)
+    f_min, f_max = _frequency_range("f_min", f_min, "f_max", f_max)
+    rate = as_real("sample_rate", sample_rate, minimum=0, strict=True)
+    choice("norm", norm, (None, "slaney"))
+    choice("mel_scale", mel_scale, ("htk", "slaney"))
+
+    grid = _torch_linspace(0.0, rate // 2, n_freqs)
+    mels = _torch_linspace(
+        _torch_hz_to_mel(f_min, mel_scale), _torch_hz_to_mel(f_max, mel_scale), n_mels + 2
+    )
+    edges = _torch_mel_to_hz(mels, mel_scale)
+    bank = _torch_triangles(grid, edges)
+    if norm == "slaney":  # torch's 2.0 / t is t.reciprocal() * 2.0
+        bank *= (np.float32(1.0) / (edges[2:] - edges[:-2])) * np.float32(2.0)
+    _warn_empty_filters(bank)
+    return bank
+
+
+def linear_fbanks(
+    n_freqs: int, f_min: float, f_max: float, n_filter: int, sample_rate: float
+) -> np.ndarray:
+    """torchaudio's linear triangular filter bank, ``torchaudio.functional.linear_fbanks``.
+
+    ``n_filter + 2`` edges ``torch.linspace(f_min, f_max, n_filter + 2)`` and
+    triangles over ``torch.linspace(0, sample_rate // 2, n_freqs)``, in torch's
+    float32 arithmetic (see :func:`melscale_fbanks`). Equals torchaudio 2.11
+    (torch 2.13, x86-64 with AVX2) bit for bit, the signs of zeros included:
+    measured on ``tests/test_banks.py``'s 4 golden banks and 300 random
+    configurations. Like torchaudio it does not warn about all-zero filters.
+
+    Parameters
+    ----------
+    n_freqs : int
+        Number of frequency bins (rows), at least 1.
+    f_min, f_max : float
+        Lower edge of the lowest filter and upper edge of the highest, Hz;
+        ``0 <= f_min < f_max``.
+    n_filter : int
+        Number of filters (columns), at least 1.
+    sample_rate : float
+        Sampling rate of the signal, Hz, > 0.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_freqs, n_filter), dtype=float32]
+
+    Examples
+    --------
+    >>> from fastmel._filters import linear_fbanks
+    >>> linear_fbanks(257, 0.0, 8000.0, 20, 16000).shape
+    (257, 20)
+    """
+    n_freqs = as_int("n_freqs", n_freqs)
+    n_filter = as_int("n_filter", n_filter, maximum=MAX_MEL_BINS)
+    f_min, f_max = _frequency_range("f_min", f_min, "f_max", f_max)
+    rate = as_real("sample_rate", sample_rate, minimum=0, strict=True)
+    grid = _torch_linspace(0.0, rate // 2, n_freqs)
+    return _torch_triangles(grid, _torch_linspace(f_min, f_max, n_filter + 2))
+
+
+# -- chroma: transformers.audio_utils.chroma_filter_bank and librosa.filters.chroma ---
+
+
+def _check_norm(name: str, norm: Any, *, librosa_norms: bool) -> float | None:
+    """None or a finite power > 0; for librosa also 0, inf and -inf."""
+    if norm is None:
+        return None
+    if isinstance(norm, (bool, np.bool_)) or not isinstance(norm, numbers.Real):
+        raise TypeError(f"`{name}` must be None or a real number, got {norm!r}")
+    p = float(norm)
+    if librosa_norms and (p == 0 or np.isinf(p)):
+        return p
+    if not (np.isfinite(p) and p > 0):
+        extra = ", 0, inf or -inf" if librosa_norms else ""
+        raise ValueError(f"`{name}` must be None, a finite number > 0{extra}, got {norm!r}")
+    return p
+
+
+def _normalize_columns(wts: np.ndarray, norm: float | None) -> np.ndarray:
+    """``librosa.util.normalize(wts, norm=norm, axis=0)`` for positive weights (the
+    default threshold, the smallest normal float64, below which a column is left as
+    it is); for a power ``p > 0`` this is also transformers' ``wts / sum(wts**p) ** (1 /
+    p)``, as the chroma columns' norms are far above the threshold."""
+    if norm is None:
+        return wts
+    if norm == np.inf:
+        length = np.max(wts, axis=0, keepdims=True)
+    elif norm == -np.inf:
+        length = np.min(wts, axis=0, keepdims=True)
+    elif norm == 0:
+        length = np.sum(wts > 0, axis=0, keepdims=True, dtype=wts.dtype)
+    else:
+        length = np.sum(wts**norm, axis=0, keepdims=True) ** (1.0 / norm)
+    length[length < np.finfo(wts.dtype).tiny] = 1.0
+    return wts / length
+
+
+def _chroma(
+    n_fft: int,
+    sr: float,
+    n_chroma: int,
+    tuning: float,
+    norm: float | None,
+    weighting: tuple[float, float] | None,
+    base_c: bool,
+) -> np.ndarray:
+    """The chroma bank ``(n_chroma, 1 + n_fft // 2)`` in float64, with the float
+    operations of librosa's ``filters.chroma`` (transformers' ``chroma_filter_bank``
+    is a copy of it) in their order and memory layouts (the column sums depend on
+    them): the FFT bins' pitch in chroma bins (``A4 = 440 * 2 ** (tuning /
+    n_chroma)``), a Gaussian bump of half-width one bin spacing (at least a chroma
+    bin) around each chroma, the columns normalised, weighted by a Gaussian in
+    octaves ``(centre, half_width)``, rotated to start at C."""
+    freqs = np.linspace(0, sr, n_fft, endpoint=False)[1:]
+    a4 = 440.0 * 2.0 ** (tuning / n_chroma)
+    bins = n_chroma * np.log2(freqs / (float(a4) / 16))
+    bins = np.concatenate(([bins[0] - 1.5 * n_chroma], bins))  # DC: 1.5 octaves below bin 1
+    widths = np.concatenate((np.maximum(bins[1:] - bins[:-1], 1.0), [1]))
+    dist = np.subtract.outer(bins, np.arange(0, n_chroma, dtype="d")).T
+    half = np.round(float(n_chroma) / 2)
+    dist = np.remainder(dist + half + 10 * n_chroma, n_chroma) - half  # in [-half, half)
+    wts = np.exp(-0.5 * (2 * dist / np.tile(widths, (n_chroma, 1))) ** 2)
+    wts = _normalize_columns(wts, norm)
+    if weighting is not None:
+        centre, half_width = weighting
+        wts *= np.tile(
+            np.exp(-0.5 * (((bins / n_chroma - centre) / half_width) ** 2)), (n_chroma, 1)
+        )
+    if base_c:
+        wts = np.roll(wts, -3 * (n_chroma // 12), axis=0)
+    return wts[:, : int(1 + n_fft / 2)]
+
+
+def _chroma_args(
+    names: tuple[str, str, str], n_fft: Any, n_chroma: Any, sr: Any, tuning: Any
+) -> tuple[int, int, float, float]:
+    """The FFT length, chroma count, rate and tuning, validated (the first three
+    under the caller's ``names``)."""
+    return (
+        as_int(names[0], n_fft, minimum=2, maximum=MAX_FFT_LENGTH),
+        as_int(names[1], n_chroma, maximum=MAX_MEL_BINS),
+        as_real(names[2], sr, minimum=0, strict=True),
+        as_real("tuning", tuning),
+    )
+
+
+def chroma_filter_bank(
+    num_frequency_bins: int,
+    num_chroma: int,
+    sampling_rate: float,
+    tuning: float = 0.0,
+    power: float | None = 2.0,
+    weighting_parameters: tuple[float, float] | None = (5.0, 2.0),
+    start_at_c_chroma: bool = True,
+) -> np.ndarray:
+    """transformers' chroma filter bank, ``transformers.audio_utils.chroma_filter_bank``.
+
+    Projects FFT bins onto ``num_chroma`` pitch classes: a Gaussian bump around
+    each chroma (its width the bin spacing in chroma bins, at least 1), columns
+    scaled to unit ``power``-norm, times a Gaussian weighting in octaves, rows
+    rotated to start at C. The same float64 operations, in the same order, as
+    transformers (and librosa's ``filters.chroma``, see :func:`chroma_bank`).
+
+    Equals transformers 5.23.0 bit for bit: measured on ``tests/test_banks.py``'s
+    6 golden banks and 150 random configurations.
+
+    Parameters
+    ----------
+    num_frequency_bins : int
+        The FFT length ``n_fft`` (transformers' name; bins ``k * sampling_rate /
+        num_frequency_bins``), at least 2.
+    num_chroma : int
+        Number of chroma bins (rows), at least 1.
+    sampling_rate : float
+        Sampling rate of the signal, Hz, > 0.
+    tuning : float
+        Deviation of A4 from 440 Hz, in fractions of a chroma bin.
+    power : float > 0 or None
+        Each column is divided by ``sum(column**power) ** (1 / power)``; None: no
+        normalisation.
+    weighting_parameters : (float, float) or None
+        ``(centre, half_width)``, in octaves above A0 = 27.5 Hz (5: 880 Hz), of a
+        Gaussian weighting of the bins; None: flat.
+    start_at_c_chroma : bool
+        Rows start at C; otherwise at A.
+
+    Returns
+    -------
+    np.ndarray [shape=(num_chroma, 1 + num_frequency_bins // 2), dtype=float64]
+        Note the orientation: chroma along the rows, as transformers returns it.
+
+    Examples
+    --------
+    >>> from fastmel._filters import chroma_filter_bank
+    >>> chroma_filter_bank(2048, 12, 22050).shape
+    (12, 1025)
+    """
+    n_fft, n_chroma, sr, tuning = _chroma_args(
+        ("num_frequency_bins", "num_chroma", "sampling_rate"),
+        num_frequency_bins,
+        num_chroma,
+        sampling_rate,
+        tuning,
+    )
+    p = _check_norm("power", power, librosa_norms=False)
+    weighting = None
+    if weighting_parameters is not None:
+        try:
+            centre, half_width = weighting_parameters
+        except (TypeError, ValueError):
+            raise ValueError(
+                "`weighting_parameters` must be None or (centre, half_width), got "
+                f"{weighting_parameters!r}"
+            ) from None
+        weighting = (
+            as_real("weighting_parameters[0]", centre),
+            as_real("weighting_parameters[1]", half_width, minimum=0, strict=True),
+        )
+    base_c = as_flag("start_at_c_chroma", start_at_c_chroma)
+    return np.ascontiguousarray(_chroma(n_fft, sr, n_chroma, tuning, p, weighting, base_c))
+
+
+def chroma_bank(
+    sr: float,
+    n_fft: int,
+    n_chroma: int = 12,
+    tuning: float = 0.0,
+    ctroct: float = 5.0,
+    octwidth: float | None = 2,
+    norm: float | None = 2,
+    base_c: bool = True,
+    dtype: DTypeLike = np.float32,
+) -> np.ndarray:
+    """librosa's chroma filter bank, ``librosa.filters.chroma``.
+
+    The bank of :func:`chroma_filter_bank` with librosa's arguments and
+    normalisation (``librosa.util.normalize``: any ``norm``, columns whose norm is
+    below the smallest normal float64 left as they are), computed in float64 and
+    cast to ``dtype`` at the end, as librosa does. Equals librosa 0.11.0 bit for
+    bit, float32 and float64: measured on ``tests/test_banks.py``'s 9 golden banks
+    and 150 random configurations.
+
+    Parameters
+    ----------
+    sr : float
+        Sampling rate of the signal, Hz, > 0.
+    n_fft : int
+        FFT length, at least 2.
+    n_chroma : int
+        Number of chroma bins (rows), at least 1.
+    tuning : float
+        Deviation of A4 from 440 Hz, in fractions of a chroma bin.
+    ctroct, octwidth : float
+        Centre and half-width, in octaves above A0 = 27.5 Hz, of a Gaussian
+        weighting of the bins; ``octwidth=None``: flat.
+    norm : float or None
+        Column normalisation: a power ``> 0`` (2: unit Euclidean norm), ``np.inf``
+        (peak 1), ``-np.inf`` (minimum 1), 0 (divide by the number of non-zero
+        weights) or None.
+    base_c : bool
+        Rows start at C; otherwise at A.
+    dtype : np.dtype
+        Floating dtype of the result.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_chroma, 1 + n_fft // 2), dtype=dtype]
+
+    Examples
+    --------
+    >>> from fastmel._filters import chroma_bank
+    >>> w = chroma_bank(22050, 4096)
+    >>> w.shape, w.dtype
+    ((12, 2049), dtype('float32'))
+    """
+    names = ("n_fft", "n_chroma", "sr")
+    n_fft, n_chroma, sr, tuning = _chroma_args(names, n_fft, n_chroma, sr, tuning)
+    weighting = None
+    if octwidth is not None:
+        weighting = (
+            as_real("ctroct", ctroct),
+            as_real("octwidth", octwidth, minimum=0, strict=True),
+        )
+    p = _check_norm("norm", norm, librosa_norms=True)
+    base = as_flag("base_c", base_c)
+    dt = _float_dtype(dtype)
+    return np.ascontiguousarray(_chroma(n_fft, sr, n_chroma, tuning, p, weighting, base), dtype=dt)

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _engine, _windows
 from ._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
-from ._filters import dense, kaldi_bands, transformers_slaney_bank
+from ._filters import dense, kaldi_bands, mel_filter_bank
 from ._frontend import FrontEnd
 from ._layer import MelSpectrogram
 from ._options import MAX_FFT_LENGTH, as_int, as_real
@@ -329,9 +329,9 @@ class WhisperFeatureExtractor(_Extractor):
             dtype="float32",
         )
         # The reference's bank: for an odd n_fft its bins are not the FFT's
-        # (see transformers_slaney_bank), so the preset's own bank is replaced.
-        self._filters = transformers_slaney_bank(
-            n_fft, feature_size, sampling_rate, 8000.0, np.float64
+        # (see mel_filter_bank), so the preset's own bank is replaced.
+        self._filters = mel_filter_bank(
+            1 + n_fft // 2, feature_size, 0.0, 8000.0, sampling_rate, "slaney", "slaney"
         )
         self._build()
 
@@ -1107,7 +1107,16 @@ class ParakeetFeatureExtractor(_Extractor):
         self.preemphasis = preemphasis
         self._take_options(kwargs)
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
-        self._filters = transformers_slaney_bank(self.n_fft, self.feature_size, rate, rate / 2)
+        self._filters = mel_filter_bank(
+            self.n_fft // 2 + 1,
+            self.feature_size,
+            0.0,
+            rate / 2,
+            rate,
+            "slaney",
+            "slaney",
+            dtype=np.float32,
+        )
         self._build()
         # The same stages without the pre-emphasis and the normalisation, for
         # the batches the reference filters and normalises as the engine's
