@@ -410,6 +410,31 @@ fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *ou
                             double *state, int state_in, int num_threads,
                             fm_interrupt_fn interrupt, void *interrupt_ctx);
 
+/* Where a call's frames sit in a longer signal: a stream computing sliding
+ * CMVN on a window of it. The CMVN of a frame depends on its index in the
+ * signal (its window, and the blocks of FM_CMVN_BLOCK frames at which the
+ * window sums restart), never on where a call starts, so a part gives the
+ * whole call's values for the frames whose window it holds. */
+#define FM_FRAMES_OPEN ((size_t)-1)
+#define FM_CMVN_BLOCK 256
+typedef struct fm_frames_part {
+    size_t frame0; /* the signal index of the call's frame 0 */
+    size_t total;  /* the signal's frames (>= frame0 + n_frames), or FM_FRAMES_OPEN when
+                      not yet known: windows are then never moved for the signal's end */
+    size_t first;  /* call frames before this one need not be computed (<= n_frames); the
+                      caller provides every frame the windows of the block of `first` and
+                      of the later frames read, and outputs whose window passes the call's
+                      last frame are unspecified */
+} fm_frames_part;
+
+/* fm_frames_compute for a part of a signal (part NULL: the whole signal).
+ * With a part, lengths must be NULL. */
+fm_status fm_frames_compute_part(const fm_frames_plan *plan, const void *in, void *out,
+                                 size_t n_rows, size_t n_frames, const size_t *lengths,
+                                 const fm_frames_part *part, double *state, int state_in,
+                                 int num_threads, fm_interrupt_fn interrupt,
+                                 void *interrupt_ctx);
+
 /* A static English description of a status code. */
 const char *fm_status_message(int status);
 

@@ -255,32 +255,35 @@ class DeltaFrames final : public fastmel::FramesKernel {
 
     /* Sliding CMVN of a block of kb features of n >= 1 frames: frame t,
      * feature k read at src[t * sst + k * ssk], written to dst[t * dst_st +
-     * k * dst_sk] (the same memory or apart). The block is copied in double
-     * as [frame][feature], kBlock wide, less each feature's overall mean (the
-     * variance, the mean of squares less the squared mean, does not depend on
-     * the shift, and without it a feature far from 0 with a small spread
-     * would lose its digits); the window's sums then slide along the frames,
-     * a frame added as the window reaches it and taken away as it leaves
-     * (the window's ends only move forward), every feature side by side. */
+     * k * dst_sk] (the same memory or apart). Frame t is frame frame0 + t of
+     * a signal of `total` frames (FM_FRAMES_OPEN: not known; the window is
+     * then never moved for the end), and frames before `first` are not
+     * written (fm_frames_part). The block is copied in double as
+     * [frame][feature], kBlock wide. The window sums are taken in blocks of
+     * FM_CMVN_BLOCK frames of the signal: at a block's first frame they are
+     * summed over its window, then slide (a frame added as the window reaches
+     * it, taken away as it leaves: the window's ends only move forward), all
+     * of the values less the first value of that first window (the variance,
+     * the mean of squares less the squared mean, does not depend on the
+     * shift, and without it a feature far from 0 with a small spread would
+     * lose its digits). A frame's value thus depends on its place in the
+     * signal, never on where the call starts: a stream gives the whole
+     * call's values. */
     void cmvn(const T *src, size_t sst, size_t ssk, T *dst, size_t dst_st, size_t dst_sk,
-              size_t n, size_t kb, std::vector<double> &scratch) const {
+              size_t n, size_t kb, size_t frame0, size_t total, size_t first,
+              std::vector<double> &scratch) const {
         scratch.resize(n * kBlock);
         double *v = scratch.data();
-        double shift[kBlock] = {};  /* (lanes past kb: 0, and their values 0) */
         const bool full_rows = kb == kBlock && ssk == 1;  /* 16 contiguous values a frame */
         for (size_t t = 0; t < n; ++t) {
             double *vt = v + t * kBlock;
             if (full_rows) {
                 for (size_t k = 0; k < kBlock; ++k) vt[k] = static_cast<double>(src[t * sst + k]);
             } else {
-                for (size_t k = 0; k < kBlock; ++k) vt[k] = 0.0;
+                for (size_t k = 0; k < kBlock; ++k) vt[k] = 0.0; /* (lanes past kb: 0) */
                 for (size_t k = 0; k < kb; ++k) vt[k] = static_cast<double>(src[t * sst + k * ssk]);
             }
-            for (size_t k = 0; k < kBlock; ++k) shift[k] += vt[k];
         }
-        for (size_t k = 0; k < kBlock; ++k) shift[k] /= static_cast<double>(n);
-        for (size_t t = 0; t < n; ++t)
-            for (size_t k = 0; k < kBlock; ++k) v[t * kBlock + k] -= shift[k];
         /* the block's features as kD vectors of 4 doubles */
         typedef double D4 __attribute__((vector_size(32)));
         typedef T T4 __attribute__((vector_size(4 * sizeof(T))));
@@ -290,44 +293,64 @@ class DeltaFrames final : public fastmel::FramesKernel {
             std::memcpy(&d, v + t * kBlock + 4 * j, sizeof(d));
             return d;
         };
+        const bool open = total == FM_FRAMES_OPEN;
+        const ptrdiff_t C = static_cast<ptrdiff_t>(cmvn_window_);
+        const ptrdiff_t N = open ? 0 : static_cast<ptrdiff_t>(total);
+        const ptrdiff_t F0 = static_cast<ptrdiff_t>(frame0), n_local = static_cast<ptrdiff_t>(n);
+        /* The window [a, b) of signal frame T0, in the call's frames (clamped
+         * to them: only for frames the caller does not read). */
+        auto window = [&](ptrdiff_t T0, ptrdiff_t &a, ptrdiff_t &b) {
+            a = cmvn_center_ ? T0 - C / 2 : T0 - C;
+            b = cmvn_center_ ? a + C : T0 + 1;
+            if (a < 0) {
+                b -= a;
+                a = 0;
+            }
+            if (!cmvn_center_) b = std::max<ptrdiff_t>(T0 + 1, static_cast<ptrdiff_t>(cmvn_min_));
+            if (!open && b > N) {
+                a = std::max<ptrdiff_t>(0, a - (b - N));
+                b = N;
+            }
+            a = std::min(std::max<ptrdiff_t>(a - F0, 0), n_local);
+            b = std::min(std::max<ptrdiff_t>(b - F0, a), n_local);
+        };
         /* one loop for each setting of norm_vars */
         auto slide = [&](auto vars_tag) {
             constexpr bool Vars = decltype(vars_tag)::value;
-            D4 sum[kD], sq[kD];
-            for (size_t j = 0; j < kD; ++j) sum[j] = sq[j] = D4{} * 0.0;
-            size_t in_a = 0, in_b = 0;  /* the frames [in_a, in_b) are in the sums */
-            const ptrdiff_t N = static_cast<ptrdiff_t>(n), C = static_cast<ptrdiff_t>(cmvn_window_);
-            for (size_t t = 0; t < n; ++t) {
-                const ptrdiff_t T0 = static_cast<ptrdiff_t>(t);
-                ptrdiff_t a = cmvn_center_ ? T0 - C / 2 : T0 - C;
-                ptrdiff_t b = cmvn_center_ ? a + C : T0 + 1;
-                if (a < 0) {
-                    b -= a;
-                    a = 0;
-                }
-                if (!cmvn_center_) b = std::max<ptrdiff_t>(T0 + 1, static_cast<ptrdiff_t>(cmvn_min_));
-                if (b > N) {
-                    a = std::max<ptrdiff_t>(0, a - (b - N));
-                    b = N;
+            D4 sum[kD], sq[kD], shift[kD];
+            size_t in_a = 0, in_b = 0;  /* the call frames [in_a, in_b) are in the sums */
+            const size_t B = FM_CMVN_BLOCK;
+            /* from the start of first's block (in the signal) */
+            const size_t from = first - std::min(first, (frame0 + first) % B);
+            for (size_t t = from; t < n; ++t) {
+                ptrdiff_t a, b;
+                window(F0 + static_cast<ptrdiff_t>(t), a, b);
+                if (t == from || (frame0 + t) % B == 0) {  /* the sums start again */
+                    for (size_t j = 0; j < kD; ++j) {
+                        sum[j] = sq[j] = D4{} * 0.0;
+                        shift[j] = at(static_cast<size_t>(a), j);
+                    }
+                    in_a = in_b = static_cast<size_t>(a);
                 }
                 for (; in_b < static_cast<size_t>(b); ++in_b)
                     for (size_t j = 0; j < kD; ++j) {
-                        const D4 f = at(in_b, j);
+                        const D4 f = at(in_b, j) - shift[j];
                         sum[j] += f;
                         if (Vars) sq[j] += f * f;
                     }
                 for (; in_a < static_cast<size_t>(a); ++in_a)
                     for (size_t j = 0; j < kD; ++j) {
-                        const D4 f = at(in_a, j);
+                        const D4 f = at(in_a, j) - shift[j];
                         sum[j] -= f;
                         if (Vars) sq[j] -= f * f;
                     }
+                if (t < first) continue;
                 const double inv = 1.0 / static_cast<double>(b - a);
                 alignas(32) T y[kBlock];
                 alignas(32) T var[kBlock];
                 for (size_t j = 0; j < kD; ++j) {
                     const D4 mean = sum[j] * inv;
-                    const T4 out = __builtin_convertvector(at(t, j) - mean, T4);
+                    const T4 out = __builtin_convertvector((at(t, j) - shift[j]) - mean, T4);
                     std::memcpy(y + 4 * j, &out, sizeof(out));
                     if (Vars) {
                         const T4 v4 = __builtin_convertvector(sq[j] * inv - mean * mean, T4);
@@ -526,6 +549,8 @@ class DeltaFrames final : public fastmel::FramesKernel {
             const T *in = static_cast<const T *>(job.in) + r * K_ * F;
             T *out = static_cast<T *>(job.out) + r * Kout_ * Fo;
             const bool direct = rows_ok && (order_ == 0 || kb == kBlock);
+            /* CMVN's place in the signal (fm_frames_part) */
+            const size_t total = job.total ? job.total : n, first = std::min(job.first, n);
             const bool padded = rows_ok && !direct;
             /* Every order's block as features of contiguous frames: in place in
              * a bands-major output, else in scratch, scattered (or stacked) at
@@ -553,9 +578,12 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 pcen(src, sst, ssk, x.base, x.st, x.sk, n, kb, m);
                 if (state) std::copy(m, m + kb, state);
                 if (cmvn_ && n > 0)
-                    cmvn(x.base, x.st, x.sk, x.base, x.st, x.sk, n, kb, cmvn_scratch);
+                    cmvn(x.base, x.st, x.sk, x.base, x.st, x.sk, n, kb, job.frame0, total, first,
+                         cmvn_scratch);
             } else if (cmvn_) {
-                if (n > 0) cmvn(src, sst, ssk, x.base, x.st, x.sk, n, kb, cmvn_scratch);
+                if (n > 0)
+                    cmvn(src, sst, ssk, x.base, x.st, x.sk, n, kb, job.frame0, total, first,
+                         cmvn_scratch);
             } else if (padded) {  /* (the zeros: rep stos costs more than a row) */
                 for (size_t t = 0; t < n; ++t)
                     for (size_t k = 0; k < kBlock; ++k)

@@ -68,6 +68,9 @@ struct FramesJob {
     const size_t *lengths;  /* NULL, or each row's own frame count */
     double *state;          /* NULL, or PCEN's M per row and feature (fm_frames_compute) */
     bool state_in;          /* the state holds M[-1] */
+    size_t frame0 = 0;      /* CMVN: the signal index of frame 0 (fm_frames_part) */
+    size_t total = 0;       /* CMVN: the signal's frames, FM_FRAMES_OPEN, or 0: each row's own */
+    size_t first = 0;       /* CMVN: frames before this one need not be computed */
 };
 
 /*

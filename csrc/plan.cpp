@@ -500,7 +500,20 @@ fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *ou
                             size_t n_rows, size_t n_frames, const size_t *lengths,
                             double *state, int state_in, int num_threads,
                             fm_interrupt_fn interrupt, void *interrupt_ctx) {
+    return fm_frames_compute_part(plan, in, out, n_rows, n_frames, lengths, nullptr, state,
+                                  state_in, num_threads, interrupt, interrupt_ctx);
+}
+
+fm_status fm_frames_compute_part(const fm_frames_plan *plan, const void *in, void *out,
+                                 size_t n_rows, size_t n_frames, const size_t *lengths,
+                                 const fm_frames_part *part, double *state, int state_in,
+                                 int num_threads, fm_interrupt_fn interrupt,
+                                 void *interrupt_ctx) {
     if (!plan || num_threads < 1) return FM_ERR_INVALID;
+    if (part && (lengths || part->first > n_frames || part->frame0 > kMaxSize ||
+                 (part->total != FM_FRAMES_OPEN &&
+                  (part->total < part->frame0 || part->total - part->frame0 < n_frames))))
+        return FM_ERR_INVALID;
     num_threads = std::min(num_threads, FM_MAX_THREADS);
     if (n_rows > kMaxSize || n_frames > kMaxSize) return FM_ERR_INVALID;
     const bool interp = plan->delta.order > 0 && plan->delta.edge == FM_EDGE_INTERP;
@@ -522,6 +535,9 @@ fm_status fm_frames_compute(const fm_frames_plan *plan, const void *in, void *ou
         const size_t blocks = (plan->num_features + kernel.block() - 1) / kernel.block();
         if (n_rows > std::numeric_limits<size_t>::max() / blocks) return FM_ERR_INVALID;
         fastmel::FramesJob job{in, out, n_rows, n_frames, lengths, state, state_in != 0};
+        job.frame0 = part ? part->frame0 : 0;
+        job.total = part ? part->total : 0;  /* 0: each row's own frames */
+        job.first = part ? part->first : 0;
         return parallel_for(n_rows * blocks, num_threads, interrupt, interrupt_ctx,
                             [&](size_t b, size_t e, size_t) { kernel.run(job, b, e); });
     } catch (...) {

@@ -24,6 +24,11 @@ STAGES = {
     "stack_pairs": lambda: fastmel.StackFrames(2, 2, 0, axis=-1),
     "stack_left_past_step": lambda: fastmel.StackFrames(3, 2, 7),
     "stack_one": lambda: fastmel.StackFrames(1, 1),
+    "cmvn_kaldi_small": lambda: fastmel.SlidingCMVN(cmn_window=30, min_cmn_window=10),
+    "cmvn_center_vars_bands_major": lambda: fastmel.SlidingCMVN(
+        cmn_window=21, center=True, norm_vars=True, axis=-1
+    ),
+    "cmvn_min_past_window": lambda: fastmel.SlidingCMVN(cmn_window=3, min_cmn_window=50),
     "pcen_default": lambda: fastmel.PCEN(),
     "pcen_log_frames_major": lambda: fastmel.PCEN(power=0.0, axis=-2),
 }
@@ -116,9 +121,35 @@ def test_stream_state_is_bounded_and_the_protocol_holds():
     assert fastmel.PCEN().stream().flush().shape == (0, 0)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "stage",
+    [
+        fastmel.SlidingCMVN(),
+        fastmel.SlidingCMVN(cmn_window=300, center=True, norm_vars=True),
+        fastmel.SlidingCMVN(cmn_window=40, min_cmn_window=5, axis=-1),
+    ],
+    ids=repr,
+)
+def test_sliding_cmvn_streams_across_its_blocks(stage, dtype):
+    """The window sums start again every CMVN_BLOCK frames of the signal: a
+    stream, whatever its pieces, computes each frame from the same start."""
+    rng = np.random.default_rng(11)
+    for n in (255, 256, 257, 700, 1300):
+        x = _frames(stage, rng, n, dtype) + 100.0  # far from 0, a small spread
+        want = stage(x)
+        cuts = [1, 255, 256, 600, *rng.integers(0, n + 1, 8).tolist()]
+        for c in ([], [n - 1], [c for c in cuts if c <= n], list(range(200, n, 37))):
+            got, _ = _streamed(stage.stream(), x, stage.axis, c)
+            np.testing.assert_array_equal(got, want)
+    small = fastmel.SlidingCMVN(cmn_window=20, min_cmn_window=3)
+    x = _frames(small, rng, 600, dtype)
+    got, parts = _streamed(small.stream(), x, -2, list(range(1, 600)))
+    np.testing.assert_array_equal(got, small(x))
+    assert [p.shape[-2] for p in parts[:4]] == [0, 0, 3, 1]  # from min_cmn_window frames on
+
+
 def test_streams_that_cannot_be():
-    with pytest.raises(TypeError, match="SlidingCMVN does not stream"):
-        fastmel.SlidingCMVN().stream()
     with pytest.raises(TypeError, match='edge="wrap"'):
         fastmel.Deltas(edge="wrap").stream()
 
@@ -126,6 +157,10 @@ def test_streams_that_cannot_be():
 CHAINS = {
     "kaldi_deltas": lambda: fastmel.Chain(
         fastmel.kaldi.Fbank(num_mel_bins=23), [fastmel.Deltas.from_preset("kaldi")]
+    ),
+    "kaldi_cmvn_deltas": lambda: fastmel.Chain(
+        fastmel.kaldi.Fbank(num_mel_bins=23),
+        [fastmel.SlidingCMVN(cmn_window=100, center=True), fastmel.Deltas.from_preset("kaldi")],
     ),
     "funasr_lfr": lambda: fastmel.Chain(
         fastmel.kaldi.Fbank(num_mel_bins=80, window_type="hamming"), [fastmel.StackFrames()]
@@ -192,5 +227,5 @@ def test_chain_errors_and_axis():
         fastmel.Chain(fbank, fastmel.Deltas())
     with pytest.raises(ValueError, match="class_name"):
         fastmel.Chain({"class_name": "os.system", "config": {}}, [])
-    with pytest.raises(TypeError, match="SlidingCMVN does not stream"):
-        fastmel.Chain(fbank, [fastmel.SlidingCMVN()]).stream()
+    with pytest.raises(TypeError, match='edge="wrap"'):
+        fastmel.Chain(fbank, [fastmel.Deltas(edge="wrap")]).stream()

@@ -17,7 +17,7 @@ from ._options import as_int
 __all__ = ["Chain", "ChainStream"]
 
 
-def _parts() -> dict[str, type]:
+def _parts() -> dict[str, type[Configured]]:
     """The classes a chain's configuration may name (and nothing else: a
     configuration never imports a module of its choosing)."""
     from . import MFCC, PCEN, Deltas, MelSpectrogram, SlidingCMVN, StackFrames, kaldi

@@ -215,3 +215,16 @@ cdef extern from "fastmel.h" nogil:
                                 size_t n_rows, size_t n_frames, const size_t *lengths,
                                 double *state, int state_in, int num_threads,
                                 fm_interrupt_fn interrupt, void *interrupt_ctx)
+
+    size_t FM_FRAMES_OPEN
+    size_t FM_CMVN_BLOCK
+    ctypedef struct fm_frames_part:
+        size_t frame0
+        size_t total
+        size_t first
+
+    fm_status fm_frames_compute_part(const fm_frames_plan *plan, const void *inp, void *out,
+                                     size_t n_rows, size_t n_frames, const size_t *lengths,
+                                     const fm_frames_part *part, double *state, int state_in,
+                                     int num_threads, fm_interrupt_fn interrupt,
+                                     void *interrupt_ctx)

@@ -35,6 +35,8 @@ class Plan:
         floor_max: np.ndarray | None = None,
     ) -> np.ndarray: ...
 
+CMVN_BLOCK: int
+
 class FramesPlan:
     dtype: np.dtype
     num_features: int
@@ -53,6 +55,7 @@ class FramesPlan:
         lengths: Any = None,
         state: np.ndarray | None = None,
         state_in: bool = False,
+        part: tuple[int, int | None, int] | None = None,
     ) -> np.ndarray: ...
 
 class Exclusive:

@@ -322,6 +322,10 @@ cdef _Interrupt _interrupt_here():
     return None
 
 
+# The blocks of frames at which sliding CMVN's window sums start again.
+CMVN_BLOCK = FM_CMVN_BLOCK
+
+
 cdef class FramesPlan:
     """A compiled plan of the stages along frames for one dtype, built from
     ``fastmel._engine.FramesOptions``. Read-only once built; ``compute`` may run
@@ -381,13 +385,16 @@ cdef class FramesPlan:
         return (rows, self.out_features, fo)
 
     def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
-                lengths=None, cnp.ndarray state=None, bint state_in=False):
+                lengths=None, cnp.ndarray state=None, bint state_in=False, part=None):
         """Fill ``out`` (``out_shape(rows, frames)``) from ``x`` (rows, K, frames)
         or (rows, frames, K): both C-contiguous, aligned, native, of the plan's
         dtype, not overlapping. ``lengths``: None or each row's own frames.
         ``state``: None, or a C-contiguous float64 (rows, K) array carrying
         PCEN's filter (in: M before the first frame when ``state_in``; out: M
-        of each row's last frame)."""
+        of each row's last frame). ``part``: None, or ``(frame0, total,
+        first)``: the frames are frames ``frame0`` on of a signal of ``total``
+        frames (None: not yet known), and those before call frame ``first``
+        need not be computed (fm_frames_part: sliding CMVN in a stream)."""
         cdef int typenum = cnp.NPY_FLOAT32 if self.dtype.itemsize == 4 else cnp.NPY_FLOAT64
         if cnp.PyArray_NDIM(x) != 3 or cnp.PyArray_NDIM(out) != 3:
             raise ValueError("compute() takes 3-d x and out")
@@ -433,9 +440,19 @@ cdef class FramesPlan:
         cdef const void *xp = cnp.PyArray_DATA(x)
         cdef void *op = cnp.PyArray_DATA(out)
         cdef fm_status status
+        cdef fm_frames_part where
+        cdef const fm_frames_part *wp = NULL
+        if part is not None:
+            frame0, total, first = part
+            if frame0 < 0 or first < 0 or (total is not None and total < 0):
+                raise ValueError("part: frame0, total and first must be >= 0")
+            where.frame0 = frame0
+            where.total = FM_FRAMES_OPEN if total is None else total
+            where.first = first
+            wp = &where
         with nogil:
-            status = fm_frames_compute(self._plan, xp, op, rows, frames, lp, sp, state_in,
-                                       num_threads, check, ctx)
+            status = fm_frames_compute_part(self._plan, xp, op, rows, frames, lp, wp, sp,
+                                            state_in, num_threads, check, ctx)
         if status != FM_OK:
             _raise_status(status, interrupt)
         return out

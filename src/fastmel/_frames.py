@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _engine
+from . import _core, _engine
 from ._engine import Cmvn, Delta, FramesOptions, Pcen, Stack
 from ._frontend import Configured
 from ._options import EDGES, Edge, KernelName, as_flag, as_int, as_lengths, as_real, choice
@@ -411,6 +411,7 @@ def _run(
     threads: int,
     state: np.ndarray | None = None,
     state_in: bool = False,
+    part: tuple[int, int | None, int] | None = None,
 ) -> np.ndarray:
     """``plan`` on the features ``a`` (from ``_features``), each leading index a row."""
     lead = a.shape[:-2]
@@ -419,7 +420,7 @@ def _run(
     x = a.reshape((rows,) + a.shape[-2:])
     out = np.empty(plan.out_shape(rows, frames), a.dtype)  # (fewer frames when stacking)
     if rows:
-        plan.compute(x, out, threads, lengths=lengths, state=state, state_in=state_in)
+        plan.compute(x, out, threads, lengths=lengths, state=state, state_in=state_in, part=part)
     return out.reshape(lead + out.shape[1:])
 
 
@@ -658,11 +659,16 @@ class SlidingCMVN(_AlongFrames):
     before it and itself, except that the first frames look ahead to
     ``min_cmn_window`` frames; with ``center`` ``cmn_window`` frames around
     it; near the end of a signal shorter than that, moved left. Sums are in
-    float64, of the values less each signal's mean (torchaudio keeps running
-    sums in the input's dtype); the variance is the mean of squares less the
-    squared mean, as Kaldi's (a constant feature gives inf or NaN with
+    float64 (torchaudio keeps running sums in the input's dtype), sliding
+    from frame to frame and taken afresh every 256 frames of the signal, of
+    the values less a value of the window (so that a feature far from 0
+    keeps its digits); the variance is the mean of squares less the squared
+    mean, as Kaldi's (a constant feature gives inf or NaN with
     ``norm_vars``, as there). One compiled pass without the GIL, each signal
-    of a padded batch on its own (``lengths``).
+    of a padded batch on its own (``lengths``). It streams (:meth:`stream`):
+    a frame is returned once its window has arrived (``min_cmn_window``
+    frames at the start; ``cmn_window / 2`` ahead with ``center``), equal to
+    the whole call's bit for bit.
 
     Parameters
     ----------
@@ -746,10 +752,47 @@ class SlidingCMVN(_AlongFrames):
             kernel=self.kernel or _engine.DEFAULT_KERNEL,
         )
 
-    def _stream_check(self) -> None:
-        raise TypeError(
-            "SlidingCMVN does not stream yet: its sums over each frame's window are taken "
-            "relative to the whole signal's mean; call it on the whole features"
+    def _window(self, t: int, total: int | None) -> tuple[int, int]:
+        """Frame ``t``'s window ``[a, b)`` in a signal of ``total`` frames (None:
+        not yet known), as the core places it."""
+        c = self.cmn_window
+        a = t - c // 2 if self.center else t - c
+        b = a + c if self.center else t + 1
+        if a < 0:
+            b, a = b - a, 0
+        if not self.center:
+            b = max(t + 1, self.min_cmn_window)
+        if total is not None and b > total:
+            a, b = max(0, a - (b - total)), total
+        return a, b
+
+    def _stream_ready(self, received: int, final: bool) -> int:
+        if final:
+            return received
+        # the frames whose window has arrived (its end grows with the frame)
+        c = self.cmn_window
+        if self.center:
+            return max(0, received - (c - c // 2) + 1) if received >= c else 0
+        return received if received >= self.min_cmn_window else 0
+
+    def _block_start(self, t: int) -> int:
+        return t - t % _core.CMVN_BLOCK
+
+    def _stream_window(self, e0: int, e1: int, received: int, final: bool) -> tuple[int, int, int]:
+        # From the window of the first frame of e0's block, where the sums start.
+        w0 = self._window(self._block_start(e0), received if final else None)[0]
+        return w0, received, e0 - w0
+
+    def _stream_keep(self, emitted: int, received: int) -> int:
+        # What the next call's w0 can be: moved left at most to received - window.
+        w0 = self._window(self._block_start(emitted), None)[0]
+        return max(0, min(w0, received - max(self.cmn_window, self.min_cmn_window)))
+
+    def _stream_compute(self, st: Any, window: np.ndarray) -> np.ndarray:
+        w0, _, skip = self._stream_window(st.emitted, 0, st.received, st.done)
+        part = (w0, st.received if st.done else None, skip)
+        return _run(
+            self._plan(window.dtype, st.k), window, self.axis, None, self._call_threads(), part=part
         )
 
     def __call__(

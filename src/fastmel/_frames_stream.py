@@ -188,6 +188,7 @@ class FramesStream:
         if e1 <= e0:
             return self._empty(st, 0)
         w0, w1, skip = stage._stream_window(e0, e1, st.received, final)
+        assert st.buf is not None  # (e1 > e0: frames were pushed)
         take = [slice(None)] * st.buf.ndim
         take[self._axis] = slice(w0 - st.first, w1 - st.first)
         window = np.ascontiguousarray(st.buf[tuple(take)])
