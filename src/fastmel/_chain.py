@@ -212,7 +212,7 @@ class ChainStream:
     chain's call on the whole signal as the front end's stream equals the
     front end's call (bit for bit without a ``top_db`` floor): the stages'
     streams add no difference of their own. Each stage delays its output by
-    the frames it reads ahead (a sliding CMVN does not stream). As the other
+    the frames it reads ahead. As the other
     streams: one producer at a time, a call that raises leaves the stream as
     it was, ``copy.copy`` continues the same signal, streams pickle.
 
