@@ -479,7 +479,7 @@ class WhisperFeatureExtractor(_Extractor):
             and isinstance(raw_speech[0], (np.ndarray, tuple, list))
         )
         if batched:
-            return [np.asarray(clip, dtype=np.float32).reshape(-1) for clip in raw_speech]
+            return [_mono(clip, i) for i, clip in enumerate(raw_speech)]
         if isinstance(raw_speech, (list, tuple)) and len(raw_speech) == 0:
             raise ValueError("`raw_speech` is empty")
         return [np.asarray(raw_speech, dtype=np.float32).reshape(-1)]
@@ -776,10 +776,23 @@ class ASTFeatureExtractor(_Extractor):
 
 
 def _real(raw_speech: Any) -> None:
-    """AST's and SeamlessM4T's references refuse complex audio."""
-    items = raw_speech if isinstance(raw_speech, (list, tuple)) else [raw_speech]
-    if any(np.iscomplexobj(c) for c in items):
+    """AST's and SeamlessM4T's references refuse a complex clip given as one 1-D
+    array; the clips of a list or of a 2-D array they take as float32 (the real
+    part, with NumPy's ComplexWarning), as fastmel does."""
+    if isinstance(raw_speech, np.ndarray) and raw_speech.ndim <= 1 and np.iscomplexobj(raw_speech):
         raise ValueError("Complex-valued input waveforms are not currently supported")
+
+
+def _mono(clip: Any, i: int) -> np.ndarray:
+    """Clip ``i`` of a list as 1-D float32; a clip of more dimensions (channels)
+    is refused, as the references fail on it."""
+    a = np.asarray(clip)
+    if a.ndim > 1:
+        raise ValueError(
+            f"clip {i} has shape {a.shape}: only mono-channel audio is supported "
+            "(each clip of a list must be 1-D)"
+        )
+    return _as_clip(a)
 
 
 def _batch(raw_speech: Any) -> list[np.ndarray]:
@@ -790,7 +803,7 @@ def _batch(raw_speech: Any) -> list[np.ndarray]:
         if isinstance(raw_speech[0], (np.ndarray, tuple, list)) or hasattr(
             raw_speech[0], "__array__"
         ):
-            return [_as_clip(clip) for clip in raw_speech]
+            return [_mono(clip, i) for i, clip in enumerate(raw_speech)]
         return [_as_clip(raw_speech)]
     a = np.asarray(raw_speech)
     if a.ndim > 1:
