@@ -251,9 +251,24 @@ def test_compute_kaldi_features(corpus, tmp_path):
     r = run("compute", d / "clip0.wav", d / "stereo.flac", "-o", out, *args)
     assert r.returncode == 0, r.stderr
     fb = fastmel.kaldi.Fbank(num_mel_bins=80, use_energy=True, snip_edges=False)
-    np.testing.assert_array_equal(np.load(out / "clip0.npy"), fb(signals["clip0"][:, 0]))
+    # Kaldi's samples: the file's at int16 size, as compute-fbank-feats reads them.
+    got = np.load(out / "clip0.npy")
+    np.testing.assert_array_equal(got, fb(signals["clip0"][:, 0] * 32768))
+    assert np.all(got[:, 0] > 1.0)  # the energy (energy_floor 1 would hide a [-1, 1] signal's)
     assert np.load(out / "stereo.npy").shape == (fb.num_frames(8000), 81)
-    assert json.loads((out / "fastmel.json").read_text())["features"] == "fbank"
+    config = json.loads((out / "fastmel.json").read_text())
+    assert config["features"] == "fbank" and config["sample_scale"] == 32768
+    # --sample-scale 1: the samples as read, in a folder of their own.
+    r = run("compute", d / "clip0.wav", "-o", tmp_path / "raw", *args, "--sample-scale", "1")
+    assert r.returncode == 0, r.stderr
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "raw" / "clip0.npy"), fb(signals["clip0"][:, 0])
+    )
+    r = run("compute", d / "clip0.wav", "-o", out, *args, "--sample-scale", "1")
+    assert r.returncode == 2 and "different layer parameters" in r.stderr
+    for bad in ("0", "-1", "nan", "inf"):
+        r = run("compute", d / "clip0.wav", "-o", tmp_path / "bad", *args, "--sample-scale", bad)
+        assert r.returncode == 2 and "--sample-scale" in r.stderr and "Traceback" not in r.stderr
     # The same folder for other features: refused, as for other parameters.
     r = run("compute", d / "clip0.wav", "-o", out, "--features", "mfcc")
     assert r.returncode == 2 and "different layer parameters" in r.stderr
@@ -273,7 +288,9 @@ def test_compute_kaldi_features(corpus, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     mf = fastmel.kaldi.Mfcc(num_ceps=20, num_mel_bins=40, cepstral_lifter=0.0)
-    np.testing.assert_array_equal(np.load(tmp_path / "m" / "clip0.npy"), mf(signals["clip0"][:, 0]))
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "m" / "clip0.npy"), mf(signals["clip0"][:, 0] * 32768)
+    )
     # Options of one family with the other, and bad values, name the flags.
     for args, flag in [
         (["--features", "fbank", "--n-mels", "40"], "--n-mels"),
@@ -284,3 +301,40 @@ def test_compute_kaldi_features(corpus, tmp_path):
     ]:
         r = run("compute", d / "clip0.wav", "-o", tmp_path / "x", *args)
         assert r.returncode == 2 and flag in r.stderr and "Traceback" not in r.stderr, args
+
+
+def test_kaldi_dither_without_a_seed_reruns_unchanged(corpus, tmp_path):
+    """--dither without --dither-seed: the run draws a seed and records it; a rerun
+    into the folder reuses it, so its outputs are found up to date (it failed
+    every file before: "exists with other content"). Each file's noise is its
+    own, from the seed and the file's name."""
+    import fastmel.kaldi
+
+    d, signals = corpus
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    (twin / "same.wav").write_bytes((d / "clip0.wav").read_bytes())
+    out = tmp_path / "dithered"
+    args = ["--features", "fbank", "--dither", "1"]
+    inputs = [d / "clip0.wav", d / "clip1.wav", twin / "same.wav"]
+    r = run("compute", *inputs, "-o", out, *args)
+    assert r.returncode == 0, r.stderr
+    first = {p.name: np.load(p) for p in out.glob("*.npy")}
+    assert sorted(first) == ["clip0.npy", "clip1.npy", "same.npy"]
+    seed = json.loads((out / "fastmel.json").read_text())["layer"]["dither_seed"]
+    assert isinstance(seed, int)
+    r = run("compute", *inputs, "-o", out, *args)
+    assert r.returncode == 0, r.stderr
+    assert "3 already up to date" in r.stdout
+    for name, a in first.items():
+        np.testing.assert_array_equal(np.load(out / name), a)
+    plain = fastmel.kaldi.Fbank(dither=0.0)(signals["clip0"][:, 0] * 32768)
+    assert not np.array_equal(first["clip0.npy"], plain)  # dithered
+    assert not np.array_equal(first["clip0.npy"], first["same.npy"])  # each file its own noise
+    # Another folder draws another seed.
+    r = run("compute", d / "clip0.wav", "-o", tmp_path / "other", *args)
+    assert r.returncode == 0, r.stderr
+    assert (
+        json.loads((tmp_path / "other" / "fastmel.json").read_text())["layer"]["dither_seed"]
+        != seed
+    )

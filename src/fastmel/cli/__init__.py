@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import math
 import os
 import pathlib
+import secrets
 import signal
 import sys
 import threading
@@ -245,16 +248,65 @@ def _read_config(path: pathlib.Path) -> dict | None:
     return record
 
 
-def _write_config(outdir, layer, overwrite, features="mel"):
+# Kaldi's tools read 16-bit samples as the integers they are: the files' samples
+# (floats in [-1, 1) as soundfile reads them) times 2**15.
+KALDI_SAMPLE_SCALE = 32768.0
+
+
+def _parameters(layer):
+    """The front end's configuration as fastmel.json records it: how fast (threads,
+    kernel) is not a parameter of the features (kernels agree to float rounding)."""
+    config = layer.get_config()
+    del config["num_threads"], config["kernel"]
+    return config
+
+
+def _with_dither_seed(outdir, layer, features, scale):
+    """Kaldi features with dither and no --dither-seed: the run draws a seed, and a
+    run into a folder whose fastmel.json records the same parameters reuses the
+    seed recorded there, so that its outputs are the same and found up to date."""
+    if features == "mel" or not layer.dither or layer.dither_seed is not None:
+        return layer
+    try:
+        old = _read_config(outdir / "fastmel.json")
+    except ValueError:
+        old = None
+    ours = dict(_parameters(layer), dither_seed=None)
+    if (
+        old is not None
+        and old.get("features") == features
+        and old.get("sample_scale", 1.0) == scale
+        and isinstance(old.get("layer"), dict)
+        and isinstance(old["layer"].get("dither_seed"), int)
+        and dict(old["layer"], dither_seed=None) == ours
+    ):
+        return layer.replace(dither_seed=old["layer"]["dither_seed"])
+    return layer.replace(dither_seed=secrets.randbits(63))
+
+
+def _per_file(layer, out, outdir):
+    """The front end for one output file: with a dither seed, its own, drawn from
+    the run's seed and the output's path in the folder (each file its own noise,
+    the same in every run with that seed)."""
+    seed = getattr(layer, "dither_seed", None)
+    if not getattr(layer, "dither", 0) or seed is None:
+        return layer
+    name = os.path.relpath(out, outdir).replace(os.sep, "/")
+    digest = hashlib.blake2b(f"{seed}:{name}".encode(), digest_size=8).digest()
+    return layer.replace(dither_seed=int.from_bytes(digest, "little"))
+
+
+def _write_config(outdir, layer, overwrite, features="mel", scale=1.0):
     """OUTDIR/fastmel.json records the parameters; a different or unreadable one
     is replaced only with --overwrite."""
     from .. import __version__
 
-    layer_config = layer.get_config()
-    # How fast, not what: neither the thread count nor the kernel is a parameter of
-    # the features (kernels agree to float rounding).
-    del layer_config["num_threads"], layer_config["kernel"]
-    config = {"fastmel": __version__, "features": features, "layer": layer_config}
+    config = {
+        "fastmel": __version__,
+        "features": features,
+        "sample_scale": scale,
+        "layer": _parameters(layer),
+    }
     path = outdir / "fastmel.json"
     try:
         old = _read_config(path)
@@ -265,6 +317,7 @@ def _write_config(outdir, layer, overwrite, features="mel"):
     if (
         old is not None
         and old.get("features", "mel") == features
+        and old.get("sample_scale", 1.0) == scale
         and old.get("layer") == config["layer"]
     ):
         return
@@ -325,9 +378,15 @@ def compute(args):
         )
     workers = available_cores() if args.workers is None else args.workers
     threads_per_call = max(1, workers // min(workers, len(jobs)))
+    scale = args.sample_scale
+    if scale is None:
+        scale = 1.0 if args.features == "mel" else KALDI_SAMPLE_SCALE
+    if not (math.isfinite(scale) and scale > 0):
+        return _fail(f"--sample-scale must be a finite number > 0, got {scale:g}")
     try:
         layer = features_from_args(args, num_threads=threads_per_call)
-        _write_config(outdir, layer, args.overwrite, args.features)
+        layer = _with_dither_seed(outdir, layer, args.features, scale)
+        _write_config(outdir, layer, args.overwrite, args.features, scale)
     except (TypeError, ValueError) as e:
         return _fail(_flag_names(str(e), args.features))
     except OSError as e:
@@ -392,10 +451,11 @@ def compute(args):
                     process,
                     job.path,
                     out,
-                    layer,
+                    _per_file(layer, out, outdir),
                     resample=args.resample,
                     channels=args.channels,
                     overwrite=args.overwrite,
+                    scale=scale,
                 )
                 running[future] = (job, secs)
             while running:
@@ -575,6 +635,14 @@ def build_parser():
         help="mel: MelSpectrogram (the layer options below; output (mels, frames)); "
         "fbank, mfcc: Kaldi's (fastmel.kaldi; the Kaldi options below; output "
         "(frames, bins)) (default: mel)",
+    )
+    p.add_argument(
+        "--sample-scale",
+        type=float,
+        metavar="S",
+        help="multiply the samples (read as floats in [-1, 1)) by S first (default: 32768 "
+        "for --features fbank and mfcc, the file's samples at int16 size as Kaldi's "
+        "compute-fbank-feats reads them, which Kaldi-trained models expect; 1 for mel)",
     )
     add_layer_options(p)
     add_kaldi_options(p)

@@ -208,17 +208,21 @@ def process(
     channels: str = "mix",
     overwrite: bool = False,
     resample_hint: str = "--resample",
+    scale: float = 1.0,
 ) -> tuple[Outcome, float, tuple[int, ...]]:
     """Features of one file written to ``out_path``; returns ``(outcome, seconds,
     shape)``, outcome "written" or "unchanged" (the output held these features
     already).
 
     Raises AudioError, FileExistsError (an output with other content) or
-    OutputError (the caller reports and goes on).
+    OutputError (the caller reports and goes on). The samples are multiplied
+    by ``scale`` first (Kaldi features: their int16 size).
     """
     audio = read(
         path, layer.sampling_rate, resample=resample, channels=channels, resample_hint=resample_hint
     )
+    if scale != 1.0:
+        audio = audio * np.float32(scale)  # (exact for a power of two)
     features = layer(audio)
     outcome = write_file(out_path, npy_bytes(features), overwrite=overwrite)
     return outcome, audio.shape[-1] / layer.sampling_rate, features.shape
