@@ -397,3 +397,19 @@ def test_kaldi_scale_of_melspectrogram_is_torchaudios_bank():
     np.testing.assert_allclose(layer.band_frequencies, centres, rtol=1e-9)
     with pytest.raises(ValueError, match="norm"):
         fastmel.MelSpectrogram(mel_scale="kaldi", norm="slaney")
+
+
+@pytest.mark.parametrize("cls", [fk.Fbank, fk.Mfcc, fk.Spectrogram])
+def test_min_duration_applies_to_each_signal_of_a_padded_batch(cls):
+    """A row under min_duration has no frames (its output all 0), as the signal
+    alone gives (0, K); the others are as alone (a 7000-sample row of a
+    16000-sample batch got 42 frames before)."""
+    x = np.random.default_rng(4).standard_normal((3, 16000))
+    front = cls(min_duration=0.5)
+    out, counts = front(x, lengths=[16000, 7000, 8000])
+    assert counts.tolist() == [98, 0, 48]
+    assert front(x[1, :7000]).shape == (0, out.shape[-1])
+    assert np.all(out[1] == 0)
+    np.testing.assert_array_equal(out[0], front(x[0]))
+    np.testing.assert_array_equal(out[2, :48], front(x[2, :8000]))
+    assert front.num_frames(7000) == 0

@@ -423,7 +423,8 @@ class _Kaldi(FrontEnd):
             own precision, other real input in float32.
         lengths : array-like of int [shape=x.shape[:-1]], optional
             Each signal's valid samples (the rest is padding): its frames are
-            those of the signal alone, and the frames after them are 0.
+            those of the signal alone (none under ``min_duration``), and the
+            frames after them are 0.
         num_threads : int or None
             Overrides ``num_threads`` for this call.
 
@@ -440,6 +441,9 @@ class _Kaldi(FrontEnd):
         lens = None if lengths is None else as_lengths(lengths, lead, n)
         plan = self._plans[a.dtype]
         short = n < self.min_duration * self.sample_frequency
+        if lens is not None and self.min_duration > 0:
+            # a signal under min_duration has no frames, whatever it is batched with
+            lens = np.where(lens < self.min_duration * self.sample_frequency, 0, lens)
         core_shape = plan.out_shape(rows, n) if not short else (rows, 0, self.num_features)
         out = np.empty(lead + core_shape[1:], dtype=a.dtype)
         if not short:
