@@ -408,3 +408,25 @@ def test_a_clip_of_channels_in_a_list_is_refused(cls, shape):
     the interleaving of the channels) and now says why it refuses."""
     with pytest.raises(ValueError, match=r"clip 1 has shape .*only mono-channel"):
         cls()([np.zeros(16000), np.zeros(shape)], sampling_rate=16000)
+
+
+@pytest.mark.parametrize(("bins", "rate"), [(128, 16000), (80, 44100), (80, 48000)])
+@pytest.mark.parametrize("n", [1280, 1600, 2240, 2880, 4160, 4480])
+def test_seamless_normalises_as_the_reference_sums(bins, rate, n):
+    """transformers normalises each band of the transposed features (bins,
+    frames).T, whose float32 mean and variance NumPy sums pairwise along each
+    band's contiguous frames; on a band empty at this rate (constant over the
+    frames) any other order of summation is an ulp off, and the division by
+    sqrt(0 + 1e-7) made that +-3.0e-3 or 6.0e-3 where the reference gives 0
+    (8, 16, 24, 26-32 frames; checked against transformers 5.23 on these
+    inputs: within 8e-6 now)."""
+    fe = ft.SeamlessM4TFeatureExtractor(num_mel_bins=bins, sampling_rate=rate)
+    x = (0.1 * np.random.default_rng(n).standard_normal(n)).astype(np.float32)
+    raw = fe(x, sampling_rate=rate, do_normalize_per_mel_bins=False)["input_features"][0]
+    normed = fe(x, sampling_rate=rate)["input_features"][0].reshape(-1, bins)
+    bands = np.ascontiguousarray(raw.reshape(-1, bins).T).T  # the reference's layout
+    want = (bands - bands.mean(0)[None]) / np.sqrt(bands.var(0, ddof=1)[None] + 1e-7)
+    constant = np.all(bands == bands[:1], axis=0)
+    assert constant.any()  # the empty bands
+    np.testing.assert_array_equal(normed[:, constant], want[:, constant])
+    np.testing.assert_allclose(normed, want, rtol=0, atol=1e-5)

@@ -984,7 +984,11 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         counts, feats = self._log_mel(clips, threads)
         per_clip = []
         for row, c in zip(feats, counts, strict=True):
-            x = np.ascontiguousarray(row[:c], dtype=np.float32)
+            # (frames, bins) with each bin's frames contiguous: the reference's
+            # transposed view, whose reductions NumPy sums pairwise (a C-ordered
+            # copy sums frame after frame: an ulp off on a constant bin, which
+            # the division by sqrt(0 + 1e-7) makes 3e-3)
+            x = np.asfortranarray(row[:c], dtype=np.float32)
             if do_normalize_per_mel_bins and c == 1:  # a sample variance of 0/0
                 x = np.full_like(x, np.nan)
             elif do_normalize_per_mel_bins and c > 1:  # NumPy's float32 reductions, as there
