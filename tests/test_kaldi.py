@@ -275,6 +275,7 @@ def test_configuration_pickling_and_immutability():
         (dict(low_freq=4000.0, high_freq=3000.0), "low_freq"),
         (dict(vtln_warp=0.9, vtln_low=10.0), "vtln_low"),
         (dict(vtln_warp=0.0), "vtln_warp"),
+        (dict(vtln_warp=0.5, vtln_low=4000.0, vtln_high=-500.0, low_freq=200.0), "inverted"),
         (dict(preemphasis_coefficient=1.5), "preemphasis_coefficient"),
         (dict(energy_floor=-1.0), "energy_floor"),
         (dict(dither=-1.0), "dither"),

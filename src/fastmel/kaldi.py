@@ -270,6 +270,15 @@ class _Kaldi(FrontEnd):
                     f"{vhigh:g} Hz) with `vtln_warp`={warp:g} must lie inside (low_freq, "
                     f"high_freq) = ({low:g}, {high:g}) Hz, vtln_low < vtln_high"
                 )
+            if inner_low > inner_high:
+                # The warping then folds back on itself: band edges out of order,
+                # for which torchaudio and Kaldi build different banks.
+                raise ValueError(
+                    f"with `vtln_warp`={warp:g} the warping's inflection points are inverted: "
+                    f"vtln_low * max(1, vtln_warp) = {inner_low:g} Hz is above vtln_high * "
+                    f"min(1, vtln_warp) = {inner_high:g} Hz; raise `vtln_high` or lower "
+                    "`vtln_low`"
+                )
 
     @staticmethod
     def _resolved(freq: float, nyquist: float) -> float:
