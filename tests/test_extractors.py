@@ -430,3 +430,28 @@ def test_seamless_normalises_as_the_reference_sums(bins, rate, n):
     assert constant.any()  # the empty bands
     np.testing.assert_array_equal(normed[:, constant], want[:, constant])
     np.testing.assert_allclose(normed, want, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_parakeet_truncated_to_no_sample_is_the_references_one_frame(side):
+    """truncation=True, max_length=0: transformers' STFT of the empty batch is
+    one frame of centring zeros (log(2**-24) in every band), normalised over
+    the clips' uncut lengths: -9.9498 and -7.0 for 1 s and 0.5 s (measured
+    with transformers 5.23). fastmel gave NaN (left) or raised (right)."""
+    x = np.random.default_rng(0).standard_normal((2, 16000)).astype(np.float32)
+    fe = ft.ParakeetFeatureExtractor(padding_side=side)
+    out = fe(
+        [x[0], x[1, :8000]],
+        sampling_rate=16000,
+        truncation=True,
+        max_length=0,
+        padding="max_length",
+    )
+    feats = out["input_features"]
+    assert feats.shape == (2, 1, 80) and out["attention_mask"].tolist() == [[True], [True]]
+    silent = float(np.log(np.float32(2.0**-24)))
+    for row, n in zip(feats, (100, 50), strict=True):
+        mean = silent / n
+        want = (silent - mean) / (np.sqrt((silent - mean) ** 2 / (n - 1)) + 1e-5)
+        np.testing.assert_allclose(row, want, rtol=1e-6)
+    np.testing.assert_allclose(feats[:, 0, 0], [-9.9497995, -7.0], atol=5e-5)

@@ -1246,7 +1246,12 @@ class ParakeetFeatureExtractor(_Extractor):
         # filtered and normalised here.
         own = right and cut == given and (a is not None or self.padding_value == 0.0)
         if total == 0:
-            feats = np.full((len(clips), 1, self.feature_size), np.nan, dtype=np.float32)
+            # No sample (truncation to max_length=0): the reference's STFT of the
+            # empty batch is one frame of its centring zeros, log(0 + guard) in
+            # every band, normalised over the clips' uncut lengths as there.
+            silent = np.log(np.float32(2.0**-24))
+            feats = np.full((len(clips), 1, self.feature_size), silent, dtype=np.float32)
+            feats = _normalise_quirk(feats, valid)
         elif own:
             # The engine reads no sample past a row's length: the clips go in
             # as they are (one clip without a copy), the padding is not stored.
