@@ -414,3 +414,25 @@ def test_min_duration_applies_to_each_signal_of_a_padded_batch(cls):
     np.testing.assert_array_equal(out[0], front(x[0]))
     np.testing.assert_array_equal(out[2, :48], front(x[2, :8000]))
     assert front.num_frames(7000) == 0
+
+
+@pytest.mark.parametrize(
+    ("cls", "opts", "match"),
+    [
+        (fk.Fbank, {"mel_opts": {"num_bin": 80}}, r"\['num_bin'\] in `mel_opts`"),
+        (fk.Fbank, {"use_energi": True}, r"\['use_energi'\]"),
+        (fk.Fbank, {"frame_opts": {"samp_freq": 8000.0, "dithr": 0.0}}, r"\['dithr'\]"),
+        (fk.Mfcc, {"use_power": True}, r"mfcc option\(s\) \['use_power'\]"),
+    ],
+)
+def test_knf_options_with_unknown_fields_are_refused(cls, opts, match):
+    """A misspelt field gave knf's default silently (Fbank(**kw) refuses an
+    unknown keyword); knf 1.22.5 and 1.23.0 have the same fields."""
+    with pytest.raises(ValueError, match=match):
+        cls.from_knf_options(opts)
+    with pytest.raises(TypeError, match="must be a dict"):
+        cls.from_knf_options({"mel_opts": 80})
+    assert (
+        fk.Fbank.from_knf_options({"mel_opts": {"num_bins": 40, "debug_mel": True}}).num_mel_bins
+        == 40
+    )

@@ -646,7 +646,7 @@ class Fbank(_Kaldi):
         >>> fastmel.kaldi.Fbank.from_knf_options(opts).num_features
         80
         """
-        d = _knf_dict(opts)
+        d = _knf_dict(opts, "fbank")
         options = _knf_frame_options(d)
         options.update(
             {
@@ -759,7 +759,7 @@ class Mfcc(_Kaldi):
         -------
         Mfcc
         """
-        d = _knf_dict(opts)
+        d = _knf_dict(opts, "mfcc")
         options = _knf_frame_options(d)
         options.update(
             {
@@ -845,13 +845,92 @@ class Spectrogram(_Kaldi):
 # -- kaldi-native-fbank's options ----------------------------------------------------
 
 
-def _knf_dict(opts: Any) -> dict[str, Any]:
-    """knf options (an object with ``as_dict()``, or that dict) as a plain dict."""
+# The fields of kaldi-native-fbank's options (1.22.5 and 1.23.0 have the same):
+# a dict naming any other is refused, as Fbank(**kw) refuses unknown keywords.
+_KNF_FIELDS = {
+    "frame_opts": frozenset(
+        {
+            "samp_freq",
+            "frame_shift_ms",
+            "frame_length_ms",
+            "dither",
+            "preemph_coeff",
+            "remove_dc_offset",
+            "window_type",
+            "round_to_power_of_two",
+            "blackman_coeff",
+            "snip_edges",
+        }
+    ),
+    "mel_opts": frozenset(
+        {
+            "num_bins",
+            "low_freq",
+            "high_freq",
+            "vtln_low",
+            "vtln_high",
+            "debug_mel",
+            "htk_mode",
+            "is_librosa",
+            "norm",
+            "use_slaney_mel_scale",
+            "floor_to_int_bin",
+        }
+    ),
+    "fbank": frozenset(
+        {
+            "frame_opts",
+            "mel_opts",
+            "use_energy",
+            "energy_floor",
+            "raw_energy",
+            "htk_compat",
+            "use_log_fbank",
+            "use_power",
+            "use_log_floor",
+            "eps",
+        }
+    ),
+    "mfcc": frozenset(
+        {
+            "frame_opts",
+            "mel_opts",
+            "num_ceps",
+            "use_energy",
+            "energy_floor",
+            "raw_energy",
+            "cepstral_lifter",
+            "htk_compat",
+        }
+    ),
+}
+
+
+def _knf_dict(opts: Any, kind: str) -> dict[str, Any]:
+    """knf options (an object with ``as_dict()``, or that dict) as a plain dict,
+    every field one that ``kind`` ("fbank" or "mfcc") has."""
     if isinstance(opts, Mapping):
-        return dict(opts)
-    if hasattr(opts, "as_dict"):
-        return dict(opts.as_dict())
-    raise TypeError(f"expected kaldi-native-fbank options or their as_dict(), got {opts!r}")
+        d = dict(opts)
+    elif hasattr(opts, "as_dict"):
+        d = dict(opts.as_dict())
+    else:
+        raise TypeError(f"expected kaldi-native-fbank options or their as_dict(), got {opts!r}")
+    where = {kind: d}
+    for group in ("frame_opts", "mel_opts"):
+        if group in d:
+            if not isinstance(d[group], Mapping):
+                raise TypeError(f"kaldi-native-fbank's `{group}` must be a dict, got {d[group]!r}")
+            where[group] = d[group]
+    for group, fields in where.items():
+        unknown = sorted(set(map(str, fields)) - _KNF_FIELDS[group])
+        if unknown:
+            known = ", ".join(sorted(_KNF_FIELDS[group]))
+            inside = "" if group == kind else f" in `{group}`"
+            raise ValueError(
+                f"unknown kaldi-native-fbank {kind} option(s) {unknown}{inside}; "
+                f"the fields are {known}"
+            )
+    return d
 
 
 def _knf_samples(rate: float, ms: float) -> int:
