@@ -61,6 +61,11 @@ def _expected_isa(requested):
 def _every_plan_runs_the_requested_kernel():
     from fastmel import _engine
 
+    # A FASTMEL_KERNEL that names no kernel is a warning and "auto" for users;
+    # a test leg asking for it has a typo, and fails here.
+    asked = os.environ.get("FASTMEL_KERNEL") or "auto"
+    assert asked in _engine.KERNELS, f"FASTMEL_KERNEL={asked!r} names no kernel"
+
     build = _engine.make_plan
 
     def recording(options, dtype):

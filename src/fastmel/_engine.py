@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,8 +39,18 @@ from ._options import (
 
 
 def _default_kernel() -> KernelName:
-    """FASTMEL_KERNEL, read once at import: the kernel of plans that do not name one."""
+    """FASTMEL_KERNEL, read once at import: the kernel of plans that do not name one.
+    A value that names no kernel (a typo) is reported in one line, a
+    RuntimeWarning, and "auto" is used."""
     name = os.environ.get("FASTMEL_KERNEL", "auto") or "auto"
+    if name not in KERNELS:
+        warnings.warn(
+            f"FASTMEL_KERNEL={name!r} names no kernel (one of {', '.join(KERNELS)}); "
+            "using 'auto'",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return "auto"
     return choice("FASTMEL_KERNEL", name, KERNELS)
 
 
