@@ -1,5 +1,7 @@
 """Streaming: pushed chunks give the whole signal's frames."""
 
+import signal
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -337,3 +339,59 @@ def test_stream_with_zero_rows(scope):
     stream = layer.stream()
     parts = [stream.push(np.zeros((0, 3, 100), np.float32)), stream.flush()]
     assert np.concatenate(parts, axis=-1).shape == layer(np.zeros((0, 3, 100), np.float32)).shape
+
+
+class _Interrupt(Exception):
+    pass
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs setitimer")
+def test_pushes_interrupted_anywhere_lose_nothing_with_the_counts():
+    """A signal handler that raises can interrupt a push anywhere, even after it
+    took its chunk and before it returned. samples_pushed and frames_emitted,
+    committed together, say which: unchanged, push the chunk again; advanced,
+    its frames are last_output. Following that rule, every stream equals the
+    whole call, under timer signals at random points (it lost or doubled
+    frames in 6-11 of 150 streams before the counts)."""
+    layer = fastmel.MelSpectrogram(
+        fft_length=256, sequence_stride=64, num_mel_bins=16, power_to_db=False
+    )
+    rng = np.random.default_rng(21)
+    armed = [False]
+    hits = [0]
+
+    def handler(signum, frame):
+        if armed[0]:  # at most once per push
+            armed[0] = False
+            hits[0] += 1
+            raise _Interrupt
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        for _ in range(60):
+            x = rng.standard_normal(int(rng.integers(2000, 9000))).astype(np.float32)
+            cuts = np.sort(rng.integers(0, x.size, 12))
+            chunks = [x[a:b] for a, b in zip(np.r_[0, cuts], np.r_[cuts, x.size], strict=True)]
+            stream, parts, i = layer.stream(), [], 0
+            while i <= len(chunks):
+                before = (stream.samples_pushed, stream.frames_emitted)
+                signal.setitimer(signal.ITIMER_REAL, float(rng.uniform(1e-6, 2e-4)))
+                try:
+                    armed[0] = True
+                    out = stream.push(chunks[i]) if i < len(chunks) else stream.flush()
+                    armed[0] = False
+                except _Interrupt:
+                    if (stream.samples_pushed, stream.frames_emitted) == before:
+                        continue  # not taken: again
+                    out = stream.last_output  # taken: its frames
+                finally:
+                    armed[0] = False
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                assert out.shape[-1] == stream.frames_emitted - before[1]
+                parts.append(out)
+                i += 1
+            np.testing.assert_array_equal(np.concatenate(parts, axis=-1), layer(x))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert hits[0] > 0  # the timer did interrupt pushes

@@ -140,6 +140,49 @@ class MelStream:
         with self._guard:
             self._st = _State(self._left == 0)
 
+    # -- where the stream is ------------------------------------------------------
+
+    @property
+    def samples_pushed(self) -> int:
+        """Samples of each signal the stream has taken (an int).
+
+        With :attr:`frames_emitted`, the way to tell what a push interrupted
+        by an exception did (a ``KeyboardInterrupt``, or a signal handler that
+        raises, can arrive after the push took its chunk and before it
+        returned): both are committed together, so compare them with their
+        values before the push. Unchanged: the chunk was not taken, push it
+        again. Advanced: it was, and its frames are :attr:`last_output`
+        (``frames_emitted`` minus the count before).
+
+        Returns
+        -------
+        int
+        """
+        return int(self._st.received)
+
+    @property
+    def frames_emitted(self) -> int:
+        """Frames the stream has returned, pushes and flush together (an int;
+        see :attr:`samples_pushed`).
+
+        Returns
+        -------
+        int
+        """
+        return int(self._st.emitted)
+
+    @property
+    def last_output(self) -> np.ndarray | None:
+        """What the last push or flush returned (None before the first): the
+        frames of a push whose return value an exception took (see
+        :attr:`samples_pushed`).
+
+        Returns
+        -------
+        np.ndarray or None
+        """
+        return self._st.last
+
     # -- copying and pickling ----------------------------------------------------
 
     def __copy__(self) -> MelStream:
@@ -204,6 +247,7 @@ class MelStream:
                 frames = self._emit(st, self._spec.num_frames(st.received))
             # Nothing above changed the stream: the guard commits st as the block
             # ends, unless an exception ends it.
+            st.last = frames
             guard.commit_on_exit(self, st)
             return frames
 
@@ -224,8 +268,9 @@ class MelStream:
                 raise RuntimeError("flush() called twice: call reset() to start a new signal")
             st.done = True
             if st.received == 0:
+                st.last = self._empty(st)
                 guard.commit_on_exit(self, st)
-                return self._empty(st)
+                return st.last
             total = self._spec.num_frames(st.received)
             last = (total - 1) * self._hop + self._spec.start + self._W - 1
             right = max(0, last - (st.received - 1))
@@ -244,6 +289,7 @@ class MelStream:
                 tail = st.buf[:, max(st.start, st.end - st.received) : st.end]
                 self._append(st, _pad(tail, 0, right, mode)[:, -right:].reshape(st.lead + (right,)))
             frames = self._emit(st, total)
+            st.last = frames
             guard.commit_on_exit(self, st)
             return frames
 
@@ -354,6 +400,7 @@ class _State:
         "dtype",
         "emitted",
         "end",
+        "last",
         "lead",
         "max",
         "next",
@@ -373,6 +420,7 @@ class _State:
         self.emitted = 0  # frames returned
         self.padded_left = padded_left  # left padding in the buffer yet?
         self.max = np.empty(0)  # running maximum for the floor, per row
+        self.last: np.ndarray | None = None  # what the last push or flush returned
         self.done = False
 
     def copy(self, *, own_buffer: bool = False) -> _State:
@@ -392,8 +440,8 @@ class _State:
         return {name: getattr(self, name) for name in _State.__slots__}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for name in _State.__slots__:
-            setattr(self, name, state[name])
+        for name in _State.__slots__:  # ("last" is not in the pickles of 0.1.0)
+            setattr(self, name, state.get(name) if name == "last" else state[name])
 
 
 def _pad(x: np.ndarray, left: int, right: int, mode: PadMode) -> np.ndarray:
