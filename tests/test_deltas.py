@@ -234,3 +234,18 @@ def test_stack_frames_is_funasr_lfr(frames):
     np.testing.assert_array_equal(t.T, got)
     with pytest.raises(ValueError):
         fastmel.StackFrames(step=0)
+
+
+def test_pcen_time_constants_past_the_floats():
+    """librosa's smoothing formula squares the time constant in frames: past
+    1e154 that overflowed (an OverflowError from the constructor, found by
+    tests/fuzz/fuzz_stages.py); the same value comes without the square, and a
+    constant whose coefficient is 0 (infinite frames) is a ValueError."""
+    pcen = fastmel.PCEN(time_constant=1e160, sampling_rate=1e100, hop_length=1)
+    assert pcen.smoothing == pytest.approx(1e-260, rel=1e-12)
+    assert pcen(np.ones((3, 5))).shape == (3, 5)
+    assert fastmel.PCEN(time_constant=1e3).smoothing == pytest.approx(
+        (np.sqrt(1 + 4 * (1e3 * 22050 / 512) ** 2) - 1) / (2 * (1e3 * 22050 / 512) ** 2), rel=1e-15
+    )
+    with pytest.raises(ValueError, match="`time_constant`.*too long"):
+        fastmel.PCEN(time_constant=1e300, sampling_rate=1e10)

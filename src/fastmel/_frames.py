@@ -532,6 +532,12 @@ class PCEN(_AlongFrames):
             if b > 1:
                 raise ValueError(f"`b` must be in (0, 1], got {b!r}")
         self.b = b
+        if b is None and not self.smoothing > 0:
+            raise ValueError(
+                f"`time_constant` * `sampling_rate` / `hop_length` = "
+                f"{self._time_frames():g} frames is too long: the smoother's coefficient "
+                "comes out 0"
+            )
         self._set_axis(axis)
         self._set_threads(num_threads)
         self.kernel = None if kernel is None else choice("kernel", kernel, _engine.KERNELS)
@@ -542,8 +548,15 @@ class PCEN(_AlongFrames):
         """The smoothing coefficient ``b`` (given, or from ``time_constant``)."""
         if self.b is not None:
             return self.b
-        t = self.time_constant * self.sampling_rate / float(self.hop_length)
-        return (math.sqrt(1 + 4 * t**2) - 1) / (2 * t**2)
+        t = self._time_frames()
+        try:
+            return (math.sqrt(1 + 4 * t**2) - 1) / (2 * t**2)  # librosa's formula
+        except OverflowError:  # t**2 past the floats: the same value, without the square
+            return 2.0 / (1.0 + math.hypot(1.0, 2.0 * t))
+
+    def _time_frames(self) -> float:
+        """The time constant in frames."""
+        return self.time_constant * self.sampling_rate / float(self.hop_length)
 
     def _frames_options(self, dt: np.dtype, num_features: int) -> FramesOptions:
         b = self.smoothing
