@@ -455,3 +455,31 @@ def test_parakeet_truncated_to_no_sample_is_the_references_one_frame(side):
         want = (silent - mean) / (np.sqrt((silent - mean) ** 2 / (n - 1)) + 1e-5)
         np.testing.assert_allclose(row, want, rtol=1e-6)
     np.testing.assert_allclose(feats[:, 0, 0], [-9.9497995, -7.0], atol=5e-5)
+
+
+def test_seamless_input_without_channels_is_refused():
+    """(batch, 0 channels, samples) took channel 0 of nothing: an IndexError
+    (found by tests/fuzz/fuzz_frontends.py); now a ValueError saying so."""
+    fe = ft.SeamlessM4TFeatureExtractor()
+    with pytest.raises(ValueError, match="no channel"):
+        fe(np.zeros((2, 0, 16000), np.float32), sampling_rate=16000)
+    with pytest.raises(ValueError, match="clip 1 of shape .* no channel"):
+        fe([np.zeros(16000), np.zeros((0, 16000))], sampling_rate=16000)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(hop_length=0.0), TypeError, "`hop_length` must be an integer"),
+        (dict(hop_length=0), ValueError, "`hop_length` must be >= 1"),
+        (dict(chunk_length=0), ValueError, "`chunk_length` must be >= 1"),
+        (dict(sampling_rate=0), ValueError, "`sampling_rate` must be >= 1"),
+        (dict(n_fft=2**23), ValueError, "`n_fft` must be <= "),
+        (dict(feature_size=-1), ValueError, "`feature_size` must be >= 1"),
+    ],
+)
+def test_whisper_sizes_are_checked_first(kwargs, error, match):
+    """hop_length=0.0 divided the clip's samples before any check: a
+    ZeroDivisionError (found by tests/fuzz/fuzz_frontends.py)."""
+    with pytest.raises(error, match=match):
+        ft.WhisperFeatureExtractor(**kwargs)

@@ -305,6 +305,12 @@ class WhisperFeatureExtractor(_Extractor):
         return_attention_mask: bool = False,
         **kwargs: Any,
     ) -> None:
+        # (sizes checked first: the sample and frame counts below divide by them)
+        feature_size = as_int("feature_size", feature_size)
+        n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        hop_length = as_int("hop_length", hop_length)
+        sampling_rate = as_int("sampling_rate", sampling_rate)
+        chunk_length = as_int("chunk_length", chunk_length)
         self.feature_size = feature_size
         self.sampling_rate = sampling_rate
         self.padding_value = padding_value
@@ -1019,12 +1025,17 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         """Mono clips: channel 0 of stereo input, as the reference takes it."""
         _real(raw_speech)
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim == 3:
+            if raw_speech.shape[1] == 0:
+                raise ValueError(f"input of shape {raw_speech.shape} has no channel")
             return [_as_clip(clip[0]) for clip in raw_speech]
         if (
             isinstance(raw_speech, (list, tuple))
             and raw_speech
             and isinstance(raw_speech[0], np.ndarray)
         ):
+            for i, c in enumerate(raw_speech):
+                if np.ndim(c) == 2 and np.shape(c)[0] == 0:
+                    raise ValueError(f"clip {i} of shape {np.shape(c)} has no channel")
             return [_as_clip(c[0] if np.ndim(c) == 2 else c) for c in raw_speech]
         return _batch(raw_speech)
 
