@@ -483,3 +483,21 @@ def test_whisper_sizes_are_checked_first(kwargs, error, match):
     ZeroDivisionError (found by tests/fuzz/fuzz_frontends.py)."""
     with pytest.raises(error, match=match):
         ft.WhisperFeatureExtractor(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        ft.WhisperFeatureExtractor,
+        ft.ASTFeatureExtractor,
+        ft.SeamlessM4TFeatureExtractor,
+        ft.ParakeetFeatureExtractor,
+    ],
+    ids=lambda c: c.__name__,
+)
+def test_a_batch_of_no_clip_is_refused(cls):
+    """An array of shape (0, samples) reached the padding with no clip: a
+    KeyError from an empty set in Whisper (found by tests/fuzz/fuzz_frontends.py)."""
+    for empty in (np.zeros((0, 3143), np.float32), np.zeros((0, 1, 16000), np.float32), []):
+        with pytest.raises(ValueError, match="empty|mono-channel"):  # (3-D: not Whisper's, AST's)
+            cls()(empty, sampling_rate=16000)

@@ -413,7 +413,7 @@ class WhisperFeatureExtractor(_Extractor):
         """
         self._check_rate(sampling_rate, by_name=True)
         threads = self._call_threads(kwargs.pop("num_threads", None))
-        clips = self._clips(raw_speech)
+        clips = _some(self._clips(raw_speech))
         mask_flag = return_attention_mask or do_normalize
         if mask_flag is None:
             mask_flag = self.return_attention_mask
@@ -756,7 +756,7 @@ class ASTFeatureExtractor(_Extractor):
         if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
             raise ValueError(f"Only mono-channel audio is supported for input to {self}")
         _real(raw_speech)
-        clips = _batch(raw_speech)
+        clips = _some(_batch(raw_speech))
         fb = self._fbank
         need = (self.max_length - 1) * fb.window_shift + fb.window_size
         for i, clip in enumerate(clips):
@@ -787,6 +787,14 @@ def _real(raw_speech: Any) -> None:
     part, with NumPy's ComplexWarning), as fastmel does."""
     if isinstance(raw_speech, np.ndarray) and raw_speech.ndim <= 1 and np.iscomplexobj(raw_speech):
         raise ValueError("Complex-valued input waveforms are not currently supported")
+
+
+def _some(clips: list[np.ndarray]) -> list[np.ndarray]:
+    """The clips, or a ValueError when there are none (an empty list, or an
+    array of shape (0, samples))."""
+    if not clips:
+        raise ValueError("`raw_speech` is empty: no clip")
+    return clips
 
 
 def _mono(clip: Any, i: int) -> np.ndarray:
@@ -986,7 +994,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
             )
         if return_attention_mask is None:
             return_attention_mask = self.return_attention_mask
-        clips = self._clips(raw_speech)
+        clips = _some(self._clips(raw_speech))
         counts, feats = self._log_mel(clips, threads)
         per_clip = []
         for row, c in zip(feats, counts, strict=True):
@@ -1241,7 +1249,7 @@ class ParakeetFeatureExtractor(_Extractor):
         """
         self._check_rate(sampling_rate, by_name=True)
         threads = self._call_threads(kwargs.pop("num_threads", None))
-        clips = self._clips(raw_speech)
+        clips = _some(self._clips(raw_speech))
         given = [c.size for c in clips]
         cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
         total = _equal_lengths(cut, target, "clips")
