@@ -436,3 +436,19 @@ def test_knf_options_with_unknown_fields_are_refused(cls, opts, match):
         fk.Fbank.from_knf_options({"mel_opts": {"num_bins": 40, "debug_mel": True}}).num_mel_bins
         == 40
     )
+
+
+@pytest.mark.parametrize(
+    ("frame_opts", "match"),
+    [
+        ({"samp_freq": 1e300}, "`frame_length_ms` of 25.0 ms at 1e\\+300 Hz is too long"),
+        ({"frame_shift_ms": 1e38, "samp_freq": 1e6}, "`frame_shift_ms` .* too long"),
+        ({"frame_length_ms": float("nan")}, "`frame_length_ms` must be finite"),
+        ({"samp_freq": -1.0}, "`samp_freq` must be > 0"),
+    ],
+)
+def test_knf_frame_sizes_past_float32_are_refused(frame_opts, match):
+    """knf's float32 frame size of a huge rate or length overflowed to infinity:
+    an OverflowError (found by tests/fuzz/fuzz_frontends.py)."""
+    with pytest.raises(ValueError, match=match):
+        fk.Fbank.from_knf_options({"frame_opts": frame_opts})

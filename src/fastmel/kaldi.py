@@ -933,10 +933,15 @@ def _knf_dict(opts: Any, kind: str) -> dict[str, Any]:
     return d
 
 
-def _knf_samples(rate: float, ms: float) -> int:
-    """knf's frame size in samples: float32 arithmetic throughout."""
+def _knf_samples(rate: float, ms: float, name: str) -> int:
+    """knf's frame size in samples: float32 arithmetic throughout (a size past
+    float32's range is a ValueError naming ``name``)."""
     f32 = np.float32
-    return int(f32(f32(rate) * f32(0.001)) * f32(ms))
+    with np.errstate(over="ignore"):
+        samples = f32(f32(rate) * f32(0.001)) * f32(ms)
+    if not np.isfinite(samples):
+        raise ValueError(f"`{name}` of {ms!r} ms at {rate!r} Hz is too long")
+    return int(samples)
 
 
 def _knf_frame_options(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -945,15 +950,17 @@ def _knf_frame_options(d: Mapping[str, Any]) -> dict[str, Any]:
     frame = dict(d.get("frame_opts", {}))
     mel = dict(d.get("mel_opts", {}))
     # knf's defaults where the dict leaves a field out.
-    rate = float(frame.get("samp_freq", 16000.0))
+    rate = as_real("samp_freq", frame.get("samp_freq", 16000.0), minimum=0, strict=True)
     out: dict[str, Any] = {
         "sample_frequency": rate,
         "dither": float(frame.get("dither", 3e-5)),
         "energy_floor": 0.0,
     }
     for name in ("frame_length", "frame_shift"):
-        ms = float(frame.get(f"{name}_ms", 25.0 if name == "frame_length" else 10.0))
-        samples = _knf_samples(rate, ms)
+        ms = as_real(
+            f"{name}_ms", frame.get(f"{name}_ms", 25.0 if name == "frame_length" else 10.0)
+        )
+        samples = _knf_samples(rate, ms, f"{name}_ms")
         if int(rate * ms * 0.001) != samples:
             # The milliseconds whose Kaldi sample count is knf's.
             ms = (samples + 0.5) * 1000.0 / rate
