@@ -452,3 +452,17 @@ def test_knf_frame_sizes_past_float32_are_refused(frame_opts, match):
     an OverflowError (found by tests/fuzz/fuzz_frontends.py)."""
     with pytest.raises(ValueError, match=match):
         fk.Fbank.from_knf_options({"frame_opts": frame_opts})
+
+
+def test_a_stream_holds_its_frames_until_min_duration():
+    """The call gives no frame to a signal under min_duration; the stream gave
+    them as the samples came (found by tests/fuzz/fuzz_frontends.py). It now
+    waits for min_duration of samples, and gives none to a signal that ends
+    shorter."""
+    front = fk.Fbank(min_duration=0.5)
+    x = np.random.default_rng(5).standard_normal((2, 12000)) * 1000
+    for n in (7999, 8000, 12000):
+        s = front.stream()
+        parts = [s.push(x[:, :3000]), s.push(x[:, 3000:n]), s.flush()]
+        assert parts[0].shape == (2, 0, 23)  # 3000 samples: too early to tell
+        np.testing.assert_array_equal(np.concatenate(parts, axis=-2), front(x[:, :n]))

@@ -486,7 +486,9 @@ class _Kaldi(FrontEnd):
         """Online features: push chunks of any size, then flush; the pieces,
         concatenated along the frames, equal the whole-signal call (with the
         same noise when ``dither_seed`` is set). ``subtract_mean`` needs the
-        whole signal and cannot stream; ``min_duration`` is not applied.
+        whole signal and cannot stream. With ``min_duration``, frames come once
+        that much of the signal has arrived (until then it may end shorter),
+        and none for a signal that ends shorter, as the call gives.
 
         Returns
         -------
@@ -501,7 +503,7 @@ class _Kaldi(FrontEnd):
         framing = self._framing()
         return StreamSpec(
             plan=self._stream_plan,
-            num_frames=lambda n: int(self._plans[np.dtype(np.float32)].num_frames(n)),
+            num_frames=self.num_frames,  # (none under min_duration: the stream waits for it)
             frame_length=framing.frame_length,
             hop=framing.hop,
             start=framing.start,
