@@ -466,3 +466,12 @@ def test_a_stream_holds_its_frames_until_min_duration():
         parts = [s.push(x[:, :3000]), s.push(x[:, 3000:n]), s.flush()]
         assert parts[0].shape == (2, 0, 23)  # 3000 samples: too early to tell
         np.testing.assert_array_equal(np.concatenate(parts, axis=-2), front(x[:, :n]))
+
+
+def test_frame_sizes_past_the_floats_are_refused():
+    """rate x frame_length overflowing to infinity raised OverflowError from int()
+    (found by tests/fuzz/fuzz_frontends.py)."""
+    with pytest.raises(ValueError, match="`frame_length`=1e\\+308 ms .* more samples"):
+        fk.Fbank(frame_length=1e308, sample_frequency=16000.0)
+    with pytest.raises(ValueError, match="`frame_shift`"):
+        fk.Fbank(frame_shift=1e300, sample_frequency=1e10)

@@ -43,6 +43,7 @@ from ._frontend import FrontEnd
 from ._options import (
     MAX_FFT_LENGTH,
     MAX_MEL_BINS,
+    MAX_SIZE,
     KernelName,
     as_flag,
     as_int,
@@ -287,9 +288,19 @@ class _Kaldi(FrontEnd):
 
     @staticmethod
     def _sizes(o: Mapping[str, Any]) -> tuple[int, int]:
-        """Frame length and shift in samples, as torchaudio computes them."""
+        """Frame length and shift in samples, as torchaudio computes them (a
+        count past the floats is a ValueError naming the option)."""
         rate = o["sample_frequency"]
-        return int(rate * o["frame_length"] * 0.001), int(rate * o["frame_shift"] * 0.001)
+        sizes = []
+        for name in ("frame_length", "frame_shift"):
+            samples = rate * o[name] * 0.001
+            if not math.isfinite(samples) or samples > MAX_SIZE:
+                raise ValueError(
+                    f"`{name}`={o[name]!r} ms at {rate:g} Hz is more samples than fastmel "
+                    "computes"
+                )
+            sizes.append(int(samples))
+        return sizes[0], sizes[1]
 
     @classmethod
     def _fft_size(cls, o: Mapping[str, Any]) -> int:
