@@ -501,3 +501,20 @@ def test_a_batch_of_no_clip_is_refused(cls):
     for empty in (np.zeros((0, 3143), np.float32), np.zeros((0, 1, 16000), np.float32), []):
         with pytest.raises(ValueError, match="empty|mono-channel"):  # (3-D: not Whisper's, AST's)
             cls()(empty, sampling_rate=16000)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(max_length=1e300), TypeError, "`max_length` must be an integer"),
+        (dict(max_length=2**60), ValueError, "`max_length` must be <="),
+        (dict(pad_to_multiple_of=0), ValueError, "`pad_to_multiple_of` must be >= 1"),
+        (dict(pad_to_multiple_of=2.5), TypeError, "`pad_to_multiple_of` must be an integer"),
+    ],
+)
+def test_padding_sizes_are_checked(kwargs, error, match):
+    """A float or astronomically large max_length reached the engine's size
+    arithmetic: an OverflowError (found by tests/fuzz/fuzz_frontends.py)."""
+    x = np.zeros(16000, np.float32)
+    with pytest.raises(error, match=match):
+        ft.WhisperFeatureExtractor()(x, sampling_rate=16000, **kwargs)

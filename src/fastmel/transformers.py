@@ -541,6 +541,11 @@ class WhisperFeatureExtractor(_Extractor):
         return out
 
 
+# The most samples (or frames) a padded batch's rows may have: 2**40, 19 hours at
+# 16 kHz (a longer max_length would only ask for more memory than there is).
+MAX_SAMPLES = 2**40
+
+
 def _padded_lengths(
     lengths: list[int],
     padding: str | bool,
@@ -567,6 +572,11 @@ def _padded_lengths(
             "When setting ``padding=PaddingStrategy.MAX_LENGTH``, make sure that max_length "
             "is defined"
         )
+    if max_length is not None:  # (a float, or a length past what can be stored: refused)
+        # (negative: the reference slices x[:max_length], as Python does)
+        max_length = as_int("max_length", max_length, minimum=-MAX_SAMPLES, maximum=MAX_SAMPLES)
+    if multiple is not None:
+        multiple = as_int("pad_to_multiple_of", multiple, maximum=MAX_SAMPLES)
 
     def rounded(n: int) -> int:
         return -(-n // multiple) * multiple if multiple else n

@@ -197,7 +197,7 @@ def check_kaldi(fdp):
         lengths = [fdp.ConsumeIntInRange(0, n) for _ in range(x.shape[0])]
         out, counts = front(x, lengths=lengths)
         for r, m in enumerate(lengths):
-            alone = front(x[r, :m])
+            alone = front(x[r, :m]) if m else np.zeros((0, front.num_features), out.dtype)
             if counts[r] != alone.shape[0] or not np.array_equal(
                 out[r, : counts[r]], alone, equal_nan=True
             ):
