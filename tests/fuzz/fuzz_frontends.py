@@ -174,7 +174,7 @@ def check_kaldi(fdp):
     except ACCEPTED:
         return
     x = signal(fdp)
-    if x.size > MAX_SAMPLES:
+    if x.size > MAX_SAMPLES or front.num_features > 4096:
         return
     try:
         y = front(x)
@@ -224,8 +224,8 @@ def check_extractor(fdp):
     except ACCEPTED:
         return
     x = signal(fdp)
-    if x.size > MAX_SAMPLES:
-        return
+    if x.size > MAX_SAMPLES or max(getattr(fe, "num_mel_bins", 0), fe.feature_size) > 4096:
+        return  # (bounded memory: AST pads to max_length frames of every band)
     if x.ndim == 2 and fdp.ConsumeBool():
         clips = [c[: fdp.ConsumeIntInRange(0, c.size)] for c in x]
         inputs = clips if fdp.ConsumeBool() else [c.tolist() for c in clips]
