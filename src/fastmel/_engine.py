@@ -45,8 +45,7 @@ def _default_kernel() -> KernelName:
     name = os.environ.get("FASTMEL_KERNEL", "auto") or "auto"
     if name not in KERNELS:
         warnings.warn(
-            f"FASTMEL_KERNEL={name!r} names no kernel (one of {', '.join(KERNELS)}); "
-            "using 'auto'",
+            f"FASTMEL_KERNEL={name!r} names no kernel (one of {', '.join(KERNELS)}); using 'auto'",
             RuntimeWarning,
             stacklevel=2,
         )

@@ -296,8 +296,7 @@ class _Kaldi(FrontEnd):
             samples = rate * o[name] * 0.001
             if not math.isfinite(samples) or samples > MAX_SIZE:
                 raise ValueError(
-                    f"`{name}`={o[name]!r} ms at {rate:g} Hz is more samples than fastmel "
-                    "computes"
+                    f"`{name}`={o[name]!r} ms at {rate:g} Hz is more samples than fastmel computes"
                 )
             sizes.append(int(samples))
         return sizes[0], sizes[1]
