@@ -9,7 +9,9 @@ One thread, float32 audio at 16 kHz, timed together in interleaved rounds
 - a 1 s clip: each front end's call (the transformers extractors padding to the
   clip itself: ``padding="longest"``, AST cut to 101 frames) against
   ``MelSpectrogram(512, 160, 400, num_mel_bins=80)``, whose frames are the
-  same: the ratio is what a front end costs on top of the engine;
+  same; and the part of each call spent outside the compiled engine (every
+  front end computes through ``fastmel._engine.run``, timed from inside):
+  the fixed cost a front end adds in Python;
 - 8 clips of 5 to 30 s: Parakeet (its pre-emphasis, zero padding and
   per-clip statistics) against the same MelSpectrogram on the padded batch;
 - two Python threads calling one shared MelSpectrogram against two threads
@@ -69,7 +71,38 @@ def one_second(budget: float) -> dict[str, float]:
         "SeamlessM4T": lambda: seamless(x, sampling_rate=RATE),
         "Parakeet": lambda: parakeet(x, sampling_rate=RATE),
     }
-    return timed_together(fns, budget)
+    results = timed_together(fns, budget)
+    # Each call's time outside the compiled engine (the Python before and
+    # after: input checks, padding, masks, outputs): every front end computes
+    # through fastmel._engine.run, timed here from the inside.
+    from fastmel import _engine
+
+    inside = [0.0]
+    run = _engine.run
+
+    def timed_run(*args: Any, **kwargs: Any) -> None:
+        t0 = time.perf_counter()
+        try:
+            run(*args, **kwargs)
+        finally:
+            inside[0] += time.perf_counter() - t0
+
+    _engine.run = timed_run
+    try:
+        for name, fn in fns.items():
+            calls = max(200, int(budget / max(results[name], 1e-6)))
+            rounds = []
+            for _ in range(5):
+                inside[0] = 0.0
+                t0 = time.perf_counter()
+                for _ in range(calls):
+                    fn()
+                total = time.perf_counter() - t0
+                rounds.append((total - inside[0]) / calls)
+            results[f"{name}: outside the engine"] = float(np.median(rounds))
+    finally:
+        _engine.run = run
+    return results
 
 
 def parakeet_batch(budget: float) -> dict[str, float]:
@@ -196,6 +229,16 @@ def shared_threads(budget: float) -> dict[str, float]:
 def show(title: str, results: dict[str, float], base: str | None) -> None:
     print(f"\n{title}")
     for name, sec in results.items():
+        if name.endswith(": outside the engine"):
+            continue
+        outside = results.get(f"{name}: outside the engine")
+        if outside is not None and base is not None:
+            own = results[f"{base}: outside the engine"]
+            print(
+                f"  {name:32s} {sec * 1e3:9.3f} ms  {sec / results[base]:5.2f}x {base}"
+                f"   outside the engine {outside * 1e3:6.3f} ms ({outside / own:4.2f}x)"
+            )
+            continue
         ratio = f"  {sec / results[base]:5.2f}x {base}" if base else ""
         print(f"  {name:32s} {sec * 1e3:9.3f} ms{ratio}")
 
