@@ -297,3 +297,30 @@ def test_every_stage_streams_as_its_whole_call(stage, data):
     got, parts = _streamed(stage.stream(), x, stage.axis, cuts)
     assert got.shape == want.shape and got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+def test_stage_and_chain_streams_count_what_they_took_and_gave():
+    """frames_pushed / samples_pushed, frames_emitted and last_output, as
+    MelStream's: committed with the state, so that a caller whose push an
+    exception interrupted can tell whether it was taken (and get its output)."""
+    x = np.random.default_rng(3).standard_normal((60, 13))
+    s = fastmel.Deltas.from_preset("kaldi").stream()
+    assert (s.frames_pushed, s.frames_emitted, s.last_output) == (0, 0, None)
+    out = s.push(x[:25])
+    assert (s.frames_pushed, s.frames_emitted) == (25, 21) and s.last_output is out
+    again = pickle.loads(pickle.dumps(s))
+    assert (again.frames_pushed, again.frames_emitted) == (25, 21)
+    np.testing.assert_array_equal(again.last_output, out)
+    with pytest.raises(ValueError):
+        s.push(x[:5, :12])  # refused: nothing changes
+    assert (s.frames_pushed, s.frames_emitted) == (25, 21) and s.last_output is out
+    chain = fastmel.Chain(fastmel.kaldi.Fbank(), [fastmel.Deltas.from_preset("kaldi")])
+    cs = chain.stream()
+    audio = np.random.default_rng(4).standard_normal(8000) * 1000
+    first = cs.push(audio[:5000])
+    assert cs.samples_pushed == 5000 and cs.frames_emitted == first.shape[0]
+    assert cs.last_output is first
+    rest = cs.flush()
+    assert cs.last_output is rest and cs.frames_emitted == chain.num_frames(5000)
+    cs.reset()
+    assert (cs.samples_pushed, cs.frames_emitted, cs.last_output) == (0, 0, None)

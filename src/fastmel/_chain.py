@@ -237,13 +237,17 @@ class ChainStream:
         self.chain = chain
         streams = [s.stream() for s in chain.stages]  # (refuses a stage that cannot stream)
         self._setup()
-        self._streams = [chain.front_end.stream(), *streams]
+        # (the streams, what the last call returned): committed together
+        self._state: tuple[list[Any], np.ndarray | None] = (
+            [chain.front_end.stream(), *streams],
+            None,
+        )
 
     def _setup(self) -> None:
         self._guard = _core.Exclusive(
             "a ChainStream was used by two callers at once (two threads, or a signal "
             "handler inside a call): use one stream per producer",
-            attribute="_streams",
+            attribute="_state",
         )
 
     def __copy__(self) -> ChainStream:
@@ -251,7 +255,7 @@ class ChainStream:
             clone = ChainStream.__new__(ChainStream)
             clone.chain = self.chain
             clone._setup()
-            clone._streams = [copy.copy(s) for s in self._streams]
+            clone._state = ([copy.copy(s) for s in self._state[0]], self._state[1])
             return clone
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ChainStream:
@@ -259,12 +263,45 @@ class ChainStream:
 
     def __getstate__(self) -> dict[str, Any]:
         with self._guard:
-            return {"chain": self.chain, "streams": [copy.copy(s) for s in self._streams]}
+            streams, last = self._state
+            return {"chain": self.chain, "streams": [copy.copy(s) for s in streams], "last": last}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.chain = state["chain"]
         self._setup()
-        self._streams = state["streams"]
+        self._state = (state["streams"], state.get("last"))
+
+    @property
+    def samples_pushed(self) -> int:
+        """Samples of each signal the stream has taken (see
+        :attr:`fastmel.MelStream.samples_pushed`): with :attr:`frames_emitted`
+        and :attr:`last_output`, what a push an exception interrupted did.
+
+        Returns
+        -------
+        int
+        """
+        return int(self._state[0][0].samples_pushed)
+
+    @property
+    def frames_emitted(self) -> int:
+        """Output frames (of the last stage) the stream has returned.
+
+        Returns
+        -------
+        int
+        """
+        return int(self._state[0][-1].frames_emitted)
+
+    @property
+    def last_output(self) -> np.ndarray | None:
+        """What the last push or flush returned (None before the first).
+
+        Returns
+        -------
+        np.ndarray or None
+        """
+        return self._state[1]
 
     def reset(self) -> None:
         """Forget all state: the next push starts a new signal.
@@ -274,8 +311,9 @@ class ChainStream:
         None
         """
         with self._guard:
-            for s in self._streams:
+            for s in self._state[0]:
                 s.reset()
+            self._state = (self._state[0], None)
 
     def push(self, chunk: ArrayLike) -> np.ndarray:
         """Add samples; return the output frames they complete.
@@ -290,11 +328,11 @@ class ChainStream:
             In the front end's layout.
         """
         with self._guard as guard:
-            streams = [copy.copy(s) for s in self._streams]  # committed at the end
+            streams = [copy.copy(s) for s in self._state[0]]  # committed at the end
             y = streams[0].push(chunk)
             for s in streams[1:]:
                 y = s.push(y)
-            guard.commit_on_exit(self, streams)
+            guard.commit_on_exit(self, (streams, y))
             return y
 
     def flush(self) -> np.ndarray:
@@ -305,10 +343,10 @@ class ChainStream:
         np.ndarray
         """
         with self._guard as guard:
-            streams = [copy.copy(s) for s in self._streams]
+            streams = [copy.copy(s) for s in self._state[0]]
             y = streams[0].flush()
             for s in streams[1:]:
                 axis = s.stage.axis
                 y = np.concatenate([s.push(y), s.flush()], axis=axis)
-            guard.commit_on_exit(self, streams)
+            guard.commit_on_exit(self, (streams, y))
             return y

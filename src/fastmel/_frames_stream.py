@@ -90,6 +90,40 @@ class FramesStream:
         with self._guard:
             self._st = _FramesState()
 
+    @property
+    def frames_pushed(self) -> int:
+        """Input frames of each signal the stream has taken (an int). With
+        :attr:`frames_emitted`, committed together, it tells what a push that
+        an exception interrupted did: unchanged, push the piece again;
+        advanced, its output is :attr:`last_output` (as
+        :attr:`fastmel.MelStream.samples_pushed`).
+
+        Returns
+        -------
+        int
+        """
+        return int(self._st.received)
+
+    @property
+    def frames_emitted(self) -> int:
+        """Output frames the stream has returned (an int).
+
+        Returns
+        -------
+        int
+        """
+        return int(self._st.emitted)
+
+    @property
+    def last_output(self) -> np.ndarray | None:
+        """What the last push or flush returned (None before the first).
+
+        Returns
+        -------
+        np.ndarray or None
+        """
+        return self._st.last
+
     def __copy__(self) -> FramesStream:
         with self._guard:
             clone = FramesStream.__new__(FramesStream)
@@ -129,6 +163,7 @@ class FramesStream:
                 raise RuntimeError("push() after flush(): call reset() to start new signals")
             self._append(st, features)
             out = self._emit(st, final=False)
+            st.last = out
             guard.commit_on_exit(self, st)
             return out
 
@@ -147,6 +182,7 @@ class FramesStream:
                 raise RuntimeError("flush() called twice: call reset() to start new signals")
             st.done = True
             out = self._emit(st, final=True) if st.buf is not None else self._empty(st, 0)
+            st.last = out
             guard.commit_on_exit(self, st)
             return out
 
@@ -210,7 +246,18 @@ class _FramesState:
     """A frames stream's state between calls; a call works on a copy and commits it
     (it replaces arrays, never writes into the committed ones)."""
 
-    __slots__ = ("buf", "done", "dtype", "emitted", "first", "k", "lead", "received", "zi")
+    __slots__ = (
+        "buf",
+        "done",
+        "dtype",
+        "emitted",
+        "first",
+        "k",
+        "last",
+        "lead",
+        "received",
+        "zi",
+    )
 
     def __init__(self) -> None:
         self.buf: np.ndarray | None = None  # the kept input frames, from frame `first` on
@@ -221,6 +268,7 @@ class _FramesState:
         self.k = 0  # input features
         self.dtype: np.dtype | None = None
         self.zi: np.ndarray | None = None  # PCEN: the smoother's state, (rows, k) float64
+        self.last: np.ndarray | None = None  # what the last push or flush returned
         self.done = False
 
     def copy(self) -> _FramesState:
