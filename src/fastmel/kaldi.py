@@ -658,25 +658,7 @@ class Fbank(_Kaldi):
         >>> fastmel.kaldi.Fbank.from_knf_options(opts).num_features
         80
         """
-        d = _knf_dict(opts, "fbank")
-        options = _knf_frame_options(d)
-        options.update(
-            {
-                name: d[name]
-                for name in (
-                    "use_energy",
-                    "energy_floor",
-                    "raw_energy",
-                    "htk_compat",
-                    "use_log_fbank",
-                    "use_power",
-                    "use_log_floor",
-                    "eps",
-                )
-                if name in d
-            }
-        )
-        return cls(**dict(options, **overrides))
+        return cls(**dict(_knf_options(opts, "fbank"), **overrides))
 
     def _validate(self, o: dict[str, Any]) -> None:
         super()._validate(o)
@@ -771,23 +753,7 @@ class Mfcc(_Kaldi):
         -------
         Mfcc
         """
-        d = _knf_dict(opts, "mfcc")
-        options = _knf_frame_options(d)
-        options.update(
-            {
-                name: d[name]
-                for name in (
-                    "num_ceps",
-                    "use_energy",
-                    "energy_floor",
-                    "raw_energy",
-                    "cepstral_lifter",
-                    "htk_compat",
-                )
-                if name in d
-            }
-        )
-        return cls(**dict(options, **overrides))
+        return cls(**dict(_knf_options(opts, "mfcc"), **overrides))
 
     def dct_matrix(self) -> np.ndarray:
         """The matrix applied to each frame's log bands: DCT, lifter, htk_compat order.
@@ -943,6 +909,15 @@ def _knf_dict(opts: Any, kind: str) -> dict[str, Any]:
                 f"the fields are {known}"
             )
     return d
+
+
+def _knf_options(opts: Any, kind: str) -> dict[str, Any]:
+    """knf options as this module's keywords: the framing and mel fields, then
+    ``kind``'s own top-level fields (knf's names are this module's there)."""
+    d = _knf_dict(opts, kind)
+    options = _knf_frame_options(d)
+    options.update({k: v for k, v in d.items() if k not in ("frame_opts", "mel_opts")})
+    return options
 
 
 def _knf_samples(rate: float, ms: float, name: str) -> int:
