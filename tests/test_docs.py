@@ -72,11 +72,19 @@ def test_numpydoc(name):
     ],
 )
 def test_docstring_examples_run(module):
+    """Each module's examples (a package's: those of its modules) run as shown."""
     import doctest
     import importlib
+    import pkgutil
 
-    result = doctest.testmod(
-        importlib.import_module(module), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    )
-    assert result.failed == 0
-    assert result.attempted > 0 or module == "fastmel.dask"  # (its example needs a cluster)
+    package = importlib.import_module(module)
+    modules = [package] + [
+        importlib.import_module(f"{module}.{info.name}")
+        for info in pkgutil.iter_modules(getattr(package, "__path__", []))
+    ]
+    attempted = 0
+    for m in modules:
+        result = doctest.testmod(m, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, m.__name__
+        attempted += result.attempted
+    assert attempted > 0 or module == "fastmel.dask"  # (its example needs a cluster)

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fastmel.transformers as ft
+from fastmel.transformers._parakeet import _normalise_quirk
 
 DATA = pathlib.Path(__file__).parent / "data"
 with np.load(DATA / "extractor_golden.npz") as _d:
@@ -376,7 +377,7 @@ def test_parakeet_left_padding_filters_the_padded_row():
     feats = plain._run(plain._plain_plan, y.astype(np.float32), None, 1)
     valid = np.array([4000, 16000]) // 160
     np.testing.assert_allclose(
-        got.input_features[0], ft._normalise_quirk(feats, valid)[0], atol=1e-5
+        got.input_features[0], _normalise_quirk(feats, valid)[0], atol=1e-5
     )
 
 

@@ -226,9 +226,9 @@ class ChainStream:
     >>> chain = fastmel.Chain(fastmel.kaldi.Fbank(), [fastmel.Deltas.from_preset("kaldi")])
     >>> stream = chain.stream()
     >>> x = np.random.default_rng(0).standard_normal(8000) * 3000
-    >>> first = stream.push(x[:4000])  # frames 0-23 of the fbank; deltas reach 4 ahead
+    >>> first = stream.push(x[:4000])  # frames 0-22 of the fbank; deltas reach 4 ahead
     >>> first.shape
-    (20, 69)
+    (19, 69)
     >>> np.array_equal(np.concatenate([first, stream.push(x[4000:]), stream.flush()]), chain(x))
     True
     """

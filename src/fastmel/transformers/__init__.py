@@ -1,0 +1,25 @@
+"""The feature extractors of Hugging Face ``transformers``, exact, without torch.
+
+:class:`WhisperFeatureExtractor`, :class:`ASTFeatureExtractor`,
+:class:`SeamlessM4TFeatureExtractor` and :class:`ParakeetFeatureExtractor`:
+transformers 5.23's, keyword for keyword, each batch computed in one call of
+fastmel's engine (without the GIL, on ``num_threads`` threads). Results are
+NumPy arrays (``return_tensors="pt"`` converts them, if torch is installed).
+Nothing here imports ``transformers`` or ``torch`` unless asked
+(``return_tensors="pt"``, ``from_feature_extractor``).
+"""
+
+from __future__ import annotations
+
+from ._base import BatchFeature
+from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor
+from ._parakeet import ParakeetFeatureExtractor
+from ._whisper import WhisperFeatureExtractor
+
+__all__ = [
+    "ASTFeatureExtractor",
+    "BatchFeature",
+    "ParakeetFeatureExtractor",
+    "SeamlessM4TFeatureExtractor",
+    "WhisperFeatureExtractor",
+]

@@ -1,0 +1,338 @@
+"""What the extractors share: transformers' BatchFeature, the configuration
+protocol of its FeatureExtractionMixin on fastmel's front-end protocol,
+SequenceFeatureExtractor.pad on lengths, the input forms the extractors
+accept and the conversion of outputs to torch."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pathlib
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .._frontend import FrontEnd
+from .._options import as_int
+
+# (the package's name: the extractors log as fastmel.transformers)
+logger = logging.getLogger("fastmel.transformers")
+
+
+class BatchFeature(dict):
+    """The extractor's outputs by name, also as attributes (``out.input_features``),
+    as transformers' ``BatchFeature``.
+
+    Parameters
+    ----------
+    data : mapping, optional
+        The outputs by name.
+    **kwargs
+        More outputs by name.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> out = ft.BatchFeature(input_features=np.zeros((1, 80, 3000), np.float32))
+    >>> out.input_features.shape == out["input_features"].shape
+    True
+    """
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data or {}, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class _Extractor(FrontEnd):
+    """What the extractors share: the configuration protocol of transformers'
+    ``FeatureExtractionMixin`` (``to_dict`` / ``from_dict`` /
+    ``from_pretrained``, unknown keys kept as attributes) on fastmel's
+    front-end protocol, and the call's sampling-rate check."""
+
+    # The configuration keys in the reference's order (its attribute order).
+    _KEYS: tuple[str, ...] = ()
+    # Keys of a config that the extractor computes again (arrays it builds).
+    _COMPUTED: tuple[str, ...] = ()
+    _extra: list[str]
+    padding_side: str
+
+    def _take_options(self, kwargs: dict[str, Any]) -> None:
+        """The keywords every extractor takes through ``**kwargs``:
+        ``padding_side`` ("right" or "left"), fastmel's ``num_threads``, the
+        computed keys of a config and the reference's ``processor_class``
+        dropped, and any other ``preprocessor_config.json`` key kept as an
+        attribute, as there."""
+        self.padding_side = kwargs.pop("padding_side", "right")
+        if self.padding_side not in ("right", "left"):
+            raise ValueError(f"`padding_side` must be 'right' or 'left', got {self.padding_side!r}")
+        self._set_threads(kwargs.pop("num_threads", None))
+        for key in (*self._COMPUTED, "processor_class", "feature_extractor_type"):
+            kwargs.pop(key, None)
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+        self._extra = sorted(kwargs)
+
+    def _check_rate(self, sampling_rate: int | None, by_name: bool = False) -> None:
+        """The reference's check of the call's ``sampling_rate``; its message
+        names the extractor by its repr, or by its class name (``by_name``)."""
+        if sampling_rate is not None:
+            if sampling_rate != self.sampling_rate:  # type: ignore[attr-defined]
+                rate = self.sampling_rate  # type: ignore[attr-defined]
+                who = type(self).__name__ if by_name else repr(self)
+                raise ValueError(
+                    f"The model corresponding to this feature extractor: {who} was trained "
+                    f"using a sampling rate of {rate}. Please make sure that the provided "
+                    f"`raw_speech` input was sampled with {rate} and not {sampling_rate}."
+                )
+        else:
+            logger.warning(
+                "It is strongly recommended to pass the `sampling_rate` argument to "
+                "`%s()`. Failing to do so can result in silent errors that might be hard "
+                "to debug.",
+                type(self).__name__,
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration, as ``preprocessor_config.json`` holds it.
+
+        Returns
+        -------
+        dict
+            The reference's keys in its order (computed arrays such as
+            ``mel_filters`` left out, as there), any extra keys the extractor
+            was built with, ``num_threads`` when it was given, and
+            ``feature_extractor_type``.
+        """
+        config = {key: getattr(self, key) for key in self._KEYS}
+        config.update({key: getattr(self, key) for key in self._extra})
+        if self.num_threads is not None:
+            config["num_threads"] = self.num_threads
+        config["feature_extractor_type"] = type(self).__name__
+        return config
+
+    def get_config(self) -> dict[str, Any]:
+        """The configuration: :meth:`to_dict`.
+
+        Returns
+        -------
+        dict
+            What :meth:`from_config` (:meth:`from_dict`) rebuilds an equal
+            extractor from.
+        """
+        return self.to_dict()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Any:
+        """Build from :meth:`get_config` output: :meth:`from_dict` without overrides.
+
+        Parameters
+        ----------
+        config : dict
+            The configuration.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        return cls.from_dict(config)
+
+    def _argument_names(self) -> set[str]:
+        return (set(self._KEYS) - set(self._COMPUTED)) | set(self._extra) | {"num_threads"}
+
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any], **overrides: Any) -> Any:
+        """Build from ``to_dict()`` output or a ``preprocessor_config.json``'s contents.
+
+        Parameters
+        ----------
+        config : dict
+            The configuration (``feature_extractor_type`` and
+            ``processor_class`` are accepted; other keys the extractor does not
+            know are kept as attributes, as the reference keeps them).
+        **overrides
+            Keys to change.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        return cls(**dict(config, **overrides))
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike, **overrides: Any) -> Any:
+        """Build from a local folder's ``preprocessor_config.json`` (or that file).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A folder holding ``preprocessor_config.json``, or the file itself.
+            fastmel does not download: fetch the folder first (e.g. with
+            ``huggingface_hub.snapshot_download``).
+        **overrides
+            Keys to change.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        p = pathlib.Path(path)
+        if p.is_dir():
+            p = p / "preprocessor_config.json"
+        return cls.from_dict(json.loads(p.read_text()), **overrides)
+
+    @classmethod
+    def from_feature_extractor(cls, extractor: Any) -> Any:
+        """Convert a loaded transformers extractor of the same name.
+
+        Parameters
+        ----------
+        extractor : transformers feature extractor
+            Its ``to_dict()`` is read.
+
+        Returns
+        -------
+        extractor
+            An extractor of this class.
+        """
+        return cls.from_dict(extractor.to_dict())
+
+    def __repr__(self) -> str:
+        config = {k: _plain(v) for k, v in self.to_dict().items() if k != "num_threads"}
+        return f"{type(self).__name__} {json.dumps(config, indent=2, sort_keys=True)}\n"
+
+
+def _plain(value: Any) -> Any:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+MAX_SAMPLES = 2**40
+
+
+def _padded_lengths(
+    lengths: list[int],
+    padding: str | bool,
+    max_length: int | None,
+    truncation: bool,
+    multiple: int | None,
+) -> tuple[list[int], int | None]:
+    """transformers' ``SequenceFeatureExtractor.pad`` on lengths: each item's
+    length after truncation, and the length every item is padded to (None:
+    no padding; items longer than it are not cut by padding)."""
+    if padding is True:
+        strategy = "longest"
+    elif padding is False:
+        strategy = "do_not_pad"
+    elif padding in ("longest", "max_length", "do_not_pad"):
+        strategy = str(padding)
+    else:
+        raise ValueError(
+            f"{padding} is not a valid PaddingStrategy, please select one of "
+            "['longest', 'max_length', 'do_not_pad']"
+        )
+    if strategy == "max_length" and max_length is None:
+        raise ValueError(
+            "When setting ``padding=PaddingStrategy.MAX_LENGTH``, make sure that max_length "
+            "is defined"
+        )
+    if max_length is not None:  # (a float, or a length past what can be stored: refused)
+        # (negative: the reference slices x[:max_length], as Python does)
+        max_length = as_int("max_length", max_length, minimum=-MAX_SAMPLES, maximum=MAX_SAMPLES)
+    if multiple is not None:
+        multiple = as_int("pad_to_multiple_of", multiple, maximum=MAX_SAMPLES)
+
+    def rounded(n: int) -> int:
+        return -(-n // multiple) * multiple if multiple else n
+
+    if truncation:
+        if max_length is None:
+            raise ValueError(
+                "When setting ``truncation=True``, make sure that ``max_length`` is defined."
+            )
+        limit = rounded(max_length)
+        lengths = [len(range(n)[:limit]) for n in lengths]  # x[:limit], negative too
+    if strategy == "do_not_pad":
+        return lengths, None
+    target = max(lengths) if strategy == "longest" else max_length
+    assert target is not None
+    return lengths, rounded(target)
+
+
+def _equal_lengths(lengths: list[int], target: int | None, what: str) -> int:
+    """The batch's length after padding; an error when the items differ (the
+    reference fails there when it stacks them)."""
+    total = {n if target is None else max(n, target) for n in lengths}
+    if len(total) > 1:
+        raise ValueError(
+            f"the {what} have different lengths after padding and truncation ("
+            f"{sorted(total)}): pad them (padding=True or 'longest'), or truncate them "
+            "(truncation=True with max_length)"
+        )
+    return total.pop()
+
+
+def _as_clip(x: Any) -> np.ndarray:
+    return np.asarray(x, dtype=np.float32).reshape(-1)
+
+
+def _real(raw_speech: Any) -> None:
+    """AST's and SeamlessM4T's references refuse a complex clip given as one 1-D
+    array; the clips of a list or of a 2-D array they take as float32 (the real
+    part, with NumPy's ComplexWarning), as fastmel does."""
+    if isinstance(raw_speech, np.ndarray) and raw_speech.ndim <= 1 and np.iscomplexobj(raw_speech):
+        raise ValueError("Complex-valued input waveforms are not currently supported")
+
+
+def _some(clips: list[np.ndarray]) -> list[np.ndarray]:
+    """The clips, or a ValueError when there are none (an empty list, or an
+    array of shape (0, samples))."""
+    if not clips:
+        raise ValueError("`raw_speech` is empty: no clip")
+    return clips
+
+
+def _mono(clip: Any, i: int) -> np.ndarray:
+    """Clip ``i`` of a list as 1-D float32; a clip of more dimensions (channels)
+    is refused, as the references fail on it."""
+    a = np.asarray(clip)
+    if a.ndim > 1:
+        raise ValueError(
+            f"clip {i} has shape {a.shape}: only mono-channel audio is supported "
+            "(each clip of a list must be 1-D)"
+        )
+    return _as_clip(a)
+
+
+def _batch(raw_speech: Any) -> list[np.ndarray]:
+    """The reference's input forms as a list of 1-D float32 clips."""
+    if isinstance(raw_speech, (list, tuple)):
+        if len(raw_speech) == 0:
+            raise ValueError("`raw_speech` is empty")
+        if isinstance(raw_speech[0], (np.ndarray, tuple, list)) or hasattr(
+            raw_speech[0], "__array__"
+        ):
+            return [_mono(clip, i) for i, clip in enumerate(raw_speech)]
+        return [_as_clip(raw_speech)]
+    a = np.asarray(raw_speech)
+    if a.ndim > 1:
+        return [_as_clip(clip) for clip in a]
+    return [_as_clip(a)]
+
+
+def _convert(out: BatchFeature, return_tensors: str | None) -> BatchFeature:
+    if return_tensors in (None, "np"):
+        return out
+    if return_tensors == "pt":
+        import torch
+
+        return BatchFeature({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in out.items()})
+    raise ValueError(f"`return_tensors` must be None, 'np' or 'pt', got {return_tensors!r}")

@@ -1,0 +1,440 @@
+"""The extractors over Kaldi filter banks: AST and SeamlessM4T."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from .. import _engine
+from .._engine import Bank, Condition, EngineOptions, Framing, Log, Post, Spectrum
+from .._filters import dense, kaldi_bands
+from .._options import as_int, as_real
+from ..kaldi import EPSILON, window
+from ._base import (
+    BatchFeature,
+    _as_clip,
+    _batch,
+    _convert,
+    _equal_lengths,
+    _Extractor,
+    _padded_lengths,
+    _real,
+    _some,
+)
+
+
+class ASTFeatureExtractor(_Extractor):
+    """The Audio Spectrogram Transformer's input, as ``transformers.ASTFeatureExtractor``.
+
+    Kaldi filter banks (``torchaudio.compliance.kaldi.fbank`` with a Hanning
+    window, 25 ms frames every 10 ms, on the samples as given: no int16
+    scaling), cut or zero-padded to ``max_length`` frames, then ``(x - mean) /
+    (2 std)``, the padding included, as the reference does. Computed by
+    fastmel's Kaldi front end, the whole batch in one call.
+
+    Parameters
+    ----------
+    feature_size : int, default 1
+        Kept for the configuration (unused, as in the reference).
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz; it also sets the frame sizes.
+    num_mel_bins : int, default 128
+        Mel bands.
+    max_length : int, default 1024
+        Frames of every output (shorter clips are padded with zeros).
+    padding_value : float, default 0.0
+        Kept for the configuration (padding is always 0, as in the reference).
+    do_normalize : bool, default True
+        Apply ``(x - mean) / (2 std)``.
+    mean, std : float, default -4.2677393, 4.5689974
+        AudioSet's statistics.
+    return_attention_mask : bool, default False
+        Kept for the configuration (no mask is returned, as in the reference).
+    **kwargs
+        ``padding_side``, ``num_threads`` (fastmel's; -1: all cores), and any
+        other key of a ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    Differences from the reference: ``return_tensors=None`` returns one
+    stacked array, not a list of arrays; int16 and float16 clips are
+    converted to float32 (the reference fails on them); a clip shorter than
+    one frame (400 samples at 16 kHz) is a ValueError naming it (the
+    reference's torchaudio path fails an assertion).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.ASTFeatureExtractor()
+    >>> fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000).input_values.shape
+    (2, 1024, 128)
+    """
+
+    model_input_names = ["input_values", "attention_mask"]
+    _KEYS = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "num_mel_bins",
+        "max_length",
+        "do_normalize",
+        "mean",
+        "std",
+    )
+
+    def __init__(
+        self,
+        feature_size: int = 1,
+        sampling_rate: int = 16000,
+        num_mel_bins: int = 128,
+        max_length: int = 1024,
+        padding_value: float = 0.0,
+        do_normalize: bool = True,
+        mean: float = -4.2677393,
+        std: float = 4.5689974,
+        return_attention_mask: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        from ..kaldi import Fbank
+
+        self.feature_size = feature_size
+        self.sampling_rate = sampling_rate
+        self.padding_value = padding_value
+        self.return_attention_mask = return_attention_mask
+        self.num_mel_bins = num_mel_bins
+        self.max_length = as_int("max_length", max_length)
+        self.do_normalize = do_normalize
+        self.mean = mean
+        self.std = std
+        if do_normalize:  # folded into the engine's log: a positive scale
+            as_real("mean", mean)
+            if not as_real("std", std) > 0:
+                raise ValueError(f"`std` must be > 0 to normalise, got {std!r}")
+        self._take_options(kwargs)
+        self._fbank = Fbank(
+            sample_frequency=as_real("sampling_rate", sampling_rate, minimum=1.0),
+            window_type="hanning",
+            num_mel_bins=num_mel_bins,
+        )
+        self._build()
+
+    _COMPUTED = ("mel_filters", "window")
+    _PLAN_DTYPES = (np.dtype(np.float32),)
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # Its Kaldi filter bank (torchaudio's fbank, Hanning window) with the
+        # normalisation folded into the log: ln(x) / (2 std) - mean / (2 std),
+        # and the frames past a clip (the reference's zero padding) at
+        # -mean / (2 std).
+        options = self._fbank.engine_options(dtype, stream_left=stream_left)
+        if not self.do_normalize:
+            return options
+        s = 1.0 / (2.0 * float(self.std))
+        log = dataclasses.replace(
+            options.log,
+            log_scale=options.log.log_scale * s,
+            out_offset=(options.log.out_offset - float(self.mean)) * s,
+        )
+        post = dataclasses.replace(options.post, fill=-float(self.mean) * s)
+        return dataclasses.replace(options, log=log, post=post)
+
+    def num_frames(self, n_samples: int) -> int:
+        # A clip's frames before the cut or the padding to max_length.
+        return self._fbank.num_frames(n_samples)
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        sampling_rate: int | None = None,
+        return_tensors: str | None = None,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Features of one clip or a batch.
+
+        Parameters
+        ----------
+        raw_speech : np.ndarray, list of float, list of np.ndarray or list of lists
+            One clip ``(samples,)``, or a batch: a list of clips of any lengths
+            or a 2-D array (3-D input is an error).
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        return_tensors : {None, "np", "pt"}
+            None and "np": a NumPy array; "pt": a torch tensor (needs torch).
+        **kwargs
+            ``num_threads`` (fastmel's: this call's threads, overriding the
+            extractor's and :func:`fastmel.set_num_threads`); any other is
+            ignored, as the reference ignores them.
+
+        Returns
+        -------
+        BatchFeature
+            ``input_values`` float32 ``(batch, max_length, num_mel_bins)``.
+        """
+        self._check_rate(sampling_rate)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
+            raise ValueError(f"Only mono-channel audio is supported for input to {self}")
+        _real(raw_speech)
+        clips = _some(_batch(raw_speech))
+        fb = self._fbank
+        need = (self.max_length - 1) * fb.window_shift + fb.window_size
+        for i, clip in enumerate(clips):
+            if clip.size < fb.window_size:
+                raise ValueError(
+                    f"clip {i} has {clip.size} samples, fewer than one frame "
+                    f"({fb.window_size} samples at {self.sampling_rate} Hz)"
+                )
+        # Every clip as a signal of its own (cut to the samples of max_length
+        # frames), read in place when there is one; the engine writes exactly
+        # max_length frames, those past a clip's own holding the padding's value.
+        lengths = np.array([min(clip.size, need) for clip in clips], dtype=np.int64)
+        if len(clips) == 1:
+            batch = clips[0][None, : int(lengths[0])]
+        else:
+            batch = np.empty((len(clips), int(lengths.max())), dtype=np.float32)
+            for row, clip, n in zip(batch, clips, lengths, strict=True):
+                row[:n] = clip[:n]
+        out = np.empty((len(clips), self.max_length, self.num_mel_bins), dtype=np.float32)
+        plan = self._plans[np.dtype(np.float32)]
+        _engine.run(plan, batch, out, threads, lengths=lengths, n_samples=need)
+        return _convert(BatchFeature(input_values=out), return_tensors)
+
+
+class SeamlessM4TFeatureExtractor(_Extractor):
+    """SeamlessM4T's (and w2v-BERT's) input, as ``transformers.SeamlessM4TFeatureExtractor``.
+
+    Kaldi filter banks in float64 as the reference's NumPy code computes them
+    (the samples times 2**15; 400-sample frames every 160 samples with a
+    512-point FFT whatever the rate; DC removal, pre-emphasis 0.97, Povey
+    window; mel bands from 20 Hz to half the rate; natural log floored at
+    float32's epsilon), then per clip and mel bin ``(x - mean) / sqrt(var +
+    1e-7)`` over the clip's frames (sample variance), in float32 as there;
+    padded to the batch, ``stride`` frames stacked into one row, and the
+    attention mask of each row's second frame.
+
+    Parameters
+    ----------
+    feature_size : int, default 80
+        Kept for the configuration (it decides nothing here).
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz (it sets the mel bands, not the
+        frame sizes).
+    num_mel_bins : int, default 80
+        Mel bands.
+    padding_value : float, default 0.0
+        The value of padding frames (not normalised).
+    stride : int, default 2
+        Frames stacked per output row (``num_mel_bins * stride`` features).
+    **kwargs
+        ``return_attention_mask`` (default True), ``padding_side``,
+        ``num_threads`` (fastmel's; -1: all cores), and any other key of a
+        ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    Differences from the reference: a clip shorter than one frame (400
+    samples) gives 0 frames (the reference fails below 240 samples); int16
+    clips are converted to float32 (the reference fails), float16 clips too
+    (the reference scales them in float16).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.SeamlessM4TFeatureExtractor()
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000)
+    >>> out.input_features.shape, out.attention_mask.shape
+    ((2, 49, 160), (2, 49))
+    """
+
+    model_input_names = ["input_features", "attention_mask"]
+    _KEYS = (
+        "num_mel_bins",
+        "return_attention_mask",
+        "stride",
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+    )
+    _FRAME, _HOP, _FFT = 400, 160, 512
+
+    def __init__(
+        self,
+        feature_size: int = 80,
+        sampling_rate: int = 16000,
+        num_mel_bins: int = 80,
+        padding_value: float = 0.0,
+        stride: int = 2,
+        **kwargs: Any,
+    ) -> None:
+        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
+        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
+        self.stride = as_int("stride", stride)
+        self.feature_size = feature_size
+        self.sampling_rate = sampling_rate
+        self.padding_value = padding_value
+        self._take_options(kwargs)
+        rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
+        self._bands = kaldi_bands(
+            self.num_mel_bins,
+            self._FFT,
+            rate,
+            20.0,
+            float(int(rate) // 2),
+            0.0,
+            0.0,
+            1.0,
+            np.float64,
+        )
+        self._build()
+
+    _COMPUTED = ("mel_filters", "window")
+    _PLAN_DTYPES = (np.dtype(np.float64),)  # the reference's NumPy code is float64
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # Kaldi's log mel bands with the reference's fixed frame sizes, in float64.
+        first, length, weights = self._bands
+        framing = Framing.kaldi(self._FRAME, self._HOP, snip_edges=True)
+        return EngineOptions(
+            framing=framing if stream_left is None else framing.for_stream(stream_left),
+            condition=Condition(
+                remove_dc=True, preemphasis=0.97, window=window("povey", self._FRAME)
+            ),
+            spectrum=Spectrum(fft_length=self._FFT),
+            bank=Bank(first=first, length=length, weights=weights),
+            log=Log(enabled=True, log_scale=float(np.log(10.0)), min_power=EPSILON),
+            post=Post(layout="frames_bands"),
+        )
+
+    @property
+    def mel_filters(self) -> np.ndarray:
+        """The mel filter bank, ``(257, num_mel_bins)`` float64."""
+        first, length, weights = self._bands
+        return dense(first, length, weights, self._FFT // 2 + 1)
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        padding: str | bool = True,
+        pad_to_multiple_of: int | None = 2,
+        max_length: int | None = None,
+        truncation: bool = False,
+        return_tensors: str | None = None,
+        sampling_rate: int | None = None,
+        return_attention_mask: bool | None = None,
+        do_normalize_per_mel_bins: bool = True,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Features of one clip or a batch, padded, stacked and masked as the reference does.
+
+        Parameters
+        ----------
+        raw_speech : np.ndarray, list of float, list of np.ndarray or list of lists
+            One clip ``(samples,)``, a batch (a list of clips, a 2-D array), or
+            stereo (a 3-D array ``(batch, channels, samples)`` or a list of
+            2-D arrays ``(channels, samples)``: channel 0 is used).
+        padding : {True, "longest", "max_length", False, "do_not_pad"}
+            In frames, after the normalisation.
+        pad_to_multiple_of : int or None, default 2
+            Frames: the padding (and truncation) length rounded up to it.
+        max_length : int, optional
+            Frames, for ``padding="max_length"`` and ``truncation``.
+        truncation : bool, default False
+            Cut clips to ``max_length`` frames (rounded up as above).
+        return_tensors : {None, "np", "pt"}
+            None and "np": NumPy arrays; "pt": torch tensors (needs torch).
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        return_attention_mask : bool, optional
+            Return ``attention_mask`` (default: the extractor's, True).
+        do_normalize_per_mel_bins : bool, default True
+            Normalise each clip's mel bins over its frames.
+        **kwargs
+            ``num_threads`` (fastmel's: this call's threads, overriding the
+            extractor's and :func:`fastmel.set_num_threads`); any other is
+            ignored, as the reference ignores them.
+
+        Returns
+        -------
+        BatchFeature
+            ``input_features`` float32 ``(batch, frames // stride, num_mel_bins
+            * stride)`` and ``attention_mask`` int32 ``(batch, frames //
+            stride)`` when asked.
+        """
+        self._check_rate(sampling_rate)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 3:
+            raise ValueError(
+                f"Only mono-channel or stereo-channel audio is supported for input to {self}"
+            )
+        if return_attention_mask is None:
+            return_attention_mask = self.return_attention_mask
+        clips = _some(self._clips(raw_speech))
+        counts, feats = self._log_mel(clips, threads)
+        per_clip = []
+        for row, c in zip(feats, counts, strict=True):
+            # (frames, bins) with each bin's frames contiguous: the reference's
+            # transposed view, whose reductions NumPy sums pairwise (a C-ordered
+            # copy sums frame after frame: an ulp off on a constant bin, which
+            # the division by sqrt(0 + 1e-7) makes 3e-3)
+            x = np.asfortranarray(row[:c], dtype=np.float32)
+            if do_normalize_per_mel_bins and c == 1:  # a sample variance of 0/0
+                x = np.full_like(x, np.nan)
+            elif do_normalize_per_mel_bins and c > 1:  # NumPy's float32 reductions, as there
+                mean, var = x.mean(0), x.var(0, ddof=1)
+                x -= mean
+                x /= np.sqrt(var + np.float32(1e-7))
+            per_clip.append(x)
+        cut, target = _padded_lengths(
+            [int(c) for c in counts], padding, max_length, truncation, pad_to_multiple_of
+        )
+        total = _equal_lengths(cut, target, "clips' frame counts")
+        n = self.num_mel_bins
+        out = np.full((len(clips), total, n), self.padding_value, dtype=np.float32)
+        mask = np.zeros((len(clips), total), dtype=np.int32)
+        for i, (x, c) in enumerate(zip(per_clip, cut, strict=True)):
+            where = slice(0, c) if self.padding_side == "right" else slice(total - c, total)
+            out[i, where] = x[:c]
+            mask[i, where] = 1
+        s = self.stride
+        usable = total - total % s
+        stacked = out[:, :usable].reshape(len(clips), usable // s, n * s)
+        result = BatchFeature(input_features=stacked)
+        if return_attention_mask:
+            result["attention_mask"] = mask[:, :usable][:, np.arange(usable) % s == 1]
+        return _convert(result, return_tensors)
+
+    def _clips(self, raw_speech: Any) -> list[np.ndarray]:
+        """Mono clips: channel 0 of stereo input, as the reference takes it."""
+        _real(raw_speech)
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim == 3:
+            if raw_speech.shape[1] == 0:
+                raise ValueError(f"input of shape {raw_speech.shape} has no channel")
+            return [_as_clip(clip[0]) for clip in raw_speech]
+        if (
+            isinstance(raw_speech, (list, tuple))
+            and raw_speech
+            and isinstance(raw_speech[0], np.ndarray)
+        ):
+            for i, c in enumerate(raw_speech):
+                if np.ndim(c) == 2 and np.shape(c)[0] == 0:
+                    raise ValueError(f"clip {i} of shape {np.shape(c)} has no channel")
+            return [_as_clip(c[0] if np.ndim(c) == 2 else c) for c in raw_speech]
+        return _batch(raw_speech)
+
+    def _log_mel(self, clips: list[np.ndarray], threads: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each clip's frame count and the batch's log mel ``(batch, frames,
+        bins)`` float64 (frames past a clip's own hold 0)."""
+        lengths = np.array([c.size for c in clips], dtype=np.int64)
+        # Not zeroed: the engine reads no sample past a row's length.
+        batch = np.empty((len(clips), max(int(lengths.max()), 1)), dtype=np.float64)
+        for row, clip in zip(batch, clips, strict=True):
+            np.multiply(clip, 32768.0, out=row[: clip.size])  # exact, as float32 * 2**15
+        plan = self._plans[np.dtype(np.float64)]
+        out = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float64)
+        _engine.run(plan, batch, out, threads, lengths=lengths)
+        return plan.frame_counts(lengths), out

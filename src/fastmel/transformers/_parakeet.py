@@ -1,0 +1,319 @@
+"""Parakeet's (NeMo's) extractor."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from .. import _engine, _windows
+from .._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
+from .._filters import mel_filter_bank
+from .._options import MAX_FFT_LENGTH, as_int, as_real
+from ._base import (
+    BatchFeature,
+    _as_clip,
+    _batch,
+    _convert,
+    _equal_lengths,
+    _Extractor,
+    _padded_lengths,
+    _some,
+    logger,
+)
+
+
+class ParakeetFeatureExtractor(_Extractor):
+    """Parakeet's (NeMo's) input, as ``transformers.ParakeetFeatureExtractor``.
+
+    Pre-emphasis over each clip (masked to its length), a centred STFT
+    (``n_fft`` points, a symmetric Hann window of ``win_length`` in the
+    middle, zero padding), the power through Slaney mel bands, ``log(x +
+    2**-24)``, then per clip and band ``(x - mean) / (std + 1e-5)`` over the
+    clip's valid frames (``length // hop_length``: its last frame is left out,
+    as the reference does) with the sample standard deviation, padding frames
+    0. The normalisation runs in the engine, in double.
+
+    Parameters
+    ----------
+    feature_size : int, default 80
+        Mel bands.
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz.
+    hop_length, n_fft, win_length : int, default 160, 512, 400
+        The STFT's hop, size and window length.
+    preemphasis : float or None, default 0.97
+        The pre-emphasis coefficient; None: none (and no masking of the padding).
+    padding_value : float, default 0.0
+        The value padding samples take.
+    **kwargs
+        ``padding_side``, ``num_threads`` (fastmel's; -1: all cores), and any
+        other key of a ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    Differences from the reference: results are NumPy also with
+    ``return_tensors=None`` (the reference returns torch tensors); a list of
+    floats or of lists is accepted (the reference fails), as are 2-D clips in
+    a list (averaged over their last axis, as the reference averages 3-D
+    arrays). Silent and nearly constant bands (their standard deviation far
+    below 1e-5) come out as 0 where the reference's float32 sums leave
+    rounding noise amplified up to 1e5 times.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.ParakeetFeatureExtractor()
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000)
+    >>> out.input_features.shape, out.attention_mask.sum(axis=1).tolist()
+    ((2, 101, 80), [100, 50])
+    """
+
+    model_input_names = ["input_features", "attention_mask"]
+    _KEYS = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "hop_length",
+        "n_fft",
+        "win_length",
+        "preemphasis",
+    )
+
+    def __init__(
+        self,
+        feature_size: int = 80,
+        sampling_rate: int = 16000,
+        hop_length: int = 160,
+        n_fft: int = 512,
+        win_length: int = 400,
+        preemphasis: float | None = 0.97,
+        padding_value: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        self.feature_size = as_int("feature_size", feature_size)
+        self.sampling_rate = sampling_rate
+        self.padding_value = padding_value
+        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
+        self.hop_length = as_int("hop_length", hop_length)
+        self.n_fft = as_int("n_fft", n_fft, minimum=2, maximum=MAX_FFT_LENGTH)
+        self.win_length = as_int("win_length", win_length)
+        if self.win_length > self.n_fft:
+            raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
+        self.preemphasis = preemphasis
+        self._take_options(kwargs)
+        rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
+        self._filters = mel_filter_bank(
+            self.n_fft // 2 + 1,
+            self.feature_size,
+            0.0,
+            rate / 2,
+            rate,
+            "slaney",
+            "slaney",
+            dtype=np.float32,
+        )
+        self._build()
+        # The same stages without the pre-emphasis and the normalisation, for
+        # the batches the reference filters and normalises as the engine's
+        # per-row form does not (done in NumPy, as there).
+        own = self.engine_options(np.float32)
+        plain = dataclasses.replace(
+            own, framing=dataclasses.replace(own.framing, signal_preemphasis=0.0), norm=Norm()
+        )
+        object.__setattr__(self, "_plain_plan", _engine.make_plan(plain, np.float32))
+
+    _COMPUTED = ("mel_filters",)
+    _PLAN_DTYPES = (np.dtype(np.float32),)
+    _plain_plan: Any
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # NeMo's log mel: a centred STFT with zero padding and a symmetric Hann
+        # window, Slaney bands, ``ln(x + 2**-24)``, per-row statistics.
+        framing = dataclasses.replace(
+            Framing.centred(self.n_fft, self.win_length, self.hop_length, pad_mode="constant"),
+            signal_preemphasis=float(np.float32(self.preemphasis or 0.0)),
+        )
+        norm = Norm(mode="mean_std", ddof=1, eps=1e-5, exclude_last=1)
+        if stream_left is not None:
+            framing, norm = framing.for_stream(stream_left), Norm()
+        return EngineOptions(
+            framing=framing,
+            condition=Condition(window=_windows.window("hann", self.win_length)),
+            spectrum=Spectrum(fft_length=self.n_fft),
+            bank=Bank.from_dense(self._filters),
+            log=Log(
+                enabled=True, log_scale=float(np.log(10.0)), log_offset=2.0**-24, min_power=2.0**-24
+            ),
+            post=Post(layout="frames_bands"),
+            norm=norm,
+        )
+
+    @property
+    def mel_filters(self) -> np.ndarray:
+        """The mel filter bank, ``(feature_size, 1 + n_fft // 2)`` float32 (the
+        reference's orientation)."""
+        return self._filters.T.copy()
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        truncation: bool = False,
+        pad_to_multiple_of: int | None = None,
+        return_tensors: str | None = None,
+        return_attention_mask: bool | None = None,
+        padding: str | bool = "longest",
+        max_length: int | None = None,
+        sampling_rate: int | None = None,
+        do_normalize: bool | None = None,
+        device: str | None = "cpu",
+        return_token_timestamps: bool | None = None,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Normalised log-mel features of one clip or a batch, with their mask.
+
+        Parameters
+        ----------
+        raw_speech : np.ndarray, list of np.ndarray
+            One clip ``(samples,)``, or a batch: a list of clips or a 2-D
+            array; a 3-D array is averaged over its last axis (channels
+            last), as the reference does.
+        truncation : bool, default False
+            Cut the audio to ``max_length`` samples. As in the reference, the
+            clips keep their uncut lengths for the mask and the statistics.
+        pad_to_multiple_of : int, optional
+            Samples: the padding (and truncation) length rounded up to it.
+        return_tensors : {None, "np", "pt"}
+            None and "np": NumPy arrays; "pt": torch tensors (needs torch).
+        return_attention_mask, do_normalize, return_token_timestamps : optional
+            Ignored, as the reference ignores them (the mask is always
+            returned, the features always normalised).
+        padding : {"longest", True, "max_length", False, "do_not_pad"}
+            In samples.
+        max_length : int, optional
+            Samples, for ``padding="max_length"`` and ``truncation``.
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        device : str, default "cpu"
+            Accepted for compatibility; fastmel computes on the CPU.
+        **kwargs
+            ``num_threads`` (fastmel's: this call's threads, overriding the
+            extractor's and :func:`fastmel.set_num_threads`); any other is
+            ignored, as the reference ignores them.
+
+        Returns
+        -------
+        BatchFeature
+            ``input_features`` float32 ``(batch, frames, feature_size)`` and
+            ``attention_mask`` bool ``(batch, frames)``.
+        """
+        self._check_rate(sampling_rate, by_name=True)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
+        clips = _some(self._clips(raw_speech))
+        given = [c.size for c in clips]
+        cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
+        total = _equal_lengths(cut, target, "clips")
+        a = None if self.preemphasis is None else np.float32(self.preemphasis)
+        right = self.padding_side == "right"
+        hop, pad = self.hop_length, self.n_fft // 2
+        own_frames = [(n + 2 * pad - self.n_fft) // hop for n in given]
+        valid = np.array(own_frames, dtype=np.int64)
+        # Each row alone in the engine (its own pre-emphasis, zero padding and
+        # statistics) when that is what the reference computes: right padding
+        # that cuts nothing, zeroed from each clip's end (by the pre-emphasis
+        # mask, or zero padding); else the batch as the reference pads it,
+        # filtered and normalised here.
+        own = right and cut == given and (a is not None or self.padding_value == 0.0)
+        if total == 0:
+            # No sample (truncation to max_length=0): the reference's STFT of the
+            # empty batch is one frame of its centring zeros, log(0 + guard) in
+            # every band, normalised over the clips' uncut lengths as there.
+            silent = np.log(np.float32(2.0**-24))
+            feats = np.full((len(clips), 1, self.feature_size), silent, dtype=np.float32)
+            feats = _normalise_quirk(feats, valid)
+        elif own:
+            # The engine reads no sample past a row's length: the clips go in
+            # as they are (one clip without a copy), the padding is not stored.
+            lengths = np.asarray(given, dtype=np.int64)
+            if len(clips) == 1:
+                batch = clips[0][None]
+            else:
+                batch = np.empty((len(clips), max(given)), dtype=np.float32)
+                for row, clip in zip(batch, clips, strict=True):
+                    row[: clip.size] = clip
+            plan = self._plans[np.dtype(np.float32)]
+            feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
+            _engine.run(plan, batch, feats, threads, lengths=lengths, n_samples=total)
+        else:
+            batch = self._quirk_batch(clips, cut, given, total, a)
+            feats = self._run(self._plain_plan, batch, None, threads)
+            feats = _normalise_quirk(feats, valid)
+        frames = feats.shape[1]
+        mask = np.arange(frames)[None, :] < valid[:, None]
+        if min(own_frames) <= 1:  # 0/0 statistics: NaN for the whole clip, as there
+            feats[valid <= 1] = np.nan
+        return _convert(BatchFeature(input_features=feats, attention_mask=mask), return_tensors)
+
+    def _quirk_batch(
+        self, clips: list[np.ndarray], cut: list[int], given: list[int], total: int, a: Any
+    ) -> np.ndarray:
+        """The padded batch as the reference builds it, for the batches the
+        engine's per-row form does not express (left padding, truncated
+        clips, padding values that stay): padded with ``padding_value``,
+        pre-emphasised as a whole and zeroed from each clip's uncut length."""
+        batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
+        right = self.padding_side == "right"
+        for row, clip, c in zip(batch, clips, cut, strict=True):
+            row[slice(0, c) if right else slice(total - c, total)] = clip[:c]
+        if a is None:
+            return batch
+        filtered = batch.copy()
+        filtered[:, 1:] -= a * batch[:, :-1]
+        for row, n in zip(filtered, given, strict=True):
+            row[n:] = 0.0
+        return filtered
+
+    def _run(
+        self, plan: Any, batch: np.ndarray, lengths: np.ndarray | None, threads: int
+    ) -> np.ndarray:
+        out = np.empty(plan.out_shape(batch.shape[0], batch.shape[1]), dtype=np.float32)
+        _engine.run(plan, batch, out, threads, lengths=lengths)
+        return out
+
+    def _clips(self, raw_speech: Any) -> list[np.ndarray]:
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
+            logger.warning(
+                "Only mono-channel audio is supported for input to %s. "
+                "We will take the mean of the channels to convert to mono.",
+                type(self).__name__,
+            )
+            raw_speech = raw_speech.mean(-1)
+        if (
+            isinstance(raw_speech, (list, tuple))
+            and raw_speech
+            and isinstance(raw_speech[0], np.ndarray)
+        ):
+            return [_as_clip(c.mean(-1) if c.ndim > 1 else c) for c in raw_speech]
+        return _batch(raw_speech)
+
+
+def _normalise_quirk(feats: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Parakeet's normalisation as the reference writes it, for the batches the
+    engine's per-row form does not express (left padding, truncated clips
+    whose uncut lengths are kept, unmasked padding values): mean and sample
+    variance of the first ``valid`` frames, dividing by ``valid`` even when
+    fewer frames exist; frames from ``valid`` on are 0. In double."""
+    out = np.zeros_like(feats)
+    frames = feats.shape[1]
+    for i, (x, n) in enumerate(zip(feats, valid, strict=True)):
+        m = min(int(n), frames)
+        if n <= 1:
+            continue
+        v = x[:m].astype(np.float64)
+        mean = v.sum(axis=0) / n
+        var = ((v - mean) ** 2).sum(axis=0) / (n - 1)
+        out[i, :m] = (v - mean) / (np.sqrt(var) + 1e-5)
+    return out
