@@ -376,9 +376,7 @@ def test_parakeet_left_padding_filters_the_padded_row():
     np.testing.assert_allclose(got.input_features[1], want.input_features[1], atol=2e-4)
     feats = plain._run(plain._plain_plan, y.astype(np.float32), None, 1)
     valid = np.array([4000, 16000]) // 160
-    np.testing.assert_allclose(
-        got.input_features[0], _normalise_quirk(feats, valid)[0], atol=1e-5
-    )
+    np.testing.assert_allclose(got.input_features[0], _normalise_quirk(feats, valid)[0], atol=1e-5)
 
 
 @pytest.mark.parametrize("cls", [ft.ASTFeatureExtractor, ft.SeamlessM4TFeatureExtractor])

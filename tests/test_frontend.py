@@ -36,6 +36,12 @@ FRONT_ENDS = {
     "ast": lambda: ft.ASTFeatureExtractor(max_length=64, num_mel_bins=64),
     "seamless": lambda: ft.SeamlessM4TFeatureExtractor(stride=2),
     "parakeet": lambda: ft.ParakeetFeatureExtractor(feature_size=64, some_extra_key=[1, 2]),
+    "speecht5": lambda: ft.SpeechT5FeatureExtractor(num_mel_bins=40, fmin=0),
+    "speech2text": lambda: ft.Speech2TextFeatureExtractor(num_mel_bins=40),
+    "voxtral_realtime": lambda: ft.VoxtralRealtimeFeatureExtractor(global_log_mel_max=None),
+    "qwen3_asr": lambda: ft.Qwen3ASRFeatureExtractor(chunk_length=2, n_window=10),
+    "moss": lambda: ft.MossTranscribeDiarizeFeatureExtractor(chunk_length=1),
+    "dots3_note": lambda: ft.Dots3NoteFeatureExtractor(chunk_seconds=2),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),
@@ -54,12 +60,11 @@ def features(front, x):
         return front(MEL(x))
     if isinstance(front, fastmel.PCEN):
         return front(MEL_POWER(x) * 2**31)
-    if isinstance(front, (ft.WhisperFeatureExtractor, ft.ParakeetFeatureExtractor)):
-        return front(x, sampling_rate=16000)["input_features"]
-    if isinstance(front, ft.ASTFeatureExtractor):
-        return front(x, sampling_rate=16000)["input_values"]
-    if isinstance(front, ft.SeamlessM4TFeatureExtractor):
-        return front(x, sampling_rate=16000)["input_features"]
+    if isinstance(front, ft.SpeechT5FeatureExtractor):
+        return front(audio_target=x, sampling_rate=16000, return_tensors="np")["input_values"]
+    if type(front).__module__.startswith("fastmel.transformers"):
+        out = front(x, sampling_rate=16000, return_tensors="np")
+        return out[front.model_input_names[0]]
     return front(x)
 
 
@@ -89,6 +94,8 @@ def test_the_configuration_holds_every_argument(front):
     names = {p.name for p in params if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
     if isinstance(front, fastmel.MFCC):  # and MelSpectrogram's through **mel_options
         names |= set(fastmel.MelSpectrogram._DEFAULTS)
+    if isinstance(front, ft.Dots3NoteFeatureExtractor):  # it replaces chunk_length, as there
+        names.discard("chunk_seconds")
     if not names:  # fastmel.kaldi's classes take their options through **kwargs
         names = set(type(front)._DEFAULTS)
     assert names and not names - set(front.get_config())

@@ -12,14 +12,27 @@ Nothing here imports ``transformers`` or ``torch`` unless asked
 from __future__ import annotations
 
 from ._base import BatchFeature
-from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor
+from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._parakeet import ParakeetFeatureExtractor
-from ._whisper import WhisperFeatureExtractor
+from ._speecht5 import SpeechT5FeatureExtractor
+from ._whisper import (
+    Dots3NoteFeatureExtractor,
+    MossTranscribeDiarizeFeatureExtractor,
+    Qwen3ASRFeatureExtractor,
+    VoxtralRealtimeFeatureExtractor,
+    WhisperFeatureExtractor,
+)
 
 __all__ = [
     "ASTFeatureExtractor",
     "BatchFeature",
+    "Dots3NoteFeatureExtractor",
+    "MossTranscribeDiarizeFeatureExtractor",
     "ParakeetFeatureExtractor",
+    "Qwen3ASRFeatureExtractor",
     "SeamlessM4TFeatureExtractor",
+    "Speech2TextFeatureExtractor",
+    "SpeechT5FeatureExtractor",
+    "VoxtralRealtimeFeatureExtractor",
     "WhisperFeatureExtractor",
 ]

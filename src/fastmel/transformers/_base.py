@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _windows
 from .._frontend import FrontEnd
 from .._options import as_int
 
@@ -328,9 +329,98 @@ def _batch(raw_speech: Any) -> list[np.ndarray]:
     return [_as_clip(a)]
 
 
-def _convert(out: BatchFeature, return_tensors: str | None) -> BatchFeature:
-    if return_tensors in (None, "np"):
-        return out
+def _speech_clips(raw_speech: Any, who: Any) -> list[np.ndarray]:
+    """The input as a list of 1-D float32 clips, as Whisper's and SpeechT5's
+    references read it: a 2-D array or a list of sequences is a batch, a 3-D
+    array an error naming the extractor ``who``."""
+    if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
+        raise ValueError(f"Only mono-channel audio is supported for input to {who}")
+    batched = (isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 1) or (
+        isinstance(raw_speech, (list, tuple))
+        and len(raw_speech) > 0
+        and isinstance(raw_speech[0], (np.ndarray, tuple, list))
+    )
+    if batched:
+        return [_mono(clip, i) for i, clip in enumerate(raw_speech)]
+    if isinstance(raw_speech, (list, tuple)) and len(raw_speech) == 0:
+        raise ValueError("`raw_speech` is empty")
+    return [np.asarray(raw_speech, dtype=np.float32).reshape(-1)]
+
+
+# transformers' window_function names, as fastmel's windows
+_HF_WINDOWS = {
+    "hann": "hann",
+    "hann_window": "hann",
+    "hamming": "hamming",
+    "hamming_window": "hamming",
+    "povey": "povey",
+    "boxcar": "rectangular",
+}
+
+
+def _hf_window(name: str, length: int, *, periodic: bool) -> np.ndarray:
+    """transformers' ``window_function(length, name, periodic)``, float64."""
+    if name not in _HF_WINDOWS:
+        raise ValueError(
+            f"Unknown window function '{name}': transformers' window_function knows "
+            f"{sorted(_HF_WINDOWS)}"
+        )
+    return _windows.window(_HF_WINDOWS[name], length, periodic=periodic)
+
+
+def _batch_of(arrays: list[np.ndarray]) -> np.ndarray:
+    """A list of arrays as transformers' ``BatchFeature`` makes it NumPy: one
+    array when their shapes agree, else a 1-D object array of them."""
+    if len({a.shape for a in arrays}) == 1:
+        return np.stack(arrays)
+    out = np.empty(len(arrays), dtype=object)
+    out[:] = arrays
+    return out
+
+
+def _pad_frames(
+    values: list[np.ndarray], cut: list[int], target: int | None, fill: float, side: str
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """transformers' ``pad`` of items already cut to ``cut``: each padded along
+    its first axis to ``target`` (None: left as it is) with ``fill`` on
+    ``side``, as float32, and its int32 mask."""
+    if target is None:
+        return [np.asarray(v, dtype=np.float32) for v in values], [
+            np.ones(n, dtype=np.int32) for n in cut
+        ]
+    total = _equal_lengths(cut, target, "items")
+    padded, masks = [], []
+    for v, n in zip(values, cut, strict=True):
+        where = slice(0, n) if side == "right" else slice(total - n, total)
+        p = np.full((total, *v.shape[1:]), fill, dtype=np.float32)
+        p[where] = v
+        m = np.zeros(total, dtype=np.int32)
+        m[where] = 1
+        padded.append(p)
+        masks.append(m)
+    return padded, masks
+
+
+def _torch_importable() -> bool:
+    """Whether torch can be imported (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
+def _convert(
+    out: BatchFeature, return_tensors: str | None, *, torch_default: bool = False
+) -> BatchFeature:
+    """The outputs as ``return_tensors`` asks: None as they are (torch
+    tensors with ``torch_default`` when torch is importable: the references
+    that return them), "np" lists of arrays made arrays (as
+    :func:`_batch_of`), "pt" torch tensors."""
+    if return_tensors is None:
+        if not (torch_default and _torch_importable()):
+            return out
+        return_tensors = "pt"
+    if return_tensors == "np":
+        return BatchFeature({k: _batch_of(v) if isinstance(v, list) else v for k, v in out.items()})
     if return_tensors == "pt":
         import torch
 

@@ -1,4 +1,4 @@
-"""The extractors over Kaldi filter banks: AST and SeamlessM4T."""
+"""The extractors over Kaldi filter banks: AST, SeamlessM4T and Speech2Text."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from ._base import (
     BatchFeature,
     _as_clip,
     _batch,
+    _batch_of,
     _convert,
     _equal_lengths,
     _Extractor,
+    _pad_frames,
     _padded_lengths,
     _real,
     _some,
+    _speech_clips,
 )
 
 
@@ -438,3 +441,204 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         out = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float64)
         _engine.run(plan, batch, out, threads, lengths=lengths)
         return plan.frame_counts(lengths), out
+
+
+class Speech2TextFeatureExtractor(_Extractor):
+    """Speech2Text's input, as ``transformers.Speech2TextFeatureExtractor``.
+
+    Kaldi filter banks of each clip (``torchaudio.compliance.kaldi.fbank``
+    with its defaults: 25 ms Povey windows every 10 ms, pre-emphasis 0.97, DC
+    removal, 512-point FFT, bands from 20 Hz to Nyquist) on the samples
+    scaled to int16's range (x 32768), padded per frame as ``padding`` asks,
+    then each clip's cepstral mean and variance normalisation over its own
+    frames (standard deviation with no epsilon: a constant band comes out
+    NaN, as there), in float32 with NumPy's rounding, as the reference. The
+    filter banks of the whole batch come from one call of fastmel's engine
+    (each clip over its own length), without the GIL.
+
+    Parameters
+    ----------
+    feature_size : int, default 80
+        Kept for the configuration.
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz.
+    num_mel_bins : int, default 80
+        Mel bands.
+    padding_value : float, default 0.0
+        What padding frames hold.
+    dither : float, default 0.0
+        Kaldi's dither (Gaussian noise of this standard deviation on every
+        frame's samples, fresh per call: the reference's is unseeded too).
+    do_ceptral_normalize, normalize_means, normalize_vars : bool, default True
+        The per-clip normalisation, its mean and its variance.
+    **kwargs
+        ``padding_side``, ``num_threads`` (fastmel's; -1: all cores), and any
+        other key of a ``preprocessor_config.json``, kept as an attribute
+        (``return_attention_mask`` is True whatever is given, as there).
+
+    Notes
+    -----
+    Differences from the reference: with ``padding`` and
+    ``return_attention_mask=False`` the reference fails (it normalises
+    through the mask it did not make); fastmel normalises each clip over its
+    own frames and returns no mask.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.Speech2TextFeatureExtractor()
+    >>> rng = np.random.default_rng(0)
+    >>> clips = [rng.standard_normal(16000) * 0.1, rng.standard_normal(8000) * 0.1]
+    >>> out = fe(clips, padding=True, sampling_rate=16000)
+    >>> [x.shape for x in out.input_features], [m.shape for m in out.attention_mask]
+    ([(98, 80), (98, 80)], [(98,), (98,)])
+    >>> fe(clips, padding=True, sampling_rate=16000, return_tensors="np").input_features.shape
+    (2, 98, 80)
+    """
+
+    model_input_names = ["input_features", "attention_mask"]
+    _KEYS = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "num_mel_bins",
+        "dither",
+        "do_ceptral_normalize",
+        "normalize_means",
+        "normalize_vars",
+    )
+    _COMPUTED = ("mel_filters", "window", "return_attention_mask")
+    _PLAN_DTYPES = (np.dtype(np.float32),)  # torchaudio's fbank computes in float32
+
+    def __init__(
+        self,
+        feature_size: int = 80,
+        sampling_rate: int = 16000,
+        num_mel_bins: int = 80,
+        padding_value: float = 0.0,
+        dither: float = 0.0,
+        do_ceptral_normalize: bool = True,
+        normalize_means: bool = True,
+        normalize_vars: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        from ..kaldi import Fbank
+
+        self.feature_size = feature_size
+        self.sampling_rate = sampling_rate
+        self.padding_value = padding_value
+        self.return_attention_mask = True
+        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
+        self.dither = as_real("dither", dither, minimum=0.0)
+        self.do_ceptral_normalize = do_ceptral_normalize
+        self.normalize_means = normalize_means
+        self.normalize_vars = normalize_vars
+        self._take_options(kwargs)
+        object.__setattr__(self, "dither", dither)  # (kept as given: the config's value)
+        self._fbank = Fbank(
+            sample_frequency=as_real("sampling_rate", sampling_rate, minimum=1.0),
+            num_mel_bins=self.num_mel_bins,
+            dither=float(dither),
+        )
+        self._build()
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        # torchaudio's fbank with its defaults (the samples are scaled before).
+        return self._fbank.engine_options(dtype, stream_left=stream_left)
+
+    def num_frames(self, n_samples: int) -> int:
+        # A clip's frames before the padding.
+        return self._fbank.num_frames(n_samples)
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        padding: str | bool = False,
+        max_length: int | None = None,
+        truncation: bool = False,
+        pad_to_multiple_of: int | None = None,
+        return_tensors: str | None = None,
+        sampling_rate: int | None = None,
+        return_attention_mask: bool | None = None,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Normalised filter banks of one clip or a batch.
+
+        Parameters
+        ----------
+        raw_speech : np.ndarray, list of float, list of np.ndarray or list of lists
+            One clip ``(samples,)``, or a batch: a list of clips or a 2-D array
+            (3-D input is an error).
+        padding : {False, "do_not_pad", True, "longest", "max_length"}
+            In frames.
+        max_length : int, optional
+            Frames: the "max_length" length and the truncation length.
+        truncation : bool, default False
+            Cut to ``max_length`` frames.
+        pad_to_multiple_of : int, optional
+            Round the padding (and truncation) length up to a multiple of this.
+        return_tensors : {None, "np", "pt"}
+            None: as the reference (a list of arrays); "np": NumPy arrays;
+            "pt": torch tensors (needs torch).
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        return_attention_mask : bool, optional
+            Return ``attention_mask`` (default True).
+        **kwargs
+            ``num_threads`` (fastmel's: this call's threads); any other is
+            ignored.
+
+        Returns
+        -------
+        BatchFeature
+            ``input_features`` float32 ``(frames, num_mel_bins)`` per clip,
+            and ``attention_mask`` int32 ``(frames,)`` per clip.
+        """
+        self._check_rate(sampling_rate)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
+        clips = _some(_speech_clips(raw_speech, self))
+        plan = self._plans[np.dtype(np.float32)]
+        lengths = np.array([c.size for c in clips], dtype=np.int64)
+        frames = [self.num_frames(int(n)) for n in lengths]
+        cut, target = _padded_lengths(frames, padding, max_length, truncation, pad_to_multiple_of)
+        batch = np.empty((len(clips), max(int(lengths.max()), 1)), dtype=np.float32)
+        for row, clip in zip(batch, clips, strict=True):
+            np.multiply(clip, np.float32(32768.0), out=row[: clip.size])  # exact
+        feats = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float32)
+        _engine.run(plan, batch, feats, threads, lengths=lengths)
+        mask_flag = (
+            self.return_attention_mask if return_attention_mask is None else return_attention_mask
+        )
+        values, masks = _pad_frames(
+            [f[:n] for f, n in zip(feats, cut, strict=True)],
+            cut,
+            target,
+            self.padding_value,
+            self.padding_side,
+        )
+        if self.do_ceptral_normalize:
+            # per clip over its own frames: the mask's count when padded (the
+            # first ones with left padding, as the reference takes them)
+            normed: Any = [self._cmvn(v, n) for v, n in zip(values, cut, strict=True)]
+        else:
+            normed = _batch_of(values)
+        out = BatchFeature(input_features=normed)
+        if mask_flag:
+            out["attention_mask"] = masks
+        return _convert(out, return_tensors)
+
+    def _cmvn(self, x: np.ndarray, n: int) -> np.ndarray:
+        """The reference's utterance CMVN of ``x`` (frames, bands) float32 over
+        its first ``n`` frames, with NumPy's float32 reductions."""
+        if n == 0:  # no frame (a clip shorter than one): nothing to normalise
+            return x.astype(np.float32)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.normalize_means:
+                x = np.subtract(x, x[:n].mean(axis=0))
+            if self.normalize_vars:
+                x = np.divide(x, x[:n].std(axis=0))
+        if n < x.shape[0]:
+            x[n:] = self.padding_value
+        return x.astype(np.float32)
