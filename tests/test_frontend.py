@@ -42,6 +42,8 @@ FRONT_ENDS = {
     "qwen3_asr": lambda: ft.Qwen3ASRFeatureExtractor(chunk_length=2, n_window=10),
     "moss": lambda: ft.MossTranscribeDiarizeFeatureExtractor(chunk_length=1),
     "dots3_note": lambda: ft.Dots3NoteFeatureExtractor(chunk_seconds=2),
+    "gemma3n": lambda: ft.Gemma3nAudioFeatureExtractor(per_bin_mean=[0.5] * 128),
+    "gemma4": lambda: ft.Gemma4AudioFeatureExtractor(preemphasis=0.97, fft_overdrive=True),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),
@@ -96,6 +98,10 @@ def test_the_configuration_holds_every_argument(front):
         names |= set(fastmel.MelSpectrogram._DEFAULTS)
     if isinstance(front, ft.Dots3NoteFeatureExtractor):  # it replaces chunk_length, as there
         names.discard("chunk_seconds")
+    if isinstance(front, (ft.Gemma3nAudioFeatureExtractor, ft.Gemma4AudioFeatureExtractor)):
+        # the milliseconds are held in samples, as there (frame_length, hop_length)
+        assert {"frame_length", "hop_length"} <= set(front.get_config())
+        names -= {"frame_length_ms", "hop_length_ms"}
     if not names:  # fastmel.kaldi's classes take their options through **kwargs
         names = set(type(front)._DEFAULTS)
     assert names and not names - set(front.get_config())

@@ -1,6 +1,7 @@
 """fastmel.transformers' SpeechT5, Speech2Text, VoxtralRealtime, Qwen3ASR,
-MossTranscribeDiarize and Dots3Note extractors against transformers 5.23.0
-(golden arrays from tests/data/make_transformers_golden.py)."""
+MossTranscribeDiarize, Dots3Note, Gemma3nAudio and Gemma4Audio extractors
+against transformers 5.23.0 (golden arrays from
+tests/data/make_transformers_golden.py)."""
 
 import inspect
 import json
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 import fastmel.transformers as ft
+from fastmel.transformers._base import _padded_lengths
 
 DATA = pathlib.Path(__file__).parent / "data"
 with np.load(DATA / "transformers_golden.npz") as _d:
@@ -22,6 +24,8 @@ CLASSES = {
     "qwen3_asr": ft.Qwen3ASRFeatureExtractor,
     "moss": ft.MossTranscribeDiarizeFeatureExtractor,
     "dots3_note": ft.Dots3NoteFeatureExtractor,
+    "gemma4": ft.Gemma4AudioFeatureExtractor,
+    "gemma3n": ft.Gemma3nAudioFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -51,6 +55,7 @@ def _input(case, x=None, form=None):
         "array_f64": lambda: clip(x).astype(np.float64),
         "list": lambda: clip(x).tolist(),
         "arrays": lambda: [clip(n) for n in x],
+        "arrays_f64": lambda: [clip(n).astype(np.float64) for n in x],
         "lists": lambda: [clip(n).tolist() for n in x],
         "array2d": lambda: clip(x),
         "tensor": lambda: clip(x),  # torch.from_numpy there: fastmel takes the array
@@ -137,6 +142,65 @@ def _s2t_bounds(case):
     return bounds
 
 
+def _gemma_bounds(case, tol=DEFAULT_TOL):
+    """Gemma 3n / 4: each entry's bound. Their features are ln(mel + floor)
+    (or of max(mel, floor)) of the magnitude through an HTK bank: a float32
+    FFT leaves each bin an error of the order of eps |X|max (|X|max the
+    frame's largest bin), a band at most that times the sum of its weights,
+    its log that over e^f; so TOL plus 16 times that (measured on the golden
+    cases: at most 5.4 times, with a constant DC padding), divided by
+    per_bin_stddev. From the clips' own frames (NumPy's FFT of each windowed
+    frame, for |X|max) and fastmel's features without the per-bin
+    normalisation."""
+    fe = CLASSES[case["ext"]](**case["init"])
+    init = {k: v for k, v in case["init"].items() if not k.startswith("per_bin")}
+    call = dict(case["call"], return_tensors="np")
+    raw = np.asarray(_run(dict(case, init=init, call=call))["input_features"], np.float64)
+    x = _input(case)
+    clips = [
+        np.asarray(c, np.float64).ravel()
+        for c in (x if isinstance(x, list) and np.ndim(x[0]) else [x])
+    ]
+    if isinstance(x, np.ndarray) and x.ndim == 2:
+        clips = list(x.astype(np.float64))
+    if case["form"] == "list":
+        clips = [np.asarray(x, np.float64)]
+    opts = {
+        "padding": "longest",
+        "max_length": 480000,
+        "truncation": True,
+        "pad_to_multiple_of": 128,
+    }
+    opts.update({k: v for k, v in call.items() if k in opts})
+    cut, target = _padded_lengths(
+        [c.size for c in clips],
+        opts["padding"],
+        opts["max_length"],
+        opts["truncation"],
+        opts["pad_to_multiple_of"],
+    )
+    total = max(cut) if target is None else max(target, max(cut))
+    left = fe.frame_length // 2 if case["ext"] == "gemma4" else 0
+    w, hop, n_fft = fe.frame_length, fe.hop_length, fe.fft_length
+    width = fe.mel_filters.sum(axis=0)
+    eps = float(np.finfo(np.float32).eps)
+    bounds = np.empty_like(raw)
+    for i, (clip, n) in enumerate(zip(clips, cut, strict=True)):
+        row = np.concatenate([np.zeros(left), clip[:n], np.zeros(total - n)])
+        row *= case["init"].get("input_scale_factor", 1.0)
+        frames = [row[t * hop : t * hop + w] for t in range(raw.shape[1])]
+        peak = np.array(
+            [
+                np.abs(np.fft.rfft(f * fe.window, n_fft)).max() if f.size == w else 0.0
+                for f in frames
+            ]
+        )
+        err = 16 * eps * peak[:, None] * width[None, :] / np.exp(raw[i])
+        bounds[i] = tol + err
+    std = case["init"].get("per_bin_stddev")
+    return bounds if std is None else bounds / np.abs(np.asarray(std))
+
+
 def _frames(case, raw):
     """Each clip's own frames in a Speech2Text case's outputs."""
     lengths = [
@@ -158,6 +222,8 @@ def test_golden(name):
         bounds = None
         if case["ext"] == "speech2text" and key == "input_features":
             bounds = _s2t_bounds(case)
+        if case["ext"] in ("gemma3n", "gemma4") and key == "input_features":
+            bounds = list(_gemma_bounds(case))
         if "ragged" in spec:
             # a list, or NumPy's object array of the items, as the reference's
             container = spec["container"]
@@ -244,18 +310,24 @@ def test_signatures_match_the_reference(ext):
 
 @pytest.mark.parametrize("ext", sorted(CLASSES))
 def test_config_round_trip(ext, tmp_path):
-    """to_dict in the reference's key order (a default and a custom
-    instance), from_dict / from_pretrained back to an equal extractor."""
+    """to_dict in the reference's key order (arrays stored by their repr),
+    to_json_string as the reference's, of a default and a custom instance;
+    from_dict, from_pretrained and save_pretrained back to an equal
+    extractor."""
     for which in ("default", "custom"):
         entry = META["to_dict"][f"{ext}_{which}"]
         want = json.loads(entry["to_dict"])
         fe = CLASSES[ext](**entry["init"])
         got = fe.to_dict()
         assert list(got) == list(want), which
-        assert got == want, which
-        assert CLASSES[ext].from_dict(want) == fe
-        (tmp_path / "preprocessor_config.json").write_text(json.dumps(want))
+        assert {k: repr(v) if isinstance(v, np.ndarray) else v for k, v in got.items()} == want
+        assert fe.to_json_string() == entry["to_json_string"]
+        assert CLASSES[ext].from_dict(got) == fe
+        (tmp_path / "preprocessor_config.json").write_text(entry["to_json_string"])
         assert CLASSES[ext].from_pretrained(tmp_path) == fe
+        saved = fe.save_pretrained(tmp_path / which)
+        assert CLASSES[ext].from_pretrained(tmp_path / which) == fe
+        assert pathlib.Path(saved[0]).read_text() == entry["to_json_string"]
 
 
 @pytest.mark.parametrize("ext", sorted(CLASSES))
@@ -277,3 +349,43 @@ def test_speech2text_constant_bands_as_the_reference_rounds_them(name):
     want = GOLDEN[f"{name}/input_features"]
     assert not np.isfinite(want).any()
     np.testing.assert_array_equal(np.asarray(_run(case)["input_features"]), want)
+
+
+@pytest.mark.parametrize("cls", [ft.Gemma3nAudioFeatureExtractor, ft.Gemma4AudioFeatureExtractor])
+def test_gemma_sizes_survive_configurations(cls, tmp_path):
+    """The configuration holds the frame sizes in samples (as the
+    reference's); fastmel reads them back (the reference computes them again
+    from the default milliseconds), and replace keeps the milliseconds."""
+    import pickle
+
+    fe = cls(frame_length_ms=25.0, hop_length_ms=12.5)
+    assert (fe.frame_length, fe.hop_length) == (400, 200)
+    fe.save_pretrained(tmp_path)
+    for clone in (
+        pickle.loads(pickle.dumps(fe)),
+        cls.from_dict(fe.to_dict()),
+        cls.from_pretrained(tmp_path),
+        fe.replace(dither=0.0),
+    ):
+        assert clone == fe and (clone.frame_length, clone.hop_length) == (400, 200)
+    assert fe.replace(sampling_rate=8000).frame_length == 200
+    assert fe.replace(frame_length_ms=20.0).frame_length == 320
+
+
+@pytest.mark.parametrize("ext", ["gemma3n", "gemma4"])
+def test_gemma_inputs_the_reference_fails_on(ext):
+    """Gemma 4 fails on a bare 1-D array, a list of floats and a list of
+    tensors, both on return_attention_mask=False: fastmel computes, the same
+    features as for the clip in a list, and no mask when none is asked for."""
+    failing = {n for n, c in META["errors"].items() if c["ext"] == ext}
+    assert f"{'g4' if ext == 'gemma4' else 'g3n'}_mask_false" in failing
+    fe = CLASSES[ext]()
+    clip = GOLDEN["inputs/c_0_7s"]
+    want = fe([clip], return_tensors="np")
+    for x in (clip, clip.tolist()):
+        got = fe(x, return_tensors="np")
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key])
+    out = fe([clip], return_attention_mask=False, return_tensors="np")
+    assert sorted(out) == ["input_features"]
+    np.testing.assert_array_equal(out["input_features"], want["input_features"])

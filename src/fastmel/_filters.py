@@ -1083,3 +1083,60 @@ def chroma_bank(
     base = as_flag("base_c", base_c)
     dt = _float_dtype(dtype)
     return np.ascontiguousarray(_chroma(n_fft, sr, n_chroma, tuning, p, weighting, base), dtype=dt)
+
+
+def gemma3n_mel_bank(
+    n_freqs: int,
+    f_min: float,
+    f_max: float,
+    n_mels: int,
+    sample_rate: float,
+    fft_length: int,
+    norm: str | None = None,
+) -> np.ndarray:
+    """Gemma 3n's mel filter bank (its ``create_fb_matrix``), float64.
+
+    HTK mel edges: ``n_mels + 2`` of them equally spaced (float64) from
+    ``f_min`` to ``f_max``, triangles linear in Hz over the bin frequencies
+    ``k * (sample_rate / fft_length)`` computed in float32 (as there: the
+    only float32 step), with ``norm="slaney"`` each filter scaled by ``2 /
+    (edge[m + 2] - edge[m])``. Equal to transformers 5.23.0's bit for bit on
+    the golden banks of ``tests/data/transformers_golden.npz``.
+
+    Parameters
+    ----------
+    n_freqs : int
+        Frequency bins (rows), ``fft_length // 2 + 1``.
+    f_min, f_max : float
+        The lowest and highest edges, Hz.
+    n_mels : int
+        Filters (columns).
+    sample_rate : float
+        Hz.
+    fft_length : int
+        The FFT size the bins belong to.
+    norm : None or "slaney"
+        Area normalisation.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_freqs, n_mels), dtype=float64]
+    """
+    if norm not in (None, "slaney"):
+        raise ValueError("norm must be one of None or 'slaney'")
+    n_freqs = as_int("n_freqs", n_freqs)
+    n_mels = as_int("n_mels", n_mels)
+    fft_length = as_int("fft_length", fft_length)
+    f_min, f_max = as_real("f_min", f_min), as_real("f_max", f_max)
+    freqs = np.arange(n_freqs, dtype=np.float32) * np.float32(sample_rate / fft_length)
+    m_min = 2595.0 * math.log10(1.0 + f_min / 700.0)
+    m_max = 2595.0 * math.log10(1.0 + f_max / 700.0)
+    edges = 700.0 * (10 ** (np.linspace(m_min, m_max, n_mels + 2) / 2595.0) - 1.0)
+    widths = np.diff(edges)
+    slopes = edges[None, :] - freqs[:, None].astype(np.float64)
+    rising = -slopes[:, :-2] / widths[:-1]
+    falling = slopes[:, 2:] / widths[1:]
+    bank = np.maximum(0.0, np.minimum(rising, falling))
+    if norm == "slaney":
+        bank *= 2.0 / (edges[2:] - edges[:-2])
+    return bank

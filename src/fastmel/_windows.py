@@ -96,3 +96,23 @@ def window(
             if name == "povey":
                 values = values**0.85
     return values.astype(np.dtype(dtype), copy=False)
+
+
+def hann_float32(length: int) -> np.ndarray:
+    """The periodic Hann window ``0.5 (1 - cos(2 pi n / length))`` computed in
+    float32 arithmetic (n, the phase and the cosine all float32), as Gemma
+    3n's extractor makes it: a few values an ulp from :func:`window`'s.
+
+    Parameters
+    ----------
+    length : int
+        Samples (>= 1).
+
+    Returns
+    -------
+    np.ndarray [shape=(length,), dtype=float32]
+    """
+    n = np.arange(as_int("window length", length), dtype=np.float32)
+    return (
+        np.float32(0.5) * (np.float32(1.0) - np.cos(np.float32(2 * np.pi) * n / np.float32(length)))
+    ).astype(np.float32)

@@ -12,6 +12,7 @@ Nothing here imports ``transformers`` or ``torch`` unless asked
 from __future__ import annotations
 
 from ._base import BatchFeature
+from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._parakeet import ParakeetFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
@@ -27,6 +28,8 @@ __all__ = [
     "ASTFeatureExtractor",
     "BatchFeature",
     "Dots3NoteFeatureExtractor",
+    "Gemma3nAudioFeatureExtractor",
+    "Gemma4AudioFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
     "ParakeetFeatureExtractor",
     "Qwen3ASRFeatureExtractor",

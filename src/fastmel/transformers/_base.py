@@ -119,7 +119,8 @@ class _Extractor(FrontEnd):
         return config
 
     def get_config(self) -> dict[str, Any]:
-        """The configuration: :meth:`to_dict`.
+        """The configuration: :meth:`to_dict` with arrays as lists (JSON's
+        values, as :meth:`to_json_string` writes them).
 
         Returns
         -------
@@ -127,7 +128,7 @@ class _Extractor(FrontEnd):
             What :meth:`from_config` (:meth:`from_dict`) rebuilds an equal
             extractor from.
         """
-        return self.to_dict()
+        return {k: _plain(v) for k, v in self.to_dict().items()}
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Any:
@@ -207,9 +208,69 @@ class _Extractor(FrontEnd):
         """
         return cls.from_dict(extractor.to_dict())
 
+    def to_json_string(self) -> str:
+        """The configuration as ``preprocessor_config.json`` text: :meth:`to_dict`
+        with arrays as lists, keys sorted, indented by 2, as transformers writes it.
+
+        Returns
+        -------
+        str
+        """
+        return _json(self.to_dict())
+
+    def to_json_file(self, json_file_path: str | os.PathLike) -> None:
+        """Write :meth:`to_json_string` to a file.
+
+        Parameters
+        ----------
+        json_file_path : str or os.PathLike
+            The file (created or replaced).
+
+        Returns
+        -------
+        None
+        """
+        pathlib.Path(json_file_path).write_text(self.to_json_string(), encoding="utf-8")
+
+    def save_pretrained(self, save_directory: str | os.PathLike, **kwargs: Any) -> list[str]:
+        """Save the configuration as ``save_directory/preprocessor_config.json``
+        (the folder is created), which :meth:`from_pretrained` and transformers'
+        ``from_pretrained`` read back.
+
+        Parameters
+        ----------
+        save_directory : str or os.PathLike
+            A folder (not a file).
+        **kwargs
+            Accepted for compatibility (``push_to_hub`` is refused: fastmel
+            does not upload).
+
+        Returns
+        -------
+        list of str
+            The file written.
+        """
+        if kwargs.get("push_to_hub"):
+            raise ValueError("fastmel does not push to the Hub: save, then upload the folder")
+        folder = pathlib.Path(save_directory)
+        if folder.is_file():
+            raise AssertionError(
+                f"Provided path ({save_directory}) should be a directory, not a file"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "preprocessor_config.json"
+        self.to_json_file(path)
+        logger.info("Feature extractor saved in %s", path)
+        return [str(path)]
+
     def __repr__(self) -> str:
-        config = {k: _plain(v) for k, v in self.to_dict().items() if k != "num_threads"}
-        return f"{type(self).__name__} {json.dumps(config, indent=2, sort_keys=True)}\n"
+        config = {k: v for k, v in self.to_dict().items() if k != "num_threads"}
+        return f"{type(self).__name__} {_json(config)}"
+
+
+def _json(config: dict[str, Any]) -> str:
+    """A configuration as transformers' ``to_json_string`` writes it."""
+    return json.dumps({k: _plain(v) for k, v in config.items()}, indent=2, sort_keys=True) + "\n"
 
 
 def _plain(value: Any) -> Any:
