@@ -109,7 +109,6 @@ typedef struct fm_condition_opts {
                               reproducible for any thread count or chunking */
     int remove_dc;         /* nonzero: subtract each frame's mean */
     double preemphasis;    /* c: x[j] -= c*x[j-1] for j > 0, x[0] -= c*x[0]; 0: off */
-    int preemphasis_next;  /* nonzero: x[0] -= c*x[1] instead (Phi-4's; W >= 2) */
     int energy;            /* an fm_energy */
     double energy_min;     /* energy = ln(max(sum of squares, energy_min)), > 0 */
     double energy_floor;   /* then max(energy, energy_floor); -inf: none */

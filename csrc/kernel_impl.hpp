@@ -569,7 +569,6 @@ class FrameKernel final : public fastmel::Kernel {
     uint64_t seed_;
     bool remove_dc_;
     T preemph_;
-    bool preemph_next_;
     int energy_;
     T energy_min_, energy_floor_;
     std::vector<T> win_;   /* W values (ones for a rectangle) */
@@ -613,8 +612,7 @@ class FrameKernel final : public fastmel::Kernel {
           spre_(static_cast<T>(o.framing.signal_preemphasis)),
           dither_(o.condition.dither), seed_(o.condition.dither_seed),
           remove_dc_(o.condition.remove_dc != 0),
-          preemph_(static_cast<T>(o.condition.preemphasis)),
-          preemph_next_(o.condition.preemphasis_next != 0), energy_(o.condition.energy),
+          preemph_(static_cast<T>(o.condition.preemphasis)), energy_(o.condition.energy),
           energy_min_(static_cast<T>(o.condition.energy_min)),
           energy_floor_(static_cast<T>(o.condition.energy_floor)),
           win_(o.framing.frame_length, T(1)),
@@ -1010,9 +1008,6 @@ class FrameKernel final : public fastmel::Kernel {
             /* four energy sums: one chain would wait on every add */
             V e0 = zero, e1 = zero, e2 = zero, e3 = zero;
             const T c = preemph_;
-            /* x[0]'s partner: itself (Kaldi's), or x[1] (read before the pass
-             * overwrites it) */
-            const V d_first = kEmphasis && preemph_next_ && W_ > 1 ? f[1] - mean : f[0] - mean;
             size_t k = W_ - 1;
             auto step = [&](size_t i, V &acc) {
                 const V d = f[i] - mean;
@@ -1030,7 +1025,7 @@ class FrameKernel final : public fastmel::Kernel {
             for (; k >= 1; --k) step(k, e0);
             const V d0 = f[0] - mean;
             if (kRaw) e0 += d0 * d0;
-            f[0] = (kEmphasis ? d0 - c * d_first : d0) * win_[0];
+            f[0] = (kEmphasis ? d0 - c * d0 : d0) * win_[0];
             if (kWindowed) e0 += f[0] * f[0];
             if (kRaw || kWindowed) *energy = (e0 + e1) + (e2 + e3);
         };

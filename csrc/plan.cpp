@@ -112,7 +112,6 @@ bool valid_options(const fm_options &o, const fm_tables &t) {
 
     const fm_condition_opts &c = o.condition;
     if (!(c.dither >= 0) || !finite(c.dither) || !finite(c.preemphasis)) return false;
-    if (c.preemphasis_next && f.frame_length < 2) return false; /* (x[1] must exist) */
     if (t.window && !finite_array(t.window, f.frame_length)) return false;
     if (c.energy != FM_ENERGY_NONE && c.energy != FM_ENERGY_RAW && c.energy != FM_ENERGY_WINDOWED)
         return false;

@@ -101,8 +101,9 @@ def engine(x, options, lengths=None, frame_index0=0):
         if cond.energy == "raw":
             energy[r, :count] = (f * f).sum(axis=1)
         if cond.preemphasis:
-            first = f[:, :1] - cond.preemphasis * (f[:, 1:2] if cond.preemphasis_next else f[:, :1])
-            f = np.concatenate([first, f[:, 1:] - cond.preemphasis * f[:, :-1]], axis=1)
+            f = np.concatenate(
+                [f[:, :1] * (1 - cond.preemphasis), f[:, 1:] - cond.preemphasis * f[:, :-1]], axis=1
+            )
         if cond.window is not None:
             f = f * cond.window
         if cond.energy == "windowed":

@@ -64,7 +64,6 @@ cdef extern from "fastmel.h" nogil:
         uint64_t dither_seed
         int remove_dc
         double preemphasis
-        int preemphasis_next
         int energy
         double energy_min
         double energy_floor

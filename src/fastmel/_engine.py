@@ -157,7 +157,6 @@ class Condition(_Stage):
     dither_seed: int = 0  # the noise is a function of (seed, row, frame index, sample)
     remove_dc: bool = False  # subtract each frame's mean
     preemphasis: float = 0.0  # x[j] -= c x[j-1], x[0] -= c x[0]
-    preemphasis_next: bool = False  # x[0] -= c x[1] instead (Phi-4's)
     window: np.ndarray | None = None  # W values; None: a rectangle
     energy: Energy = "none"  # which frame energy, if any
     energy_min: float = float(np.finfo(np.float32).eps)  # ln(max(energy, energy_min))

@@ -141,7 +141,6 @@ bool header_valid(const fm_options &o, const fm_tables &t, size_t total_len, boo
         f.pad_mode != FM_PAD_SYMMETRIC)
         return false;
     if (!(c.dither >= 0)) return false;
-    if (c.preemphasis_next && f.frame_length < 2) return false;
     if (c.energy != FM_ENERGY_NONE && c.energy != FM_ENERGY_RAW && c.energy != FM_ENERGY_WINDOWED)
         return false;
     if (energy && !(c.energy_min > 0)) return false;
@@ -444,7 +443,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         c.remove_dc = sel < 128 ? 0 : sel < 250 ? 1 : static_cast<int8_t>(r.u8());
     }
     c.preemphasis = r.u8() < 144 ? 0.0 : pick(r, {0.97, 1.0, 0.5, -0.97, 2.0});
-    c.preemphasis_next = r.u8() < 200 ? 0 : 1 + r.u8() % 3;
     {
         const uint8_t sel = r.u8();
         c.energy = sel < 128 ? FM_ENERGY_NONE : sel < 250 ? 1 + sel % 2
