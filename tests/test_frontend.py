@@ -44,6 +44,7 @@ FRONT_ENDS = {
     "dots3_note": lambda: ft.Dots3NoteFeatureExtractor(chunk_seconds=2),
     "gemma3n": lambda: ft.Gemma3nAudioFeatureExtractor(per_bin_mean=[0.5] * 128),
     "gemma4": lambda: ft.Gemma4AudioFeatureExtractor(preemphasis=0.97, fft_overdrive=True),
+    "phi4": lambda: ft.Phi4MultimodalFeatureExtractor(mel_max_frequency=7000.0),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),

@@ -26,6 +26,7 @@ CLASSES = {
     "dots3_note": ft.Dots3NoteFeatureExtractor,
     "gemma4": ft.Gemma4AudioFeatureExtractor,
     "gemma3n": ft.Gemma3nAudioFeatureExtractor,
+    "phi4": ft.Phi4MultimodalFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -37,9 +38,10 @@ CASES = sorted(
 )
 ERRORS = sorted(n for n, c in META["errors"].items() if c["ext"] in CLASSES)
 # Whisper-type log mels (x + 4) / 4 and SpeechT5's log10 mel: 1e-4 (the float32
-# FFT's rounding, 4 times smaller in the scaled log); Speech2Text's normalised
-# filter banks: 1e-3 (FRONTENDS.md).
-TOL = {"speech2text": 1e-3}
+# FFT's rounding, 4 times smaller in the scaled log); Speech2Text's and Phi-4's
+# natural-log filter banks: 1e-3 (FRONTENDS.md; Phi-4's largest, 1.05e-4, is a
+# band 29 dB below a 7.95 kHz tone).
+TOL = {"speech2text": 1e-3, "phi4": 1e-3}
 DEFAULT_TOL = 1e-4
 
 
@@ -389,3 +391,24 @@ def test_gemma_inputs_the_reference_fails_on(ext):
     out = fe([clip], return_attention_mask=False, return_tensors="np")
     assert sorted(out) == ["input_features"]
     np.testing.assert_array_equal(out["input_features"], want["input_features"])
+
+
+def test_phi4_clip_shorter_than_a_frame():
+    """The reference fails on a clip shorter than its 400-sample frame;
+    fastmel gives it no frame, and embedding size 0."""
+    assert "phi_300" in META["errors"]
+    fe = ft.Phi4MultimodalFeatureExtractor()
+    out = fe(GOLDEN["inputs/c_300"], sampling_rate=16000, return_tensors="np")
+    assert out.audio_input_features.shape == (1, 0, 80)
+    assert out.audio_embed_sizes.tolist() == [0]
+
+
+def test_phi4_mel_range_is_kept_in_the_configuration(tmp_path):
+    """The reference's configuration loses a custom mel range; fastmel's keeps it."""
+    fe = ft.Phi4MultimodalFeatureExtractor(mel_min_frequency=100.0, mel_max_frequency=7000.0)
+    assert fe.to_dict()["mel_max_frequency"] == 7000.0
+    fe.save_pretrained(tmp_path)
+    back = ft.Phi4MultimodalFeatureExtractor.from_pretrained(tmp_path)
+    assert back == fe
+    np.testing.assert_array_equal(back.mel_filters, fe.mel_filters)
+    assert "mel_max_frequency" not in ft.Phi4MultimodalFeatureExtractor().to_dict()

@@ -15,6 +15,7 @@ from ._base import BatchFeature
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._parakeet import ParakeetFeatureExtractor
+from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
 from ._whisper import (
     Dots3NoteFeatureExtractor,
@@ -32,6 +33,7 @@ __all__ = [
     "Gemma4AudioFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
     "ParakeetFeatureExtractor",
+    "Phi4MultimodalFeatureExtractor",
     "Qwen3ASRFeatureExtractor",
     "SeamlessM4TFeatureExtractor",
     "Speech2TextFeatureExtractor",
