@@ -45,6 +45,7 @@ FRONT_ENDS = {
     "gemma3n": lambda: ft.Gemma3nAudioFeatureExtractor(per_bin_mean=[0.5] * 128),
     "gemma4": lambda: ft.Gemma4AudioFeatureExtractor(preemphasis=0.97, fft_overdrive=True),
     "phi4": lambda: ft.Phi4MultimodalFeatureExtractor(mel_max_frequency=7000.0),
+    "granite_speech": lambda: ft.GraniteSpeechFeatureExtractor(n_mels=64, hop_length=128),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),
@@ -63,6 +64,8 @@ def features(front, x):
         return front(MEL(x))
     if isinstance(front, fastmel.PCEN):
         return front(MEL_POWER(x) * 2**31)
+    if isinstance(front, ft.GraniteSpeechFeatureExtractor):  # (its call takes the audio only)
+        return np.asarray(front(x)["input_features"])
     if isinstance(front, ft.SpeechT5FeatureExtractor):
         return front(audio_target=x, sampling_rate=16000, return_tensors="np")["input_values"]
     if type(front).__module__.startswith("fastmel.transformers"):
@@ -103,6 +106,11 @@ def test_the_configuration_holds_every_argument(front):
         # the milliseconds are held in samples, as there (frame_length, hop_length)
         assert {"frame_length", "hop_length"} <= set(front.get_config())
         names -= {"frame_length_ms", "hop_length_ms"}
+    if isinstance(front, ft.GraniteSpeechFeatureExtractor):  # held in melspec_kwargs, as there
+        assert {"n_fft", "win_length", "hop_length", "n_mels"} <= set(
+            front.get_config()["melspec_kwargs"]
+        )
+        names -= {"n_fft", "win_length", "hop_length", "n_mels"}
     if not names:  # fastmel.kaldi's classes take their options through **kwargs
         names = set(type(front)._DEFAULTS)
     assert names and not names - set(front.get_config())

@@ -27,6 +27,7 @@ CLASSES = {
     "gemma4": ft.Gemma4AudioFeatureExtractor,
     "gemma3n": ft.Gemma3nAudioFeatureExtractor,
     "phi4": ft.Phi4MultimodalFeatureExtractor,
+    "granite_speech": ft.GraniteSpeechFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -298,7 +299,9 @@ def test_signatures_match_the_reference(ext):
     default is "pt": torch tensors when torch is importable, NumPy without)."""
     for method in ("__init__", "__call__"):
         want = META["signatures"][ext][method]["parameters"]
-        got = inspect.signature(getattr(CLASSES[ext], method)).parameters
+        got = dict(inspect.signature(getattr(CLASSES[ext], method)).parameters)
+        if ext == "granite_speech" and method == "__call__":  # (fastmel's num_threads)
+            assert got.pop("kwargs").kind is inspect.Parameter.VAR_KEYWORD
         assert list(got) == [p["name"] for p in want], method
         for p in want:
             if "default" not in p:
@@ -412,3 +415,28 @@ def test_phi4_mel_range_is_kept_in_the_configuration(tmp_path):
     assert back == fe
     np.testing.assert_array_equal(back.mel_filters, fe.mel_filters)
     assert "mel_max_frequency" not in ft.Phi4MultimodalFeatureExtractor().to_dict()
+
+
+def test_granite_call_keywords_and_inputs(tmp_path):
+    """Granite's call takes the audio and device only (TypeError otherwise,
+    as there), refuses integer samples with the reference's message, takes a
+    list of floats as one clip (the reference fails), and its configuration's
+    melspec_kwargs are honoured (the reference computes them again)."""
+    fe = ft.GraniteSpeechFeatureExtractor()
+    clip = GOLDEN["inputs/c_0_7s"]
+    for name in ("gran_sampling_rate", "gran_return_tensors"):
+        case = META["errors"][name]
+        with pytest.raises(TypeError) as info:
+            _run(case)
+        assert str(info.value) == case["message"]
+    with pytest.raises(ValueError) as info:
+        fe((clip * 32767).astype(np.int16))
+    assert str(info.value) == META["errors"]["gran_int16"]["message"]
+    np.testing.assert_array_equal(
+        np.asarray(fe(clip.tolist())["input_features"]), np.asarray(fe(clip)["input_features"])
+    )
+    custom = ft.GraniteSpeechFeatureExtractor(n_mels=64, hop_length=128)
+    custom.save_pretrained(tmp_path)
+    back = ft.GraniteSpeechFeatureExtractor.from_pretrained(tmp_path)
+    assert back == custom and back.melspec_kwargs["n_mels"] == 64
+    assert custom.replace(n_mels=40).melspec_kwargs["n_mels"] == 40

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ._base import BatchFeature
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
+from ._granite import GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._parakeet import ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
@@ -31,6 +32,7 @@ __all__ = [
     "Dots3NoteFeatureExtractor",
     "Gemma3nAudioFeatureExtractor",
     "Gemma4AudioFeatureExtractor",
+    "GraniteSpeechFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
     "ParakeetFeatureExtractor",
     "Phi4MultimodalFeatureExtractor",
