@@ -1,16 +1,20 @@
 """The feature extractors of Hugging Face ``transformers``, exact, without torch.
 
-:class:`WhisperFeatureExtractor`, :class:`ASTFeatureExtractor`,
-:class:`SeamlessM4TFeatureExtractor` and :class:`ParakeetFeatureExtractor`:
-transformers 5.23's, keyword for keyword, each batch computed in one call of
-fastmel's engine (without the GIL, on ``num_threads`` threads). Results are
-NumPy arrays (``return_tensors="pt"`` converts them, if torch is installed).
-Nothing here imports ``transformers`` or ``torch`` unless asked
-(``return_tensors="pt"``, ``from_feature_extractor``).
+Whisper, AST, SeamlessM4T, Parakeet, SpeechT5, Speech2Text, VoxtralRealtime,
+Qwen3ASR, MossTranscribeDiarize, Dots3Note, Gemma3nAudio, Gemma4Audio,
+Phi4Multimodal and GraniteSpeech: transformers 5.23's extractors of those names,
+keyword for keyword, each batch computed in one call of fastmel's engine
+(without the GIL, on ``num_threads`` threads), in the containers the reference
+returns (torch tensors where it returns them, when torch is importable; NumPy
+otherwise). :class:`AutoFeatureExtractor` picks the class from a model's
+configuration, :func:`from_feature_extractor` converts a loaded transformers
+extractor. Importing this module imports neither ``transformers`` nor
+``torch``.
 """
 
 from __future__ import annotations
 
+from ._auto import AutoFeatureExtractor, from_feature_extractor
 from ._base import BatchFeature
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeechFeatureExtractor
@@ -28,6 +32,7 @@ from ._whisper import (
 
 __all__ = [
     "ASTFeatureExtractor",
+    "AutoFeatureExtractor",
     "BatchFeature",
     "Dots3NoteFeatureExtractor",
     "Gemma3nAudioFeatureExtractor",
@@ -42,4 +47,5 @@ __all__ = [
     "SpeechT5FeatureExtractor",
     "VoxtralRealtimeFeatureExtractor",
     "WhisperFeatureExtractor",
+    "from_feature_extractor",
 ]

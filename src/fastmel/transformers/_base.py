@@ -171,26 +171,27 @@ class _Extractor(FrontEnd):
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike, **overrides: Any) -> Any:
-        """Build from a local folder's ``preprocessor_config.json`` (or that file).
+        """Build from a ``preprocessor_config.json``: a local folder's, the
+        file itself, or a Hub model's in huggingface_hub's local cache.
 
         Parameters
         ----------
         path : str or os.PathLike
-            A folder holding ``preprocessor_config.json``, or the file itself.
-            fastmel does not download: fetch the folder first (e.g. with
+            A folder holding ``preprocessor_config.json``, the file itself, or
+            a Hub model id (``"openai/whisper-small"``) already in the local
+            cache (read with huggingface_hub, when it is installed). fastmel
+            does not download: fetch the model first (e.g. with
             ``huggingface_hub.snapshot_download``).
         **overrides
-            Keys to change.
+            Keys to change; ``cache_dir`` and ``revision`` are the cache's.
 
         Returns
         -------
         extractor
             An extractor of this class.
         """
-        p = pathlib.Path(path)
-        if p.is_dir():
-            p = p / "preprocessor_config.json"
-        return cls.from_dict(json.loads(p.read_text()), **overrides)
+        where = {k: overrides.pop(k) for k in ("cache_dir", "revision") if k in overrides}
+        return cls.from_dict(_read_config(path, **where), **overrides)
 
     @classmethod
     def from_feature_extractor(cls, extractor: Any) -> Any:
@@ -271,6 +272,55 @@ class _Extractor(FrontEnd):
 def _json(config: dict[str, Any]) -> str:
     """A configuration as transformers' ``to_json_string`` writes it."""
     return json.dumps({k: _plain(v) for k, v in config.items()}, indent=2, sort_keys=True) + "\n"
+
+
+CONFIG_NAME = "preprocessor_config.json"
+
+
+def _config_path(
+    path: str | os.PathLike,
+    name: str = CONFIG_NAME,
+    cache_dir: str | os.PathLike | None = None,
+    revision: str | None = None,
+) -> pathlib.Path:
+    """The file ``name`` of a model: in a local folder, the file itself, or
+    in huggingface_hub's local cache for a Hub model id."""
+    p = pathlib.Path(path)
+    if p.is_dir():
+        if not (p / name).is_file():
+            raise FileNotFoundError(f"{p} holds no {name}")
+        return p / name
+    if p.is_file():
+        return p
+    repo = str(path)
+    if repo.count("/") > 1 or repo.startswith((".", "/", "~")) or not repo:
+        raise FileNotFoundError(f"{path}: no such folder or file")
+    try:
+        import huggingface_hub  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        raise FileNotFoundError(
+            f"{path!r} is not a local folder or file; to read a Hub model, install "
+            "huggingface_hub and download it first (huggingface_hub.snapshot_download("
+            f"{repo!r}), or `hf download {repo}`), or pass the model's folder"
+        ) from None
+    found = huggingface_hub.try_to_load_from_cache(
+        repo, name, cache_dir=None if cache_dir is None else str(cache_dir), revision=revision
+    )
+    if not isinstance(found, str):
+        raise FileNotFoundError(
+            f"{name} of {repo!r} is not in the local Hugging Face cache, and fastmel does "
+            f"not download: run huggingface_hub.snapshot_download({repo!r}) (or `hf "
+            f"download {repo}`) first, or pass the model's folder"
+        )
+    return pathlib.Path(found)
+
+
+def _read_config(path: str | os.PathLike, **where: Any) -> dict[str, Any]:
+    """A model's ``preprocessor_config.json`` as a dict (see :func:`_config_path`)."""
+    config = json.loads(_config_path(path, **where).read_text(encoding="utf-8"))
+    if not isinstance(config, dict):
+        raise ValueError(f"{path}: {CONFIG_NAME} does not hold a JSON object")
+    return config
 
 
 def _plain(value: Any) -> Any:
