@@ -13,9 +13,10 @@ their own instead (bench/_timing.py says why); medians:
   it takes without torch, forced here by telling it torch is absent).
 - Whisper, the same batch and one 10 s request: one thread against
   num_threads=-1.
-- AST, SeamlessM4T and Parakeet, the same 8 clips: fastmel against the path
-  transformers takes here (AST: torchaudio.compliance.kaldi; SeamlessM4T: its
-  NumPy code, in float64; Parakeet: torch).
+- Every other extractor, the same 8 clips, each class's default call (SpeechT5:
+  ``audio_target`` padded to the longest): fastmel against the path
+  transformers takes here (its torch or torchaudio path where it has one, else
+  its NumPy code).
 """
 
 from __future__ import annotations
@@ -122,23 +123,44 @@ def main() -> None:
     b = threads("Whisper, 8 clips of 5-30 s, threads", clips, audio)
     r = threads("Whisper, one 10 s request", clips[1][: 10 * 16000], 10.0)
     others = {}
-    for name, label in [
-        ("ASTFeatureExtractor", "torchaudio path"),
-        ("SeamlessM4TFeatureExtractor", "NumPy path, float64"),
-        ("ParakeetFeatureExtractor", "torch path (one thread)"),
+
+    def rate(fe: Any, x: Any, **kw: Any) -> Any:
+        return fe(x, sampling_rate=16000, **kw)
+
+    for name, label, call in [
+        ("ASTFeatureExtractor", "torchaudio path", rate),
+        ("SeamlessM4TFeatureExtractor", "NumPy path, float64", rate),
+        ("ParakeetFeatureExtractor", "torch path (one thread)", rate),
+        (
+            "SpeechT5FeatureExtractor",
+            "NumPy path (audio_target, padded)",
+            lambda fe, x, **kw: fe(audio_target=x, padding=True, sampling_rate=16000, **kw),
+        ),
+        ("Speech2TextFeatureExtractor", "torchaudio path", rate),
+        ("VoxtralRealtimeFeatureExtractor", "torch path (one thread)", rate),
+        ("Qwen3ASRFeatureExtractor", "torch path (one thread)", rate),
+        ("MossTranscribeDiarizeFeatureExtractor", "torch path (one thread)", rate),
+        ("Dots3NoteFeatureExtractor", "torch path (one thread)", rate),
+        ("Gemma3nAudioFeatureExtractor", "NumPy path", lambda fe, x, **kw: fe(x, **kw)),
+        ("Gemma4AudioFeatureExtractor", "NumPy path", lambda fe, x, **kw: fe(x, **kw)),
+        ("Phi4MultimodalFeatureExtractor", "torch path (one thread)", rate),
+        ("GraniteSpeechFeatureExtractor", "torchaudio path", lambda fe, x, **kw: fe(x)),
     ]:
         hf = getattr(transformers, name)()
         fm = getattr(ft, name).from_feature_extractor(hf)
+        kw: dict[str, Any] = (
+            {} if name == "GraniteSpeechFeatureExtractor" else {"return_tensors": "np"}
+        )
         others[name] = block(
             f"{name}, 8 clips of 5-30 s",
             {
                 "fastmel": (
-                    f"fastmel {name}, one thread",
-                    lambda fm=fm: fm(clips, sampling_rate=16000, return_tensors="np"),
+                    f"fastmel {name[: -len('FeatureExtractor')]}, one thread",
+                    lambda fm=fm, call=call, kw=kw: call(fm, clips, **kw),
                 ),
                 "ref": (
                     f"transformers, {label}",
-                    lambda hf=hf: hf(clips, sampling_rate=16000, return_tensors="np"),
+                    lambda hf=hf, call=call, kw=kw: call(hf, clips, **kw),
                 ),
             },
             audio,
@@ -149,7 +171,7 @@ def main() -> None:
     print(f"  Whisper batch: one thread / num_threads=-1      {b['one'] / b['all']:6.2f}x")
     print(f"  Whisper 10 s request: one thread / all cores    {r['one'] / r['all']:6.2f}x")
     for name, got in others.items():
-        print(f"  {name}: transformers / fastmel {got['ref'] / got['fastmel']:9.1f}x")
+        print(f"  {name:40s} transformers / fastmel {got['ref'] / got['fastmel']:7.1f}x")
 
 
 if __name__ == "__main__":

@@ -440,3 +440,33 @@ def test_granite_call_keywords_and_inputs(tmp_path):
     back = ft.GraniteSpeechFeatureExtractor.from_pretrained(tmp_path)
     assert back == custom and back.melspec_kwargs["n_mels"] == 64
     assert custom.replace(n_mels=40).melspec_kwargs["n_mels"] == 40
+
+
+@pytest.mark.parametrize("ext", ["gemma3n", "phi4"])
+def test_zero_padding_skipped_exactly(ext):
+    """Frames that read only the zero padding skip their FFTs in the engine
+    (declared zeros): bit-identical to computing every frame of the padded
+    batch."""
+    from fastmel import _engine
+
+    fe = CLASSES[ext]()
+    clips = [GOLDEN["inputs/c_2_5s"], GOLDEN["inputs/c_0_3s"], GOLDEN["inputs/c_0_7s"]]
+    kw = {} if ext == "gemma3n" else {"sampling_rate": 16000}
+    got = fe(clips, return_tensors="np", **kw)
+    features = got["input_features" if ext == "gemma3n" else "audio_input_features"]
+    total = max(c.size for c in clips)
+    if ext == "gemma3n":
+        total = -(-total // 128) * 128  # (its default pad_to_multiple_of)
+    batch = np.zeros((len(clips), total), np.float32)
+    for row, c in zip(batch, clips, strict=True):
+        row[: c.size] = c
+    plan = fe._plans[np.dtype(np.float32)]
+    full = np.empty(plan.out_shape(len(clips), total), np.float32)
+    _engine.run(plan, batch, full, 1)
+    if ext == "phi4":  # the reference's zeroed frames in the shorter rows
+        lengths = np.array([c.size for c in clips])
+        short = lengths < lengths.max()
+        down, up = (lengths[short] - 400) // 160 + 1, lengths[short] // 160 - 1
+        for i, d, u in zip(np.flatnonzero(short), down, up, strict=True):
+            full[i, max(d, down.min()) : min(u, up.max())] = 0.0
+    np.testing.assert_array_equal(features, full)
