@@ -183,7 +183,7 @@ def test_inputs_the_reference_fails_on(name):
     case = META["errors"][name]
     key, shape = ACCEPTED[name]
     fe = CLASSES[case["ext"]](**case["init"])
-    got = fe(_input(case), **case["call"])[key]
+    got = np.asarray(fe(_input(case), **case["call"])[key])  # (AST: a list of arrays)
     if shape is not None:
         assert got.shape == shape
     assert got.dtype == np.float32 and np.isfinite(got).all()
@@ -331,13 +331,30 @@ def test_parakeet_engine_path_equals_the_reference_formula():
     np.testing.assert_allclose(slow(pre, sampling_rate=16000).input_features, fast, atol=2e-4)
 
 
-def test_returns_numpy_and_torch_on_request():
-    clip = np.zeros(4000, np.float32)
-    for cls in CLASSES.values():
-        out = cls()(clip, sampling_rate=16000)
+def test_returns_the_references_containers():
+    """return_tensors=None: AST a list of arrays, SeamlessM4T arrays, Parakeet
+    torch tensors when torch is importable (NumPy arrays otherwise), as the
+    golden data records the references'; "np" arrays everywhere."""
+    import importlib.util
+
+    clips = [np.zeros(4000, np.float32), np.ones(6000, np.float32)]
+    has_torch = importlib.util.find_spec("torch") is not None
+    for ext, cls in CLASSES.items():
+        want = META["return_types"][ext]["None"]["keys"]
+        out = cls()(clips, sampling_rate=16000)
+        assert sorted(out) == sorted(want)
+        for key, spec in want.items():
+            kind = spec["type"]
+            if kind == "torch.Tensor" and not has_torch:
+                kind = "numpy.ndarray"
+            assert (
+                f"{type(out[key]).__module__}.{type(out[key]).__name__}".replace("builtins.", "")
+                == kind
+            ), (ext, key)
+        out = cls()(clips, sampling_rate=16000, return_tensors="np")
         assert all(isinstance(v, np.ndarray) for v in out.values())
     torch = pytest.importorskip("torch")
-    out = ft.ParakeetFeatureExtractor()(clip, sampling_rate=16000, return_tensors="pt")
+    out = ft.ParakeetFeatureExtractor()(clips[0], sampling_rate=16000, return_tensors="pt")
     assert out.attention_mask.dtype == torch.bool
 
 

@@ -71,7 +71,8 @@ class ASTFeatureExtractor(_Extractor):
     --------
     >>> import numpy as np, fastmel.transformers as ft
     >>> fe = ft.ASTFeatureExtractor()
-    >>> fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000).input_values.shape
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000, return_tensors="np")
+    >>> out.input_values.shape
     (2, 1024, 128)
     """
 
@@ -166,7 +167,8 @@ class ASTFeatureExtractor(_Extractor):
         sampling_rate : int, optional
             The clips' rate: ValueError if it differs; None logs a warning.
         return_tensors : {None, "np", "pt"}
-            None and "np": a NumPy array; "pt": a torch tensor (needs torch).
+            None: a list of arrays, one per clip (the reference's); "np": a
+            NumPy array; "pt": a torch tensor (needs torch).
         **kwargs
             ``num_threads`` (fastmel's: this call's threads, overriding the
             extractor's and :func:`fastmel.set_num_threads`); any other is
@@ -175,7 +177,9 @@ class ASTFeatureExtractor(_Extractor):
         Returns
         -------
         BatchFeature
-            ``input_values`` float32 ``(batch, max_length, num_mel_bins)``.
+            ``input_values`` float32 ``(batch, max_length, num_mel_bins)`` (a
+            list of ``(max_length, num_mel_bins)`` arrays with
+            ``return_tensors=None``).
         """
         self._check_rate(sampling_rate)
         threads = self._call_threads(kwargs.pop("num_threads", None))
@@ -204,7 +208,8 @@ class ASTFeatureExtractor(_Extractor):
         out = np.empty((len(clips), self.max_length, self.num_mel_bins), dtype=np.float32)
         plan = self._plans[np.dtype(np.float32)]
         _engine.run(plan, batch, out, threads, lengths=lengths, n_samples=need)
-        return _convert(BatchFeature(input_values=out), return_tensors)
+        # (a list of arrays with return_tensors=None, as the reference's)
+        return _convert(BatchFeature(input_values=list(out)), return_tensors)
 
 
 class SeamlessM4TFeatureExtractor(_Extractor):

@@ -53,10 +53,10 @@ class ParakeetFeatureExtractor(_Extractor):
 
     Notes
     -----
-    Differences from the reference: results are NumPy also with
-    ``return_tensors=None`` (the reference returns torch tensors); a list of
-    floats or of lists is accepted (the reference fails), as are 2-D clips in
-    a list (averaged over their last axis, as the reference averages 3-D
+    With ``return_tensors=None`` the results are torch tensors when torch is
+    importable, as the reference's, NumPy arrays otherwise. Differences from
+    the reference: a list of floats or of lists is accepted (the reference
+    fails), as are 2-D clips in a list (averaged over their last axis, as the reference averages 3-D
     arrays). Silent and nearly constant bands (their standard deviation far
     below 1e-5) come out as 0 where the reference's float32 sums leave
     rounding noise amplified up to 1e5 times.
@@ -187,7 +187,8 @@ class ParakeetFeatureExtractor(_Extractor):
         pad_to_multiple_of : int, optional
             Samples: the padding (and truncation) length rounded up to it.
         return_tensors : {None, "np", "pt"}
-            None and "np": NumPy arrays; "pt": torch tensors (needs torch).
+            None: torch tensors when torch is importable (the reference's),
+            else NumPy arrays; "np": NumPy arrays; "pt": torch tensors.
         return_attention_mask, do_normalize, return_token_timestamps : optional
             Ignored, as the reference ignores them (the mask is always
             returned, the features always normalised).
@@ -255,7 +256,8 @@ class ParakeetFeatureExtractor(_Extractor):
         mask = np.arange(frames)[None, :] < valid[:, None]
         if min(own_frames) <= 1:  # 0/0 statistics: NaN for the whole clip, as there
             feats[valid <= 1] = np.nan
-        return _convert(BatchFeature(input_features=feats, attention_mask=mask), return_tensors)
+        out = BatchFeature(input_features=feats, attention_mask=mask)
+        return _convert(out, return_tensors, torch_default=True)
 
     def _quirk_batch(
         self, clips: list[np.ndarray], cut: list[int], given: list[int], total: int, a: Any
