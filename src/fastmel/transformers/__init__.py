@@ -19,7 +19,7 @@ from ._base import BatchFeature
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
-from ._parakeet import ParakeetFeatureExtractor
+from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
 from ._whisper import (
@@ -39,6 +39,7 @@ __all__ = [
     "Gemma4AudioFeatureExtractor",
     "GraniteSpeechFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
+    "NemotronAsrStreamingFeatureExtractor",
     "ParakeetFeatureExtractor",
     "Phi4MultimodalFeatureExtractor",
     "Qwen3ASRFeatureExtractor",

@@ -11,7 +11,7 @@ from ._base import _config_path, _Extractor, _read_config
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
-from ._parakeet import ParakeetFeatureExtractor
+from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
 from ._whisper import (
@@ -32,6 +32,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         Gemma4AudioFeatureExtractor,
         GraniteSpeechFeatureExtractor,
         MossTranscribeDiarizeFeatureExtractor,
+        NemotronAsrStreamingFeatureExtractor,
         ParakeetFeatureExtractor,
         Phi4MultimodalFeatureExtractor,
         Qwen3ASRFeatureExtractor,
@@ -66,6 +67,16 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     **dict.fromkeys(
         ("parakeet_ctc", "parakeet_encoder", "parakeet_rnnt", "parakeet_tdt", "canary"),
         ParakeetFeatureExtractor,
+    ),
+    **dict.fromkeys(
+        (
+            "nemotron_asr_streaming",
+            "nemotron_asr_streaming_encoder",
+            "nemotron3_5_asr",
+            "nemotron3_diarization",
+            "nemo_speechlm",
+        ),
+        NemotronAsrStreamingFeatureExtractor,
     ),
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,

@@ -319,3 +319,277 @@ def _normalise_quirk(feats: np.ndarray, valid: np.ndarray) -> np.ndarray:
         var = ((v - mean) ** 2).sum(axis=0) / (n - 1)
         out[i, :m] = (v - mean) / (np.sqrt(var) + 1e-5)
     return out
+
+
+def _rounded(values: np.ndarray, dtype: str) -> np.ndarray:
+    """float32 values rounded to ``dtype`` ("float32", "float16" or
+    "bfloat16", to nearest, ties to even) and back, as torch's
+    ``.to(dtype).float()``."""
+    a = np.asarray(values, dtype=np.float32)
+    if dtype == "float32":
+        return a
+    if dtype == "float16":
+        return a.astype(np.float16).astype(np.float32)
+    if dtype == "bfloat16":
+        bits = a.view(np.uint32).astype(np.uint64)
+        kept = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+        return kept.astype(np.uint32).view(np.float32)
+    raise ValueError(
+        f"`mel_filters_dtype` must be 'float32', 'float16' or 'bfloat16', got {dtype!r}"
+    )
+
+
+class NemotronAsrStreamingFeatureExtractor(_Extractor):
+    """Nemotron streaming ASR's input, as ``transformers.NemotronAsrStreamingFeatureExtractor``.
+
+    Parakeet's log mel without its normalisation: pre-emphasis over each
+    clip (zero past its length), a centred STFT (zero padding; or frames from
+    sample 0 with ``center=False``), a symmetric Hann window of
+    ``win_length``, the power through Slaney bands, ``ln(x + 2**-24)``, the
+    window and bank rounded to ``mel_filters_dtype`` first; frames past each
+    clip's ``length // hop_length`` (``(length - n_fft) // hop_length + 1``
+    uncentred) are 0 and masked. One engine call for the batch, without the
+    GIL.
+
+    Parameters
+    ----------
+    feature_size : int, default 80
+        Mel bands.
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz.
+    hop_length, n_fft, win_length : int, default 160, 512, 400
+        Hop, FFT size and window length.
+    preemphasis : float or None, default 0.97
+        The pre-emphasis coefficient; None: none (and no masking).
+    padding_value : float, default 0.0
+        The value padding samples take (zeroed by the pre-emphasis mask).
+    mel_filters_dtype : {"float32", "bfloat16", "float16"}, default "float32"
+        The precision the window and the bank are rounded to (Nemotron 3.5
+        Transcribe's are bfloat16).
+    **kwargs
+        ``padding_side``, ``return_attention_mask``, ``num_threads``
+        (fastmel's; -1: all cores), and any other key of a
+        ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    ``return_tensors=None`` gives torch tensors when torch is importable (as
+    the reference), NumPy arrays otherwise. The reference's quirks are kept:
+    truncation keeps the uncut lengths for the mask, left padding masks the
+    clips' ends. Where it fails, fastmel computes: a clip shorter than a frame
+    with ``center=False`` has no frame; a list of floats is one clip.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.NemotronAsrStreamingFeatureExtractor()
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000, return_tensors="np")
+    >>> out.input_features.shape, out.attention_mask.sum(axis=1).tolist()
+    ((2, 101, 80), [100, 50])
+    """
+
+    model_input_names = ["input_features", "attention_mask"]
+    _KEYS = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "hop_length",
+        "n_fft",
+        "win_length",
+        "preemphasis",
+        "mel_filters_dtype",
+    )
+    _COMPUTED = ("mel_filters",)
+    _PLAN_DTYPES = (np.dtype(np.float32),)
+
+    def __init__(
+        self,
+        feature_size: int = 80,
+        sampling_rate: int = 16000,
+        hop_length: int = 160,
+        n_fft: int = 512,
+        win_length: int = 400,
+        preemphasis: float | None = 0.97,
+        padding_value: float = 0.0,
+        mel_filters_dtype: str = "float32",
+        **kwargs: Any,
+    ) -> None:
+        self.feature_size = as_int("feature_size", feature_size)
+        self.sampling_rate = as_int("sampling_rate", sampling_rate)
+        self.padding_value = padding_value
+        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
+        self.hop_length = as_int("hop_length", hop_length)
+        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        self.win_length = as_int("win_length", win_length)
+        if self.win_length > self.n_fft:
+            raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
+        if preemphasis is not None:
+            as_real("preemphasis", preemphasis)
+        self.preemphasis = preemphasis
+        self.mel_filters_dtype = mel_filters_dtype
+        self._take_options(kwargs)
+        rate = float(self.sampling_rate)
+        bank = mel_filter_bank(
+            self.n_fft // 2 + 1,
+            self.feature_size,
+            0.0,
+            rate / 2,
+            rate,
+            "slaney",
+            "slaney",
+            dtype=np.float32,
+        )
+        self._filters = _rounded(bank, mel_filters_dtype)
+        self._window = _rounded(_windows.window("hann", self.win_length), mel_filters_dtype)
+        self._build()
+        # Without the pre-emphasis (done before, in NumPy, for the batches the
+        # engine's per-row form does not express) and without centring.
+        plans = {
+            (pre, center): _engine.make_plan(self._options(pre, center), np.float32)
+            for pre in (False, True)
+            for center in (False, True)
+        }
+        object.__setattr__(self, "_variants", plans)
+
+    _variants: dict[tuple[bool, bool], Any]
+
+    @property
+    def mel_filters(self) -> np.ndarray:
+        """The mel filter bank, ``(feature_size, n_fft // 2 + 1)`` float32 (as
+        rounded to ``mel_filters_dtype``; the reference's orientation)."""
+        return self._filters.T.copy()
+
+    def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
+        options = self._options(True, True)
+        if stream_left is None:
+            return options
+        framing = dataclasses.replace(options.framing, signal_preemphasis=0.0)
+        return dataclasses.replace(options, framing=framing.for_stream(stream_left))
+
+    def _options(self, preemphasis: bool, center: bool) -> EngineOptions:
+        # NeMo's log mel, no normalisation; the signal pre-emphasis in the
+        # engine (over each row's own samples) or not.
+        c = float(np.float32(self.preemphasis)) if preemphasis and self.preemphasis else 0.0
+        framing = Framing.centred(
+            self.n_fft, self.win_length, self.hop_length, center=center, pad_mode="constant"
+        )
+        return EngineOptions(
+            framing=dataclasses.replace(framing, signal_preemphasis=c),
+            condition=Condition(window=self._window),
+            spectrum=Spectrum(fft_length=self.n_fft),
+            bank=Bank.from_dense(self._filters),
+            log=Log(
+                enabled=True, log_scale=float(np.log(10.0)), log_offset=2.0**-24, min_power=2.0**-24
+            ),
+            post=Post(layout="frames_bands"),
+        )
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        truncation: bool = False,
+        pad_to_multiple_of: int | None = None,
+        return_tensors: str | None = None,
+        return_attention_mask: bool | None = None,
+        padding: str | bool = "longest",
+        max_length: int | None = None,
+        sampling_rate: int | None = None,
+        device: str | None = "cpu",
+        return_token_timestamps: bool | None = None,
+        center: bool = True,
+        is_last_audio_chunk: bool = False,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Log-mel features of one clip or a batch, with their mask.
+
+        Parameters
+        ----------
+        raw_speech : np.ndarray, list of np.ndarray or list of float
+            One clip ``(samples,)``, or a batch: a list of clips or a 2-D
+            array; a 3-D array is averaged over its last axis, as there.
+        truncation : bool, default False
+            Cut the audio to ``max_length`` samples (the mask still counts the
+            uncut clips, as there).
+        pad_to_multiple_of : int, optional
+            Samples: the padding (and truncation) length rounded up to it.
+        return_tensors : {None, "np", "pt"}
+            None: torch tensors when torch is importable, else NumPy; "np":
+            NumPy arrays; "pt": torch tensors.
+        return_attention_mask, return_token_timestamps : optional
+            Ignored, as the reference ignores them (the mask is returned).
+        padding : {"longest", True, "max_length", False, "do_not_pad"}
+            In samples.
+        max_length : int, optional
+            Samples, for ``padding="max_length"`` and ``truncation``.
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        device : str, default "cpu"
+            Accepted for compatibility; fastmel computes on the CPU.
+        center : bool, default True
+            Centre the frames (zero padding of ``n_fft // 2``); False: frames
+            from sample 0 (a streaming session's later chunks).
+        is_last_audio_chunk : bool, default False
+            With ``center=False``: ``n_fft // 2 - hop_length`` zeros after the
+            (pre-emphasised) audio, so that the last frame is kept.
+        **kwargs
+            ``num_threads`` (fastmel's: this call's threads); any other is
+            ignored.
+
+        Returns
+        -------
+        BatchFeature
+            ``input_features`` float32 ``(batch, frames, feature_size)`` and
+            ``attention_mask`` bool ``(batch, frames)``.
+        """
+        self._check_rate(sampling_rate, by_name=True)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
+        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
+            logger.warning(
+                "Only mono-channel audio is supported for input to %s. "
+                "We will take the mean of the channels to convert to mono.",
+                type(self).__name__,
+            )
+            raw_speech = raw_speech.mean(-1)
+        clips = _some(_batch(raw_speech))
+        given = [c.size for c in clips]
+        cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
+        total = _equal_lengths(cut, target, "clips")
+        lengths = np.array(given, dtype=np.int64)
+        extra = self.n_fft // 2 - self.hop_length if is_last_audio_chunk and not center else 0
+        right = self.padding_side == "right"
+        a = self.preemphasis
+        # Each row alone in the engine (its own pre-emphasis and zero padding)
+        # when that is what the reference computes: right padding that cuts
+        # nothing, no zeros appended after the pre-emphasis, the padding zeroed
+        # (by the pre-emphasis mask) or zeros.
+        own = right and cut == given and extra == 0 and (a is not None or self.padding_value == 0.0)
+        if own:
+            batch = np.zeros((len(clips), max(total, 1)), dtype=np.float32)
+            for row, clip in zip(batch, clips, strict=True):
+                row[: clip.size] = clip
+            plan = self._variants[(True, center)]
+            feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
+            _engine.run(plan, batch[:, :total], feats, threads, lengths=lengths, n_samples=total)
+        else:
+            batch = np.full((len(clips), total + extra), self.padding_value, dtype=np.float32)
+            for row, clip, n in zip(batch, clips, cut, strict=True):
+                row[slice(0, n) if right else slice(total - n, total)] = clip[:n]
+            if a is not None:  # over the padded rows, then zero from each uncut length
+                filtered = batch.copy()
+                filtered[:, 1:] -= np.float32(a) * batch[:, :-1]
+                filtered[np.arange(total + extra)[None, :] >= lengths[:, None]] = 0.0
+                batch = filtered
+            batch[:, total:] = 0.0  # (the zeros appended after the pre-emphasis)
+            plan = self._variants[(False, center)]
+            feats = np.empty(plan.out_shape(len(clips), total + extra), dtype=np.float32)
+            _engine.run(plan, batch, feats, threads)
+        if center:
+            valid = (lengths + 2 * (self.n_fft // 2) - self.n_fft) // self.hop_length
+        else:
+            valid = (lengths + extra - self.n_fft) // self.hop_length + 1
+        mask = np.arange(feats.shape[1])[None, :] < valid[:, None]
+        feats *= mask[..., None]
+        out = BatchFeature(input_features=feats, attention_mask=mask)
+        return _convert(out, return_tensors, torch_default=True)
