@@ -47,6 +47,7 @@ FRONT_ENDS = {
     "phi4": lambda: ft.Phi4MultimodalFeatureExtractor(mel_max_frequency=7000.0),
     "granite_speech": lambda: ft.GraniteSpeechFeatureExtractor(n_mels=64, hop_length=128),
     "nemotron": lambda: ft.NemotronAsrStreamingFeatureExtractor(mel_filters_dtype="bfloat16"),
+    "granite_speech5": lambda: ft.GraniteSpeech5FeatureExtractor(delta_win_length=5),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),

@@ -40,6 +40,7 @@ CLASSES = {
     "phi4": ft.Phi4MultimodalFeatureExtractor,
     "granite_speech": ft.GraniteSpeechFeatureExtractor,
     "nemotron_asr_streaming": ft.NemotronAsrStreamingFeatureExtractor,
+    "granite_speech5": ft.GraniteSpeech5FeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -496,3 +497,25 @@ def test_zero_padding_skipped_exactly(ext):
         for i, d, u in zip(np.flatnonzero(short), down, up, strict=True):
             full[i, max(d, down.min()) : min(u, up.max())] = 0.0
     np.testing.assert_array_equal(features, full)
+
+
+@pytest.mark.parametrize("name", ["gran5_max_length_too_short", "gran5_padding_false"])
+def test_granite5_refuses_batches_as_the_reference(name):
+    case = META["errors"][name]
+    with pytest.raises(ValueError) as info:
+        _run(case)
+    assert str(info.value) == case["message"]
+
+
+def test_granite5_inputs_the_reference_fails_on():
+    """A list of floats is one clip; a batch shorter than one hop has no frame."""
+    assert {"gran5_list", "gran5_100"} <= set(META["errors"])
+    fe = ft.GraniteSpeech5FeatureExtractor()
+    clip = GOLDEN["inputs/c_0_3s"]
+    np.testing.assert_array_equal(
+        fe(clip.tolist(), return_tensors="np")["input_features"],
+        fe(clip, return_tensors="np")["input_features"],
+    )
+    out = fe(GOLDEN["inputs/c_100"], return_tensors="np")
+    assert out["input_features"].shape == (1, 0, 320)
+    assert out["attention_mask"].shape == (1, 0)

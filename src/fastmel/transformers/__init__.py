@@ -17,7 +17,7 @@ from __future__ import annotations
 from ._auto import AutoFeatureExtractor, from_feature_extractor
 from ._base import BatchFeature
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
-from ._granite import GraniteSpeechFeatureExtractor
+from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
@@ -37,6 +37,7 @@ __all__ = [
     "Dots3NoteFeatureExtractor",
     "Gemma3nAudioFeatureExtractor",
     "Gemma4AudioFeatureExtractor",
+    "GraniteSpeech5FeatureExtractor",
     "GraniteSpeechFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
     "NemotronAsrStreamingFeatureExtractor",

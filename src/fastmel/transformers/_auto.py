@@ -9,7 +9,7 @@ from typing import Any
 
 from ._base import _config_path, _Extractor, _read_config
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
-from ._granite import GraniteSpeechFeatureExtractor
+from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
@@ -30,6 +30,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         Dots3NoteFeatureExtractor,
         Gemma3nAudioFeatureExtractor,
         Gemma4AudioFeatureExtractor,
+        GraniteSpeech5FeatureExtractor,
         GraniteSpeechFeatureExtractor,
         MossTranscribeDiarizeFeatureExtractor,
         NemotronAsrStreamingFeatureExtractor,
@@ -88,6 +89,9 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     **dict.fromkeys(("gemma4", "embedding_gemma2"), Gemma4AudioFeatureExtractor),
     "phi4_multimodal": Phi4MultimodalFeatureExtractor,
     **dict.fromkeys(("granite_speech", "granite_speech_plus"), GraniteSpeechFeatureExtractor),
+    **dict.fromkeys(
+        ("granite_speech5_ctc", "granite_speech5_encoder"), GraniteSpeech5FeatureExtractor
+    ),
 }
 
 
