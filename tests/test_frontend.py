@@ -48,6 +48,8 @@ FRONT_ENDS = {
     "granite_speech": lambda: ft.GraniteSpeechFeatureExtractor(n_mels=64, hop_length=128),
     "nemotron": lambda: ft.NemotronAsrStreamingFeatureExtractor(mel_filters_dtype="bfloat16"),
     "granite_speech5": lambda: ft.GraniteSpeech5FeatureExtractor(delta_win_length=5),
+    "neucodec": lambda: ft.NeuCodecFeatureExtractor(padding_value=0.0),
+    "xcodec2": lambda: ft.Xcodec2FeatureExtractor(hop_length=160),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),
@@ -72,7 +74,7 @@ def features(front, x):
         return front(audio_target=x, sampling_rate=16000, return_tensors="np")["input_values"]
     if type(front).__module__.startswith("fastmel.transformers"):
         out = front(x, sampling_rate=16000, return_tensors="np")
-        return out[front.model_input_names[0]]
+        return out["input_features" if "input_features" in out else front.model_input_names[0]]
     return front(x)
 
 

@@ -41,6 +41,8 @@ CLASSES = {
     "granite_speech": ft.GraniteSpeechFeatureExtractor,
     "nemotron_asr_streaming": ft.NemotronAsrStreamingFeatureExtractor,
     "granite_speech5": ft.GraniteSpeech5FeatureExtractor,
+    "neucodec": ft.NeuCodecFeatureExtractor,
+    "xcodec2": ft.Xcodec2FeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -55,7 +57,13 @@ ERRORS = sorted(n for n, c in META["errors"].items() if c["ext"] in CLASSES)
 # FFT's rounding, 4 times smaller in the scaled log); Speech2Text's and Phi-4's
 # natural-log filter banks: 1e-3 (FRONTENDS.md; Phi-4's largest, 1.05e-4, is a
 # band 29 dB below a 7.95 kHz tone).
-TOL = {"speech2text": 1e-3, "phi4": 1e-3, "nemotron_asr_streaming": 1e-3}
+TOL = {
+    "speech2text": 1e-3,
+    "phi4": 1e-3,
+    "nemotron_asr_streaming": 1e-3,
+    "neucodec": 1e-3,
+    "xcodec2": 1e-3,
+}
 DEFAULT_TOL = 1e-4
 
 
@@ -80,8 +88,8 @@ def _input(case, x=None, form=None):
     }[form]()
 
 
-def _run(case):
-    fe = CLASSES[case["ext"]](**case["init"])
+def _run(case, cls=None):
+    fe = (cls or CLASSES[case["ext"]])(**case["init"])
     # (keys from "_": the seeds the golden script set before the call)
     call = {k: v for k, v in case["call"].items() if not k.startswith("_")}
     arg = case.get("input_arg")
@@ -229,6 +237,33 @@ def _log_power_bounds(want, tol, n_fft):
     return tol + 4 * np.sqrt(n_fft) * float(np.finfo(np.float32).eps) * np.exp(drop / 2)
 
 
+def _codec_bounds(case, tol):
+    """NeuCodec / XCodec2: each band's bound. Their filter banks (ln energy)
+    carry float32 rounding (16 eps |x|) and the float32 FFT's error at bands
+    far below their frame's peak (as for Speech2Text); the normalisation
+    divides both by the band's deviation over the clip, sqrt(var + 1e-7):
+    TOL plus the band's largest such error over that. From fastmel's filter
+    banks of the same call without the normalisation."""
+    cls = CLASSES[case["ext"]]
+    raw_cls = type("Raw", (cls,), {"_NORMALISE": False})
+    raw = _run(dict(case, ext=None), cls=raw_cls)["input_features"]
+    raw = np.asarray(raw, np.float64).reshape(raw.shape[0], -1, 80)
+    mask = np.repeat(np.asarray(_run(case)["input_features_mask"]), 2, axis=1)
+    eps = float(np.finfo(np.float32).eps)
+    bounds = []
+    for f, m in zip(raw, mask, strict=True):
+        own = f[m.astype(bool)]
+        if own.size == 0:
+            bounds.append(np.full((f.shape[0] // 2, 160), tol))
+            continue
+        drop = np.minimum(own.max(axis=1, keepdims=True) - own, 80.0)
+        err = 16 * eps * np.abs(own) + 4 * np.sqrt(512) * eps * np.exp(drop / 2)
+        deviation = np.sqrt(own.var(axis=0, ddof=1) + 1e-7) if len(own) > 1 else np.sqrt(1e-7)
+        band = tol + err.max(axis=0) / deviation
+        bounds.append(np.broadcast_to(band, f.shape).reshape(-1, 160))
+    return bounds
+
+
 def _frames(case, raw):
     """Each clip's own frames in a Speech2Text case's outputs."""
     lengths = [
@@ -252,6 +287,8 @@ def test_golden(name):
             bounds = _s2t_bounds(case)
         if case["ext"] in ("gemma3n", "gemma4") and key == "input_features":
             bounds = list(_gemma_bounds(case))
+        if case["ext"] in ("neucodec", "xcodec2") and key == "input_features":
+            bounds = list(_codec_bounds(case, tol))
         if case["ext"] == "nemotron_asr_streaming" and key == "input_features":
             bounds = list(_log_power_bounds(GOLDEN[f"{name}/{key}"], tol, 512))
         if "ragged" in spec:
@@ -519,3 +556,24 @@ def test_granite5_inputs_the_reference_fails_on():
     out = fe(GOLDEN["inputs/c_100"], return_tensors="np")
     assert out["input_features"].shape == (1, 0, 320)
     assert out["attention_mask"].shape == (1, 0)
+
+
+@pytest.mark.parametrize("cls", [ft.NeuCodecFeatureExtractor, ft.Xcodec2FeatureExtractor])
+def test_codec_inputs_the_reference_fails_on(cls):
+    """padding=False (the reference never manages it) on clips of one padded
+    length, a list of floats (one clip), NeuCodec's clip shorter than a frame
+    (no frame); clips of different lengths without padding are refused."""
+    fe = cls()
+    clip = GOLDEN["inputs/c_0_3s"]
+    want = fe([clip], sampling_rate=16000, return_tensors="np")
+    for got in (
+        fe([clip], padding=False, sampling_rate=16000, return_tensors="np"),
+        fe(clip.tolist(), sampling_rate=16000, return_tensors="np"),
+    ):
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key])
+    with pytest.raises(ValueError, match="one length"):
+        fe([clip, clip[:1000]], padding=False, sampling_rate=16000)
+    if cls is ft.NeuCodecFeatureExtractor:
+        out = fe(GOLDEN["inputs/c_300"], sampling_rate=16000, return_tensors="np")
+        assert out["input_features"].shape == (1, 0, 160)

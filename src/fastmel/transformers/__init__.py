@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._auto import AutoFeatureExtractor, from_feature_extractor
 from ._base import BatchFeature
+from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
@@ -41,6 +42,7 @@ __all__ = [
     "GraniteSpeechFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
     "NemotronAsrStreamingFeatureExtractor",
+    "NeuCodecFeatureExtractor",
     "ParakeetFeatureExtractor",
     "Phi4MultimodalFeatureExtractor",
     "Qwen3ASRFeatureExtractor",
@@ -49,5 +51,6 @@ __all__ = [
     "SpeechT5FeatureExtractor",
     "VoxtralRealtimeFeatureExtractor",
     "WhisperFeatureExtractor",
+    "Xcodec2FeatureExtractor",
     "from_feature_extractor",
 ]

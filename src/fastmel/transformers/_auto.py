@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from ._base import _config_path, _Extractor, _read_config
+from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
@@ -34,6 +35,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         GraniteSpeechFeatureExtractor,
         MossTranscribeDiarizeFeatureExtractor,
         NemotronAsrStreamingFeatureExtractor,
+        NeuCodecFeatureExtractor,
         ParakeetFeatureExtractor,
         Phi4MultimodalFeatureExtractor,
         Qwen3ASRFeatureExtractor,
@@ -42,6 +44,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         SpeechT5FeatureExtractor,
         VoxtralRealtimeFeatureExtractor,
         WhisperFeatureExtractor,
+        Xcodec2FeatureExtractor,
     )
 }
 
@@ -79,6 +82,8 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
         ),
         NemotronAsrStreamingFeatureExtractor,
     ),
+    "neucodec": NeuCodecFeatureExtractor,
+    "xcodec2": Xcodec2FeatureExtractor,
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,
     "voxtral_realtime": VoxtralRealtimeFeatureExtractor,
