@@ -50,6 +50,7 @@ FRONT_ENDS = {
     "granite_speech5": lambda: ft.GraniteSpeech5FeatureExtractor(delta_win_length=5),
     "neucodec": lambda: ft.NeuCodecFeatureExtractor(padding_value=0.0),
     "xcodec2": lambda: ft.Xcodec2FeatureExtractor(hop_length=160),
+    "lasr": lambda: ft.LasrFeatureExtractor(feature_size=64),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),

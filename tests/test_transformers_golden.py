@@ -43,6 +43,7 @@ CLASSES = {
     "granite_speech5": ft.GraniteSpeech5FeatureExtractor,
     "neucodec": ft.NeuCodecFeatureExtractor,
     "xcodec2": ft.Xcodec2FeatureExtractor,
+    "lasr": ft.LasrFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -577,3 +578,17 @@ def test_codec_inputs_the_reference_fails_on(cls):
     if cls is ft.NeuCodecFeatureExtractor:
         out = fe(GOLDEN["inputs/c_300"], sampling_rate=16000, return_tensors="np")
         assert out["input_features"].shape == (1, 0, 160)
+
+
+def test_lasr_inputs_the_reference_fails_on():
+    """A clip shorter than a frame has no frame; a (samples, channels) clip
+    in a list is averaged over its channels; a list of tensors (arrays) is
+    a batch."""
+    assert {"lasr_300", "lasr_stereo"} <= set(META["errors"])
+    fe = ft.LasrFeatureExtractor()
+    out = fe(GOLDEN["inputs/c_300"], sampling_rate=16000, return_tensors="np")
+    assert out["input_features"].shape == (1, 0, 128)
+    stereo = GOLDEN["inputs/batch2d"].T
+    got = fe([stereo], sampling_rate=16000, return_tensors="np")["input_features"]
+    want = fe([stereo.mean(-1)], sampling_rate=16000, return_tensors="np")["input_features"]
+    np.testing.assert_array_equal(got, want)

@@ -20,6 +20,7 @@ from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
+from ._lasr import LasrFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
@@ -40,6 +41,7 @@ __all__ = [
     "Gemma4AudioFeatureExtractor",
     "GraniteSpeech5FeatureExtractor",
     "GraniteSpeechFeatureExtractor",
+    "LasrFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
     "NemotronAsrStreamingFeatureExtractor",
     "NeuCodecFeatureExtractor",

@@ -12,6 +12,7 @@ from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
+from ._lasr import LasrFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
@@ -33,6 +34,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         Gemma4AudioFeatureExtractor,
         GraniteSpeech5FeatureExtractor,
         GraniteSpeechFeatureExtractor,
+        LasrFeatureExtractor,
         MossTranscribeDiarizeFeatureExtractor,
         NemotronAsrStreamingFeatureExtractor,
         NeuCodecFeatureExtractor,
@@ -82,6 +84,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
         ),
         NemotronAsrStreamingFeatureExtractor,
     ),
+    **dict.fromkeys(("lasr_ctc", "lasr_encoder"), LasrFeatureExtractor),
     "neucodec": NeuCodecFeatureExtractor,
     "xcodec2": Xcodec2FeatureExtractor,
     "speech_to_text": Speech2TextFeatureExtractor,
