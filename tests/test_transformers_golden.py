@@ -44,6 +44,7 @@ CLASSES = {
     "neucodec": ft.NeuCodecFeatureExtractor,
     "xcodec2": ft.Xcodec2FeatureExtractor,
     "lasr": ft.LasrFeatureExtractor,
+    "inkling": ft.InklingFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -290,6 +291,14 @@ def test_golden(name):
             bounds = list(_gemma_bounds(case))
         if case["ext"] in ("neucodec", "xcodec2") and key == "input_features":
             bounds = list(_codec_bounds(case, tol))
+        if case["ext"] == "inkling" and key == "input_features":
+            want = np.asarray(GOLDEN[f"{name}/{key}"], np.float64)
+            drop = np.minimum(want.max(axis=-1, keepdims=True) - want, 30.0)
+            # log10 of magnitudes: the float32 FFT's error, of the order of eps
+            # |X|max, over the band (16 times: the largest measured, a 7.95 kHz
+            # tone, is 3.8 times)
+            eps = float(np.finfo(np.float32).eps)
+            bounds = list(tol + 16 * eps * 10.0**drop / np.log(10.0))
         if case["ext"] == "nemotron_asr_streaming" and key == "input_features":
             bounds = list(_log_power_bounds(GOLDEN[f"{name}/{key}"], tol, 512))
         if "ragged" in spec:
@@ -592,3 +601,16 @@ def test_lasr_inputs_the_reference_fails_on():
     got = fe([stereo], sampling_rate=16000, return_tensors="np")["input_features"]
     want = fe([stereo.mean(-1)], sampling_rate=16000, return_tensors="np")["input_features"]
     np.testing.assert_array_equal(got, want)
+
+
+def test_inkling_checks_its_sizes():
+    """A hop that is not a whole number of samples is refused with the
+    reference's message; an FFT shorter than the window is refused up front
+    (the reference fails inside torch.stft)."""
+    case = META["errors"]["ink_inexact_hop"]
+    with pytest.raises(ValueError) as info:
+        ft.InklingFeatureExtractor(**case["init"])
+    assert str(info.value) == case["message"]
+    assert "ink_nfft_small" in META["errors"]
+    with pytest.raises(ValueError, match="at least the window"):
+        ft.InklingFeatureExtractor(n_fft=1024)

@@ -19,6 +19,7 @@ from ._base import BatchFeature
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
+from ._inkling import InklingFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._lasr import LasrFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
@@ -41,6 +42,7 @@ __all__ = [
     "Gemma4AudioFeatureExtractor",
     "GraniteSpeech5FeatureExtractor",
     "GraniteSpeechFeatureExtractor",
+    "InklingFeatureExtractor",
     "LasrFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
     "NemotronAsrStreamingFeatureExtractor",

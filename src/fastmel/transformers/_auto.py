@@ -11,6 +11,7 @@ from ._base import _config_path, _Extractor, _read_config
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
+from ._inkling import InklingFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._lasr import LasrFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
@@ -34,6 +35,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         Gemma4AudioFeatureExtractor,
         GraniteSpeech5FeatureExtractor,
         GraniteSpeechFeatureExtractor,
+        InklingFeatureExtractor,
         LasrFeatureExtractor,
         MossTranscribeDiarizeFeatureExtractor,
         NemotronAsrStreamingFeatureExtractor,
@@ -85,6 +87,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
         NemotronAsrStreamingFeatureExtractor,
     ),
     **dict.fromkeys(("lasr_ctc", "lasr_encoder"), LasrFeatureExtractor),
+    "inkling_mm_model": InklingFeatureExtractor,
     "neucodec": NeuCodecFeatureExtractor,
     "xcodec2": Xcodec2FeatureExtractor,
     "speech_to_text": Speech2TextFeatureExtractor,
