@@ -52,6 +52,7 @@ FRONT_ENDS = {
     "xcodec2": lambda: ft.Xcodec2FeatureExtractor(hop_length=160),
     "lasr": lambda: ft.LasrFeatureExtractor(feature_size=64),
     "inkling": lambda: ft.InklingFeatureExtractor(audio_token_duration_s=0.02),
+    "univnet": lambda: ft.UnivNetFeatureExtractor(sampling_rate=16000, center=True),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),

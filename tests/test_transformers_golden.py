@@ -45,6 +45,7 @@ CLASSES = {
     "xcodec2": ft.Xcodec2FeatureExtractor,
     "lasr": ft.LasrFeatureExtractor,
     "inkling": ft.InklingFeatureExtractor,
+    "univnet": ft.UnivNetFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -94,6 +95,8 @@ def _run(case, cls=None):
     fe = (cls or CLASSES[case["ext"]])(**case["init"])
     # (keys from "_": the seeds the golden script set before the call)
     call = {k: v for k, v in case["call"].items() if not k.startswith("_")}
+    if "_generator_seed" in case["call"]:
+        call["generator"] = np.random.default_rng(case["call"]["_generator_seed"])
     arg = case.get("input_arg")
     if arg == "both":
         x = case["x"]
@@ -374,7 +377,7 @@ def test_signatures_match_the_reference(ext):
     for method in ("__init__", "__call__"):
         want = META["signatures"][ext][method]["parameters"]
         got = dict(inspect.signature(getattr(CLASSES[ext], method)).parameters)
-        if ext == "granite_speech" and method == "__call__":  # (fastmel's num_threads)
+        if ext in ("granite_speech", "univnet") and method == "__call__":  # (for num_threads)
             assert got.pop("kwargs").kind is inspect.Parameter.VAR_KEYWORD
         assert list(got) == [p["name"] for p in want], method
         for p in want:
@@ -614,3 +617,23 @@ def test_inkling_checks_its_sizes():
     assert "ink_nfft_small" in META["errors"]
     with pytest.raises(ValueError, match="at least the window"):
         ft.InklingFeatureExtractor(n_fft=1024)
+
+
+def test_univnet_window_must_fill_the_frame():
+    """A window shorter than the FFT is refused with the reference's message
+    (there at the call, here at construction)."""
+    case = META["errors"]["univ_filter_length_none"]
+    with pytest.raises(ValueError) as info:
+        ft.UnivNetFeatureExtractor(**case["init"])
+    assert str(info.value) == case["message"]
+
+
+def test_univnet_noise_is_the_generators():
+    """The noise is drawn clip after clip from the generator given, as there:
+    the same seed, the same noise."""
+    fe = ft.UnivNetFeatureExtractor()
+    clips = [GOLDEN["inputs/c_0_5s_24k"], GOLDEN["inputs/c_0_3s_24k"]]
+    a = fe(clips, sampling_rate=24000, generator=np.random.default_rng(5))
+    b = fe(clips, sampling_rate=24000, generator=np.random.default_rng(5))
+    for x, y in zip(a.noise_sequence, b.noise_sequence, strict=True):
+        np.testing.assert_array_equal(x, y)

@@ -25,6 +25,7 @@ from ._lasr import LasrFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
+from ._univnet import UnivNetFeatureExtractor
 from ._whisper import (
     Dots3NoteFeatureExtractor,
     MossTranscribeDiarizeFeatureExtractor,
@@ -53,6 +54,7 @@ __all__ = [
     "SeamlessM4TFeatureExtractor",
     "Speech2TextFeatureExtractor",
     "SpeechT5FeatureExtractor",
+    "UnivNetFeatureExtractor",
     "VoxtralRealtimeFeatureExtractor",
     "WhisperFeatureExtractor",
     "Xcodec2FeatureExtractor",

@@ -17,6 +17,7 @@ from ._lasr import LasrFeatureExtractor
 from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
+from ._univnet import UnivNetFeatureExtractor
 from ._whisper import (
     Dots3NoteFeatureExtractor,
     MossTranscribeDiarizeFeatureExtractor,
@@ -46,6 +47,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         SeamlessM4TFeatureExtractor,
         Speech2TextFeatureExtractor,
         SpeechT5FeatureExtractor,
+        UnivNetFeatureExtractor,
         VoxtralRealtimeFeatureExtractor,
         WhisperFeatureExtractor,
         Xcodec2FeatureExtractor,
@@ -92,6 +94,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     "xcodec2": Xcodec2FeatureExtractor,
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,
+    "univnet": UnivNetFeatureExtractor,
     "voxtral_realtime": VoxtralRealtimeFeatureExtractor,
     "qwen3_asr": Qwen3ASRFeatureExtractor,
     "moss_transcribe_diarize": MossTranscribeDiarizeFeatureExtractor,
