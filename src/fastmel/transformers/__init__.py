@@ -17,6 +17,7 @@ from __future__ import annotations
 from ._auto import AutoFeatureExtractor, from_feature_extractor
 from ._base import BatchFeature
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
+from ._funasr import FunAsrNanoFeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._inkling import InklingFeatureExtractor
@@ -39,6 +40,7 @@ __all__ = [
     "AutoFeatureExtractor",
     "BatchFeature",
     "Dots3NoteFeatureExtractor",
+    "FunAsrNanoFeatureExtractor",
     "Gemma3nAudioFeatureExtractor",
     "Gemma4AudioFeatureExtractor",
     "GraniteSpeech5FeatureExtractor",

@@ -9,6 +9,7 @@ from typing import Any
 
 from ._base import _config_path, _Extractor, _read_config
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
+from ._funasr import FunAsrNanoFeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
 from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtractor
 from ._inkling import InklingFeatureExtractor
@@ -32,6 +33,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
     for cls in (
         ASTFeatureExtractor,
         Dots3NoteFeatureExtractor,
+        FunAsrNanoFeatureExtractor,
         Gemma3nAudioFeatureExtractor,
         Gemma4AudioFeatureExtractor,
         GraniteSpeech5FeatureExtractor,
@@ -94,6 +96,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     "xcodec2": Xcodec2FeatureExtractor,
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,
+    "fun_asr_nano": FunAsrNanoFeatureExtractor,
     "univnet": UnivNetFeatureExtractor,
     "voxtral_realtime": VoxtralRealtimeFeatureExtractor,
     "qwen3_asr": Qwen3ASRFeatureExtractor,
