@@ -54,6 +54,7 @@ FRONT_ENDS = {
     "inkling": lambda: ft.InklingFeatureExtractor(audio_token_duration_s=0.02),
     "univnet": lambda: ft.UnivNetFeatureExtractor(sampling_rate=16000, center=True),
     "fun_asr_nano": lambda: ft.FunAsrNanoFeatureExtractor(window="hanning", stride_lfr=3),
+    "clvp": lambda: ft.ClvpFeatureExtractor(sampling_rate=16000, mel_norms=[2.0] * 80),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),

@@ -47,6 +47,7 @@ CLASSES = {
     "inkling": ft.InklingFeatureExtractor,
     "univnet": ft.UnivNetFeatureExtractor,
     "fun_asr_nano": ft.FunAsrNanoFeatureExtractor,
+    "clvp": ft.ClvpFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -664,3 +665,19 @@ def test_funasr_inputs_the_reference_fails_on():
         fe(rows, return_tensors="np")["input_features"],
         fe(list(rows), return_tensors="np")["input_features"],
     )
+
+
+def test_clvp_inputs_the_reference_fails_on():
+    """A list of arrays is a batch (the reference fails on tensors); clips of
+    different lengths neither padded nor cut are refused with a message;
+    mel_norms of the wrong size fail at the call, as there, saying why."""
+    assert {"clvp_tensors", "clvp_padding_false"} <= set(META["errors"])
+    fe = ft.ClvpFeatureExtractor()
+    clips = [GOLDEN["inputs/c_0_5s_22k"], GOLDEN["inputs/c_0_3s_22k"]]
+    out = fe(clips, sampling_rate=22050, return_tensors="np")
+    assert out.input_features.shape == (2, 80, 517)
+    with pytest.raises(ValueError, match="different lengths"):
+        fe(clips, sampling_rate=22050, padding=False)
+    odd = ft.ClvpFeatureExtractor(feature_size=64, mel_norms=[1.0] * 80)
+    with pytest.raises(ValueError, match="80 values for 64 mel bands"):
+        odd(clips, sampling_rate=22050)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._auto import AutoFeatureExtractor, from_feature_extractor
 from ._base import BatchFeature
+from ._clvp import ClvpFeatureExtractor
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._funasr import FunAsrNanoFeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
@@ -39,6 +40,7 @@ __all__ = [
     "ASTFeatureExtractor",
     "AutoFeatureExtractor",
     "BatchFeature",
+    "ClvpFeatureExtractor",
     "Dots3NoteFeatureExtractor",
     "FunAsrNanoFeatureExtractor",
     "Gemma3nAudioFeatureExtractor",

@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from ._base import _config_path, _Extractor, _read_config
+from ._clvp import ClvpFeatureExtractor
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._funasr import FunAsrNanoFeatureExtractor
 from ._gemma import Gemma3nAudioFeatureExtractor, Gemma4AudioFeatureExtractor
@@ -32,6 +33,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
     cls.__name__: cls
     for cls in (
         ASTFeatureExtractor,
+        ClvpFeatureExtractor,
         Dots3NoteFeatureExtractor,
         FunAsrNanoFeatureExtractor,
         Gemma3nAudioFeatureExtractor,
@@ -96,6 +98,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     "xcodec2": Xcodec2FeatureExtractor,
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,
+    "clvp": ClvpFeatureExtractor,
     "fun_asr_nano": FunAsrNanoFeatureExtractor,
     "univnet": UnivNetFeatureExtractor,
     "voxtral_realtime": VoxtralRealtimeFeatureExtractor,
