@@ -55,6 +55,7 @@ FRONT_ENDS = {
     "univnet": lambda: ft.UnivNetFeatureExtractor(sampling_rate=16000, center=True),
     "fun_asr_nano": lambda: ft.FunAsrNanoFeatureExtractor(window="hanning", stride_lfr=3),
     "clvp": lambda: ft.ClvpFeatureExtractor(sampling_rate=16000, mel_norms=[2.0] * 80),
+    "cohere_asr": lambda: ft.CohereAsrFeatureExtractor(feature_size=64, max_audio_clip_s=0.5),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),

@@ -24,7 +24,11 @@ from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtrac
 from ._inkling import InklingFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._lasr import LasrFeatureExtractor
-from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
+from ._parakeet import (
+    CohereAsrFeatureExtractor,
+    NemotronAsrStreamingFeatureExtractor,
+    ParakeetFeatureExtractor,
+)
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
 from ._univnet import UnivNetFeatureExtractor
@@ -41,6 +45,7 @@ __all__ = [
     "AutoFeatureExtractor",
     "BatchFeature",
     "ClvpFeatureExtractor",
+    "CohereAsrFeatureExtractor",
     "Dots3NoteFeatureExtractor",
     "FunAsrNanoFeatureExtractor",
     "Gemma3nAudioFeatureExtractor",

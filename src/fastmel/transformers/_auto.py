@@ -16,7 +16,11 @@ from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtrac
 from ._inkling import InklingFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._lasr import LasrFeatureExtractor
-from ._parakeet import NemotronAsrStreamingFeatureExtractor, ParakeetFeatureExtractor
+from ._parakeet import (
+    CohereAsrFeatureExtractor,
+    NemotronAsrStreamingFeatureExtractor,
+    ParakeetFeatureExtractor,
+)
 from ._phi4 import Phi4MultimodalFeatureExtractor
 from ._speecht5 import SpeechT5FeatureExtractor
 from ._univnet import UnivNetFeatureExtractor
@@ -34,6 +38,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
     for cls in (
         ASTFeatureExtractor,
         ClvpFeatureExtractor,
+        CohereAsrFeatureExtractor,
         Dots3NoteFeatureExtractor,
         FunAsrNanoFeatureExtractor,
         Gemma3nAudioFeatureExtractor,
@@ -99,6 +104,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,
     "clvp": ClvpFeatureExtractor,
+    "cohere_asr": CohereAsrFeatureExtractor,
     "fun_asr_nano": FunAsrNanoFeatureExtractor,
     "univnet": UnivNetFeatureExtractor,
     "voxtral_realtime": VoxtralRealtimeFeatureExtractor,

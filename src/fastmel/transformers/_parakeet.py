@@ -71,7 +71,7 @@ class ParakeetFeatureExtractor(_Extractor):
     """
 
     model_input_names = ["input_features", "attention_mask"]
-    _KEYS = (
+    _KEYS: tuple[str, ...] = (
         "feature_size",
         "sampling_rate",
         "padding_value",
@@ -128,6 +128,7 @@ class ParakeetFeatureExtractor(_Extractor):
 
     _COMPUTED = ("mel_filters",)
     _PLAN_DTYPES = (np.dtype(np.float32),)
+    _NORMALISE = True  # (False: the log mel as it is, for tests)
     _plain_plan: Any
 
     def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
@@ -138,6 +139,8 @@ class ParakeetFeatureExtractor(_Extractor):
             signal_preemphasis=float(np.float32(self.preemphasis or 0.0)),
         )
         norm = Norm(mode="mean_std", ddof=1, eps=1e-5, exclude_last=1)
+        if not self._NORMALISE:
+            norm = Norm()
         if stream_left is not None:
             framing, norm = framing.for_stream(stream_left), Norm()
         return EngineOptions(
@@ -214,6 +217,26 @@ class ParakeetFeatureExtractor(_Extractor):
         self._check_rate(sampling_rate, by_name=True)
         threads = self._call_threads(kwargs.pop("num_threads", None))
         clips = _some(self._clips(raw_speech))
+        feats, mask = self._log_mel(
+            clips, padding, max_length, truncation, pad_to_multiple_of, threads
+        )
+        out = BatchFeature(input_features=feats, attention_mask=mask)
+        return _convert(out, return_tensors, torch_default=True)
+
+    def _dithered(self, rows: np.ndarray, counts: list[int]) -> np.ndarray:
+        """Each row's first ``counts`` samples with the dither added (none here)."""
+        return rows
+
+    def _log_mel(
+        self,
+        clips: list[np.ndarray],
+        padding: Any,
+        max_length: int | None,
+        truncation: bool,
+        pad_to_multiple_of: int | None,
+        threads: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The normalised log mel of the clips padded as asked, and its mask."""
         given = [c.size for c in clips]
         cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)
         total = _equal_lengths(cut, target, "clips")
@@ -234,7 +257,7 @@ class ParakeetFeatureExtractor(_Extractor):
             # every band, normalised over the clips' uncut lengths as there.
             silent = np.log(np.float32(2.0**-24))
             feats = np.full((len(clips), 1, self.feature_size), silent, dtype=np.float32)
-            feats = _normalise_quirk(feats, valid)
+            feats = _normalise_quirk(feats, valid) if self._NORMALISE else feats
         elif own:
             # The engine reads no sample past a row's length: the clips go in
             # as they are (one clip without a copy), the padding is not stored.
@@ -245,19 +268,19 @@ class ParakeetFeatureExtractor(_Extractor):
                 batch = np.empty((len(clips), max(given)), dtype=np.float32)
                 for row, clip in zip(batch, clips, strict=True):
                     row[: clip.size] = clip
+            batch = self._dithered(batch, given)
             plan = self._plans[np.dtype(np.float32)]
             feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
             _engine.run(plan, batch, feats, threads, lengths=lengths, n_samples=total)
         else:
             batch = self._quirk_batch(clips, cut, given, total, a)
             feats = self._run(self._plain_plan, batch, None, threads)
-            feats = _normalise_quirk(feats, valid)
+            feats = _normalise_quirk(feats, valid) if self._NORMALISE else feats
         frames = feats.shape[1]
         mask = np.arange(frames)[None, :] < valid[:, None]
-        if min(own_frames) <= 1:  # 0/0 statistics: NaN for the whole clip, as there
+        if min(own_frames) <= 1 and self._NORMALISE:  # 0/0 statistics: NaN, as there
             feats[valid <= 1] = np.nan
-        out = BatchFeature(input_features=feats, attention_mask=mask)
-        return _convert(out, return_tensors, torch_default=True)
+        return feats, mask
 
     def _quirk_batch(
         self, clips: list[np.ndarray], cut: list[int], given: list[int], total: int, a: Any
@@ -270,6 +293,7 @@ class ParakeetFeatureExtractor(_Extractor):
         right = self.padding_side == "right"
         for row, clip, c in zip(batch, clips, cut, strict=True):
             row[slice(0, c) if right else slice(total - c, total)] = clip[:c]
+        batch = self._dithered(batch, [min(n, total) for n in given])
         if a is None:
             return batch
         filtered = batch.copy()
@@ -593,3 +617,270 @@ class NemotronAsrStreamingFeatureExtractor(_Extractor):
         feats *= mask[..., None]
         out = BatchFeature(input_features=feats, attention_mask=mask)
         return _convert(out, return_tensors, torch_default=True)
+
+
+def torch_randn(seed: int, n: int) -> np.ndarray:
+    """``torch.randn(n, generator=torch.Generator().manual_seed(seed))`` on the
+    CPU, float32, without torch, for n >= 16: torch's MT19937 stream (NumPy's
+    legacy generator seeded alike), uniforms ``(u32 & 0xFFFFFF) 2**-24``,
+    Box-Muller on blocks of 16 (``u1 = 1 - a[j]``, ``u2 = a[j + 8]``), and
+    when ``n % 16`` is not 0 the last 16 values drawn again from 16 fresh
+    uniforms. (Below 16 torch takes a scalar path in double; those few values
+    are drawn the same way here, not as torch does.)"""
+    state = np.random.RandomState(seed)
+
+    def uniforms(count: int) -> np.ndarray:
+        raw = state.randint(0, 2**32, size=count, dtype=np.uint64)
+        return ((raw & 0xFFFFFF).astype(np.float64) * 2.0**-24).astype(np.float32)
+
+    def blocks(u: np.ndarray) -> np.ndarray:
+        a = u.reshape(-1, 16).astype(np.float64)
+        radius = np.sqrt(-2.0 * np.log(1.0 - a[:, :8]))
+        theta = 2.0 * np.pi * a[:, 8:]
+        return (
+            np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1)
+            .astype(np.float32)
+            .reshape(-1)
+        )
+
+    if n <= 0:
+        return np.zeros(0, np.float32)
+    whole = n - n % 16
+    out = np.empty(max(n, 16), dtype=np.float32)
+    first = uniforms(n)  # (all n drawn first, as torch fills the tensor)
+    if whole:
+        out[:whole] = blocks(first[:whole])
+    if n % 16:
+        out[max(n, 16) - 16 :] = blocks(uniforms(16))
+    return out[:n]
+
+
+class CohereAsrFeatureExtractor(ParakeetFeatureExtractor):
+    """Cohere Transcribe's input, as ``transformers.CohereAsrFeatureExtractor``.
+
+    Parakeet's normalised log mel (128 bands by default) after a dither
+    seeded by each row's length, as the reference draws it with torch
+    (replayed without torch: :func:`torch_randn`), on clips over
+    ``max_audio_clip_s - overlap_chunk_second`` seconds split into rows of at
+    most ``max_audio_clip_s`` seconds at the quietest
+    ``min_energy_window_samples`` window of each chunk's last
+    ``overlap_chunk_second`` seconds; ``audio_chunk_index`` says which clip
+    and chunk each row is. One engine call for the batch, without the GIL.
+
+    Parameters
+    ----------
+    feature_size : int, default 128
+        Mel bands.
+    sampling_rate : int, default 16000
+        The rate the audio must have, Hz.
+    hop_length, n_fft, win_length : int, default 160, 512, 400
+        The STFT's hop, size and window length.
+    preemphasis : float or None, default 0.97
+        The pre-emphasis coefficient; None: none.
+    padding_value : float, default 0.0
+        The value padding samples take.
+    dither : float, default 1e-5
+        The seeded Gaussian dither's standard deviation (0: none).
+    max_audio_clip_s, overlap_chunk_second : float, default 35.0, 5.0
+        The longest row, and the span searched for each split, seconds.
+    min_energy_window_samples : int, default 1600
+        The energy window (and its step) of the split search.
+    **kwargs
+        ``padding_side``, ``num_threads`` (fastmel's; -1: all cores), and any
+        other key of a ``preprocessor_config.json``, kept as an attribute.
+
+    Notes
+    -----
+    ``return_tensors=None`` gives the features and mask as torch tensors when
+    torch is importable (as the reference), NumPy arrays otherwise;
+    ``audio_chunk_index`` is a list of ``(clip, chunk or None)``. A
+    multichannel clip in a list is averaged and a list of floats is one clip
+    (the reference fails on both).
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.transformers as ft
+    >>> fe = ft.CohereAsrFeatureExtractor()
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000, return_tensors="np")
+    >>> out.input_features.shape, out.audio_chunk_index
+    ((2, 101, 128), [(0, None), (1, None)])
+    """
+
+    _KEYS: tuple[str, ...] = (
+        "feature_size",
+        "sampling_rate",
+        "padding_value",
+        "padding_side",
+        "return_attention_mask",
+        "hop_length",
+        "n_fft",
+        "win_length",
+        "preemphasis",
+        "dither",
+        "max_audio_clip_s",
+        "overlap_chunk_second",
+        "min_energy_window_samples",
+    )
+
+    def __init__(
+        self,
+        feature_size: int = 128,
+        sampling_rate: int = 16000,
+        hop_length: int = 160,
+        n_fft: int = 512,
+        win_length: int = 400,
+        preemphasis: float | None = 0.97,
+        padding_value: float = 0.0,
+        dither: float = 1e-5,
+        max_audio_clip_s: float = 35.0,
+        overlap_chunk_second: float = 5.0,
+        min_energy_window_samples: int = 1600,
+        **kwargs: Any,
+    ) -> None:
+        self.dither = dither
+        self.max_audio_clip_s = max_audio_clip_s
+        self.overlap_chunk_second = overlap_chunk_second
+        self.min_energy_window_samples = as_int(
+            "min_energy_window_samples", min_energy_window_samples
+        )
+        as_real("dither", dither, minimum=0.0)
+        as_real("max_audio_clip_s", max_audio_clip_s, minimum=0.0)
+        as_real("overlap_chunk_second", overlap_chunk_second, minimum=0.0)
+        super().__init__(
+            feature_size=feature_size,
+            sampling_rate=sampling_rate,
+            hop_length=hop_length,
+            n_fft=n_fft,
+            win_length=win_length,
+            preemphasis=preemphasis,
+            padding_value=padding_value,
+            **kwargs,
+        )
+
+    def __call__(
+        self,
+        raw_speech: Any,
+        truncation: bool = False,
+        pad_to_multiple_of: int | None = None,
+        return_tensors: str | None = None,
+        return_attention_mask: bool | None = None,
+        padding: str | bool = "longest",
+        max_length: int | None = None,
+        sampling_rate: int | None = None,
+        do_normalize: bool | None = None,
+        device: str | None = "cpu",
+        return_token_timestamps: bool | None = None,
+        **kwargs: Any,
+    ) -> BatchFeature:
+        """Normalised log-mel features of one clip or a batch (long clips split).
+
+        Parameters
+        ----------
+        raw_speech : np.ndarray, list of np.ndarray, list of lists or list of float
+            One clip ``(samples,)``, or a batch: a list of clips or a 2-D
+            array; a 3-D array (and a 2-D clip in a list) is averaged over its
+            last axis.
+        truncation : bool, default False
+            Cut the rows to ``max_length`` samples (the mask, the statistics
+            and the dither's seed keep the uncut lengths, as there).
+        pad_to_multiple_of : int, optional
+            Samples: the padding (and truncation) length rounded up to it.
+        return_tensors : {None, "np", "pt"}
+            None: torch tensors when torch is importable, else NumPy; "np":
+            NumPy arrays; "pt": torch tensors.
+        return_attention_mask, do_normalize, return_token_timestamps : optional
+            Ignored, as the reference ignores them.
+        padding : {"longest", True, "max_length", False, "do_not_pad"}
+            In samples.
+        max_length : int, optional
+            Samples, for ``padding="max_length"`` and ``truncation``.
+        sampling_rate : int, optional
+            The clips' rate: ValueError if it differs; None logs a warning.
+        device : str, default "cpu"
+            Accepted for compatibility; fastmel computes on the CPU.
+        **kwargs
+            ``num_threads`` (fastmel's: this call's threads); any other is
+            ignored.
+
+        Returns
+        -------
+        BatchFeature
+            ``input_features`` float32 ``(rows, frames, feature_size)``,
+            ``attention_mask`` bool ``(rows, frames)`` and
+            ``audio_chunk_index``, a list of ``(clip, chunk or None)``.
+        """
+        self._check_rate(sampling_rate, by_name=True)
+        threads = self._call_threads(kwargs.pop("num_threads", None))
+        clips = _some(self._clips(raw_speech))
+        rate = self.sampling_rate
+        fast = max(0.0, float(self.max_audio_clip_s) - float(self.overlap_chunk_second))
+        rows: list[np.ndarray] = []
+        index: list[tuple[int, int | None]] = []
+        for i, clip in enumerate(clips):
+            if clip.size / rate <= fast:
+                rows.append(clip)
+                index.append((i, None))
+                continue
+            for j, chunk in enumerate(self._chunks(clip)):
+                rows.append(chunk)
+                index.append((i, j))
+        feats, mask = self._log_mel(
+            rows, padding, max_length, truncation, pad_to_multiple_of, threads
+        )
+        out = _convert(
+            BatchFeature(input_features=feats, attention_mask=mask),
+            return_tensors,
+            torch_default=True,
+        )
+        out["audio_chunk_index"] = index
+        return out
+
+    def _dithered(self, rows: np.ndarray, counts: list[int]) -> np.ndarray:
+        """Each row's first ``counts`` samples plus ``dither`` times torch's
+        ``randn(count)`` seeded by that count, as the reference adds it."""
+        if not float(self.dither) > 0:
+            return rows
+        out = np.array(rows, dtype=np.float32, copy=True)
+        scale = np.float32(self.dither)
+        for row, n in zip(out, counts, strict=True):
+            n = min(int(n), row.size)
+            if n > 0:
+                row[:n] += scale * torch_randn(n, n)
+        return out
+
+    def _chunks(self, clip: np.ndarray) -> list[np.ndarray]:
+        """The reference's energy split of a long clip."""
+        rate = self.sampling_rate
+        size = max(1, int(round(float(self.max_audio_clip_s) * rate)))
+        context = max(1, int(round(float(self.overlap_chunk_second) * rate)))
+        total = clip.size
+        if total <= size:
+            return [clip]
+        bounds: list[tuple[int, int]] = []
+        at = 0
+        while at < total:
+            if at + size >= total:
+                bounds.append((at, total))
+                break
+            start, end = max(at, at + size - context), min(at + size, total)
+            split = at + size if end <= start else self._quietest(clip, start, end)
+            split = max(at + 1, min(split, total))
+            bounds.append((at, split))
+            at = split
+        return [clip[a:b] for a, b in bounds if b > a]
+
+    def _quietest(self, clip: np.ndarray, start: int, end: int) -> int:
+        """The start of the window of least RMS in ``clip[start:end]`` (windows
+        of ``min_energy_window_samples`` every as many samples; the midpoint
+        of a shorter segment), the first on ties, in float32 as there."""
+        w = self.min_energy_window_samples
+        segment = clip[start:end]
+        if segment.shape[0] <= w:
+            return (start + end) // 2
+        best, where = float("inf"), start
+        for i in range(0, segment.shape[0] - w, w):
+            window = segment[i : i + w]
+            energy = float(np.sqrt(np.mean(window * window, dtype=np.float32)))
+            if energy < best:
+                best, where = energy, start + i
+        return where
