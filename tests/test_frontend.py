@@ -56,6 +56,9 @@ FRONT_ENDS = {
     "fun_asr_nano": lambda: ft.FunAsrNanoFeatureExtractor(window="hanning", stride_lfr=3),
     "clvp": lambda: ft.ClvpFeatureExtractor(sampling_rate=16000, mel_norms=[2.0] * 80),
     "cohere_asr": lambda: ft.CohereAsrFeatureExtractor(feature_size=64, max_audio_clip_s=0.5),
+    "musicgen_melody": lambda: ft.MusicgenMelodyFeatureExtractor(
+        sampling_rate=16000, n_fft=1024, hop_length=256, num_chroma=24
+    ),
     "deltas": lambda: fastmel.Deltas.from_preset("librosa", order=2),
     "pcen": lambda: fastmel.PCEN(sampling_rate=16000, hop_length=160, power=0.25),
     "cmvn": lambda: fastmel.SlidingCMVN(cmn_window=30, center=True, axis=-1),

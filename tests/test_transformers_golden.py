@@ -49,6 +49,7 @@ CLASSES = {
     "fun_asr_nano": ft.FunAsrNanoFeatureExtractor,
     "clvp": ft.ClvpFeatureExtractor,
     "cohere_asr": ft.CohereAsrFeatureExtractor,
+    "musicgen_melody": ft.MusicgenMelodyFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -93,6 +94,7 @@ def _input(case, x=None, form=None):
         "tensor": lambda: clip(x),  # torch.from_numpy there: fastmel takes the array
         "tensors": lambda: [clip(n) for n in x],
         "arrays_T": lambda: [clip(n).T for n in x],
+        "tensor_4d": lambda: clip(x),
     }[form]()
 
 
@@ -467,7 +469,9 @@ def test_mel_filters(ext):
     if key not in GOLDEN:
         pytest.skip("the reference's default path holds no bank")
     want = GOLDEN[key]
-    np.testing.assert_array_equal(CLASSES[ext]().mel_filters, want)
+    fe = CLASSES[ext]()
+    got = fe.chroma_filters if ext == "musicgen_melody" else fe.mel_filters
+    np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("name", ["s2t_silence", "s2t_450"])
@@ -742,3 +746,14 @@ def test_torch_randn_replay_live():
     for n in [16, 17, 31, 100, 5123, 16000]:
         want = torch.randn(n, generator=torch.Generator().manual_seed(n)).numpy()
         np.testing.assert_allclose(torch_randn(n, n), want, atol=2e-6)
+
+
+def test_musicgen_resamples_numpy_input_too():
+    """NumPy audio at another rate is resampled as torch input is (the
+    reference fails on it); the resampler is torchaudio's (golden cases
+    mm_resample_16k and mm_demucs)."""
+    assert "mm_resample_16k_numpy" in META["errors"]
+    fe = ft.MusicgenMelodyFeatureExtractor()
+    clip = GOLDEN["inputs/c_0_7s"]
+    got = fe(clip, sampling_rate=16000, return_tensors="np")["input_features"]
+    np.testing.assert_array_equal(got, GOLDEN["mm_resample_16k/input_features"])

@@ -24,6 +24,7 @@ from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtrac
 from ._inkling import InklingFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._lasr import LasrFeatureExtractor
+from ._musicgen import MusicgenMelodyFeatureExtractor
 from ._parakeet import (
     CohereAsrFeatureExtractor,
     NemotronAsrStreamingFeatureExtractor,
@@ -55,6 +56,7 @@ __all__ = [
     "InklingFeatureExtractor",
     "LasrFeatureExtractor",
     "MossTranscribeDiarizeFeatureExtractor",
+    "MusicgenMelodyFeatureExtractor",
     "NemotronAsrStreamingFeatureExtractor",
     "NeuCodecFeatureExtractor",
     "ParakeetFeatureExtractor",

@@ -16,6 +16,7 @@ from ._granite import GraniteSpeech5FeatureExtractor, GraniteSpeechFeatureExtrac
 from ._inkling import InklingFeatureExtractor
 from ._kaldi import ASTFeatureExtractor, SeamlessM4TFeatureExtractor, Speech2TextFeatureExtractor
 from ._lasr import LasrFeatureExtractor
+from ._musicgen import MusicgenMelodyFeatureExtractor
 from ._parakeet import (
     CohereAsrFeatureExtractor,
     NemotronAsrStreamingFeatureExtractor,
@@ -48,6 +49,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
         InklingFeatureExtractor,
         LasrFeatureExtractor,
         MossTranscribeDiarizeFeatureExtractor,
+        MusicgenMelodyFeatureExtractor,
         NemotronAsrStreamingFeatureExtractor,
         NeuCodecFeatureExtractor,
         ParakeetFeatureExtractor,
@@ -104,6 +106,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,
     "clvp": ClvpFeatureExtractor,
+    "musicgen_melody": MusicgenMelodyFeatureExtractor,
     "cohere_asr": CohereAsrFeatureExtractor,
     "fun_asr_nano": FunAsrNanoFeatureExtractor,
     "univnet": UnivNetFeatureExtractor,
