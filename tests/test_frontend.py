@@ -56,6 +56,7 @@ FRONT_ENDS = {
     "fun_asr_nano": lambda: ft.FunAsrNanoFeatureExtractor(window="hanning", stride_lfr=3),
     "clvp": lambda: ft.ClvpFeatureExtractor(sampling_rate=16000, mel_norms=[2.0] * 80),
     "cohere_asr": lambda: ft.CohereAsrFeatureExtractor(feature_size=64, max_audio_clip_s=0.5),
+    "clap": lambda: ft.ClapFeatureExtractor(sampling_rate=16000, max_length_s=1, padding="repeat"),
     "musicgen_melody": lambda: ft.MusicgenMelodyFeatureExtractor(
         sampling_rate=16000, n_fft=1024, hop_length=256, num_chroma=24
     ),

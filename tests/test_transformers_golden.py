@@ -50,6 +50,7 @@ CLASSES = {
     "clvp": ft.ClvpFeatureExtractor,
     "cohere_asr": ft.CohereAsrFeatureExtractor,
     "musicgen_melody": ft.MusicgenMelodyFeatureExtractor,
+    "clap": ft.ClapFeatureExtractor,
 }
 # The path fastmel computes: the reference's default (torchaudio's fbank for
 # Speech2Text, whose NumPy path differs by up to 0.08 before its normalisation);
@@ -102,6 +103,8 @@ def _run(case, cls=None):
     fe = (cls or CLASSES[case["ext"]])(**case["init"])
     # (keys from "_": the seeds the golden script set before the call)
     call = {k: v for k, v in case["call"].items() if not k.startswith("_")}
+    if "_np_seed" in case["call"]:
+        np.random.seed(case["call"]["_np_seed"])  # noqa: NPY002 (the reference's draws)
     if "_generator_seed" in case["call"]:
         call["generator"] = np.random.default_rng(case["call"]["_generator_seed"])
     arg = case.get("input_arg")
@@ -757,3 +760,28 @@ def test_musicgen_resamples_numpy_input_too():
     clip = GOLDEN["inputs/c_0_7s"]
     got = fe(clip, sampling_rate=16000, return_tensors="np")["input_features"]
     np.testing.assert_array_equal(got, GOLDEN["mm_resample_16k/input_features"])
+
+
+def test_clap_truncation_and_band_counts():
+    """An unknown truncation fails on a long clip with the reference's
+    exception and message; with other than 64 bands a long clip's fused mel
+    is shrunk to that many (the reference's hard-coded 64 fails)."""
+    case = META["errors"]["clap_truncation_unknown_long"]
+    with pytest.raises(NotImplementedError) as info:
+        _run(case)
+    assert str(info.value) == case["message"]
+    case = META["errors"]["clap_mel32_long"]
+    out = _run(dict(case, call=dict(case["call"], return_tensors="np")))
+    assert out["input_features"].shape[1:] == (4, 30000 // 480 + 1, 32)
+
+
+def test_clap_shrink_is_torchs_bilinear():
+    """The fused mel's shrink against torch's interpolate (when installed)."""
+    torch = pytest.importorskip("torch")
+    from fastmel.transformers._clap import _shrink
+
+    mel = np.random.default_rng(0).standard_normal((2345, 64)).astype(np.float32)
+    want = torch.nn.functional.interpolate(
+        torch.from_numpy(mel)[None, None], size=[1001, 64], mode="bilinear", align_corners=False
+    )[0, 0].numpy()
+    np.testing.assert_allclose(_shrink(mel, 1001, 64), want, atol=1e-6)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._auto import AutoFeatureExtractor, from_feature_extractor
 from ._base import BatchFeature
+from ._clap import ClapFeatureExtractor
 from ._clvp import ClvpFeatureExtractor
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._funasr import FunAsrNanoFeatureExtractor
@@ -45,6 +46,7 @@ __all__ = [
     "ASTFeatureExtractor",
     "AutoFeatureExtractor",
     "BatchFeature",
+    "ClapFeatureExtractor",
     "ClvpFeatureExtractor",
     "CohereAsrFeatureExtractor",
     "Dots3NoteFeatureExtractor",

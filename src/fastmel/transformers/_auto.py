@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from ._base import _config_path, _Extractor, _read_config
+from ._clap import ClapFeatureExtractor
 from ._clvp import ClvpFeatureExtractor
 from ._codec import NeuCodecFeatureExtractor, Xcodec2FeatureExtractor
 from ._funasr import FunAsrNanoFeatureExtractor
@@ -38,6 +39,7 @@ EXTRACTORS: dict[str, type[_Extractor]] = {
     cls.__name__: cls
     for cls in (
         ASTFeatureExtractor,
+        ClapFeatureExtractor,
         ClvpFeatureExtractor,
         CohereAsrFeatureExtractor,
         Dots3NoteFeatureExtractor,
@@ -106,6 +108,7 @@ MODEL_TYPES: dict[str, type[_Extractor]] = {
     "speech_to_text": Speech2TextFeatureExtractor,
     "speecht5": SpeechT5FeatureExtractor,
     "clvp": ClvpFeatureExtractor,
+    "clap": ClapFeatureExtractor,
     "musicgen_melody": MusicgenMelodyFeatureExtractor,
     "cohere_asr": CohereAsrFeatureExtractor,
     "fun_asr_nano": FunAsrNanoFeatureExtractor,

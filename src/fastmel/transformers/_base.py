@@ -482,6 +482,7 @@ def _hf_window(name: str, length: int, *, periodic: bool) -> np.ndarray:
 def _batch_of(arrays: list[np.ndarray]) -> np.ndarray:
     """A list of arrays as transformers' ``BatchFeature`` makes it NumPy: one
     array when their shapes agree, else a 1-D object array of them."""
+    arrays = [np.asarray(a) for a in arrays]
     if len({a.shape for a in arrays}) == 1:
         return np.stack(arrays)
     out = np.empty(len(arrays), dtype=object)
