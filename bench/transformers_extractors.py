@@ -13,7 +13,7 @@ their own instead (bench/_timing.py says why); medians:
   it takes without torch, forced here by telling it torch is absent).
 - Whisper, the same batch and one 10 s request: one thread against
   num_threads=-1.
-- Every other extractor, the same 8 clips, each class's default call (SpeechT5:
+- Every other extractor, 8 clips of 5-30 s at its own rate, its default call (SpeechT5:
   ``audio_target`` padded to the longest): fastmel against the path
   transformers takes here (its torch or torchaudio path where it has one, else
   its NumPy code).
@@ -125,7 +125,14 @@ def main() -> None:
     others = {}
 
     def rate(fe: Any, x: Any, **kw: Any) -> Any:
-        return fe(x, sampling_rate=16000, **kw)
+        return fe(x, sampling_rate=fe.sampling_rate, **kw)
+
+    def plain(fe: Any, x: Any, **kw: Any) -> Any:
+        return fe(x, **kw)
+
+    def seeded(fe: Any, x: Any, **kw: Any) -> Any:
+        np.random.seed(0)  # noqa: NPY002 (CLAP draws its crops from NumPy's global generator)
+        return fe(x, sampling_rate=fe.sampling_rate, **kw)
 
     for name, label, call in [
         ("ASTFeatureExtractor", "torchaudio path", rate),
@@ -141,26 +148,41 @@ def main() -> None:
         ("Qwen3ASRFeatureExtractor", "torch path (one thread)", rate),
         ("MossTranscribeDiarizeFeatureExtractor", "torch path (one thread)", rate),
         ("Dots3NoteFeatureExtractor", "torch path (one thread)", rate),
-        ("Gemma3nAudioFeatureExtractor", "NumPy path", lambda fe, x, **kw: fe(x, **kw)),
-        ("Gemma4AudioFeatureExtractor", "NumPy path", lambda fe, x, **kw: fe(x, **kw)),
+        ("Gemma3nAudioFeatureExtractor", "NumPy path", plain),
+        ("Gemma4AudioFeatureExtractor", "NumPy path", plain),
         ("Phi4MultimodalFeatureExtractor", "torch path (one thread)", rate),
-        ("GraniteSpeechFeatureExtractor", "torchaudio path", lambda fe, x, **kw: fe(x)),
+        ("GraniteSpeechFeatureExtractor", "torchaudio path", plain),
+        ("GraniteSpeech5FeatureExtractor", "torchaudio path", rate),
+        ("NemotronAsrStreamingFeatureExtractor", "torch path (one thread)", rate),
+        ("NeuCodecFeatureExtractor", "torchaudio path", rate),
+        ("Xcodec2FeatureExtractor", "torchaudio path", rate),
+        ("LasrFeatureExtractor", "torch path, float64 (one thread)", rate),
+        ("InklingFeatureExtractor", "torch path (one thread)", rate),
+        ("UnivNetFeatureExtractor", "NumPy path, float64", rate),
+        ("FunAsrNanoFeatureExtractor", "torchaudio path", rate),
+        ("ClvpFeatureExtractor", "NumPy path, float64", rate),
+        ("CohereAsrFeatureExtractor", "torch path (one thread)", rate),
+        ("MusicgenMelodyFeatureExtractor", "torch path (one thread)", rate),
+        ("ClapFeatureExtractor", "NumPy path, float64", seeded),
     ]:
         hf = getattr(transformers, name)()
         fm = getattr(ft, name).from_feature_extractor(hf)
-        kw: dict[str, Any] = (
-            {} if name == "GraniteSpeechFeatureExtractor" else {"return_tensors": "np"}
-        )
+        # 8 clips of 5-30 s at the extractor's own rate
+        sr = int(hf.sampling_rate)
+        at_rate = [(0.1 * rng.standard_normal(int(s * sr))).astype(np.float32) for s in seconds]
+        no_tensors = name in ("GraniteSpeechFeatureExtractor",)
+        kw: dict[str, Any] = {} if no_tensors else {"return_tensors": "np"}
+        short = name[: -len("FeatureExtractor")]
         others[name] = block(
-            f"{name}, 8 clips of 5-30 s",
+            f"{name}, 8 clips of 5-30 s at {sr} Hz",
             {
                 "fastmel": (
-                    f"fastmel {name[: -len('FeatureExtractor')]}, one thread",
-                    lambda fm=fm, call=call, kw=kw: call(fm, clips, **kw),
+                    f"fastmel {short}, one thread",
+                    lambda fm=fm, call=call, kw=kw, x=at_rate: call(fm, x, **kw),
                 ),
                 "ref": (
                     f"transformers, {label}",
-                    lambda hf=hf, call=call, kw=kw: call(hf, clips, **kw),
+                    lambda hf=hf, call=call, kw=kw, x=at_rate: call(hf, x, **kw),
                 ),
             },
             audio,

@@ -1,9 +1,12 @@
 """The feature extractors of Hugging Face ``transformers``, exact, without torch.
 
-Whisper, AST, SeamlessM4T, Parakeet, SpeechT5, Speech2Text, VoxtralRealtime,
-Qwen3ASR, MossTranscribeDiarize, Dots3Note, Gemma3nAudio, Gemma4Audio,
-Phi4Multimodal and GraniteSpeech: transformers 5.23's extractors of those names,
-keyword for keyword, each batch computed in one call of fastmel's engine
+The 26 spectrogram extractors of transformers 5.23 (all but Pop2Piano's, which
+tracks beats with essentia): AST, CLAP, CLVP, CohereAsr, Dots3Note, FunAsrNano,
+Gemma3nAudio, Gemma4Audio, GraniteSpeech, GraniteSpeech5, Inkling, LASR,
+MossTranscribeDiarize, MusicgenMelody, NemotronAsrStreaming, NeuCodec,
+Parakeet, Phi4Multimodal, Qwen3ASR, SeamlessM4T, Speech2Text, SpeechT5,
+UnivNet, VoxtralRealtime, Whisper and Xcodec2, as transformers' classes of
+those names, keyword for keyword, each batch computed by fastmel's engine
 (without the GIL, on ``num_threads`` threads), in the containers the reference
 returns (torch tensors where it returns them, when torch is importable; NumPy
 otherwise). :class:`AutoFeatureExtractor` picks the class from a model's

@@ -628,20 +628,21 @@ def torch_randn(seed: int, n: int) -> np.ndarray:
     uniforms. (Below 16 torch takes a scalar path in double; those few values
     are drawn the same way here, not as torch does.)"""
     state = np.random.RandomState(seed)
+    bits = getattr(state, "_bit_generator", None)  # (its raw 32-bit outputs, when NumPy has it)
 
     def uniforms(count: int) -> np.ndarray:
-        raw = state.randint(0, 2**32, size=count, dtype=np.uint64)
-        return ((raw & 0xFFFFFF).astype(np.float64) * 2.0**-24).astype(np.float32)
+        if bits is not None:
+            raw = bits.random_raw(count)
+        else:  # (the same 32-bit draws, more slowly)
+            raw = state.randint(0, 2**32, size=count, dtype=np.uint64)
+        return (raw & 0xFFFFFF).astype(np.float32) * np.float32(2.0**-24)
 
     def blocks(u: np.ndarray) -> np.ndarray:
-        a = u.reshape(-1, 16).astype(np.float64)
-        radius = np.sqrt(-2.0 * np.log(1.0 - a[:, :8]))
-        theta = 2.0 * np.pi * a[:, 8:]
-        return (
-            np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1)
-            .astype(np.float32)
-            .reshape(-1)
-        )
+        # in float, as torch's normal_fill_16 for a float tensor
+        a = u.reshape(-1, 16)
+        radius = np.sqrt(np.float32(-2.0) * np.log(np.float32(1.0) - a[:, :8]))
+        theta = np.float32(2.0 * np.pi) * a[:, 8:]
+        return np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1).reshape(-1)
 
     if n <= 0:
         return np.zeros(0, np.float32)
