@@ -440,6 +440,19 @@ def _batch(raw_speech: Any) -> list[np.ndarray]:
     return [_as_clip(a)]
 
 
+def _channels_averaged(raw_speech: Any, who: Any) -> Any:
+    """A 3-D array averaged over its last axis (channels), with the warning
+    the torch-based references log; anything else as it is."""
+    if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
+        logger.warning(
+            "Only mono-channel audio is supported for input to %s. "
+            "We will take the mean of the channels to convert to mono.",
+            type(who).__name__,
+        )
+        return raw_speech.mean(-1)
+    return raw_speech
+
+
 def _speech_clips(raw_speech: Any, who: Any) -> list[np.ndarray]:
     """The input as a list of 1-D float32 clips, as Whisper's and SpeechT5's
     references read it: a 2-D array or a list of sequences is a batch, a 3-D

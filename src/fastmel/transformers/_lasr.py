@@ -14,12 +14,12 @@ from .._options import MAX_FFT_LENGTH, as_int
 from ._base import (
     BatchFeature,
     _batch,
+    _channels_averaged,
     _convert,
     _equal_lengths,
     _Extractor,
     _padded_lengths,
     _some,
-    logger,
 )
 
 
@@ -179,13 +179,7 @@ class LasrFeatureExtractor(_Extractor):
         """
         self._check_rate(sampling_rate, by_name=True)
         threads = self._call_threads(kwargs.pop("num_threads", None))
-        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
-            logger.warning(
-                "Only mono-channel audio is supported for input to %s. "
-                "We will take the mean of the channels to convert to mono.",
-                type(self).__name__,
-            )
-            raw_speech = raw_speech.mean(-1)
+        raw_speech = _channels_averaged(raw_speech, self)
         if isinstance(raw_speech, (list, tuple)) and raw_speech and np.ndim(raw_speech[0]) == 2:
             raw_speech = [np.asarray(c, dtype=np.float32).mean(-1) for c in raw_speech]
         clips = _some(_batch(raw_speech))

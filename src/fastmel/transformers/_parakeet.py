@@ -15,12 +15,12 @@ from ._base import (
     BatchFeature,
     _as_clip,
     _batch,
+    _channels_averaged,
     _convert,
     _equal_lengths,
     _Extractor,
     _padded_lengths,
     _some,
-    logger,
 )
 
 
@@ -310,13 +310,7 @@ class ParakeetFeatureExtractor(_Extractor):
         return out
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:
-        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
-            logger.warning(
-                "Only mono-channel audio is supported for input to %s. "
-                "We will take the mean of the channels to convert to mono.",
-                type(self).__name__,
-            )
-            raw_speech = raw_speech.mean(-1)
+        raw_speech = _channels_averaged(raw_speech, self)
         if (
             isinstance(raw_speech, (list, tuple))
             and raw_speech
@@ -569,13 +563,7 @@ class NemotronAsrStreamingFeatureExtractor(_Extractor):
         """
         self._check_rate(sampling_rate, by_name=True)
         threads = self._call_threads(kwargs.pop("num_threads", None))
-        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
-            logger.warning(
-                "Only mono-channel audio is supported for input to %s. "
-                "We will take the mean of the channels to convert to mono.",
-                type(self).__name__,
-            )
-            raw_speech = raw_speech.mean(-1)
+        raw_speech = _channels_averaged(raw_speech, self)
         clips = _some(_batch(raw_speech))
         given = [c.size for c in clips]
         cut, target = _padded_lengths(given, padding, max_length, truncation, pad_to_multiple_of)

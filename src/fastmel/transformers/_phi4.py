@@ -13,13 +13,13 @@ from .._filters import mel_filter_bank
 from .._options import MAX_FFT_LENGTH, as_int, as_real
 from ._base import (
     BatchFeature,
+    _channels_averaged,
     _convert,
     _equal_lengths,
     _Extractor,
     _padded_lengths,
     _some,
     _speech_clips,
-    logger,
 )
 
 
@@ -228,13 +228,7 @@ class Phi4MultimodalFeatureExtractor(_Extractor):
         """
         self._check_rate(sampling_rate, by_name=True)
         threads = self._call_threads(kwargs.pop("num_threads", None))
-        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
-            logger.warning(
-                "Only mono-channel audio is supported for input to %s. "
-                "We will take the mean of the channels to convert to mono.",
-                type(self).__name__,
-            )
-            raw_speech = raw_speech.mean(-1)
+        raw_speech = _channels_averaged(raw_speech, self)
         clips = _some(_speech_clips(raw_speech, self))
         lengths = np.array([c.size for c in clips], dtype=np.int64)
         cut, target = _padded_lengths(

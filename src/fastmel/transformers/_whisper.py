@@ -14,13 +14,13 @@ from .._options import MAX_FFT_LENGTH, as_int, as_real
 from ._base import (
     MAX_SAMPLES,
     BatchFeature,
+    _channels_averaged,
     _convert,
     _equal_lengths,
     _Extractor,
     _padded_lengths,
     _some,
     _speech_clips,
-    logger,
 )
 
 
@@ -587,13 +587,7 @@ class VoxtralRealtimeFeatureExtractor(_WhisperBase):
         return _convert(out, return_tensors, torch_default=True)
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:
-        if isinstance(raw_speech, np.ndarray) and raw_speech.ndim > 2:
-            logger.warning(
-                "Only mono-channel audio is supported for input to %s. "
-                "We will take the mean of the channels to convert to mono.",
-                type(self).__name__,
-            )
-            raw_speech = raw_speech.mean(-1)
+        raw_speech = _channels_averaged(raw_speech, self)
         return _speech_clips(raw_speech, self)
 
 
