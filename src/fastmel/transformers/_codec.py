@@ -153,9 +153,9 @@ class _CodecBase(_Extractor):
         """
         self._check_rate(sampling_rate)
         threads = self._call_threads(kwargs.pop("num_threads", None))
-        clips = [np.concatenate([c, np.zeros(1, np.float32)]) for c in self._clips(audio)]
+        clips = self._clips(audio)
         hop = self.hop_length
-        lengths = [c.size for c in clips]
+        lengths = [c.size + 1 for c in clips]  # (a zero sample after each, as there)
         if padding in (False, "do_not_pad"):
             if len({-(-n // hop) * hop for n in lengths}) > 1:
                 raise ValueError(
@@ -166,13 +166,14 @@ class _CodecBase(_Extractor):
         kept, target = _padded_lengths(lengths, padding, max_length, truncation, hop)
         width = _equal_lengths(kept, target, "clips")
         wave = np.zeros((len(clips), width), dtype=np.float32)
-        for row, clip, n in zip(wave, clips, kept, strict=True):
-            row[:n] = clip[:n]
-        samples_mask = (np.arange(width)[None, :] < np.array(kept)[:, None]).astype(np.int32)
+        samples_mask = np.zeros((len(clips), width), dtype=np.int32)
+        for row, mask_row, clip, n in zip(wave, samples_mask, clips, kept, strict=True):
+            row[: min(n, clip.size)] = clip[:n]  # (the zero sample: there already)
+            mask_row[:n] = 1
         # The filter banks: each clip's own samples (as this codec takes them).
         rounded = [-(-n // hop) * hop for n in lengths]
         mel_lengths = self._mel_lengths(rounded, kept, width)
-        mel_wave = self._mel_batch(clips, wave, mel_lengths)
+        mel_wave = self._mel_batch(clips, wave, mel_lengths, kept == lengths)
         plan = self._plans[np.dtype(np.float32)]
         own = [int(plan.num_frames(n)) for n in mel_lengths]
         feats = np.empty(plan.out_shape(len(clips), mel_wave.shape[1]), dtype=np.float32)
@@ -206,7 +207,7 @@ class _CodecBase(_Extractor):
         return _convert(result, return_tensors, torch_default=True)
 
     def _mel_batch(
-        self, clips: list[np.ndarray], wave: np.ndarray, mel_lengths: list[int]
+        self, clips: list[np.ndarray], wave: np.ndarray, mel_lengths: list[int], whole: bool
     ) -> np.ndarray:
         raise NotImplementedError
 
@@ -283,8 +284,10 @@ class NeuCodecFeatureExtractor(_CodecBase):
         return rounded
 
     def _mel_batch(
-        self, clips: list[np.ndarray], wave: np.ndarray, mel_lengths: list[int]
+        self, clips: list[np.ndarray], wave: np.ndarray, mel_lengths: list[int], whole: bool
     ) -> np.ndarray:
+        if whole and wave.shape[1] >= max(mel_lengths):  # (no clip cut: the waveforms)
+            return wave
         batch = np.zeros((len(clips), max(mel_lengths)), dtype=np.float32)
         for row, clip in zip(batch, clips, strict=True):
             row[: clip.size] = clip
@@ -347,6 +350,6 @@ class Xcodec2FeatureExtractor(_CodecBase):
         return [min(-(-n // hop) * hop, width) for n in kept]
 
     def _mel_batch(
-        self, clips: list[np.ndarray], wave: np.ndarray, mel_lengths: list[int]
+        self, clips: list[np.ndarray], wave: np.ndarray, mel_lengths: list[int], whole: bool
     ) -> np.ndarray:
         return wave

@@ -208,19 +208,31 @@ class FunAsrNanoFeatureExtractor(_Extractor):
         cut, target = _padded_lengths(
             [int(c) for c in counts], padding, max_length, truncation, pad_to_multiple_of
         )
-        values, masks = _pad_frames(
-            [s[:n] for s, n in zip(stacked, cut, strict=True)],
-            cut,
-            target,
-            self.padding_value,
-            self.padding_side,
-        )
-        out = BatchFeature(input_features=_batch_of(values))
         mask_flag = (
             self.return_attention_mask if return_attention_mask is None else return_attention_mask
         )
-        if mask_flag:
-            out["input_features_mask"] = _batch_of(masks)
+        if (
+            target == stacked.shape[1]
+            and self.padding_side == "right"
+            and self.padding_value == 0.0
+            and cut == [int(c) for c in counts]
+        ):
+            # the stage's output is the padded batch already (its later frames 0)
+            out = BatchFeature(input_features=stacked)
+            if mask_flag:
+                frames = np.arange(stacked.shape[1])[None, :] < counts[:, None]
+                out["input_features_mask"] = frames.astype(np.int32)
+        else:
+            values, masks = _pad_frames(
+                [s[:n] for s, n in zip(stacked, cut, strict=True)],
+                cut,
+                target,
+                self.padding_value,
+                self.padding_side,
+            )
+            out = BatchFeature(input_features=_batch_of(values))
+            if mask_flag:
+                out["input_features_mask"] = _batch_of(masks)
         ragged = out["input_features"].dtype == object
         return _convert(out, return_tensors, torch_default=not ragged)
 
