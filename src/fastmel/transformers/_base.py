@@ -503,6 +503,42 @@ def _batch_of(arrays: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+def _placed(n: int, total: int, side: str) -> slice:
+    """Where ``n`` items stand in a row of ``total`` padded on ``side``."""
+    return slice(0, n) if side == "right" else slice(total - n, total)
+
+
+def _padded_batch(
+    clips: list[np.ndarray],
+    cut: list[int],
+    total: int,
+    fill: float,
+    side: str,
+    dtype: Any = np.float32,
+    width: int | None = None,
+) -> np.ndarray:
+    """The clips' first ``cut`` samples as rows of ``total`` padded with
+    ``fill`` on ``side``; ``width`` (default ``total``) columns, those after
+    ``total`` holding ``fill``. Zero padding is np.zeros' fresh zero pages,
+    never touched where the engine skips it."""
+    shape = (len(clips), total if width is None else width)
+    if fill == 0.0 and not np.signbit(fill):
+        batch = np.zeros(shape, dtype=dtype)
+    else:
+        batch = np.full(shape, fill, dtype=dtype)
+    for row, clip, n in zip(batch, clips, cut, strict=True):
+        row[_placed(n, total, side)] = clip[:n]
+    return batch
+
+
+def _side_mask(at: np.ndarray, valid: np.ndarray, total: int, side: str) -> np.ndarray:
+    """Which positions ``at`` (samples) hold data in rows of ``valid``
+    samples padded to ``total`` on ``side``: bool, rows x positions."""
+    if side == "right":
+        return at[None, :] < valid[:, None]
+    return at[None, :] >= (total - valid)[:, None]
+
+
 def _pad_frames(
     values: list[np.ndarray], cut: list[int], target: int | None, fill: float, side: str
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -516,7 +552,7 @@ def _pad_frames(
     total = _equal_lengths(cut, target, "items")
     padded, masks = [], []
     for v, n in zip(values, cut, strict=True):
-        where = slice(0, n) if side == "right" else slice(total - n, total)
+        where = _placed(n, total, side)
         p = np.full((total, *v.shape[1:]), fill, dtype=np.float32)
         p[where] = v
         m = np.zeros(total, dtype=np.int32)

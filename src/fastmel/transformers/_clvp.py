@@ -15,7 +15,9 @@ from ._base import (
     _convert,
     _equal_lengths,
     _Extractor,
+    _padded_batch,
     _padded_lengths,
+    _side_mask,
     _speech_clips,
 )
 
@@ -199,9 +201,9 @@ class ClvpFeatureExtractor(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         right = self.padding_side == "right"
-        batch = np.full((len(clips), total), self.padding_value, dtype=np.float64)
-        for row, clip, n in zip(batch, clips, cut, strict=True):
-            row[slice(0, n) if right else slice(total - n, total)] = clip[:n]
+        batch = _padded_batch(
+            clips, cut, total, self.padding_value, self.padding_side, dtype=np.float64
+        )
         valid = np.array(cut, dtype=np.int64)
         plan = self._plans[np.dtype(np.float64)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float64)
@@ -213,10 +215,6 @@ class ClvpFeatureExtractor(_Extractor):
         if return_attention_mask is None:
             return_attention_mask = self.return_attention_mask
         if return_attention_mask:
-            at = np.arange(total)
-            if right:
-                mask = at[None, :] < valid[:, None]
-            else:
-                mask = at[None, :] >= (total - valid)[:, None]
+            mask = _side_mask(np.arange(total), valid, total, self.padding_side)
             out["attention_mask"] = mask.astype(np.int32)
         return _convert(out, return_tensors)

@@ -11,7 +11,14 @@ import numpy as np
 from .. import _engine
 from .._engine import EngineOptions, Framing, Norm, Post
 from .._options import as_int
-from ._base import BatchFeature, _convert, _equal_lengths, _Extractor, _padded_lengths
+from ._base import (
+    BatchFeature,
+    _convert,
+    _equal_lengths,
+    _Extractor,
+    _padded_lengths,
+    _placed,
+)
 
 
 class _CodecBase(_Extractor):
@@ -190,9 +197,8 @@ class _CodecBase(_Extractor):
         bands = feats.shape[2]
         out = np.full((len(clips), frames, bands), self.padding_value, dtype=np.float32)
         mask = np.zeros((len(clips), frames), dtype=np.int32)
-        right = self.padding_side == "right"
         for i, n in enumerate(cut):
-            where = slice(0, n) if right else slice(frames - n, frames)
+            where = _placed(n, frames, self.padding_side)
             out[i, where] = feats[i, :n]
             mask[i, where] = 1
         usable = frames - frames % self.stride

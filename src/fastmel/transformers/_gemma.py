@@ -18,7 +18,9 @@ from ._base import (
     _convert,
     _equal_lengths,
     _Extractor,
+    _padded_batch,
     _padded_lengths,
+    _side_mask,
     _some,
     _speech_clips,
     logger,
@@ -259,11 +261,9 @@ class _GemmaBase(_Extractor):
             [c.size for c in clips], padding, max_length, truncation, pad_to_multiple_of
         )
         total = _equal_lengths(cut, target, "clips")
-        right = self.padding_side == "right"
-        batch = np.full((len(clips), max(total, 1)), self.padding_value, dtype=np.float32)
-        for row, clip, n in zip(batch, clips, cut, strict=True):
-            row[slice(0, n) if right else slice(total - n, total)] = clip[:n]
-        batch = batch[:, :total]
+        batch = _padded_batch(
+            clips, cut, total, self.padding_value, self.padding_side, width=max(total, 1)
+        )[:, :total]
         if self.dither > 0.0:  # NumPy's global generator, row after row, as there
             for row in batch:
                 noise = np.random.randn(1, total).astype(np.float32)[0]  # noqa: NPY002
@@ -417,11 +417,7 @@ class Gemma3nAudioFeatureExtractor(_GemmaBase):
         feats = np.empty(plan.out_shape(len(batch), total), dtype=np.float32)
         _engine.run(plan, batch, feats, threads, zero_from=self._zeros_after(valid))
         at = np.arange(feats.shape[1]) * self.hop_length  # each frame's first sample
-        if self.padding_side == "right":
-            mask = at[None, :] < valid[:, None]
-        else:
-            mask = at[None, :] >= (total - valid)[:, None]
-        return feats, mask
+        return feats, _side_mask(at, valid, total, self.padding_side)
 
 
 class Gemma4AudioFeatureExtractor(_GemmaBase):

@@ -10,7 +10,15 @@ from .. import _engine, _windows
 from .._engine import Bank, Condition, EngineOptions, Framing, Log, Post, Spectrum
 from .._filters import mel_filter_bank
 from .._options import MAX_FFT_LENGTH, as_int, as_real
-from ._base import BatchFeature, _convert, _equal_lengths, _Extractor, _padded_lengths, logger
+from ._base import (
+    BatchFeature,
+    _convert,
+    _equal_lengths,
+    _Extractor,
+    _padded_batch,
+    _padded_lengths,
+    logger,
+)
 
 
 def _exact_int(value: float, name: str) -> int:
@@ -231,9 +239,7 @@ class InklingFeatureExtractor(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         right = self.padding_side == "right"
-        batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
-        for row, clip, n in zip(batch, clips, cut, strict=True):
-            row[slice(0, n) if right else slice(total - n, total)] = clip[:n]
+        batch = _padded_batch(clips, cut, total, self.padding_value, self.padding_side)
         plan = self._plans[np.dtype(np.float32)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
         # (zero padding after the clips declared: the engine skips the FFTs of

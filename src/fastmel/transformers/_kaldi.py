@@ -22,6 +22,7 @@ from ._base import (
     _Extractor,
     _pad_frames,
     _padded_lengths,
+    _placed,
     _real,
     _some,
     _speech_clips,
@@ -405,7 +406,7 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         out = np.full((len(clips), total, n), self.padding_value, dtype=np.float32)
         mask = np.zeros((len(clips), total), dtype=np.int32)
         for i, (x, c) in enumerate(zip(per_clip, cut, strict=True)):
-            where = slice(0, c) if self.padding_side == "right" else slice(total - c, total)
+            where = _placed(c, total, self.padding_side)
             out[i, where] = x[:c]
             mask[i, where] = 1
         s = self.stride

@@ -18,7 +18,9 @@ from ._base import (
     _convert,
     _equal_lengths,
     _Extractor,
+    _padded_batch,
     _padded_lengths,
+    _side_mask,
     _some,
 )
 
@@ -188,9 +190,9 @@ class LasrFeatureExtractor(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         right = self.padding_side == "right"
-        batch = np.full((len(clips), total), self.padding_value, dtype=np.float64)
-        for row, clip, n in zip(batch, clips, cut, strict=True):
-            row[slice(0, n) if right else slice(total - n, total)] = clip[:n]
+        batch = _padded_batch(
+            clips, cut, total, self.padding_value, self.padding_side, dtype=np.float64
+        )
         valid = np.array(cut, dtype=np.int64)
         plan = self._plans[np.dtype(np.float64)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float64)
@@ -201,9 +203,5 @@ class LasrFeatureExtractor(_Extractor):
         out = BatchFeature(input_features=feats.astype(np.float32))
         if return_attention_mask:
             at = np.arange(self.win_length - 1, total, self.hop_length)
-            if right:
-                mask = at[None, :] < valid[:, None]
-            else:
-                mask = at[None, :] >= (total - valid)[:, None]
-            out["attention_mask"] = mask
+            out["attention_mask"] = _side_mask(at, valid, total, self.padding_side)
         return _convert(out, return_tensors, torch_default=True)

@@ -11,7 +11,15 @@ from .. import _engine, _windows
 from .._engine import Bank, Condition, EngineOptions, Framing, Post, Spectrum
 from .._filters import chroma_filter_bank
 from .._options import MAX_FFT_LENGTH, as_int
-from ._base import BatchFeature, _convert, _equal_lengths, _Extractor, _padded_lengths, logger
+from ._base import (
+    BatchFeature,
+    _convert,
+    _equal_lengths,
+    _Extractor,
+    _padded_lengths,
+    _side_mask,
+    logger,
+)
 
 
 def resample(
@@ -267,12 +275,7 @@ class MusicgenMelodyFeatureExtractor(_Extractor):
         # The mask when the extractor's default asks for one: per sample, or
         # per hop when the call asks (as there: the former is not rescaled).
         if return_attention_mask or (return_attention_mask is None and self.return_attention_mask):
-            valid = np.array(cut)
-            samples = np.arange(total)
-            if right:
-                mask = samples[None, :] < valid[:, None]
-            else:
-                mask = samples[None, :] >= (total - valid)[:, None]
+            mask = _side_mask(np.arange(total), np.array(cut), total, self.padding_side)
             if return_attention_mask:
                 mask = mask[:, :: self.hop_length]
             out["attention_mask"] = mask.astype(np.int32)

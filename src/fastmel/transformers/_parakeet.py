@@ -19,6 +19,7 @@ from ._base import (
     _convert,
     _equal_lengths,
     _Extractor,
+    _padded_batch,
     _padded_lengths,
     _some,
 )
@@ -289,10 +290,7 @@ class ParakeetFeatureExtractor(_Extractor):
         engine's per-row form does not express (left padding, truncated
         clips, padding values that stay): padded with ``padding_value``,
         pre-emphasised as a whole and zeroed from each clip's uncut length."""
-        batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
-        right = self.padding_side == "right"
-        for row, clip, c in zip(batch, clips, cut, strict=True):
-            row[slice(0, c) if right else slice(total - c, total)] = clip[:c]
+        batch = _padded_batch(clips, cut, total, self.padding_value, self.padding_side)
         batch = self._dithered(batch, [min(n, total) for n in given])
         if a is None:
             return batch
@@ -578,16 +576,14 @@ class NemotronAsrStreamingFeatureExtractor(_Extractor):
         # (by the pre-emphasis mask) or zeros.
         own = right and cut == given and extra == 0 and (a is not None or self.padding_value == 0.0)
         if own:
-            batch = np.zeros((len(clips), max(total, 1)), dtype=np.float32)
-            for row, clip in zip(batch, clips, strict=True):
-                row[: clip.size] = clip
+            batch = _padded_batch(clips, cut, total, 0.0, "right", width=max(total, 1))
             plan = self._variants[(True, center)]
             feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
             _engine.run(plan, batch[:, :total], feats, threads, lengths=lengths, n_samples=total)
         else:
-            batch = np.full((len(clips), total + extra), self.padding_value, dtype=np.float32)
-            for row, clip, n in zip(batch, clips, cut, strict=True):
-                row[slice(0, n) if right else slice(total - n, total)] = clip[:n]
+            batch = _padded_batch(
+                clips, cut, total, self.padding_value, self.padding_side, width=total + extra
+            )
             if a is not None:  # over the padded rows, then zero from each uncut length
                 filtered = batch.copy()
                 filtered[:, 1:] -= np.float32(a) * batch[:, :-1]

@@ -17,6 +17,7 @@ from ._base import (
     _convert,
     _equal_lengths,
     _Extractor,
+    _padded_batch,
     _padded_lengths,
     _some,
     _speech_clips,
@@ -236,9 +237,7 @@ class Phi4MultimodalFeatureExtractor(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         right = self.padding_side == "right"
-        batch = np.full((len(clips), total), self.padding_value, dtype=np.float32)
-        for row, clip, n in zip(batch, clips, cut, strict=True):
-            row[slice(0, n) if right else slice(total - n, total)] = clip[:n]
+        batch = _padded_batch(clips, cut, total, self.padding_value, self.padding_side)
         plan = self._plans[np.dtype(np.float32)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
         # (zero padding after the clips declared: the engine skips the FFTs of

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,9 @@ from ._base import (
     _convert,
     _equal_lengths,
     _Extractor,
+    _padded_batch,
     _padded_lengths,
+    _side_mask,
     _some,
     _speech_clips,
 )
@@ -160,9 +161,7 @@ class _WhisperBase(_Extractor):
     def _mask(self, valid: np.ndarray, total: int, at: np.ndarray) -> np.ndarray:
         """The attention mask (int32) of rows with ``valid`` samples padded to
         ``total``, at the samples ``at``."""
-        if self.padding_side == "right":
-            return (at[None, :] < valid[:, None]).astype(np.int32)
-        return (at[None, :] >= (total - valid)[:, None]).astype(np.int32)
+        return _side_mask(at, valid, total, self.padding_side).astype(np.int32)
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:
         return _speech_clips(raw_speech, self)
@@ -193,15 +192,7 @@ class _WhisperBase(_Extractor):
         if not store_all and len(clips) == 1:
             return clips[0][None, : cut[0]], valid, total
         width = total if store_all else max(cut)
-        # np.zeros maps fresh zero pages: the padding the engine skips is never touched.
-        fill = (
-            np.zeros
-            if self.padding_value == 0.0
-            else partial(np.full, fill_value=self.padding_value)
-        )
-        batch = fill((len(clips), width), dtype=np.float32)
-        for row, clip, n in zip(batch, clips, cut, strict=True):
-            row[slice(0, n) if self.padding_side == "right" else slice(width - n, width)] = clip[:n]
+        batch = _padded_batch(clips, cut, width, self.padding_value, self.padding_side)
         return batch, valid, total
 
     def _normalize(self, batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -583,7 +574,7 @@ class VoxtralRealtimeFeatureExtractor(_WhisperBase):
         if return_attention_mask:
             start, hop = self.win_length - 1, self.hop_length
             at = np.arange(start, total, hop)
-            out["attention_mask"] = self._mask(valid, total, at).astype(bool)
+            out["attention_mask"] = _side_mask(at, valid, total, self.padding_side)
         return _convert(out, return_tensors, torch_default=True)
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:
