@@ -13,27 +13,24 @@ from .._options import MAX_FFT_LENGTH, as_int, as_real
 from ._base import BatchFeature, _convert, _Extractor, _speech_clips
 
 
-def _shrink(mel: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    """``torch.nn.functional.interpolate(mel[None, None], size=[rows, cols],
-    mode="bilinear", align_corners=False)[0, 0]`` in float32, as torch's CPU
-    kernel computes it (source index ``scale (i + 0.5) - 0.5``, at least 0,
-    scale ``in / out`` in float32)."""
-
-    def axis(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        scale = np.float32(n_in) / np.float32(n_out)
-        src = scale * (np.arange(n_out, dtype=np.float32) + np.float32(0.5)) - np.float32(0.5)
-        src = np.maximum(src, np.float32(0.0))
-        low = src.astype(np.int64)
-        high = np.minimum(low + 1, n_in - 1)
-        frac = (src - low.astype(np.float32)).astype(np.float32)
-        return low, high, frac
-
+def _shrink(mel: np.ndarray, rows: int) -> np.ndarray:
+    """``torch.nn.functional.interpolate(mel[None, None], size=[rows,
+    mel.shape[1]], mode="bilinear", align_corners=False)[0, 0]`` in float32,
+    to the bit as torch's CPU kernel computes it: the columns kept, each row
+    between source rows ``low`` and ``low + 1`` at ``src = scale (i + 0.5) -
+    0.5`` (at least 0; ``scale = in / out`` in float32; one rounding, a fused
+    multiply-add) as ``fma(1 - frac, mel[low], frac * mel[low + 1])``. (The
+    float64 forms below are exact products, then one rounding to float32.)"""
     m = np.asarray(mel, dtype=np.float32)
-    r0, r1, rf = axis(m.shape[0], rows)
-    c0, c1, cf = axis(m.shape[1], cols)
-    top = (np.float32(1) - cf) * m[r0][:, c0] + cf * m[r0][:, c1]
-    bottom = (np.float32(1) - cf) * m[r1][:, c0] + cf * m[r1][:, c1]
-    return ((np.float32(1) - rf)[:, None] * top + rf[:, None] * bottom).astype(np.float32)
+    n_in = m.shape[0]
+    scale = np.float64(np.float32(n_in) / np.float32(rows))
+    src = (scale * (np.arange(rows) + 0.5) - 0.5).astype(np.float32)
+    src = np.maximum(src, np.float32(0.0))
+    low = src.astype(np.int64)
+    high = np.minimum(low + 1, n_in - 1)
+    frac = (src - low.astype(np.float32))[:, None]
+    far = (frac * m[high]).astype(np.float64)
+    return ((np.float32(1) - frac).astype(np.float64) * m[low] + far).astype(np.float32)
 
 
 class ClapFeatureExtractor(_Extractor):
@@ -301,4 +298,4 @@ class ClapFeatureExtractor(_Extractor):
             ranges[2] = np.array([0])
         starts = [np.random.choice(r) for r in ranges]  # noqa: NPY002
         crops = [mel[s : s + chunk] for s in starts]
-        return np.stack([_shrink(mel, chunk, mel.shape[1]), *crops])
+        return np.stack([_shrink(mel, chunk), *crops])
