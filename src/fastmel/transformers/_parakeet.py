@@ -66,7 +66,7 @@ class ParakeetFeatureExtractor(_Extractor):
     --------
     >>> import numpy as np, fastmel.transformers as ft
     >>> fe = ft.ParakeetFeatureExtractor()
-    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000)
+    >>> out = fe([np.zeros(16000), np.ones(8000)], sampling_rate=16000, return_tensors="np")
     >>> out.input_features.shape, out.attention_mask.sum(axis=1).tolist()
     ((2, 101, 80), [100, 50])
     """
