@@ -1,0 +1,276 @@
+"""The one front end behind ``fastmel.torchaudio.transforms``: torchaudio's
+``spectrogram`` (``torch.stft`` then ``|X| ** power``), an optional filter
+bank (``melscale_fbanks`` or ``linear_fbanks``), an optional log
+(``amplitude_to_DB`` with its ``top_db`` floor, or ``log(x + 1e-6)``) and an
+optional DCT (``create_dct``), as one engine plan per dtype."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike
+
+from .. import _engine
+from .._engine import Bank, EngineOptions, Floor, Framing, Log, Post, Spectrum
+from .._filters import linear_fbanks, melscale_fbanks, sparse_bands
+from .._frontend import FrontEnd
+from .._options import MAX_FFT_LENGTH, as_int, as_real, as_signal, choice, floor_group
+
+__all__ = ["TorchaudioFrontEnd", "create_dct_matrix"]
+
+# torch.stft's pad modes; the first two are the engine's own, the others pad
+# a copy of the signal first.
+PAD_MODES = ("reflect", "constant", "replicate", "circular")
+_NUMPY_PAD = {"replicate": "edge", "circular": "wrap"}
+
+
+def create_dct_matrix(n_mfcc: int, n_mels: int, norm: str | None) -> np.ndarray:
+    """``torchaudio.functional.create_dct(n_mfcc, n_mels, norm)`` as NumPy
+    float32 ``(n_mels, n_mfcc)``, with torch's float32 operations in its
+    order: ``cos(float32(pi / n_mels) * (n + 0.5) * k)``, then times 2
+    (``norm=None``) or row 0 times ``1 / sqrt(2)`` and all times
+    ``sqrt(2 / n_mels)`` (``"ortho"``)."""
+    if norm is not None and norm != "ortho":
+        raise ValueError('norm must be either "ortho" or None')
+    n_mfcc = as_int("n_mfcc", n_mfcc, minimum=0)
+    n_mels = as_int("n_mels", n_mels)
+    f = np.float32
+    n = np.arange(n_mels, dtype=f)
+    k = np.arange(n_mfcc, dtype=f)[:, None]
+    dct = np.cos(f(math.pi / float(n_mels)) * (n + f(0.5)) * k)
+    if norm is None:
+        dct *= f(2.0)
+    else:
+        if n_mfcc:
+            dct[0] *= f(1.0 / math.sqrt(2.0))
+        dct *= f(math.sqrt(2.0 / float(n_mels)))
+    return np.ascontiguousarray(dct.T)
+
+
+class TorchaudioFrontEnd(FrontEnd):
+    """torchaudio's spectrogram, filter bank, log and DCT as one fastmel front end.
+
+    Parameters
+    ----------
+    n_fft, win_length, hop_length, pad, power, normalized, center, pad_mode, onesided
+        ``torchaudio.functional.spectrogram``'s (``power`` a number: the
+        complex STFT is not computed; ``onesided=False`` only without a bank).
+    window : array_like [shape=(win_length,)]
+        The window's values (``window_fn(win_length, **wkwargs)``).
+    filters : {"none", "mel", "linear"}
+        No bank (every bin), ``melscale_fbanks`` or ``linear_fbanks``.
+    n_filters, sample_rate, f_min, f_max, norm, mel_scale
+        The bank's (``f_max`` None: ``sample_rate // 2``).
+    log : {"none", "db", "ln"}
+        None; ``10 log10(max(x, 1e-10))`` (``AmplitudeToDB("power")``) with
+        ``top_db`` over each item's channels; ``log(x + 1e-6)``.
+    top_db : float or None
+        The floor of ``log="db"``.
+    n_coeffs : int or None
+        None: the bands; else the first ``n_coeffs`` of their ``create_dct``
+        (``dct_norm``).
+    num_threads : int or None
+        As everywhere in fastmel.
+    """
+
+    _DEFAULTS = dict(
+        n_fft=400,
+        win_length=None,
+        hop_length=None,
+        pad=0,
+        window=None,
+        power=2.0,
+        normalized=False,
+        center=True,
+        pad_mode="reflect",
+        onesided=True,
+        filters="none",
+        n_filters=128,
+        sample_rate=16000,
+        f_min=0.0,
+        f_max=None,
+        norm=None,
+        mel_scale="htk",
+        log="none",
+        top_db=None,
+        n_coeffs=None,
+        dct_norm="ortho",
+        num_threads=None,
+    )
+
+    def __init__(self, **options: Any) -> None:
+        unknown = set(options) - set(self._DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown TorchaudioFrontEnd arguments: {sorted(unknown)}")
+        o = dict(self._DEFAULTS, **options)
+        self.n_fft = as_int("n_fft", o["n_fft"], maximum=MAX_FFT_LENGTH)
+        self.win_length = as_int(
+            "win_length", self.n_fft if o["win_length"] is None else o["win_length"]
+        )
+        if self.win_length > self.n_fft:
+            raise ValueError(
+                f"`win_length` ({self.win_length}) must be at most `n_fft` ({self.n_fft})"
+            )
+        self.hop_length = as_int(
+            "hop_length", self.win_length // 2 if o["hop_length"] is None else o["hop_length"]
+        )
+        self.pad = as_int("pad", o["pad"], minimum=0)
+        if o["window"] is None:
+            raise TypeError("`window` is required (the values of window_fn(win_length))")
+        values = np.array(o["window"], dtype=np.float64).reshape(-1)
+        if values.shape != (self.win_length,):
+            raise ValueError(
+                f"the window has {values.size} values; `win_length` is {self.win_length}"
+            )
+        if not np.all(np.isfinite(values)):
+            raise ValueError("the window has values that are not finite")
+        values.flags.writeable = False
+        self.window = values
+        if o["power"] is None:
+            raise ValueError(
+                "`power=None` (the complex STFT) is not computed by fastmel: it computes "
+                "real spectrograms; pass power=1.0 (magnitude) or 2.0 (power)"
+            )
+        self.power = as_real("power", o["power"], minimum=0, strict=True)
+        normalized = o["normalized"]
+        if isinstance(normalized, str):
+            if normalized not in ("window", "frame_length"):
+                raise ValueError(f"Invalid normalized parameter: {normalized}")
+        elif not isinstance(normalized, (bool, np.bool_)):
+            raise TypeError(f"`normalized` must be a bool or a str, got {normalized!r}")
+        self.normalized = normalized if isinstance(normalized, str) else bool(normalized)
+        self.center = bool(o["center"])
+        self.pad_mode = choice("pad_mode", o["pad_mode"], PAD_MODES)
+        self.onesided = bool(o["onesided"])
+        self.filters = choice("filters", o["filters"], ("none", "mel", "linear"))
+        self.n_filters = as_int("n_filters", o["n_filters"])
+        self.sample_rate = as_real("sample_rate", o["sample_rate"], minimum=0, strict=True)
+        self.f_min = as_real("f_min", o["f_min"])
+        self.f_max = None if o["f_max"] is None else as_real("f_max", o["f_max"])
+        self.norm = choice("norm", o["norm"], (None, "slaney"))
+        self.mel_scale = choice("mel_scale", o["mel_scale"], ("htk", "slaney"))
+        if not self.onesided and self.filters != "none":
+            raise ValueError("`onesided=False` is for spectrograms without a filter bank")
+        self.log = choice("log", o["log"], ("none", "db", "ln"))
+        self.top_db = None if o["top_db"] is None else as_real("top_db", o["top_db"], minimum=0)
+        self.n_coeffs = (
+            None if o["n_coeffs"] is None else as_int("n_coeffs", o["n_coeffs"], minimum=0)
+        )
+        self.dct_norm = choice("dct_norm", o["dct_norm"], (None, "ortho"))
+        self._set_threads(o["num_threads"])
+        self._build()
+
+    # -- the mapping to the engine ---------------------------------------------------
+
+    def _scale(self) -> float:
+        """The factor on |X| of ``normalized``: 1 / sqrt(sum(w**2)) of the
+        float32 window ("window"), or n_fft ** -0.5 (torch.stft's)."""
+        if self.normalized == "frame_length":
+            return 1.0 / math.sqrt(self.n_fft)
+        if self.normalized in (True, "window"):
+            w = self.window.astype(np.float32)
+            return 1.0 / float(np.sqrt(np.sum(w * w, dtype=np.float32)))
+        return 1.0
+
+    def filter_bank(self) -> np.ndarray:
+        """The dense ``(n_fft // 2 + 1, n_filters)`` bank (float32), as torchaudio builds it."""
+        n_freqs = self.n_fft // 2 + 1
+        f_max = float(self.sample_rate // 2) if self.f_max is None else self.f_max
+        if self.filters == "mel":
+            return melscale_fbanks(
+                n_freqs, self.f_min, f_max, self.n_filters, self.sample_rate,
+                self.norm, self.mel_scale,
+            )  # fmt: skip
+        if self.filters == "linear":
+            return linear_fbanks(n_freqs, self.f_min, f_max, self.n_filters, self.sample_rate)
+        raise ValueError("this front end has no filter bank")
+
+    def _bank(self) -> Bank:
+        n_freqs = self.n_fft // 2 + 1
+        gain = self._scale() ** self.power
+        if self.filters == "none":
+            return Bank(
+                first=np.arange(n_freqs, dtype=np.uintp),
+                length=np.ones(n_freqs, dtype=np.uintp),
+                weights=np.full(n_freqs, gain),
+            )
+        first, length, weights = sparse_bands(self.filter_bank())
+        return Bank(first=first, length=length, weights=weights.astype(np.float64) * gain)
+
+    @property
+    def num_features(self) -> int:
+        """Features per frame."""
+        if self.n_coeffs is not None:
+            return self.n_coeffs
+        return self.n_fft // 2 + 1 if self.filters == "none" else self.n_filters
+
+    def _engine_pads(self) -> bool:
+        """Whether the engine pads (else a padded copy of the signal is made)."""
+        return self.pad == 0 and (not self.center or self.pad_mode in ("reflect", "constant"))
+
+    def engine_options(self, dtype: DTypeLike, *, stream_left: int | None = None) -> EngineOptions:
+        if stream_left is not None:
+            raise ValueError("torchaudio's transforms do not stream")
+        engine_pads = self._engine_pads()
+        mode = self.pad_mode if self.pad_mode in ("reflect", "constant") else "constant"
+        framing = Framing.centred(
+            self.n_fft,
+            self.win_length,
+            self.hop_length,
+            center=self.center and engine_pads,
+            pad_mode=mode,  # type: ignore[arg-type]
+        )
+        log, floor = Log(), Floor()
+        if self.log == "db":
+            log = Log(enabled=True, log_scale=10.0, min_power=1e-10, ref_power=1.0)
+            if self.top_db is not None:
+                floor = Floor(mode="row", range=self.top_db)
+        elif self.log == "ln":
+            log = Log(enabled=True, log_scale=math.log(10.0), log_offset=1e-6, min_power=1e-300)
+        post = Post()
+        if self.n_coeffs is not None:
+            dct = create_dct_matrix(self.n_coeffs, self.n_filters, self.dct_norm)
+            post = Post(matrix=dct.T.astype(np.float64))
+        return EngineOptions(
+            framing=framing,
+            condition=_engine.Condition(window=self.window),
+            spectrum=Spectrum.centred(self.n_fft, self.win_length, mag_exp=self.power),
+            bank=self._bank(),
+            log=log,
+            floor=floor,
+            post=post,
+        )
+
+    # -- computing ---------------------------------------------------------------------
+
+    def _padded(self, a: np.ndarray) -> np.ndarray:
+        """The signal as torch.stft frames it when the engine cannot pad it
+        itself: ``pad`` zeros at both ends, then the centre padding."""
+        if self.pad:
+            a = np.pad(a, [(0, 0)] * (a.ndim - 1) + [(self.pad, self.pad)])
+        if self.center:
+            half = self.n_fft // 2
+            mode: Any = _NUMPY_PAD.get(self.pad_mode, self.pad_mode)
+            a = np.pad(a, [(0, 0)] * (a.ndim - 1) + [(half, half)], mode=mode)
+        return a
+
+    def __call__(self, x: Any, *, num_threads: int | None = None) -> np.ndarray:
+        """The features of ``x`` ``(..., time)``: ``(..., features, frames)``
+        in ``x``'s float dtype (float32 for other input)."""
+        threads = self._call_threads(num_threads)
+        a = as_signal(x, None)
+        if not self._engine_pads():
+            a = self._padded(a)
+        lead, n = a.shape[:-1], a.shape[-1]
+        plan = self._plans[a.dtype]
+        frames = plan.num_frames(n)
+        target = np.empty(lead + (self.num_features, frames), dtype=a.dtype)
+        group = floor_group("channels", lead)
+        _engine.run(plan, a, target, threads, floor_group=group)
+        if not self.onesided:
+            # A real signal's spectrum: bin n_fft - k is bin k's conjugate.
+            mirror = target[..., (self.n_fft - 1) // 2 : 0 : -1, :]
+            return np.concatenate([target, mirror], axis=-2)
+        return target

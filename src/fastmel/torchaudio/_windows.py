@@ -1,0 +1,114 @@
+"""torch's window functions as NumPy: the default ``window_fn`` of
+``fastmel.torchaudio.transforms``, so that a transform needs no torch.
+
+Each takes torch's arguments and computes torch's float32 values in torch's
+order of operations (``torch.hamming_window``: ``alpha - beta cos(2 pi n /
+(N - 1))`` over ``N = window_length + 1`` points when periodic, the last
+dropped). Any callable returning a tensor or an array (``torch.hann_window``
+itself) can be passed as ``window_fn`` instead.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._options import as_int, as_real
+
+__all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
+
+
+def _length(window_length: Any, periodic: Any) -> tuple[int, int]:
+    n = as_int("window_length", window_length, minimum=0)
+    return n, n + 1 if periodic and n > 1 else n
+
+
+def _dtype(dtype: Any) -> np.dtype:
+    if dtype is None:
+        return np.dtype(np.float32)
+    name = str(dtype).replace("torch.", "")
+    if name not in ("float32", "float64", "float", "double"):
+        raise TypeError(f"window dtype must be float32 or float64, got {dtype}")
+    return np.dtype(np.float64 if name in ("float64", "double") else np.float32)
+
+
+def hamming_window(
+    window_length: int,
+    periodic: bool = True,
+    alpha: float = 0.54,
+    beta: float = 0.46,
+    *,
+    dtype: Any = None,
+    **_: Any,
+) -> np.ndarray:
+    """``torch.hamming_window``'s values as a NumPy array (float32 by default)."""
+    n, m = _length(window_length, periodic)
+    dt = _dtype(dtype)
+    if n <= 1:
+        return np.ones(n, dtype=dt)
+    k = np.arange(m, dtype=dt)
+    w = np.cos(k * dt.type(2.0 * math.pi / (m - 1)))
+    w = w * dt.type(-as_real("beta", beta)) + dt.type(as_real("alpha", alpha))
+    return np.ascontiguousarray(w[:n])
+
+
+def hann_window(
+    window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
+) -> np.ndarray:
+    """``torch.hann_window``'s values as a NumPy array (float32 by default)."""
+    return hamming_window(window_length, periodic, 0.5, 0.5, dtype=dtype)
+
+
+def blackman_window(
+    window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
+) -> np.ndarray:
+    """``torch.blackman_window``'s values: ``0.42 - 0.5 cos(2 pi n / (N - 1)) +
+    0.08 cos(4 pi n / (N - 1))``."""
+    n, m = _length(window_length, periodic)
+    dt = _dtype(dtype)
+    if n <= 1:
+        return np.ones(n, dtype=dt)
+    k = np.arange(m, dtype=dt) * dt.type(math.pi / (m - 1))
+    w = dt.type(0.08) * np.cos(k * dt.type(4)) - dt.type(0.5) * np.cos(k * dt.type(2))
+    return np.ascontiguousarray((w + dt.type(0.42))[:n])
+
+
+def bartlett_window(
+    window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
+) -> np.ndarray:
+    """``torch.bartlett_window``'s values: ``1 - |2 n / (N - 1) - 1|``."""
+    n, m = _length(window_length, periodic)
+    dt = _dtype(dtype)
+    if n <= 1:
+        return np.ones(n, dtype=dt)
+    k = np.arange(m, dtype=dt) * dt.type(2.0 / (m - 1))
+    w = np.where(k <= 1, k, dt.type(2) - k).astype(dt)
+    return np.ascontiguousarray(w[:n])
+
+
+def kaiser_window(
+    window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: Any = None, **_: Any
+) -> np.ndarray:
+    """``torch.kaiser_window``'s values (``numpy.kaiser`` of ``N`` points,
+    rounded to the dtype)."""
+    n, m = _length(window_length, periodic)
+    dt = _dtype(dtype)
+    if n <= 1:
+        return np.ones(n, dtype=dt)
+    return np.kaiser(m, as_real("beta", beta))[:n].astype(dt)
+
+
+def window_values(window_fn: Any, win_length: int, wkwargs: dict[str, Any] | None) -> np.ndarray:
+    """``window_fn(win_length, **wkwargs)`` as a float64 NumPy array (a tensor
+    is read as it is)."""
+    if not callable(window_fn):
+        raise TypeError(f"`window_fn` must be callable, got {window_fn!r}")
+    w = window_fn(win_length) if wkwargs is None else window_fn(win_length, **wkwargs)
+    if hasattr(w, "detach"):
+        w = w.detach().cpu().numpy()
+    a = np.asarray(w)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"`window_fn` returned {a.dtype} values; real ones are needed")
+    return a.astype(np.float64).reshape(-1)

@@ -1,0 +1,5 @@
+"""``torchaudio.compliance``: :mod:`fastmel.torchaudio.compliance.kaldi`."""
+
+from . import kaldi
+
+__all__ = ["kaldi"]
