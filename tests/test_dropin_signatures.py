@@ -16,7 +16,7 @@ from conftest import DATA
 
 SIGNATURES = json.loads((DATA / "dropin_signatures.json").read_text())["callables"]
 # The references whose drop-ins exist (the package each maps to).
-DROP_INS = {"torchaudio": "fastmel.torchaudio"}
+DROP_INS = {"torchaudio": "fastmel.torchaudio", "librosa": "fastmel.librosa"}
 NAMES = sorted(k for k in SIGNATURES if k.split(".")[0] in DROP_INS)
 
 

@@ -6,7 +6,6 @@ transforms also run live on tensors, and the tensor rules (dtype kept, CPU
 only, no autograd, ``nn.Module``) are checked.
 """
 
-import json
 import pickle
 import subprocess
 import sys
@@ -14,7 +13,8 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import DATA
+from dropin_golden import ARRAYS, ERRORS, META, case_input
+from dropin_golden import decode as decode_tagged
 
 import fastmel.torchaudio as fta
 from fastmel.torchaudio import functional as FF
@@ -349,46 +349,20 @@ def test_windows_match_their_definitions():
 # -- golden: torchaudio's outputs on NumPy input (no torch needed) ------------------------
 
 
-def _load_golden():
-    with np.load(DATA / "dropin_golden.npz") as d:
-        arrays = {k: d[k] for k in d.files}
-    return arrays, json.loads(str(arrays["meta"])), json.loads(str(arrays["errors"]))
-
-
-ARRAYS, META, ERRORS = _load_golden()
 TA_CASES = sorted(k for k, v in META.items() if v["ref"] == "torchaudio")
 
 
+def _torch_window(module, name):
+    assert module == "torch", (module, name)
+    return getattr(fta, name)  # torch's windows: fastmel's NumPy twins
+
+
 def decode(value):
-    """A golden case's argument (the script's tagged JSON) as fastmel takes it."""
-    if isinstance(value, dict):
-        if "callable" in value:
-            module, _, name = value["callable"].rpartition(".")
-            assert module == "torch", value
-            return getattr(fta, name)  # torch's windows: fastmel's NumPy twins
-        if "float" in value:
-            return float(value["float"])
-        if "dtype" in value:
-            return np.dtype(value["dtype"])
-        if "tuple" in value:
-            return tuple(decode(v) for v in value["tuple"])
-        if "array" in value:
-            return ARRAYS[value["array"]]
-        return {k: decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode(v) for v in value]
-    return value
+    return decode_tagged(value, _torch_window)
 
 
 def golden_input(case, name):
-    spec = case["input"]
-    if spec is None:
-        return None
-    key = spec.get("shared") or spec.get("stored", f"{name}/x")
-    if key not in ARRAYS:  # (a refusal's input, not stored: any signal of its shape)
-        return _signal(spec["shape"]).astype(spec["dtype"])
-    a = ARRAYS[key]
-    return np.asarray(a, dtype=spec["dtype"]).reshape(spec["shape"])
+    return case_input(case, name, _signal)
 
 
 # What each torchaudio callable returns, for the tolerance.
@@ -413,7 +387,7 @@ def run_torchaudio_case(case, x):
 
         return getattr(_filters, _NUMPY_MAKERS[name])(**params)
     if name == "create_dct":
-        from fastmel.torchaudio._frontend import create_dct_matrix
+        from fastmel._stft import create_dct_matrix
 
         return create_dct_matrix(**params)
     return getattr(FF, name)(x, **params)

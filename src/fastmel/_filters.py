@@ -1140,3 +1140,52 @@ def gemma3n_mel_bank(
     if norm == "slaney":
         bank *= 2.0 / (edges[2:] - edges[:-2])
     return bank
+
+
+def librosa_mel_bank(
+    sr: float,
+    n_fft: int,
+    n_mels: int = 128,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    htk: bool = False,
+    norm: Any = "slaney",
+    dtype: DTypeLike = np.float32,
+) -> np.ndarray:
+    """``librosa.filters.mel``'s ``(n_mels, 1 + n_fft // 2)`` bank, bit for bit.
+
+    Triangles linear in Hz between edges equally spaced on the Slaney (or
+    HTK) mel scale, over the bins ``rfftfreq(n_fft, 1 / sr)``, computed in
+    float64 and rounded to ``dtype`` row by row; then ``norm="slaney"``
+    multiplies each row by ``2 / (upper - lower)`` (in float64, rounded
+    again), and a number ``p`` divides each row by its ``p``-norm
+    (``librosa.util.normalize``: 0 counts the non-zero weights, ``inf`` and
+    ``-inf`` take the largest and smallest; a row whose norm is below the
+    smallest normal number of ``dtype`` is left as it is). Warns nothing
+    (:func:`fastmel.librosa.filters.mel` warns as librosa does).
+    """
+    dt = np.dtype(dtype)
+    if dt.kind != "f":
+        raise TypeError(f"`dtype` must be a float dtype, got {dt}")
+    high = float(sr) / 2 if fmax is None else float(fmax)
+    scale = "htk" if htk else "slaney"
+    if isinstance(norm, str) and norm != "slaney":
+        raise ValueError(f"Unsupported norm={norm}")
+    p = None if isinstance(norm, str) else _check_norm("norm", norm, librosa_norms=True)
+    first, length, weights = hz_bands(
+        n_mels, n_fft, sr, float(fmin), high, scale, "slaney" if norm == "slaney" else None, dt
+    )
+    bank = dense(first, length, weights, 1 + n_fft // 2).T
+    if p is None:
+        return np.ascontiguousarray(bank)
+    mag = np.abs(bank).astype(np.float64)
+    if p == np.inf:
+        size = mag.max(axis=1, keepdims=True)
+    elif p == -np.inf:
+        size = mag.min(axis=1, keepdims=True)
+    elif p == 0:
+        size = np.sum(mag > 0, axis=1, keepdims=True, dtype=np.float64)
+    else:
+        size = np.sum(mag**p, axis=1, keepdims=True) ** (1.0 / p)
+    size[size < np.finfo(dt).tiny] = 1.0
+    return np.ascontiguousarray((bank / size).astype(dt))

@@ -16,9 +16,9 @@ import numpy as np
 
 from .. import _filters
 from .._frames import Deltas
-from .._options import as_int
+from .._options import as_int, choice
+from .._stft import StftFrontEnd, create_dct_matrix
 from ._bridge import from_input, is_tensor, require_torch
-from ._frontend import TorchaudioFrontEnd, create_dct_matrix
 
 __all__ = [
     "amplitude_to_DB",
@@ -192,6 +192,7 @@ def spectrogram(
             "complex dtype. Please remove the argument in the function call.",
             stacklevel=2,
         )
+    choice("pad_mode", pad_mode, ("reflect", "constant", "replicate", "circular"))
     w = window.detach().cpu().numpy() if is_tensor(window) else np.asarray(window)
     front = _front(
         n_fft=n_fft, win_length=win_length, hop_length=hop_length, pad=pad,
@@ -202,8 +203,8 @@ def spectrogram(
 
 
 @functools.lru_cache(maxsize=16)
-def _front(**options: Any) -> TorchaudioFrontEnd:
-    return TorchaudioFrontEnd(**options)
+def _front(**options: Any) -> StftFrontEnd:
+    return StftFrontEnd(**options)
 
 
 def _floats(values: Any) -> np.ndarray:

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from .._options import choice
+from .._stft import StftFrontEnd, create_dct_matrix
 from . import functional as F
-from ._frontend import TorchaudioFrontEnd, create_dct_matrix
 from ._module import _BASES, Transform
 from ._windows import hann_window, window_values
 
@@ -124,8 +125,9 @@ class Spectrogram(Transform):
         self.center = center
         self.pad_mode = pad_mode
         self.onesided = bool(onesided)
-        self._front = TorchaudioFrontEnd(**_stft_options(self), num_threads=num_threads)
+        self._front = StftFrontEnd(**_stft_options(self), num_threads=num_threads)
         self._finish()
+
 
 class MelSpectrogram(Transform):
     """A mel spectrogram, as ``torchaudio.transforms.MelSpectrogram``.
@@ -214,7 +216,7 @@ class MelSpectrogram(Transform):
         self.mel_scale = mel_scale
         self.window = window_values(window_fn, self.win_length, wkwargs)
         _check_range(f_min, f_max, sample_rate)
-        self._front = TorchaudioFrontEnd(
+        self._front = StftFrontEnd(
             **_stft_options(self), **_mel_options(self), num_threads=num_threads
         )
         self._finish()
@@ -223,6 +225,7 @@ class MelSpectrogram(Transform):
     def fb(self) -> np.ndarray:
         """The ``(n_fft // 2 + 1, n_mels)`` float32 filter bank (torchaudio's ``mel_scale.fb``)."""
         return self._front.filter_bank()
+
 
 class MFCC(Transform):
     """MFCCs, as ``torchaudio.transforms.MFCC``: the DCT-II of
@@ -277,13 +280,14 @@ class MFCC(Transform):
         if n_mfcc > mel.n_mels:
             raise ValueError("Cannot select more MFCC coefficients than # mel bins")
         self.dct_mat = create_dct_matrix(n_mfcc, mel.n_mels, norm)
-        self._front = TorchaudioFrontEnd(
+        self._front = StftFrontEnd(
             **_stft_options(mel),
             **_mel_options(mel),
             **_log_dct(log_mels, n_mfcc, norm),
             num_threads=num_threads,
         )
         self._finish()
+
 
 class LFCC(Transform):
     """Linear-frequency cepstral coefficients, as ``torchaudio.transforms.LFCC``:
@@ -340,16 +344,17 @@ class LFCC(Transform):
             raise ValueError("Cannot select more LFCC coefficients than # fft bins")
         self.dct_mat = create_dct_matrix(n_lfcc, n_filter, norm)
         options = dict(
-            filters="linear", n_filters=n_filter, sample_rate=sample_rate, f_min=f_min,
+            filters="torchaudio_linear", n_filters=n_filter, sample_rate=sample_rate, f_min=f_min,
             f_max=self.f_max,
         )  # fmt: skip
-        self._front = TorchaudioFrontEnd(
+        self._front = StftFrontEnd(
             **_stft_options(self.Spectrogram),
             **options,
             **_log_dct(log_lf, n_lfcc, norm),
             num_threads=num_threads,
         )
         self._finish()
+
 
 class AmplitudeToDB(Transform):
     """Power or amplitude to decibels, as ``torchaudio.transforms.AmplitudeToDB``
@@ -481,7 +486,12 @@ def _local_args(scope: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in scope.items() if k not in ("self", "__class__")}
 
 
+# torch.stft's pad modes (librosa's others are not torchaudio's).
+TORCH_PAD_MODES = ("reflect", "constant", "replicate", "circular")
+
+
 def _stft_options(t: Any) -> dict[str, Any]:
+    choice("pad_mode", t.pad_mode, TORCH_PAD_MODES)
     return dict(
         n_fft=t.n_fft, win_length=t.win_length, hop_length=t.hop_length, pad=t.pad,
         window=t.window, power=t.power, normalized=t.normalized, center=t.center,
@@ -491,15 +501,15 @@ def _stft_options(t: Any) -> dict[str, Any]:
 
 def _mel_options(t: MelSpectrogram) -> dict[str, Any]:
     return dict(
-        filters="mel", n_filters=t.n_mels, sample_rate=t.sample_rate, f_min=t.f_min,
+        filters="torchaudio_mel", n_filters=t.n_mels, sample_rate=t.sample_rate, f_min=t.f_min,
         f_max=t.f_max, norm=t.norm, mel_scale=t.mel_scale,
     )  # fmt: skip
 
 
 def _log_dct(log_natural: bool, n_coeffs: int, norm: str | None) -> dict[str, Any]:
     if log_natural:
-        return dict(log="ln", n_coeffs=n_coeffs, dct_norm=norm)
-    return dict(log="db", top_db=80.0, n_coeffs=n_coeffs, dct_norm=norm)
+        return dict(log="ln", dct="torchaudio", n_coeffs=n_coeffs, dct_norm=norm)
+    return dict(log="db", top_db=80.0, dct="torchaudio", n_coeffs=n_coeffs, dct_norm=norm)
 
 
 def _check_dct_type(dct_type: Any) -> None:
