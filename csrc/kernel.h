@@ -35,6 +35,10 @@ struct Job {
      * those items are computed again, floored, and finished. */
     const double *floor_thr;
     const unsigned char *redo;
+    /* Two-pass plans: NULL, or kept_bytes() per work item where the first
+     * pass keeps each item's log bands and energy, so that the second pass
+     * floors and finishes them without computing them again. */
+    unsigned char *kept;
     /* With a floor: per work item, the smallest log value written (NaN
      * ignored, +inf if none), so that the floor revisits only the tiles that
      * fall below it. NULL when not needed. */
@@ -53,11 +57,16 @@ class Kernel {
     virtual const char *isa() const = 0;
     virtual size_t lanes() const = 0;
     /* Compute items [begin, end). In log mode, row_max[r] is raised to the
-     * largest finite log value written for row r (NaN and +inf skipped). */
+     * largest finite log value written for row r (NaN and +inf skipped).
+     * With job.kept, an item's log bands and energy are kept there and the
+     * item is left for post_pass() to finish. */
     virtual void run(const Job &job, size_t begin, size_t end, double *row_max) const = 0;
-    /* Two-pass plans: items [begin, end) marked in job.redo computed again,
-     * their log bands floored at job.floor_thr, and finished. */
+    /* Two-pass plans: items [begin, end) marked in job.redo floored at
+     * job.floor_thr and finished, their log bands read from job.kept (where
+     * the other items are finished too) or, without it, computed again. */
     virtual void post_pass(const Job &job, size_t begin, size_t end) const = 0;
+    /* Bytes per work item of Job::kept. */
+    virtual size_t kept_bytes() const = 0;
 };
 
 /* One call of a stages-along-frames plan (fm_frames_compute). */

@@ -723,8 +723,14 @@ class FrameKernel final : public fastmel::Kernel {
             if (log_ && static_cast<double>(mx) > row_max[it.r])
                 row_max[it.r] = static_cast<double>(mx);
             if (job.item_min) job.item_min[item] = static_cast<double>(mn);
-            /* Two-pass plans too: finished as if the floor changed nothing; the
-             * second pass redoes the items it changes. */
+            if (job.kept) {  /* the second pass floors and finishes them */
+                unsigned char *k = job.kept + item * kept_bytes();
+                std::memcpy(k, s.macc, nb_ * sizeof(V));
+                std::memcpy(k + nb_ * sizeof(V), &energy, sizeof(V));
+                continue;
+            }
+            /* Two-pass plans that keep nothing: finished as if the floor
+             * changed nothing; the second pass redoes the items it changes. */
             finish(job, it.r, it.t0, it.valid, it.cnt, s.macc, energy, s.pw);
         }
     }
@@ -733,12 +739,24 @@ class FrameKernel final : public fastmel::Kernel {
         Scratch local;
         Scratch &s = Scratch::for_thread(n_, std::max(nbins_, kout_), nb_, local);
         for (size_t item = begin; item < end; ++item) {
-            if (!job.redo[item]) continue;
+            /* With kept bands every item is finished here, the marked ones
+             * floored first; without, only the marked ones, computed again. */
+            if (!job.kept && !job.redo[item]) continue;
             const Item it(job, item);
             if (it.valid == 0) continue;
             V energy = V{} * T(0);
-            T mn, mx;
-            log_bands(job, it, s, &energy, &mn, &mx);
+            if (job.kept) {
+                const unsigned char *k = job.kept + item * kept_bytes();
+                std::memcpy(s.macc, k, nb_ * sizeof(V));
+                std::memcpy(&energy, k + nb_ * sizeof(V), sizeof(V));
+                if (!job.redo[item]) {
+                    finish(job, it.r, it.t0, it.valid, it.cnt, s.macc, energy, s.pw);
+                    continue;
+                }
+            } else {
+                T mn, mx;
+                log_bands(job, it, s, &energy, &mn, &mx);
+            }
             /* As the single-pass floor: the threshold in the output's
              * precision, NaN stays NaN. */
             const T thr = static_cast<T>(job.floor_thr[it.r]);
@@ -747,6 +765,8 @@ class FrameKernel final : public fastmel::Kernel {
             finish(job, it.r, it.t0, it.valid, it.cnt, s.macc, energy, s.pw);
         }
     }
+
+    size_t kept_bytes() const override { return (nb_ + 1) * sizeof(V); }
 
   private:
     /* A worker's buffers in one page-aligned block: the FFT buffer, |X|^p

@@ -54,6 +54,8 @@ constexpr size_t kMaxChunk = 64;
 constexpr auto kJoinSpin = std::chrono::microseconds(200);
 /* The caller's interrupt function runs at most this often. */
 constexpr auto kInterruptPeriod = std::chrono::milliseconds(20);
+/* The most memory a call keeps for the second pass of a two-pass plan. */
+constexpr size_t kMaxKept = size_t(1) << 30;
 /* Sizes and offsets stay below this, so that sums of a few cannot overflow. */
 constexpr size_t kMaxSize = std::numeric_limits<size_t>::max() >> 4;
 
@@ -649,6 +651,14 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         job.floor_thr = nullptr;
         job.redo = nullptr;
         job.item_min = nullptr;
+        job.kept = nullptr;
+        /* Two-pass plans keep each item's log bands for the second pass when
+         * that memory is at most kMaxKept (else it computes them again). */
+        std::unique_ptr<unsigned char[]> kept;
+        if (floor && plan->two_pass && items <= kMaxKept / kernel.kept_bytes()) {
+            kept.reset(new (std::nothrow) unsigned char[items * kernel.kept_bytes()]);
+            job.kept = kept.get();
+        }
         std::vector<size_t> row_frames;
         if (in->lengths) {
             row_frames.resize(n_rows);
