@@ -7,11 +7,25 @@ import pytest
 import fastmel
 import fastmel.dask
 import fastmel.kaldi
+import fastmel.librosa
+import fastmel.librosa.feature
+import fastmel.librosa.filters
+import fastmel.torchaudio
+import fastmel.torchaudio.compliance.kaldi
+import fastmel.torchaudio.functional
+import fastmel.torchaudio.transforms
 import fastmel.transformers
+
+MODULES = (
+    fastmel, fastmel.kaldi, fastmel.transformers, fastmel.torchaudio,
+    fastmel.torchaudio.transforms, fastmel.torchaudio.functional,
+    fastmel.torchaudio.compliance.kaldi, fastmel.librosa, fastmel.librosa.feature,
+    fastmel.librosa.filters,
+)  # fmt: skip
 
 
 def _public():
-    for module in (fastmel, fastmel.kaldi, fastmel.transformers):
+    for module in MODULES:
         prefix = module.__name__
         for name in module.__all__:
             obj = getattr(module, name)
@@ -45,7 +59,10 @@ def test_numpydoc(name):
     assert doc and len(doc.splitlines()[0]) > 10, f"{name} has no summary line"
     if isinstance(obj, property):
         return
-    params = [p for p in inspect.signature(obj).parameters if p not in ("self", "cls")]
+    if inspect.isclass(obj) and issubclass(obj, BaseException):
+        params = []  # (an exception's signature is *args)
+    else:
+        params = [p for p in inspect.signature(obj).parameters if p not in ("self", "cls")]
     if inspect.isclass(obj):
         assert "Parameters\n----------" in doc and "Examples\n--------" in doc, name
     elif params:
@@ -69,6 +86,8 @@ def test_numpydoc(name):
         "fastmel.dask",
         "fastmel.kaldi",
         "fastmel.transformers",
+        "fastmel.torchaudio",
+        "fastmel.librosa",
     ],
 )
 def test_docstring_examples_run(module):

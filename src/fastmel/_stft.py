@@ -320,7 +320,8 @@ class StftFrontEnd(FrontEnd):
                 floor = Floor(mode="row" if self.floor_scope == "channels" else "batch",
                               range=self.top_db)  # fmt: skip
         elif self.log == "ln":
-            log = Log(enabled=True, log_scale=math.log(10.0), log_offset=1e-6, min_power=1e-300)
+            # (a floor that never binds, above float32's smallest normal: the fast log)
+            log = Log(enabled=True, log_scale=math.log(10.0), log_offset=1e-6, min_power=1e-30)
         matrix = self.dct_matrix()
         return EngineOptions(
             framing=framing,

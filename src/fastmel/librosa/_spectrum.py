@@ -87,7 +87,18 @@ def amplitude_to_db(
 
 
 def db_to_power(S_db: Any, *, ref: float = 1.0) -> Any:
-    """``ref * 10 ** (S_db / 10)``, as ``librosa.db_to_power``."""
+    """``ref * 10 ** (S_db / 10)``, as ``librosa.db_to_power``.
+
+    Parameters
+    ----------
+    S_db : array_like
+        Decibels.
+    ref : float, default 1.0
+
+    Returns
+    -------
+    np.ndarray or NumPy scalar
+    """
     return ref * np.power(10.0, 0.1 * np.asarray(S_db))
 
 
@@ -116,8 +127,12 @@ def pcen(
     (or ``ref``, or ``S`` max-filtered over ``max_size`` bins along
     ``max_axis``) from ``zi`` (default ``1 - b``), then ``(S / (eps + M) **
     gain + bias) ** power - bias ** power`` (``log1p`` when ``power == 0``).
-    With ``R = S`` this is :class:`fastmel.PCEN` in float64, in compiled code
-    without the GIL; with another ``R`` a NumPy loop over the frames.
+    With ``R = S`` this is :class:`fastmel.PCEN` in compiled code without the
+    GIL: float64 input in float64 with the C library's functions (as
+    librosa's NumPy), float32 input in float32 vectors with the smoother in
+    float64 (within about 2e-6 of the largest output value of librosa's),
+    the result float64 either way; with another ``R`` a NumPy loop over the
+    frames, in float64.
 
     Parameters
     ----------
@@ -173,7 +188,10 @@ def pcen(
             stacklevel=2,
         )
         s = np.abs(s)
-    s = s.astype(np.float64)
+    # float32 input is computed in float32 (the smoother in float64), the
+    # result widened: within float32's rounding of librosa's float64 result.
+    wide = s.dtype == np.float64 or ref is not None or max_size > 1 or not b > 0
+    s = s.astype(np.float64 if wide else np.float32)
     ax = int(axis) % s.ndim
     if ref is None and max_size > 1:
         if s.ndim == 1:
@@ -196,7 +214,7 @@ def pcen(
             state = z.reshape(two.shape[:-1] + (1,))
         front = _pcen(float(b), float(gain), float(bias), float(power), float(eps))
         out, zf = front(two, zi=state, return_zf=True, num_threads=num_threads)
-        result = np.moveaxis(out.reshape(moved.shape), -1, ax)
+        result = np.moveaxis(out.reshape(moved.shape), -1, ax).astype(np.float64, copy=False)
         if not return_zf:
             return result
         return result, np.moveaxis(zf.reshape(moved.shape[:-1] + (1,)), -1, ax)

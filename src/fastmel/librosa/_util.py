@@ -16,8 +16,22 @@ __all__ = ["ParameterError", "front_end", "valid_audio", "window_key"]
 
 
 class ParameterError(ValueError):
-    """An argument librosa refuses (librosa's ``ParameterError``; here also a
-    ValueError, so that either ``except`` catches it)."""
+    """An argument librosa refuses: librosa's ``ParameterError``, here also a ValueError.
+
+    Parameters
+    ----------
+    *args
+        The message.
+
+    Examples
+    --------
+    >>> import numpy as np, fastmel.librosa as librosa
+    >>> try:
+    ...     librosa.feature.delta(np.zeros((2, 20)), width=4)
+    ... except librosa.ParameterError as e:
+    ...     print(e)
+    width must be an odd integer >= 3
+    """
 
 
 # scipy.signal.get_window's names of the windows fastmel builds itself

@@ -87,10 +87,31 @@ class Transform:
         return f"{type(self).__name__}({', '.join(shown)})"
 
     def __call__(self, x: Any) -> Any:
+        """The transform of ``x`` (:meth:`forward`; as a module, through its hooks).
+
+        Parameters
+        ----------
+        x : torch.Tensor or np.ndarray
+
+        Returns
+        -------
+        torch.Tensor or np.ndarray
+        """
         return self.forward(x)
 
     def forward(self, x: Any) -> Any:
-        """The transform of ``x``: a tensor for a tensor, an array otherwise."""
+        """The transform of ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor or np.ndarray
+            A CPU tensor that does not require grad, or anything NumPy reads.
+
+        Returns
+        -------
+        torch.Tensor or np.ndarray
+            A tensor of ``x``'s dtype for a tensor, a NumPy array otherwise.
+        """
         values, back = from_input(x, self._INPUT)
         return back(self._compute(values))
 

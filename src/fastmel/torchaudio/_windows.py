@@ -43,7 +43,21 @@ def hamming_window(
     dtype: Any = None,
     **_: Any,
 ) -> np.ndarray:
-    """``torch.hamming_window``'s values as a NumPy array (float32 by default)."""
+    """``torch.hamming_window``'s values as a NumPy array: ``alpha - beta cos(2 pi n / (N - 1))``.
+
+    Parameters
+    ----------
+    window_length : int
+    periodic : bool, default True
+        The first ``window_length`` of ``window_length + 1`` points.
+    alpha, beta : float, default 0.54, 0.46
+    dtype : torch or NumPy float dtype, optional
+        float32 by default, as torch.
+
+    Returns
+    -------
+    np.ndarray [shape=(window_length,)]
+    """
     n, m = _length(window_length, periodic)
     dt = _dtype(dtype)
     if n <= 1:
@@ -57,15 +71,41 @@ def hamming_window(
 def hann_window(
     window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
 ) -> np.ndarray:
-    """``torch.hann_window``'s values as a NumPy array (float32 by default)."""
+    """``torch.hann_window``'s values as a NumPy array: ``0.5 - 0.5 cos(2 pi n / (N - 1))``.
+
+    Parameters
+    ----------
+    window_length : int
+    periodic : bool, default True
+        The first ``window_length`` of ``window_length + 1`` points.
+    dtype : torch or NumPy float dtype, optional
+        float32 by default, as torch.
+
+    Returns
+    -------
+    np.ndarray [shape=(window_length,)]
+    """
     return hamming_window(window_length, periodic, 0.5, 0.5, dtype=dtype)
 
 
 def blackman_window(
     window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
 ) -> np.ndarray:
-    """``torch.blackman_window``'s values: ``0.42 - 0.5 cos(2 pi n / (N - 1)) +
-    0.08 cos(4 pi n / (N - 1))``."""
+    """``torch.blackman_window``'s values as a NumPy array: ``0.42 - 0.5 cos(2 pi n / (N - 1)) +
+    0.08 cos(4 pi n / (N - 1))``.
+
+    Parameters
+    ----------
+    window_length : int
+    periodic : bool, default True
+        The first ``window_length`` of ``window_length + 1`` points.
+    dtype : torch or NumPy float dtype, optional
+        float32 by default, as torch.
+
+    Returns
+    -------
+    np.ndarray [shape=(window_length,)]
+    """
     n, m = _length(window_length, periodic)
     dt = _dtype(dtype)
     if n <= 1:
@@ -78,7 +118,20 @@ def blackman_window(
 def bartlett_window(
     window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
 ) -> np.ndarray:
-    """``torch.bartlett_window``'s values: ``1 - |2 n / (N - 1) - 1|``."""
+    """``torch.bartlett_window``'s values as a NumPy array: ``1 - |2 n / (N - 1) - 1|``.
+
+    Parameters
+    ----------
+    window_length : int
+    periodic : bool, default True
+        The first ``window_length`` of ``window_length + 1`` points.
+    dtype : torch or NumPy float dtype, optional
+        float32 by default, as torch.
+
+    Returns
+    -------
+    np.ndarray [shape=(window_length,)]
+    """
     n, m = _length(window_length, periodic)
     dt = _dtype(dtype)
     if n <= 1:
@@ -91,8 +144,22 @@ def bartlett_window(
 def kaiser_window(
     window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: Any = None, **_: Any
 ) -> np.ndarray:
-    """``torch.kaiser_window``'s values (``numpy.kaiser`` of ``N`` points,
-    rounded to the dtype)."""
+    """``torch.kaiser_window``'s values as a NumPy array (``numpy.kaiser`` of
+    ``N`` points, rounded to the dtype).
+
+    Parameters
+    ----------
+    window_length : int
+    periodic : bool, default True
+        The first ``window_length`` of ``window_length + 1`` points.
+    beta : float, default 12.0
+    dtype : torch or NumPy float dtype, optional
+        float32 by default, as torch.
+
+    Returns
+    -------
+    np.ndarray [shape=(window_length,)]
+    """
     n, m = _length(window_length, periodic)
     dt = _dtype(dtype)
     if n <= 1:

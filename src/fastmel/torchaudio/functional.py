@@ -43,13 +43,29 @@ def melscale_fbanks(
     norm: str | None = None,
     mel_scale: str = "htk",
 ) -> Any:
-    """torchaudio's mel filter bank, ``(n_freqs, n_mels)`` float32 tensor.
+    """torchaudio's mel filter bank, as ``torchaudio.functional.melscale_fbanks``.
 
-    As ``torchaudio.functional.melscale_fbanks``, in torch's float32
-    arithmetic (see :func:`fastmel._filters.melscale_fbanks` for the measured
-    agreement); warns as torchaudio when a filter is all zero. Needs torch
+    In torch's float32 arithmetic (see ``fastmel._filters.melscale_fbanks``
+    for the measured agreement); warns when a filter is all zero. Needs torch
     (it returns a tensor); ``fastmel._filters.melscale_fbanks`` gives the
     NumPy array.
+
+    Parameters
+    ----------
+    n_freqs : int
+        Bins (``n_fft // 2 + 1``).
+    f_min, f_max : float
+        The bank's edges, Hz.
+    n_mels : int
+        Filters.
+    sample_rate : int
+        Hz (its ``// 2`` is the top bin's frequency, as torchaudio).
+    norm : {None, "slaney"}, default None
+    mel_scale : {"htk", "slaney"}, default "htk"
+
+    Returns
+    -------
+    torch.Tensor [shape=(n_freqs, n_mels), dtype=float32]
     """
     torch = require_torch("melscale_fbanks")
     bank = _filters.melscale_fbanks(n_freqs, f_min, f_max, n_mels, sample_rate, norm, mel_scale)
@@ -57,16 +73,44 @@ def melscale_fbanks(
 
 
 def linear_fbanks(n_freqs: int, f_min: float, f_max: float, n_filter: int, sample_rate: int) -> Any:
-    """torchaudio's linear triangular filter bank, ``(n_freqs, n_filter)``
-    float32 tensor (``torchaudio.functional.linear_fbanks``; needs torch)."""
+    """torchaudio's linear triangular filter bank, as ``torchaudio.functional.linear_fbanks``.
+
+    Parameters
+    ----------
+    n_freqs : int
+        Bins.
+    f_min, f_max : float
+        The bank's edges, Hz.
+    n_filter : int
+        Filters.
+    sample_rate : int
+        Hz.
+
+    Returns
+    -------
+    torch.Tensor [shape=(n_freqs, n_filter), dtype=float32]
+        Needs torch.
+    """
     torch = require_torch("linear_fbanks")
     return torch.from_numpy(_filters.linear_fbanks(n_freqs, f_min, f_max, n_filter, sample_rate))
 
 
 def create_dct(n_mfcc: int, n_mels: int, norm: str | None) -> Any:
-    """torchaudio's DCT-II matrix, ``(n_mels, n_mfcc)`` float32 tensor, to be
-    right-multiplied to rows of ``n_mels`` (``torchaudio.functional.create_dct``;
-    ``norm`` "ortho" or None; needs torch)."""
+    """torchaudio's DCT-II matrix, as ``torchaudio.functional.create_dct``.
+
+    Parameters
+    ----------
+    n_mfcc : int
+        Coefficients.
+    n_mels : int
+        Bands.
+    norm : {"ortho", None}
+
+    Returns
+    -------
+    torch.Tensor [shape=(n_mels, n_mfcc), dtype=float32]
+        To be right-multiplied to rows of ``n_mels`` (needs torch).
+    """
     torch = require_torch("create_dct")
     return torch.from_numpy(create_dct_matrix(n_mfcc, n_mels, norm))
 
@@ -173,9 +217,22 @@ def spectrogram(
 ) -> Any:
     """A real spectrogram, as ``torchaudio.functional.spectrogram``.
 
-    ``power`` must be a number (``None``, the complex STFT, is refused);
-    ``onesided=False`` gives all ``n_fft`` bins; ``return_complex`` is
-    ignored as torchaudio ignores it (with its warning).
+    Parameters
+    ----------
+    waveform : torch.Tensor or np.ndarray [shape=(..., time)]
+    pad : int
+        Zeros at both ends first.
+    window : torch.Tensor or np.ndarray [shape=(win_length,)]
+    n_fft, hop_length, win_length : int
+    power : float
+        A number (``None``, the complex STFT, is refused).
+    normalized : bool or {"window", "frame_length"}
+    center : bool, default True
+    pad_mode : {"reflect", "constant", "replicate", "circular"}, default "reflect"
+    onesided : bool, default True
+        False: all ``n_fft`` bins.
+    return_complex : None
+        Ignored as torchaudio ignores it (with its warning).
 
     Returns
     -------

@@ -82,6 +82,13 @@ class Spectrogram(Transform):
     short signal, fastmel computes: a signal of at most ``n_fft // 2``
     samples is reflected repeatedly (as ``np.pad(mode="reflect")``), and
     without ``center`` a signal shorter than ``n_fft`` has 0 frames.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastmel.torchaudio import transforms as T
+    >>> T.Spectrogram(n_fft=512)(np.zeros((2, 16000), np.float32)).shape
+    (2, 257, 63)
     """
 
     _ARGS = dict(n_fft=400, win_length=None, hop_length=None, pad=0, window_fn=hann_window,
@@ -162,6 +169,14 @@ class MelSpectrogram(Transform):
     torchaudio's ``melscale_fbanks`` in torch's float32 arithmetic; the bins'
     powers are summed through it in the engine (float64 for float64 input).
     Output ``(..., n_mels, frames)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastmel.torchaudio import transforms as T
+    >>> mel = T.MelSpectrogram(sample_rate=16000, n_fft=400, hop_length=160, n_mels=80)
+    >>> mel(np.zeros(16000, np.float32)).shape
+    (80, 101)
     """
 
     _ARGS = dict(sample_rate=16000, n_fft=400, win_length=None, hop_length=None, f_min=0.0,
@@ -251,6 +266,13 @@ class MFCC(Transform):
     a 1-D or 2-D waveform and over each item's channels for ``(..., channels,
     time)``; the DCT is torchaudio's float32 ``create_dct``. Output ``(...,
     n_mfcc, frames)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastmel.torchaudio import transforms as T
+    >>> T.MFCC(n_mfcc=13, melkwargs={"n_mels": 40})(np.zeros((3, 16000), np.float32)).shape
+    (3, 13, 81)
     """
 
     _ARGS = dict(sample_rate=16000, n_mfcc=40, dct_type=2, norm="ortho", log_mels=False,
@@ -309,6 +331,13 @@ class LFCC(Transform):
     speckwargs : dict, optional
         :class:`Spectrogram`'s arguments.
     num_threads : int, optional, keyword-only
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastmel.torchaudio import transforms as T
+    >>> T.LFCC(n_lfcc=20)(np.zeros(16000, np.float32)).shape
+    (20, 81)
     """
 
     _ARGS = dict(sample_rate=16000, n_filter=128, f_min=0.0, f_max=None, n_lfcc=40, dct_type=2,
@@ -367,6 +396,13 @@ class AmplitudeToDB(Transform):
         10 log10 (power) or 20 log10 (anything else, as torchaudio).
     top_db : float, optional
         Floor below each item's maximum, dB (>= 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastmel.torchaudio import transforms as T
+    >>> T.AmplitudeToDB(top_db=80)(np.array([[1.0, 1e-3, 0.0]], np.float32))
+    array([[  0., -30., -80.]], dtype=float32)
     """
 
     _ARGS = dict(stype="power", top_db=None)
@@ -411,6 +447,13 @@ class MelScale(Transform):
     -----
     A matrix product with the float32 bank in the input's dtype (NumPy's
     BLAS); ``fb`` is the bank.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastmel.torchaudio import transforms as T
+    >>> T.MelScale(n_mels=40, n_stft=201)(np.ones((201, 5), np.float32)).shape
+    (40, 5)
     """
 
     _ARGS = dict(n_mels=128, sample_rate=16000, f_min=0.0, f_max=None, n_stft=201, norm=None,
@@ -460,6 +503,13 @@ class ComputeDeltas(Transform):
     ----------
     win_length : int, default 5
     mode : str, default "replicate"
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastmel.torchaudio import transforms as T
+    >>> T.ComputeDeltas()(np.arange(6, dtype=np.float32)[None])
+    array([[0.5, 0.8, 1. , 1. , 0.8, 0.5]], dtype=float32)
     """
 
     _ARGS = dict(win_length=5, mode="replicate")
