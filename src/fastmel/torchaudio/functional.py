@@ -10,6 +10,7 @@ return a tensor, as torchaudio's, so they need torch.
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -68,8 +69,22 @@ def melscale_fbanks(
     torch.Tensor [shape=(n_freqs, n_mels), dtype=float32]
     """
     torch = require_torch("melscale_fbanks")
-    bank = _filters.melscale_fbanks(n_freqs, f_min, f_max, n_mels, sample_rate, norm, mel_scale)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bank = _filters.melscale_fbanks(n_freqs, f_min, f_max, n_mels, sample_rate, norm, mel_scale)
+    warn_empty_filters(bank, stacklevel=3)
     return torch.from_numpy(bank)
+
+
+def warn_empty_filters(bank: np.ndarray, stacklevel: int) -> None:
+    """torchaudio's warning for a mel bank ``(n_freqs, n_mels)`` with an all-zero filter."""
+    if bank.size and (bank.max(axis=0) == 0.0).any():
+        warnings.warn(
+            "At least one mel filterbank has all zero values. The value for `n_mels` "
+            f"({bank.shape[1]}) may be set too high. Or, the value for `n_freqs` "
+            f"({bank.shape[0]}) may be set too low.",
+            stacklevel=stacklevel,
+        )
 
 
 def linear_fbanks(n_freqs: int, f_min: float, f_max: float, n_filter: int, sample_rate: int) -> Any:
@@ -241,8 +256,6 @@ def spectrogram(
     """
     values, back = from_input(waveform, "waveform")
     if return_complex is not None:
-        import warnings
-
         warnings.warn(
             "`return_complex` argument is now deprecated and is not effective."
             "`torchaudio.functional.spectrogram(power=None)` always returns a tensor with "

@@ -18,6 +18,7 @@ is listed on each class.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -114,8 +115,6 @@ class Spectrogram(Transform):
     ) -> None:
         self._start(_local_args(locals()))
         if return_complex is not None:
-            import warnings
-
             warnings.warn(
                 "`return_complex` argument is now deprecated and is not effective."
                 "`torchaudio.transforms.Spectrogram(power=None)` always returns a tensor with "
@@ -208,8 +207,6 @@ class MelSpectrogram(Transform):
     ) -> None:
         self._start(_local_args(locals()))
         if onesided is not None:
-            import warnings
-
             warnings.warn(
                 "Argument 'onesided' has been deprecated and has no influence on the behavior "
                 "of this module.",
@@ -234,6 +231,7 @@ class MelSpectrogram(Transform):
         self._front = StftFrontEnd(
             **_stft_options(self), **_mel_options(self), num_threads=num_threads
         )
+        F.warn_empty_filters(self._front.filter_bank(), stacklevel=3)
         self._finish()
 
     @property
@@ -482,7 +480,11 @@ class MelScale(Transform):
             raise ValueError(f"Require f_min: {f_min} <= f_max: {self.f_max}")
         from .._filters import melscale_fbanks
 
-        self.fb = melscale_fbanks(n_stft, f_min, self.f_max, n_mels, sample_rate, norm, mel_scale)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fb = melscale_fbanks(n_stft, f_min, self.f_max, n_mels, sample_rate, norm, mel_scale)
+        F.warn_empty_filters(fb, stacklevel=3)
+        self.fb = fb
         self._finish()
 
     def _compute(self, x: Any) -> np.ndarray:
