@@ -92,6 +92,31 @@ inline V ln_vec(V x) {
     return x < __builtin_inff() ? y : x; /* +inf and NaN */
 }
 
+/* ln(1 + u) for u > -1, accurate for small u too: w = 1 + u rounded, and
+ * ln w times u / (w - 1), which puts back what the rounding of w lost
+ * (Goldberg's); u itself where w rounds to 1. */
+template <typename V>
+inline V log1p_vec(V u) {
+    const V w = u + 1.0f;
+    const V d = w - 1.0f;
+    const V y = ln_vec(w) * (u / d);
+    const V inf = V{} * 0.0f + __builtin_inff();
+    return d == 0.0f ? u : (w == inf ? w : y);
+}
+
+/* e^z - 1, accurate for small z too: e = e^z rounded, and (e - 1) z / ln e
+ * (Kahan's); z itself where e rounds to 1, -1 where e - 1 does, +inf above. */
+template <typename V>
+inline V expm1_vec(V z) {
+    const V e = exp_poly(z);
+    const V d = e - 1.0f;
+    const V y = d * (z / ln_vec(e));
+    const V inf = V{} * 0.0f + __builtin_inff();
+    V r = e == 1.0f ? z : y;
+    r = d == -1.0f ? d : r;
+    return e == inf ? e : r;
+}
+
 /* acc + c s, rounded as every filter path rounds it: once (a fused
  * multiply-add) where the instruction set has one, else twice. The
  * compiler's own contraction differs between its vectorised loops and the
@@ -175,19 +200,19 @@ class DeltaFrames final : public fastmel::FramesKernel {
                 }
             };
             pass([&](size_t i) { return zero - gain * ln_vec(at(m, i) + eps); }); /* ln g */
+            /* u = x g; no difference of two close values anywhere below, so
+             * a quiet input keeps float's relative precision */
+            pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)); });
             if (branch_ == Branch::Log) {
-                pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)) + T(1); });
-                pass([&](size_t i) { return ln_vec(at(y, i)); });
+                pass([&](size_t i) { return log1p_vec(at(y, i)); });
             } else if (branch_ == Branch::NoBias) {
-                pass([&](size_t i) { return power * (ln_vec(at(x, i)) + at(y, i)); });
-                pass([&](size_t i) { return exp_poly(at(y, i)); });
-            } else if (sqrt_) {  /* power 0.5 (librosa's default): a square root */
-                pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)) + bias; });
-                for (size_t i = 0; i < count; ++i) y[i] = std::sqrt(y[i]) - bias_power;
+                pass([&](size_t i) { return exp_poly(power * ln_vec(at(y, i))); });
+            } else if (sqrt_) {  /* power 0.5 (librosa's default): sqrt(u + b) - sqrt(b) */
+                for (size_t i = 0; i < count; ++i)
+                    y[i] = y[i] / (std::sqrt(y[i] + bias) + bias_power);
             } else {
-                pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)) * inv_bias + T(1); });
-                pass([&](size_t i) { return power * ln_vec(at(y, i)); });
-                pass([&](size_t i) { return bias_power * (exp_poly(at(y, i)) - T(1)); });
+                pass([&](size_t i) { return power * log1p_vec(at(y, i) * inv_bias); });
+                pass([&](size_t i) { return bias_power * expm1_vec(at(y, i)); });
             }
         } else {
             for (size_t i = 0; i < count; ++i) {

@@ -64,11 +64,13 @@ def pcen_for(case):
 
 def pcen_close(got, want, x_dtype):
     """float64: librosa's own formulas; float32 (whose output librosa gives in
-    float64): within 2e-6 of the output's peak. NaN where librosa has NaN."""
+    float64): within 3e-6 of the output's peak (the float32 logarithm of a
+    smoothed energy near 2**31 is ~21.5, within ulp(21.5) / 2 = 9.5e-7). NaN
+    where librosa has NaN."""
     got = np.asarray(got, np.float64)
     assert np.array_equal(np.isnan(got), np.isnan(want))
     scale = max(1.0, float(np.nanmax(np.abs(want))))
-    tol = 1e-12 if x_dtype == np.float64 else 2e-6
+    tol = 1e-12 if x_dtype == np.float64 else 3e-6
     np.testing.assert_allclose(got, want, rtol=0, atol=tol * scale, equal_nan=True)
 
 

@@ -194,3 +194,49 @@ def test_pcen_live(kw):
     if "axis" not in kw:
         b = fl.pcen(S[:, 120:], zi=z, **kw)
         np.testing.assert_allclose(np.concatenate([a, b], axis=-1), got, rtol=1e-12, atol=1e-12)
+
+
+def test_hostile_inputs_get_the_reference_answer_or_a_clear_error():
+    """Found by a hostile probe of the drop-in."""
+    rng = np.random.default_rng(7)
+    # quiet float32 input keeps its precision (no cancellation in the formulas)
+    S = np.full((1, 50), 1e-6, np.float32)
+    np.testing.assert_allclose(fl.pcen(S), fl.pcen(S.astype(np.float64)), rtol=2e-6)
+    # non-native float64 is computed in float64
+    S = rng.random((4, 30)) * 1e-4
+    np.testing.assert_array_equal(fl.pcen(S.astype(">f8")), fl.pcen(S))
+    # a ref that broadcasts, an empty axis
+    assert fl.pcen(S, ref=np.ones(30)).shape == (4, 30)
+    assert fl.pcen(S[:, :0], axis=0).shape == (4, 0)
+    # scalars
+    assert np.isclose(fl.amplitude_to_db(0.5), -6.020599913279624)
+    # hop_length=None: librosa.stft's win_length // 4
+    y = rng.standard_normal(4000).astype(np.float32)
+    np.testing.assert_array_equal(
+        fl.feature.melspectrogram(y=y, hop_length=None, n_fft=512, n_mels=20),
+        fl.feature.melspectrogram(y=y, hop_length=128, n_fft=512, n_mels=20),
+    )
+    with pytest.raises(ValueError, match="delta"):
+        fl.feature.delta(rng.random((3, 20)), delta=0.0)
+    with pytest.raises(ValueError, match="n_mels"):
+        fl.feature.melspectrogram(y=y, n_mels=0)
+    with pytest.raises(TypeError, match="n_fft"):
+        fl.feature.melspectrogram(y=y, n_fft=2048.5)
+    with pytest.raises(TypeError, match="complex"):
+        fl.feature.mfcc(S=np.ones((40, 5), np.complex64))
+    assert fl.feature.mfcc(S=np.ones((40, 5), np.float16)).dtype == np.float32
+    with pytest.raises(fl.ParameterError, match="fmin"):
+        fl.filters.mel(sr=16000, n_fft=512, fmin=4000.0, fmax=4000.0)
+    assert fl.filters.mel(sr=16000, n_fft=512, n_mels=40.0).shape == (40, 257)
+
+
+def test_cosine_window_is_scipys():
+    """scipy's periodic cosine window, sin(pi (n + 1/2) / (N + 1)): built by
+    scipy (fastmel does not build it by name)."""
+    pytest.importorskip("scipy")
+    from fastmel.librosa._util import window_values
+
+    n = np.arange(4)
+    np.testing.assert_allclose(window_values("cosine", 4), np.sin(np.pi * (n + 0.5) / 5))
+    with pytest.raises(ValueError):
+        window_values("sine", 4)

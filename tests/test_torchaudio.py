@@ -252,7 +252,12 @@ def test_tensor_rules():
     with pytest.raises(ValueError, match="on the CPU"):
         mel(torch.empty(4000, device="meta"))
     assert mel(x.double()).dtype == torch.float64
-    assert mel(x.half()).dtype == torch.float16
+    # torch.stft's rule: half precision in, float32 out; elementwise transforms keep it
+    assert mel(x.half()).dtype == torch.float32
+    assert FT.AmplitudeToDB()(x.abs().half()).dtype == torch.float16
+    assert FT.ComputeDeltas()(x.half()).dtype == torch.float16
+    # 0-d tensors stay 0-d
+    assert FT.AmplitudeToDB()(torch.tensor(2.0)).shape == torch.Size([])
     assert mel(x[:, ::2]).shape == mel(x[:, ::2].contiguous()).shape  # strided views read as is
     np.testing.assert_array_equal(mel(x[:, ::2]).numpy(), mel(x[:, ::2].contiguous()).numpy())
 
@@ -268,6 +273,16 @@ def test_transforms_are_modules_when_torch_is_loaded():
     assert_close("db", seq(x).numpy(), want.numpy())
     copy = pickle.loads(pickle.dumps(seq))
     assert torch.equal(copy(x), seq(x))
+    assert not copy.training and not copy[0].training  # .eval() survives
+    # torchaudio's parts and buffers, under its names: a checkpoint's state_dict loads
+    ref = torchaudio.transforms.MFCC(n_mfcc=13, melkwargs=dict(n_mels=40))
+    ours = FT.MFCC(n_mfcc=13, melkwargs=dict(n_mels=40))
+    assert sorted(ours.state_dict()) == sorted(ref.state_dict())
+    ours.load_state_dict(ref.state_dict(), strict=True)
+    np.testing.assert_allclose(
+        ours.MelSpectrogram.mel_scale.fb.numpy(), ref.MelSpectrogram.mel_scale.fb.numpy(), atol=2e-6
+    )
+    assert ours.MelSpectrogram.spectrogram.window.dtype == torch.float32
     assert "MelSpectrogram(n_mels=40)" in repr(seq)
 
 
@@ -443,3 +458,41 @@ def test_torchaudio_refusals(error):
         return
     with pytest.raises((ValueError, TypeError)):
         run_torchaudio_case(error, x)
+
+
+def test_hostile_inputs_get_clear_answers():
+    """Found by a hostile probe of the drop-ins: each gives the reference's
+    answer or an error naming the argument."""
+    with pytest.raises(TypeError, match="periodc"):
+        FT.Spectrogram(n_fft=64, wkwargs={"periodc": False})
+    with pytest.raises(ValueError, match="win_length"):
+        FF.compute_deltas(np.ones((2, 50)), 5001)
+    with pytest.raises(ValueError, match="all zeros"):
+        FT.Spectrogram(n_fft=64, window_fn=lambda n: np.zeros(n), normalized=True)
+    with pytest.raises(ValueError, match="n_mels"):
+        FT.MelSpectrogram(n_mels=0)
+    x = _signal((2, 3000))
+    # window=None is torch.stft's rectangle
+    got = FF.spectrogram(x, 0, None, 64, 16, 64, 2.0, False)
+    want = FF.spectrogram(x, 0, np.ones(64), 64, 16, 64, 2.0, False)
+    np.testing.assert_array_equal(got, want)
+    # 0-d input stays 0-d
+    assert np.shape(FT.AmplitudeToDB()(np.float32(2.0))) == ()
+    # the parts torchaudio has, under its names
+    mel = FT.MelSpectrogram(n_mels=40, mel_scale="slaney", norm="slaney")
+    assert mel.mel_scale.mel_scale == "slaney" and mel.mel_scale.fb.shape == (201, 40)
+    assert mel.spectrogram.window.shape == (400,)
+    lfcc = FT.LFCC(n_filter=64)
+    assert lfcc.filter_mat.shape == (201, 64) and lfcc.dct_mat.shape == (64, 40)
+    with pytest.warns(UserWarning, match="filterbank has all zero"):  # (as torchaudio's)
+        assert FT.MFCC().amplitude_to_DB.top_db == 80.0
+
+
+def test_float64_normalized_uses_a_float64_norm():
+    """A .double() module's window buffer is float64: its norm is taken in float64."""
+    x = _signal((1, 4000)).astype(np.float64)
+    w = fta.hann_window(400).astype(np.float64)
+    frames = np.lib.stride_tricks.sliding_window_view(np.pad(x[0], 200, mode="reflect"), 400)
+    want = np.abs(np.fft.rfft(frames[::200] * w, axis=-1)).T ** 2 / np.sum(w * w)
+    got = FT.Spectrogram(normalized=True)(x)[0]
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-13 * want.max())

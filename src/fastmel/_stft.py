@@ -10,6 +10,7 @@ conventions, the mapping to the engine's stages is written once.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from typing import Any
@@ -96,6 +97,33 @@ def dct_matrix(dct_type: int, n: int, norm: str | None) -> np.ndarray:
     else:
         raise ValueError(f"`dct_type` must be 1, 2, 3 or 4, got {dct_type!r}")
     return m
+
+
+@functools.lru_cache(maxsize=32)
+def _dense_bank(
+    filters: str, n_fft: int, n_filters: int, sample_rate: float, f_min: float,
+    f_max: float | None, norm: Any, mel_scale: str, bank_dtype: str,
+) -> np.ndarray:  # fmt: skip
+    """A front end's bank, built once per set of options (read-only)."""
+    n_freqs = n_fft // 2 + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if filters == "librosa_mel":
+            bank = librosa_mel_bank(
+                sample_rate, n_fft, n_filters, f_min, f_max, mel_scale == "htk", norm, bank_dtype
+            ).T
+        else:
+            high = float(sample_rate // 2) if f_max is None else f_max
+            if filters == "torchaudio_mel":
+                bank = melscale_fbanks(
+                    n_freqs, f_min, high, n_filters, sample_rate,
+                    None if norm is None else str(norm), mel_scale,
+                )  # fmt: skip
+            else:
+                bank = linear_fbanks(n_freqs, f_min, high, n_filters, sample_rate)
+    bank = np.ascontiguousarray(bank)
+    bank.flags.writeable = False
+    return bank
 
 
 class StftFrontEnd(FrontEnd):
@@ -239,43 +267,36 @@ class StftFrontEnd(FrontEnd):
 
     # -- the mapping to the engine ---------------------------------------------------
 
-    def _scale(self) -> float:
-        """The factor on |X| of ``normalized``: 1 / sqrt(sum(w**2)) of the
-        float32 window ("window"), or n_fft ** -0.5 (torch.stft's)."""
+    def _scale(self, dt: np.dtype) -> float:
+        """The factor on |X| of ``normalized``: 1 / sqrt(sum(w**2)) of the window
+        in the compute dtype ("window"; torchaudio's buffer is float32, float64
+        after ``.double()``), or n_fft ** -0.5 (torch.stft's)."""
         if self.normalized == "frame_length":
             return 1.0 / math.sqrt(self.n_fft)
         if self.normalized in (True, "window"):
-            w = self.window.astype(np.float32)
-            return 1.0 / float(np.sqrt(np.sum(w * w, dtype=np.float32)))
+            w = self.window.astype(dt)
+            norm = float(np.sqrt(np.sum(w * w, dtype=dt)))
+            if norm == 0:
+                raise ValueError(
+                    f"normalized={self.normalized!r} divides by the window's L2 norm, and this "
+                    "window is all zeros"
+                )
+            return 1.0 / norm
         return 1.0
 
     def filter_bank(self) -> np.ndarray:
         """The dense ``(n_fft // 2 + 1, n_filters)`` bank, as the reference builds it
         (without the builders' warnings: the drop-ins give their reference's, once)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return self._dense_bank()
+        if self.filters == "none":
+            raise ValueError("this front end has no filter bank")
+        return _dense_bank(
+            self.filters, self.n_fft, self.n_filters, self.sample_rate, self.f_min, self.f_max,
+            self.norm, self.mel_scale, self.bank_dtype,
+        ).copy()  # fmt: skip
 
-    def _dense_bank(self) -> np.ndarray:
+    def _bank(self, dt: np.dtype) -> Bank:
         n_freqs = self.n_fft // 2 + 1
-        if self.filters == "librosa_mel":
-            return librosa_mel_bank(
-                self.sample_rate, self.n_fft, self.n_filters, self.f_min, self.f_max,
-                self.mel_scale == "htk", self.norm, self.bank_dtype,
-            ).T  # fmt: skip
-        f_max = float(self.sample_rate // 2) if self.f_max is None else self.f_max
-        if self.filters == "torchaudio_mel":
-            return melscale_fbanks(
-                n_freqs, self.f_min, f_max, self.n_filters, self.sample_rate,
-                None if self.norm is None else str(self.norm), self.mel_scale,
-            )  # fmt: skip
-        if self.filters == "torchaudio_linear":
-            return linear_fbanks(n_freqs, self.f_min, f_max, self.n_filters, self.sample_rate)
-        raise ValueError("this front end has no filter bank")
-
-    def _bank(self) -> Bank:
-        n_freqs = self.n_fft // 2 + 1
-        gain = self._scale() ** self.power
+        gain = self._scale(dt) ** self.power
         if self.filters == "none":
             return Bank(
                 first=np.arange(n_freqs, dtype=np.uintp),
@@ -334,7 +355,7 @@ class StftFrontEnd(FrontEnd):
             framing=framing,
             condition=_engine.Condition(window=self.window),
             spectrum=Spectrum.centred(self.n_fft, self.win_length, mag_exp=self.power),
-            bank=self._bank(),
+            bank=self._bank(np.dtype(dtype)),
             log=log,
             floor=floor,
             post=Post() if matrix is None else Post(matrix=matrix.astype(np.float64)),

@@ -38,8 +38,7 @@ class ParameterError(ValueError):
 # (periodic: librosa asks for fftbins=True).
 _NAMES = {"hann": "hann", "hanning": "hann", "hamming": "hamming", "blackman": "blackman",
           "boxcar": "rectangular", "box": "rectangular", "ones": "rectangular",
-          "rect": "rectangular", "rectangular": "rectangular", "cosine": "sine",
-          "sine": "sine", "kaiser": "kaiser"}  # fmt: skip
+          "rect": "rectangular", "rectangular": "rectangular", "kaiser": "kaiser"}  # fmt: skip
 
 
 def window_key(window: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._frames import Deltas
+from .._options import as_int
 from .._stft import dct_matrix
 from . import filters
 from ._util import ParameterError, front_end, valid_audio, window_key
@@ -31,6 +32,7 @@ def _mel_options(sr: float, n_fft: int, kwargs: dict[str, Any]) -> dict[str, Any
     if unknown:
         raise TypeError(f"mel() got unexpected keyword arguments: {sorted(unknown)}")
     norm = kwargs.get("norm", "slaney")
+    as_int("n_mels", kwargs.get("n_mels", 128))
     if isinstance(norm, str) and norm != "slaney":
         raise ParameterError(f"Unsupported norm={norm}")
     return dict(
@@ -45,7 +47,10 @@ def _stft_options(
     y: np.ndarray, n_fft: int, hop_length: int, win_length: int | None, window: Any,
     center: bool, pad_mode: Any, power: float,
 ) -> tuple[Any, int, dict[str, Any]]:  # fmt: skip
-    win = n_fft if win_length is None else int(win_length)
+    n_fft = as_int("n_fft", n_fft)
+    win = n_fft if win_length is None else as_int("win_length", win_length)
+    if win > n_fft:
+        raise ParameterError(f"win_length={win} must be at most n_fft={n_fft}")
     if callable(pad_mode) or pad_mode in _REFUSED_PAD or pad_mode == "empty":
         why = (
             "leaves the padding uninitialised in librosa" if pad_mode == "empty" else
@@ -65,7 +70,9 @@ def _stft_options(
         raise ParameterError(
             f"n_fft={n_fft} is too large for uncentered analysis of input signal of length={n}"
         )
-    if hop_length is None or int(hop_length) < 1:
+    if hop_length is None:
+        hop_length = win // 4  # (librosa.stft's default)
+    if int(hop_length) < 1:
         raise ParameterError(f"hop_length={hop_length} must be a positive integer")
     options = dict(
         n_fft=int(n_fft), hop_length=int(hop_length), power=float(power), center=bool(center),
@@ -193,8 +200,10 @@ def mfcc(
         raise ValueError(f"Invalid norm value {norm!r}; should be 'ortho' or None")
     if S is not None:
         s = np.asarray(S)
-        if not np.issubdtype(s.dtype, np.floating):
-            s = s.astype(np.float64)
+        if np.iscomplexobj(s):
+            raise TypeError("`S` is complex: pass a real (log-power) mel spectrogram")
+        if s.dtype not in (np.float32, np.float64):  # (scipy's DCT: float16 -> float32)
+            s = s.astype(np.float32 if s.dtype == np.float16 else np.float64)
         m = _lifted(dct_matrix(dct_type, s.shape[-2], norm)[:n_mfcc], lifter, n_mfcc)
         return np.einsum("kf,...ft->...kt", m.astype(s.dtype), s, optimize=True)
     if y is None:
@@ -293,6 +302,8 @@ def delta(
     if mode not in _DELTA_EDGES:
         raise ValueError("mode must be 'mirror', 'constant', 'nearest' 'wrap' or 'interp'.")
     spacing = float(kwargs.pop("delta", 1.0))
+    if spacing == 0:
+        raise ValueError("`delta` (savgol_filter's sample spacing) must be non-zero")
     kwargs.pop("deriv", None)  # (librosa drops it)
     if kwargs.pop("polyorder", order) != order:
         raise ValueError("fastmel computes `polyorder` equal to `order` only (librosa's default)")

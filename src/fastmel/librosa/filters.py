@@ -56,11 +56,18 @@ def mel(
     """
     if isinstance(norm, str) and norm != "slaney":
         raise ParameterError(f"Unsupported norm={norm}")
+    if isinstance(n_mels, float) and float(n_mels).is_integer():
+        n_mels = int(n_mels)  # (librosa takes int(n_mels))
+    high = float(sr) / 2 if fmax is None else float(fmax)
+    if not (np.isfinite(fmin) and np.isfinite(high) and 0 <= fmin < high):
+        raise ParameterError(
+            f"fmin={fmin} and fmax={high} must be finite with 0 <= fmin < fmax (librosa's "
+            "filters for other ranges are NaN or negative)"
+        )
     try:
         bank = librosa_mel_bank(sr, n_fft, n_mels, fmin, fmax, htk, norm, dtype)
     except ValueError as e:
         raise ParameterError(str(e)) from None
-    high = float(sr) / 2 if fmax is None else float(fmax)
     edges = band_edges_hz(int(n_mels), float(fmin), high, "htk" if htk else "slaney")
     if not np.all((edges[:-2] == 0) | (bank.max(axis=1, initial=0) > 0)):
         warnings.warn(

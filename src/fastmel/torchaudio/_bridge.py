@@ -39,10 +39,13 @@ def require_torch(what: str) -> Any:
     return torch
 
 
-def from_input(x: Any, name: str) -> tuple[Any, Callable[[np.ndarray], Any]]:
+def from_input(
+    x: Any, name: str, *, widen_half: bool = False
+) -> tuple[Any, Callable[[np.ndarray], Any]]:
     """``x`` as something NumPy reads without a copy, and the function that
-    turns a result back into ``x``'s kind: a tensor (CPU, ``x``'s dtype) for a
-    tensor, the array itself otherwise.
+    turns a result back into ``x``'s kind: a tensor (CPU, ``x``'s dtype; with
+    ``widen_half``, float32 for float16 and bfloat16, as torch.stft gives
+    them) for a tensor, the array itself otherwise.
 
     A tensor on another device, or one that requires grad, is refused: fastmel
     runs on the CPU, outside autograd."""
@@ -64,11 +67,14 @@ def from_input(x: Any, name: str) -> tuple[Any, Callable[[np.ndarray], Any]]:
     dtype = x.dtype
     if dtype in (torch.float16, torch.bfloat16):
         values = x.to(torch.float32).numpy()
+        if widen_half:
+            dtype = torch.float32
     else:
         values = x.resolve_conj().resolve_neg().numpy()
 
     def back(result: np.ndarray) -> Any:
-        out = torch.from_numpy(np.ascontiguousarray(result))
+        a = np.asarray(result)  # (0-d stays 0-d)
+        out = torch.from_numpy(a if a.flags.c_contiguous else np.ascontiguousarray(a))
         if dtype.is_floating_point and out.dtype != dtype:
             out = out.to(dtype)
         return out

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 from ._bridge import from_input, torch_if_loaded
 
 __all__ = ["Transform"]
@@ -38,8 +40,11 @@ def _module_class(cls: type, torch: Any) -> type:
     return made
 
 
-def _rebuild(cls: type, args: dict[str, Any]) -> Any:
-    return cls(**args)
+def _rebuild(cls: type, args: dict[str, Any], training: bool = True) -> Any:
+    made = cls(**args)
+    if not training and hasattr(made, "train"):
+        made.train(False)
+    return made
 
 
 class Transform:
@@ -54,6 +59,15 @@ class Transform:
         if torch is not None and not issubclass(cls, torch.nn.Module):
             cls = _module_class(cls, torch)
         return object.__new__(cls)
+
+    def _buffer(self, name: str, values: Any) -> None:
+        """``values`` under ``name``: a module's registered buffer (in its
+        ``state_dict``, as torchaudio's) when torch is loaded, else the array."""
+        torch = torch_if_loaded()
+        if torch is not None and isinstance(self, torch.nn.Module):
+            self.register_buffer(name, torch.from_numpy(np.array(values)))
+        else:
+            object.__setattr__(self, name, np.array(values))
 
     def _start(self, args: dict[str, Any]) -> None:
         """First step of a subclass's ``__init__``: the module's own set-up,
@@ -76,7 +90,7 @@ class Transform:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         base = next(c for c in type(self).__mro__ if c in _BASES)
-        return (_rebuild, (base, self._args))
+        return (_rebuild, (base, self._args, getattr(self, "training", True)))
 
     def __repr__(self) -> str:
         shown = [
@@ -99,6 +113,9 @@ class Transform:
         """
         return self.forward(x)
 
+    # Whether a float16 or bfloat16 tensor comes back as float32 (torch.stft's).
+    _WIDEN_HALF = True
+
     def forward(self, x: Any) -> Any:
         """The transform of ``x``.
 
@@ -112,7 +129,7 @@ class Transform:
         torch.Tensor or np.ndarray
             A tensor of ``x``'s dtype for a tensor, a NumPy array otherwise.
         """
-        values, back = from_input(x, self._INPUT)
+        values, back = from_input(x, self._INPUT, widen_half=self._WIDEN_HALF)
         return back(self._compute(values))
 
     _INPUT = "waveform"

@@ -20,7 +20,13 @@ from .._options import as_int, as_real
 __all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
 
 
-def _length(window_length: Any, periodic: Any) -> tuple[int, int]:
+_TORCH_OPTIONS = frozenset(("layout", "device", "pin_memory", "requires_grad"))
+
+
+def _length(window_length: Any, periodic: Any, options: dict[str, Any]) -> tuple[int, int]:
+    unknown = set(options) - _TORCH_OPTIONS
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments for a window: {sorted(unknown)}")
     n = as_int("window_length", window_length, minimum=0)
     return n, n + 1 if periodic and n > 1 else n
 
@@ -41,7 +47,7 @@ def hamming_window(
     beta: float = 0.46,
     *,
     dtype: Any = None,
-    **_: Any,
+    **torch_options: Any,
 ) -> np.ndarray:
     """``torch.hamming_window``'s values as a NumPy array: ``alpha - beta cos(2 pi n / (N - 1))``.
 
@@ -53,12 +59,15 @@ def hamming_window(
     alpha, beta : float, default 0.54, 0.46
     dtype : torch or NumPy float dtype, optional
         float32 by default, as torch.
+    **torch_options
+        torch's ``layout``, ``device``, ``pin_memory`` and ``requires_grad``,
+        accepted (the values are NumPy's); any other is a TypeError.
 
     Returns
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic)
+    n, m = _length(window_length, periodic, torch_options)
     dt = _dtype(dtype)
     if n <= 1:
         return np.ones(n, dtype=dt)
@@ -69,7 +78,7 @@ def hamming_window(
 
 
 def hann_window(
-    window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
+    window_length: int, periodic: bool = True, *, dtype: Any = None, **torch_options: Any
 ) -> np.ndarray:
     """``torch.hann_window``'s values as a NumPy array: ``0.5 - 0.5 cos(2 pi n / (N - 1))``.
 
@@ -80,16 +89,19 @@ def hann_window(
         The first ``window_length`` of ``window_length + 1`` points.
     dtype : torch or NumPy float dtype, optional
         float32 by default, as torch.
+    **torch_options
+        torch's ``layout``, ``device``, ``pin_memory`` and ``requires_grad``,
+        accepted (the values are NumPy's); any other is a TypeError.
 
     Returns
     -------
     np.ndarray [shape=(window_length,)]
     """
-    return hamming_window(window_length, periodic, 0.5, 0.5, dtype=dtype)
+    return hamming_window(window_length, periodic, 0.5, 0.5, dtype=dtype, **torch_options)
 
 
 def blackman_window(
-    window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
+    window_length: int, periodic: bool = True, *, dtype: Any = None, **torch_options: Any
 ) -> np.ndarray:
     """``torch.blackman_window``'s values as a NumPy array: ``0.42 - 0.5 cos(2 pi n / (N - 1)) +
     0.08 cos(4 pi n / (N - 1))``.
@@ -101,12 +113,15 @@ def blackman_window(
         The first ``window_length`` of ``window_length + 1`` points.
     dtype : torch or NumPy float dtype, optional
         float32 by default, as torch.
+    **torch_options
+        torch's ``layout``, ``device``, ``pin_memory`` and ``requires_grad``,
+        accepted (the values are NumPy's); any other is a TypeError.
 
     Returns
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic)
+    n, m = _length(window_length, periodic, torch_options)
     dt = _dtype(dtype)
     if n <= 1:
         return np.ones(n, dtype=dt)
@@ -116,7 +131,7 @@ def blackman_window(
 
 
 def bartlett_window(
-    window_length: int, periodic: bool = True, *, dtype: Any = None, **_: Any
+    window_length: int, periodic: bool = True, *, dtype: Any = None, **torch_options: Any
 ) -> np.ndarray:
     """``torch.bartlett_window``'s values as a NumPy array: ``1 - |2 n / (N - 1) - 1|``.
 
@@ -127,12 +142,15 @@ def bartlett_window(
         The first ``window_length`` of ``window_length + 1`` points.
     dtype : torch or NumPy float dtype, optional
         float32 by default, as torch.
+    **torch_options
+        torch's ``layout``, ``device``, ``pin_memory`` and ``requires_grad``,
+        accepted (the values are NumPy's); any other is a TypeError.
 
     Returns
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic)
+    n, m = _length(window_length, periodic, torch_options)
     dt = _dtype(dtype)
     if n <= 1:
         return np.ones(n, dtype=dt)
@@ -142,7 +160,12 @@ def bartlett_window(
 
 
 def kaiser_window(
-    window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: Any = None, **_: Any
+    window_length: int,
+    periodic: bool = True,
+    beta: float = 12.0,
+    *,
+    dtype: Any = None,
+    **torch_options: Any,
 ) -> np.ndarray:
     """``torch.kaiser_window``'s values as a NumPy array (``numpy.kaiser`` of
     ``N`` points, rounded to the dtype).
@@ -155,12 +178,15 @@ def kaiser_window(
     beta : float, default 12.0
     dtype : torch or NumPy float dtype, optional
         float32 by default, as torch.
+    **torch_options
+        torch's ``layout``, ``device``, ``pin_memory`` and ``requires_grad``,
+        accepted (the values are NumPy's); any other is a TypeError.
 
     Returns
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic)
+    n, m = _length(window_length, periodic, torch_options)
     dt = _dtype(dtype)
     if n <= 1:
         return np.ones(n, dtype=dt)
@@ -168,8 +194,8 @@ def kaiser_window(
 
 
 def window_values(window_fn: Any, win_length: int, wkwargs: dict[str, Any] | None) -> np.ndarray:
-    """``window_fn(win_length, **wkwargs)`` as a float64 NumPy array (a tensor
-    is read as it is)."""
+    """``window_fn(win_length, **wkwargs)`` as a NumPy array of its own float
+    dtype (float32 unless the function gave float64; a tensor is read as it is)."""
     if not callable(window_fn):
         raise TypeError(f"`window_fn` must be callable, got {window_fn!r}")
     w = window_fn(win_length) if wkwargs is None else window_fn(win_length, **wkwargs)
@@ -178,4 +204,4 @@ def window_values(window_fn: Any, win_length: int, wkwargs: dict[str, Any] | Non
     a = np.asarray(w)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"`window_fn` returned {a.dtype} values; real ones are needed")
-    return a.astype(np.float64).reshape(-1)
+    return a.astype(np.float64 if a.dtype == np.float64 else np.float32).reshape(-1)

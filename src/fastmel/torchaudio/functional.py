@@ -160,7 +160,7 @@ def amplitude_to_DB(
     values, back = from_input(x, "x")
     a = _floats(values)
     with np.errstate(divide="ignore", invalid="ignore"):
-        db = np.log10(np.maximum(a, a.dtype.type(amin)))
+        db = np.asarray(np.log10(np.maximum(a, a.dtype.type(amin))))
     db *= a.dtype.type(multiplier)
     db -= a.dtype.type(multiplier * db_multiplier)
     if top_db is not None:
@@ -207,7 +207,12 @@ def compute_deltas(specgram: Any, win_length: int = 5, mode: str = "replicate") 
         return back(a.copy())
     shape = a.shape
     two = a.reshape(1, -1, shape[-1]) if a.ndim < 2 else a
-    out = _deltas(2 * ((win - 1) // 2) + 1, _DELTA_EDGES[mode])(two)
+    width = 2 * ((win - 1) // 2) + 1
+    if width > 4095:
+        raise ValueError(
+            f"fastmel computes `win_length` up to 4096 (a {width}-tap filter), got {win}"
+        )
+    out = _deltas(width, _DELTA_EDGES[mode])(two)
     return back(np.ascontiguousarray(out).reshape(shape))
 
 
@@ -263,6 +268,8 @@ def spectrogram(
             stacklevel=2,
         )
     choice("pad_mode", pad_mode, ("reflect", "constant", "replicate", "circular"))
+    if window is None:  # (torch.stft's rectangle)
+        window = np.ones(win_length)
     w = window.detach().cpu().numpy() if is_tensor(window) else np.asarray(window)
     front = _front(
         n_fft=n_fft, win_length=win_length, hop_length=hop_length, pad=pad,

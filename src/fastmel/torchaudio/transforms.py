@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .._options import choice
+from .._options import as_int, choice
 from .._stft import StftFrontEnd, create_dct_matrix
 from . import functional as F
 from ._module import _BASES, Transform
@@ -124,7 +124,9 @@ class Spectrogram(Transform):
         self.n_fft = n_fft
         self.win_length = win_length if win_length is not None else n_fft
         self.hop_length = hop_length if hop_length is not None else self.win_length // 2
-        self.window = window_values(window_fn, self.win_length, wkwargs)
+        window = window_values(window_fn, self.win_length, wkwargs)
+        self._buffer("window", window)
+        object.__setattr__(self, "_window", window)
         self.pad = pad
         self.power = power
         self.normalized = normalized
@@ -219,25 +221,23 @@ class MelSpectrogram(Transform):
         self.pad = pad
         self.power = power
         self.normalized = normalized
-        self.n_mels = n_mels
+        self.n_mels = as_int("n_mels", n_mels)
         self.f_max = f_max
         self.f_min = f_min
-        self.center = center
-        self.pad_mode = pad_mode
-        self.norm = norm
-        self.mel_scale = mel_scale
-        self.window = window_values(window_fn, self.win_length, wkwargs)
-        _check_range(f_min, f_max, sample_rate)
-        self._front = StftFrontEnd(
-            **_stft_options(self), **_mel_options(self), num_threads=num_threads
+        # torchaudio's parts, under its names (their options live there)
+        self.spectrogram = Spectrogram(
+            n_fft=n_fft, win_length=self.win_length, hop_length=self.hop_length, pad=pad,
+            window_fn=window_fn, power=power, normalized=normalized, wkwargs=wkwargs,
+            center=center, pad_mode=pad_mode, onesided=True,
+        )  # fmt: skip
+        self.mel_scale = MelScale(
+            self.n_mels, sample_rate, f_min, f_max, n_fft // 2 + 1, norm, mel_scale
         )
-        F.warn_empty_filters(self._front.filter_bank(), stacklevel=3)
+        self._front = StftFrontEnd(
+            **_stft_options(self.spectrogram), **_mel_options(self.mel_scale),
+            num_threads=num_threads,
+        )  # fmt: skip
         self._finish()
-
-    @property
-    def fb(self) -> np.ndarray:
-        """The ``(n_fft // 2 + 1, n_mels)`` float32 filter bank (torchaudio's ``mel_scale.fb``)."""
-        return self._front.filter_bank()
 
 
 class MFCC(Transform):
@@ -294,15 +294,16 @@ class MFCC(Transform):
         self.dct_type = dct_type
         self.norm = norm
         self.top_db = 80.0
+        self.amplitude_to_DB = AmplitudeToDB("power", self.top_db)
         self.log_mels = log_mels
         self.MelSpectrogram = MelSpectrogram(sample_rate=sample_rate, **(melkwargs or {}))
         mel = self.MelSpectrogram
         if n_mfcc > mel.n_mels:
             raise ValueError("Cannot select more MFCC coefficients than # mel bins")
-        self.dct_mat = create_dct_matrix(n_mfcc, mel.n_mels, norm)
+        self._buffer("dct_mat", create_dct_matrix(n_mfcc, mel.n_mels, norm))
         self._front = StftFrontEnd(
-            **_stft_options(mel),
-            **_mel_options(mel),
+            **_stft_options(mel.spectrogram),
+            **_mel_options(mel.mel_scale),
             **_log_dct(log_mels, n_mfcc, norm),
             num_threads=num_threads,
         )
@@ -365,11 +366,12 @@ class LFCC(Transform):
         self.dct_type = dct_type
         self.norm = norm
         self.top_db = 80.0
+        self.amplitude_to_DB = AmplitudeToDB("power", self.top_db)
         self.log_lf = log_lf
         self.Spectrogram = Spectrogram(**(speckwargs or {}))
         if n_lfcc > self.Spectrogram.n_fft:
             raise ValueError("Cannot select more LFCC coefficients than # fft bins")
-        self.dct_mat = create_dct_matrix(n_lfcc, n_filter, norm)
+        self._buffer("dct_mat", create_dct_matrix(n_lfcc, n_filter, norm))
         options = dict(
             filters="torchaudio_linear", n_filters=n_filter, sample_rate=sample_rate, f_min=f_min,
             f_max=self.f_max,
@@ -380,6 +382,7 @@ class LFCC(Transform):
             **_log_dct(log_lf, n_lfcc, norm),
             num_threads=num_threads,
         )
+        self._buffer("filter_mat", self._front.filter_bank())
         self._finish()
 
 
@@ -405,6 +408,7 @@ class AmplitudeToDB(Transform):
 
     _ARGS = dict(stype="power", top_db=None)
     _INPUT = "x"
+    _WIDEN_HALF = False
 
     def __init__(self, stype: str = "power", top_db: float | None = None) -> None:
         self._start(_local_args(locals()))
@@ -456,6 +460,7 @@ class MelScale(Transform):
 
     _ARGS = dict(n_mels=128, sample_rate=16000, f_min=0.0, f_max=None, n_stft=201, norm=None,
                  mel_scale="htk")  # fmt: skip
+    _fb: np.ndarray  # the bank (also the buffer ``fb``)
     _INPUT = "specgram"
 
     def __init__(
@@ -469,7 +474,7 @@ class MelScale(Transform):
         mel_scale: str = "htk",
     ) -> None:
         self._start(_local_args(locals()))
-        self.n_mels = n_mels
+        self.n_mels = as_int("n_mels", n_mels)
         self.sample_rate = sample_rate
         self.f_max = f_max if f_max is not None else float(sample_rate // 2)
         self.f_min = f_min
@@ -484,7 +489,8 @@ class MelScale(Transform):
             warnings.simplefilter("ignore")
             fb = melscale_fbanks(n_stft, f_min, self.f_max, n_mels, sample_rate, norm, mel_scale)
         F.warn_empty_filters(fb, stacklevel=3)
-        self.fb = fb
+        self._buffer("fb", fb)
+        object.__setattr__(self, "_fb", fb)
         self._finish()
 
     def _compute(self, x: Any) -> np.ndarray:
@@ -493,7 +499,7 @@ class MelScale(Transform):
             raise ValueError(
                 f"`specgram` must be (..., {self.n_stft}, time) (n_stft bins), got {a.shape}"
             )
-        fb = self.fb.astype(a.dtype)
+        fb = self._fb.astype(a.dtype)
         return np.ascontiguousarray(np.matmul(np.swapaxes(a, -1, -2), fb).swapaxes(-1, -2))
 
 
@@ -516,6 +522,7 @@ class ComputeDeltas(Transform):
 
     _ARGS = dict(win_length=5, mode="replicate")
     _INPUT = "specgram"
+    _WIDEN_HALF = False
 
     def __init__(self, win_length: int = 5, mode: str = "replicate") -> None:
         self._start(_local_args(locals()))
@@ -546,12 +553,12 @@ def _stft_options(t: Any) -> dict[str, Any]:
     choice("pad_mode", t.pad_mode, TORCH_PAD_MODES)
     return dict(
         n_fft=t.n_fft, win_length=t.win_length, hop_length=t.hop_length, pad=t.pad,
-        window=t.window, power=t.power, normalized=t.normalized, center=t.center,
+        window=t._window, power=t.power, normalized=t.normalized, center=t.center,
         pad_mode=t.pad_mode, onesided=getattr(t, "onesided", True),
     )  # fmt: skip
 
 
-def _mel_options(t: MelSpectrogram) -> dict[str, Any]:
+def _mel_options(t: MelScale) -> dict[str, Any]:
     return dict(
         filters="torchaudio_mel", n_filters=t.n_mels, sample_rate=t.sample_rate, f_min=t.f_min,
         f_max=t.f_max, norm=t.norm, mel_scale=t.mel_scale,
@@ -567,9 +574,3 @@ def _log_dct(log_natural: bool, n_coeffs: int, norm: str | None) -> dict[str, An
 def _check_dct_type(dct_type: Any) -> None:
     if dct_type not in (2,):
         raise ValueError(f"DCT type not supported: {dct_type}")
-
-
-def _check_range(f_min: float, f_max: float | None, sample_rate: float) -> None:
-    high = float(sample_rate // 2) if f_max is None else f_max
-    if f_min > high:
-        raise ValueError(f"Require f_min: {f_min} <= f_max: {high}")
