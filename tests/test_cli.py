@@ -338,3 +338,46 @@ def test_kaldi_dither_without_a_seed_reruns_unchanged(corpus, tmp_path):
         json.loads((tmp_path / "other" / "fastmel.json").read_text())["layer"]["dither_seed"]
         != seed
     )
+
+
+def test_progress_bar_total_and_updates_agree(tmp_path):
+    """The bar counts whole milliseconds, total and updates alike: float
+    seconds (a total rounded to 0.01 s, updates not) left the bar past its end,
+    with tqdm's clamping warning and a negative ETA."""
+    d = tmp_path / "thirds"
+    d.mkdir()
+    for i in range(7):
+        write_wav(d / f"c{i}.wav", seconds=1 / 3 + i * 0.0123, seed=i)
+    r = run("compute", d, "-o", tmp_path / "f", "--progress", "bar")
+    assert r.returncode == 0, r.stderr
+    assert "Warning" not in r.stderr and "clamping" not in r.stderr, r.stderr
+    assert "<-" not in r.stderr, r.stderr  # no negative remaining time
+    final = r.stderr.replace("\r", "\n").splitlines()
+    done = [line for line in final if "7/7 files" in line]
+    assert done and "100%" in done[-1], r.stderr
+
+
+def test_inputs_sharing_a_stem_keep_their_suffixes(tmp_path):
+    """a.flac and a.wav are written as a.flac.npy and a.wav.npy (a lone stem
+    keeps b.npy), so neither takes the other's output, even when one fails; one
+    name in two places given apart is refused for the later one, by name."""
+    d = tmp_path / "audio"
+    d.mkdir()
+    write_wav(d / "a.wav", seed=1)
+    write_wav(d / "a.flac", seed=2)
+    (d / "c.wav").write_bytes(b"RIFF broken")
+    write_wav(d / "c.flac", seed=3)
+    write_wav(d / "b.wav", seed=4)
+    out = tmp_path / "f"
+    r = run("compute", d, "-o", out)
+    assert r.returncode == 1, r.stderr  # c.wav is broken
+    assert sorted(p.name for p in out.glob("*.npy")) == [
+        "a.flac.npy", "a.wav.npy", "b.npy", "c.flac.npy",
+    ]  # fmt: skip
+    assert "c.wav" in r.stderr and "already" not in r.stderr
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    write_wav(tmp_path / "x" / "s.wav", seed=5)
+    write_wav(tmp_path / "y" / "s.wav", seed=6)
+    r = run("compute", tmp_path / "x" / "s.wav", tmp_path / "y" / "s.wav", "-o", tmp_path / "g")
+    assert r.returncode == 1 and "already that of" in r.stderr, r.stderr

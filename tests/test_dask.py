@@ -96,7 +96,7 @@ def test_a_retried_task_finds_its_own_output(tmp_path):
     assert again["shape"] == first["shape"]
 
 
-def test_collisions_fail_one_file_and_calls_are_independent(tmp_path):
+def test_shared_stems_keep_their_suffixes_and_calls_are_independent(tmp_path):
     import fastmel
     import fastmel.dask
 
@@ -112,10 +112,13 @@ def test_collisions_fail_one_file_and_calls_are_independent(tmp_path):
             results = fastmel.dask.compute_files(
                 client, [*paths, twin, odd, *nested], tmp_path / "f", layer
             )
-            assert [r["error"] is None for r in results] == [True] * 6 + [False, False, True]
+            assert [r["error"] is None for r in results] == [True] * 7 + [False, True]
             want = "written" if attempt == 0 else "unchanged"
-            assert {r["status"] for r in results[:6]} == {want}
-    assert "already that of" in results[6]["error"] and "s000.wav" in results[6]["error"]
+            assert {r["status"] for r in results[1:7]} == {want}
+    # s000.wav and s000.flac share a stem: both keep their suffix
+    assert results[0]["output"] == str(tmp_path / "f" / "s000.wav.npy")
+    assert results[6]["output"] == str(tmp_path / "f" / "s000.flac.npy")
+    assert results[1]["output"] == str(tmp_path / "f" / "s001.npy")
     assert "resample=True" in results[7]["error"] and "--resample" not in results[7]["error"]
     assert results[8]["output"] == str(tmp_path / "f" / "sub" / "s000.npy")  # mirrored
     assert (tmp_path / "f" / "sub" / "s000.npy").exists()

@@ -23,7 +23,7 @@ import pathlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .cli._audio import AudioError, Job, claim_outputs, output_name, process, require
+from .cli._audio import AudioError, Job, claim_outputs, output_names, process, require
 from .cli._output import display, sweep_temporaries
 
 if TYPE_CHECKING:
@@ -87,8 +87,9 @@ def output_paths(
     root: str | os.PathLike | None = None,
 ) -> list[str]:
     """The default output of each input: its path under ``root`` mirrored under
-    ``out_dir``, with ``.npy`` for its suffix (as ``fastmel compute`` names a
-    folder's files).
+    ``out_dir``, with ``.npy`` for its suffix, or after it for inputs whose names
+    differ only in their suffix (``a.flac.npy`` and ``a.mp3.npy``), as ``fastmel
+    compute`` names a folder's files.
 
     Parameters
     ----------
@@ -116,13 +117,13 @@ def output_paths(
         if root is not None
         else os.path.commonpath([os.path.dirname(n) for n in names])
     )
-    outs = []
+    relatives = []
     for p, name in zip(paths, names, strict=True):
         relative = os.path.relpath(name, base)
         if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
             raise ValueError(f"{display(p)} is not under the root {display(base)}")
-        outs.append(str(pathlib.Path(out_dir) / output_name(pathlib.PurePath(relative))))
-    return outs
+        relatives.append(pathlib.PurePath(relative))
+    return [str(pathlib.Path(out_dir) / n) for n in output_names(relatives)]
 
 
 def compute_files(

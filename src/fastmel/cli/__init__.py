@@ -396,15 +396,20 @@ def compute(args):
 
     show_bar = args.progress == "bar" or (args.progress == "auto" and sys.stderr.isatty())
     bar = None
-    seconds: list[float | None] = [None] * len(jobs)
+    ticks: list[int | None] = [None] * len(jobs)  # each file's audio, whole milliseconds
     if show_bar:
         # The bar's total: one header read per file, only when a bar is drawn.
+        # In whole milliseconds, total and updates alike (shown in seconds by
+        # unit_scale): float seconds summed in another order than the total
+        # left the bar past its end (tqdm's clamping warning, a negative ETA).
         seconds = [duration(job.path) if job.error is None else None for job in jobs]
-        total = sum(s for s in seconds if s)
+        ticks = [None if s is None else round(s * 1000) for s in seconds]
+        total = sum(t for t in ticks if t)
         tqdm = require("tqdm", "cli").tqdm
         bar = tqdm(
-            total=round(total, 2),
+            total=total,
             unit="s",
+            unit_scale=0.001,
             desc="audio",
             file=sys.stderr,
             dynamic_ncols=True,
@@ -433,7 +438,7 @@ def compute(args):
 
     start = time.perf_counter()
     todo = []
-    for job, secs in zip(jobs, seconds, strict=True):
+    for job, secs in zip(jobs, ticks, strict=True):
         if job.error is not None or job.out is None:
             report(job.path, job.error)
         elif args.skip_existing and os.path.lexists(job.out):
@@ -585,7 +590,8 @@ def build_parser():
         "MFCCs) of audio files (WAV, FLAC, OGG, MP3 via "
         "soundfile) and write one .npy per input (float32, or float64 with --dtype "
         "float64): OUTDIR/<name>.npy, with a directory's files "
-        "named by their path inside it. OUTDIR/fastmel.json records "
+        "named by their path inside it; inputs whose names differ only in their "
+        "suffix keep it (a.flac.npy, a.wav.npy). OUTDIR/fastmel.json records "
         "the parameters. Each output is written whole or not at all (never through a "
         "symbolic link, with the mode the umask gives). An existing output is kept: "
         "one that already holds the same features counts as up to date, one that "

@@ -58,6 +58,22 @@ def output_name(relative: pathlib.PurePath) -> pathlib.PurePath:
     return relative.parent / (stem + ".npy")
 
 
+def output_names(relatives: list[pathlib.PurePath]) -> list[pathlib.PurePath]:
+    """The ``.npy`` names of a run's inputs: :func:`output_name`'s, except for
+    inputs that would share one (``a.flac`` and ``a.mp3``), which keep their
+    suffix (``a.flac.npy``, ``a.mp3.npy``), so that neither takes the other's
+    place whichever of them fails. (Inputs of one name in two places given
+    apart still share it; the later one is refused.)"""
+    plain = [output_name(r) for r in relatives]
+    taken: dict[pathlib.PurePath, int] = {}
+    for p in plain:
+        taken[p] = taken.get(p, 0) + 1
+    return [
+        r.parent / (r.name + ".npy") if taken[p] > 1 and r.suffix else p
+        for r, p in zip(relatives, plain, strict=True)
+    ]
+
+
 def _walk(folder: pathlib.Path) -> tuple[list[pathlib.Path], list[tuple[pathlib.Path, str]]]:
     """Files under ``folder`` with an audio suffix (sorted), and the folders
     that could not be listed with the reason."""
@@ -96,16 +112,22 @@ def find_audio(inputs: Iterable[str | os.PathLike], outdir: str | os.PathLike) -
     """
     outdir = pathlib.Path(outdir)
     jobs: list[Job] = []
+    named: list[tuple[Job, pathlib.PurePath]] = []  # each readable input, by its name
     for item in inputs:
         p = pathlib.Path(item)
         if not os.path.lexists(p):
             raise FileNotFoundError(f"no such file or folder: {display(p)}")
         if p.is_dir():
             files, problems = _walk(p)
-            jobs.extend(Job(f, outdir / output_name(f.relative_to(p))) for f in files)
+            for f in files:
+                named.append((Job(f, None), f.relative_to(p)))
+                jobs.append(named[-1][0])
             jobs.extend(Job(f, None, why) for f, why in problems)
         else:
-            jobs.append(Job(p, outdir / output_name(pathlib.PurePath(p.name))))
+            named.append((Job(p, None), pathlib.PurePath(p.name)))
+            jobs.append(named[-1][0])
+    for (job, _), name in zip(named, output_names([r for _, r in named]), strict=True):
+        job.out = outdir / name
     return claim_outputs(jobs)
 
 
