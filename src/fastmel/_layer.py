@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final, TypedDict, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -48,7 +48,10 @@ from ._options import (
     floor_range,
     policy_dtype,
 )
-from ._presets import PRESETS
+from ._presets import PRESETS, PresetName
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
 from ._stream import MelStream, StreamSpec
 
 __all__ = ["MelSpectrogram"]
@@ -66,6 +69,35 @@ _KERAS_BASE_KEYS = frozenset(
         "input_dim",
     }
 )
+
+
+class MelSpectrogramOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`MelSpectrogram` (``replace``'s, typed)."""
+
+    fft_length: int
+    sequence_stride: int
+    sequence_length: int | None
+    window: WindowName | ArrayLike | None
+    sampling_rate: float
+    num_mel_bins: int
+    min_freq: float
+    max_freq: float | None
+    power_to_db: bool
+    top_db: float | None
+    mag_exp: float
+    min_power: float
+    ref_power: float
+    mel_scale: MelScale
+    norm: Norm | None
+    center: bool
+    pad_mode: PadMode
+    log_mode: LogMode
+    log_offset: float
+    top_db_scope: TopDbScope
+    drop_last_frame: bool
+    dtype: DTypeLike | None
+    num_threads: int | None
+    kernel: KernelName | None
 
 
 class MelSpectrogram(FrontEnd):
@@ -231,30 +263,31 @@ class MelSpectrogram(FrontEnd):
     (2, 80, 101)
     """
 
-    fft_length: int
-    sequence_stride: int
-    sequence_length: int
-    window: str | np.ndarray | None
-    sampling_rate: float
-    num_mel_bins: int
-    min_freq: float
-    max_freq: float
-    power_to_db: bool
-    top_db: float | None
-    mag_exp: float
-    min_power: float
-    ref_power: float
-    mel_scale: MelScale
-    norm: Norm | None
-    center: bool
-    pad_mode: PadMode
-    log_mode: LogMode
-    log_offset: float
-    top_db_scope: TopDbScope
-    drop_last_frame: bool
-    dtype: np.dtype | None
+    # The options, read-only after construction (a type checker says so too).
+    fft_length: Final[int]
+    sequence_stride: Final[int]
+    sequence_length: Final[int]
+    window: Final[str | np.ndarray | None]
+    sampling_rate: Final[float]
+    num_mel_bins: Final[int]
+    min_freq: Final[float]
+    max_freq: Final[float]
+    power_to_db: Final[bool]
+    top_db: Final[float | None]
+    mag_exp: Final[float]
+    min_power: Final[float]
+    ref_power: Final[float]
+    mel_scale: Final[MelScale]
+    norm: Final[Norm | None]
+    center: Final[bool]
+    pad_mode: Final[PadMode]
+    log_mode: Final[LogMode]
+    log_offset: Final[float]
+    top_db_scope: Final[TopDbScope]
+    drop_last_frame: Final[bool]
+    dtype: Final[np.dtype | None]
     num_threads: int | None
-    kernel: KernelName | None
+    kernel: Final[KernelName | None]
 
     def __init__(
         self,
@@ -298,12 +331,11 @@ class MelSpectrogram(FrontEnd):
                 f"`fft_length`={self.fft_length}."
             )
         self._window = window_values(window, self.sequence_length)
-        if window is None or isinstance(window, str):
-            self.window = window
-        else:
+        frozen: str | np.ndarray | None = window  # type: ignore[assignment]
+        if not (window is None or isinstance(window, str)):
             frozen = np.array(window)
             frozen.flags.writeable = False
-            self.window = frozen
+        self.window = frozen
         self.sampling_rate = _plain(sampling_rate)
         as_real("sampling_rate", sampling_rate, minimum=0, strict=True)
         self.num_mel_bins = as_int("num_mel_bins", num_mel_bins, maximum=MAX_MEL_BINS)
@@ -462,6 +494,26 @@ class MelSpectrogram(FrontEnd):
 
     # -- computing ------------------------------------------------------------
 
+    @overload
+    def __call__(
+        self,
+        x: ArrayLike,
+        *,
+        out: np.ndarray | None = None,
+        num_threads: int | None = None,
+        lengths: None = None,
+    ) -> np.ndarray: ...
+
+    @overload
+    def __call__(
+        self,
+        x: ArrayLike,
+        *,
+        out: np.ndarray | None = None,
+        num_threads: int | None = None,
+        lengths: ArrayLike,
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
     def __call__(
         self,
         x: ArrayLike,
@@ -469,7 +521,7 @@ class MelSpectrogram(FrontEnd):
         out: np.ndarray | None = None,
         num_threads: int | None = None,
         lengths: ArrayLike | None = None,
-    ) -> Any:
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Mel spectrogram of ``x``.
 
         Parameters
@@ -633,8 +685,26 @@ class MelSpectrogram(FrontEnd):
 
     # -- configuration --------------------------------------------------------
 
+    # (narrower than FrontEnd.replace's **Any on purpose: a misspelt option is a type error)
+    def replace(self, **changes: Unpack[MelSpectrogramOptions]) -> Self:  # type: ignore[override]
+        """A new layer with ``changes`` applied to this one's arguments.
+
+        Parameters
+        ----------
+        **changes
+            Any :class:`MelSpectrogram` argument (a type checker knows their
+            names and types).
+
+        Returns
+        -------
+        MelSpectrogram
+            Of this class.
+        """
+        made: Self = super().replace(**changes)  # (FrontEnd's: by name, at run time too)
+        return made
+
     @classmethod
-    def from_preset(cls, name: str, **overrides: Any) -> MelSpectrogram:
+    def from_preset(cls, name: PresetName, **overrides: Any) -> Self:
         """A layer with the conventions of another package.
 
         Parameters

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 
 from ._engine import EngineOptions, Post
-from ._layer import MelSpectrogram
+from ._frontend import Configured
+from ._layer import MelSpectrogram, MelSpectrogramOptions
 from ._options import MAX_MEL_BINS, as_int, as_real, choice
-from ._presets import PRESETS
+from ._presets import PRESETS, PresetName
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
 from ._stream import MelStream, StreamSpec
 
 __all__ = ["MFCC"]
@@ -50,6 +54,14 @@ def dct_matrix(n_mfcc: int, n_mels: int, norm: DctNorm | None, lifter: float) ->
     return m
 
 
+class MFCCOptions(MelSpectrogramOptions, total=False):
+    """The keyword arguments of :class:`MFCC` (``replace``'s, typed)."""
+
+    n_mfcc: int
+    dct_norm: DctNorm | None
+    lifter: float
+
+
 class MFCC(MelSpectrogram):
     """Mel-frequency cepstral coefficients: the DCT-II of a log mel spectrogram.
 
@@ -80,9 +92,9 @@ class MFCC(MelSpectrogram):
     (20, 32)
     """
 
-    n_mfcc: int
-    dct_norm: DctNorm | None
-    lifter: float
+    n_mfcc: Final[int]
+    dct_norm: Final[DctNorm | None]
+    lifter: Final[float]
 
     def __init__(
         self,
@@ -107,8 +119,23 @@ class MFCC(MelSpectrogram):
             )
         super().__init__(**mel_options)
 
+    def replace(self, **changes: Unpack[MFCCOptions]) -> Self:  # type: ignore[override]
+        """A new MFCC with ``changes`` applied to this one's arguments.
+
+        Parameters
+        ----------
+        **changes
+            Any MFCC or :class:`MelSpectrogram` argument.
+
+        Returns
+        -------
+        MFCC
+        """
+        made: Self = Configured.replace(self, **changes)
+        return made
+
     @classmethod
-    def from_preset(cls, name: str, **overrides: Any) -> MFCC:
+    def from_preset(cls, name: PresetName, **overrides: Any) -> Self:
         """An MFCC with the conventions of another package.
 
         Parameters

@@ -9,8 +9,12 @@ The tests compare every preset with golden arrays made by the real package
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Literal
 
-__all__ = ["PRESETS"]
+__all__ = ["PRESETS", "PresetName"]
+
+# The names ``MelSpectrogram.from_preset`` takes.
+PresetName = Literal["keras", "librosa", "torchaudio", "whisper", "whisper-128"]
 
 _KERAS: dict[str, object] = {}
 
