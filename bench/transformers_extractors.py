@@ -16,7 +16,9 @@ their own instead (bench/_timing.py says why); medians:
 - Every other extractor, 8 clips of 5-30 s at its own rate, its default call (SpeechT5:
   ``audio_target`` padded to the longest): fastmel against the path
   transformers takes here (its torch or torchaudio path where it has one, else
-  its NumPy code).
+  its NumPy code); and fastmel's call of that batch and of one 10 s request on
+  one thread against all cores (``fastmel.set_num_threads``), in stretches of
+  their own (``--no-threads`` leaves these out).
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ from fastmel._options import available_cores
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=float, default=1.0, help="seconds of timing per row")
+    parser.add_argument(
+        "--no-threads", dest="threads", action="store_false",
+        help="leave out each extractor's one-thread / all-cores rows",
+    )  # fmt: skip
     args = parser.parse_args()
     import torch
     import transformers
@@ -123,6 +129,7 @@ def main() -> None:
     b = threads("Whisper, 8 clips of 5-30 s, threads", clips, audio)
     r = threads("Whisper, one 10 s request", clips[1][: 10 * 16000], 10.0)
     others = {}
+    cores: dict[str, dict[str, float]] = {}
 
     def rate(fe: Any, x: Any, **kw: Any) -> Any:
         return fe(x, sampling_rate=fe.sampling_rate, **kw)
@@ -187,6 +194,31 @@ def main() -> None:
             },
             audio,
         )
+        if args.threads:
+            request = at_rate[1][: 10 * sr]
+
+            def on(cores: int, x: Any, fm: Any = fm, call: Any = call, kw: Any = kw) -> Any:
+                with fastmel.set_num_threads(cores):  # (every front end honours it)
+                    return call(fm, x, **kw)
+
+            cores[name] = block(
+                f"{name}: batch, one thread against all {available_cores()} cores",
+                {
+                    "batch1": ("one thread", lambda on=on, x=at_rate: on(1, x)),
+                    "batchN": ("num_threads=-1", lambda on=on, x=at_rate: on(-1, x)),
+                },
+                audio,
+                apart=True,
+            )
+            cores[name] |= block(
+                f"{name}: one 10 s request, one thread against all cores",
+                {
+                    "req1": ("one thread", lambda on=on, x=[request]: on(1, x)),
+                    "reqN": ("num_threads=-1", lambda on=on, x=[request]: on(-1, x)),
+                },
+                10.0,
+                apart=True,
+            )
     print("ratios (from this run; pairs timed together, threads in stretches of their own):")
     print(f"  Whisper: transformers NumPy path / fastmel      {w['numpy'] / w['fastmel']:6.1f}x")
     print(f"  Whisper: transformers torch path / fastmel      {w['torch'] / w['fastmel']:6.1f}x")
@@ -194,6 +226,13 @@ def main() -> None:
     print(f"  Whisper 10 s request: one thread / all cores    {r['one'] / r['all']:6.2f}x")
     for name, got in others.items():
         print(f"  {name:40s} transformers / fastmel {got['ref'] / got['fastmel']:7.1f}x")
+    if cores:
+        print(f"two cores (one thread / num_threads=-1, {available_cores()} cores):")
+        for name, got in cores.items():
+            print(
+                f"  {name:40s} batch {got['batch1'] / got['batchN']:5.2f}x   "
+                f"10 s request {got['req1'] / got['reqN']:5.2f}x"
+            )
 
 
 if __name__ == "__main__":
