@@ -23,7 +23,13 @@ smaller: fastmel.MelSpectrogram = layer.replace(num_mel_bins=64, top_db=None)
 mfcc = fastmel.MFCC.from_preset("librosa").replace(n_mfcc=13, num_mel_bins=40)
 c: np.ndarray = mfcc(x)
 top: float | None = layer.top_db
-print(y.shape, both.shape, smaller.num_mel_bins, c.shape, top)
+import fastmel.kaldi
+import fastmel.transformers as ft
+fb = fastmel.kaldi.Fbank(num_mel_bins=40)
+k: np.ndarray = fb(x)
+kf, kn = fb(x[None], lengths=[16000])
+whisper: ft.WhisperFeatureExtractor = ft.WhisperFeatureExtractor.from_dict({})
+print(y.shape, both.shape, smaller.num_mel_bins, c.shape, top, k.shape, kf.shape, kn, whisper)
 """
 
 MISTAKES = {
@@ -31,6 +37,11 @@ MISTAKES = {
     "option": ("fastmel.MelSpectrogram().replace(num_mel_bin=64)", "num_mel_bin"),
     "mfcc option": ("fastmel.MFCC().replace(n_mfc=13)", "n_mfc"),
     "setting": ("layer = fastmel.MelSpectrogram()\nlayer.top_db = 60.0", "final"),
+    "kaldi lengths": (
+        "import numpy as np, fastmel.kaldi\n"
+        "k: np.ndarray = fastmel.kaldi.Fbank()(np.zeros((1, 999)), lengths=[999])",
+        "tuple",
+    ),
     "lengths": (
         "import numpy as np\n"
         "x: np.ndarray = fastmel.MelSpectrogram()(np.zeros((1, 9)), lengths=[9])",

@@ -31,7 +31,7 @@ import functools
 import math
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -54,6 +54,9 @@ from ._options import (
 )
 from ._stream import MelStream, StreamSpec
 from ._windows import WindowName
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = [
     "Fbank",
@@ -425,13 +428,23 @@ class _Kaldi(FrontEnd):
 
     # -- computing ------------------------------------------------------------------
 
+    @overload
+    def __call__(
+        self, x: ArrayLike, *, lengths: None = None, num_threads: int | None = None
+    ) -> np.ndarray: ...
+
+    @overload
+    def __call__(
+        self, x: ArrayLike, *, lengths: ArrayLike, num_threads: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
     def __call__(
         self,
         x: ArrayLike,
         *,
         lengths: ArrayLike | None = None,
         num_threads: int | None = None,
-    ) -> Any:
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Features of ``x``.
 
         Parameters
@@ -629,7 +642,7 @@ class Fbank(_Kaldi):
     }
 
     @classmethod
-    def from_knf_options(cls, opts: Any, **overrides: Any) -> Fbank:
+    def from_knf_options(cls, opts: Any, **overrides: Any) -> Self:
         """The Fbank that computes what kaldi-native-fbank computes with ``opts``.
 
         Parameters
@@ -737,7 +750,7 @@ class Mfcc(_Kaldi):
         o["cepstral_lifter"] = as_real("cepstral_lifter", o["cepstral_lifter"])
 
     @classmethod
-    def from_knf_options(cls, opts: Any, **overrides: Any) -> Mfcc:
+    def from_knf_options(cls, opts: Any, **overrides: Any) -> Self:
         """The Mfcc that computes what kaldi-native-fbank's ``OnlineMfcc`` does.
 
         Parameters

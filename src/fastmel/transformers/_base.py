@@ -10,13 +10,16 @@ import logging
 import os
 import pathlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _windows
 from .._frontend import FrontEnd
 from .._options import as_int
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # (the package's name: the extractors log as fastmel.transformers)
 logger = logging.getLogger("fastmel.transformers")
@@ -131,7 +134,7 @@ class _Extractor(FrontEnd):
         return {k: _plain(v) for k, v in self.to_dict().items()}
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Any:
+    def from_config(cls, config: Mapping[str, Any]) -> Self:
         """Build from :meth:`get_config` output: :meth:`from_dict` without overrides.
 
         Parameters
@@ -150,7 +153,7 @@ class _Extractor(FrontEnd):
         return (set(self._KEYS) - set(self._COMPUTED)) | set(self._extra) | {"num_threads"}
 
     @classmethod
-    def from_dict(cls, config: Mapping[str, Any], **overrides: Any) -> Any:
+    def from_dict(cls, config: Mapping[str, Any], **overrides: Any) -> Self:
         """Build from ``to_dict()`` output or a ``preprocessor_config.json``'s contents.
 
         Parameters
@@ -170,7 +173,7 @@ class _Extractor(FrontEnd):
         return cls(**dict(config, **overrides))
 
     @classmethod
-    def from_pretrained(cls, path: str | os.PathLike, **overrides: Any) -> Any:
+    def from_pretrained(cls, path: str | os.PathLike, **overrides: Any) -> Self:
         """Build from a ``preprocessor_config.json``: a local folder's, the
         file itself, or a Hub model's in huggingface_hub's local cache.
 
@@ -194,7 +197,7 @@ class _Extractor(FrontEnd):
         return cls.from_dict(_read_config(path, **where), **overrides)
 
     @classmethod
-    def from_feature_extractor(cls, extractor: Any) -> Any:
+    def from_feature_extractor(cls, extractor: Any) -> Self:
         """Convert a loaded transformers extractor of the same name.
 
         Parameters
