@@ -48,3 +48,21 @@ def test_block_runs_and_prints_what_it_says(code):
     with contextlib.redirect_stdout(out):
         exec(compile(code, "<docs>", "exec"), {})  # noqa: S102 - the docs' own examples
     assert out.getvalue().splitlines() == expected
+
+
+def test_links_resolve():
+    """Every relative link of the pages names a file that exists (and a
+    README section that exists)."""
+    readme = (DOCS.parent / "README.md").read_text()
+    sections = {
+        re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-")
+        for h in re.findall(r"^#{2,3} (.+)$", readme, re.M)
+    }
+    for page in sorted(DOCS.glob("*.md")):
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if target.startswith(("http://", "https://")):
+                continue
+            path, _, anchor = target.partition("#")
+            assert (page.parent / path).exists(), (page.name, target)
+            if path.endswith("README.md") and anchor:
+                assert anchor in sections, (page.name, target)
