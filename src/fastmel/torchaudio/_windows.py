@@ -11,6 +11,7 @@ itself) can be passed as ``window_fn`` instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,12 +24,25 @@ __all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window"
 _TORCH_OPTIONS = frozenset(("layout", "device", "pin_memory", "requires_grad"))
 
 
-def _length(window_length: Any, periodic: Any, options: dict[str, Any]) -> tuple[int, int]:
+def _window(
+    window_length: Any,
+    periodic: Any,
+    dtype: Any,
+    options: dict[str, Any],
+    points: Callable[[int, np.dtype], np.ndarray],
+) -> np.ndarray:
+    """A window of ``window_length`` values in ``dtype``: ``points(m, dt)`` gives
+    the ``m`` points of the symmetric window (``window_length + 1`` when
+    periodic, the last then dropped); 0 or 1 values are ones, as torch's."""
     unknown = set(options) - _TORCH_OPTIONS
     if unknown:
         raise TypeError(f"unexpected keyword arguments for a window: {sorted(unknown)}")
     n = as_int("window_length", window_length, minimum=0)
-    return n, n + 1 if periodic and n > 1 else n
+    dt = _dtype(dtype)
+    if n <= 1:
+        return np.ones(n, dtype=dt)
+    m = n + 1 if periodic else n
+    return np.ascontiguousarray(points(m, dt)[:n].astype(dt, copy=False))
 
 
 def _dtype(dtype: Any) -> np.dtype:
@@ -67,14 +81,13 @@ def hamming_window(
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic, torch_options)
-    dt = _dtype(dtype)
-    if n <= 1:
-        return np.ones(n, dtype=dt)
-    k = np.arange(m, dtype=dt)
-    w = np.cos(k * dt.type(2.0 * math.pi / (m - 1)))
-    w = w * dt.type(-as_real("beta", beta)) + dt.type(as_real("alpha", alpha))
-    return np.ascontiguousarray(w[:n])
+    a, b = as_real("alpha", alpha), as_real("beta", beta)
+
+    def points(m: int, dt: np.dtype) -> np.ndarray:
+        w = np.cos(np.arange(m, dtype=dt) * dt.type(2.0 * math.pi / (m - 1)))
+        return w * dt.type(-b) + dt.type(a)
+
+    return _window(window_length, periodic, dtype, torch_options, points)
 
 
 def hann_window(
@@ -121,13 +134,13 @@ def blackman_window(
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic, torch_options)
-    dt = _dtype(dtype)
-    if n <= 1:
-        return np.ones(n, dtype=dt)
-    k = np.arange(m, dtype=dt) * dt.type(math.pi / (m - 1))
-    w = dt.type(0.08) * np.cos(k * dt.type(4)) - dt.type(0.5) * np.cos(k * dt.type(2))
-    return np.ascontiguousarray((w + dt.type(0.42))[:n])
+
+    def points(m: int, dt: np.dtype) -> np.ndarray:
+        k = np.arange(m, dtype=dt) * dt.type(math.pi / (m - 1))
+        w = dt.type(0.08) * np.cos(k * dt.type(4)) - dt.type(0.5) * np.cos(k * dt.type(2))
+        return w + dt.type(0.42)
+
+    return _window(window_length, periodic, dtype, torch_options, points)
 
 
 def bartlett_window(
@@ -150,13 +163,12 @@ def bartlett_window(
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic, torch_options)
-    dt = _dtype(dtype)
-    if n <= 1:
-        return np.ones(n, dtype=dt)
-    k = np.arange(m, dtype=dt) * dt.type(2.0 / (m - 1))
-    w = np.where(k <= 1, k, dt.type(2) - k).astype(dt)
-    return np.ascontiguousarray(w[:n])
+
+    def points(m: int, dt: np.dtype) -> np.ndarray:
+        k = np.arange(m, dtype=dt) * dt.type(2.0 / (m - 1))
+        return np.where(k <= 1, k, dt.type(2) - k)
+
+    return _window(window_length, periodic, dtype, torch_options, points)
 
 
 def kaiser_window(
@@ -186,11 +198,8 @@ def kaiser_window(
     -------
     np.ndarray [shape=(window_length,)]
     """
-    n, m = _length(window_length, periodic, torch_options)
-    dt = _dtype(dtype)
-    if n <= 1:
-        return np.ones(n, dtype=dt)
-    return np.kaiser(m, as_real("beta", beta))[:n].astype(dt)
+    shape = as_real("beta", beta)
+    return _window(window_length, periodic, dtype, torch_options, lambda m, dt: np.kaiser(m, shape))
 
 
 def window_values(window_fn: Any, win_length: int, wkwargs: dict[str, Any] | None) -> np.ndarray:

@@ -285,11 +285,12 @@ def _front(**options: Any) -> StftFrontEnd:
 
 
 def _floats(values: Any) -> np.ndarray:
-    """An array of float32 or float64 values (a copy: the functions write in it)."""
+    """The values as a float32 or float64 array (other real input as float32),
+    without a copy where they already are one: the functions only read it."""
     a = np.asarray(values)
     if a.dtype.kind == "c":
         raise TypeError(f"complex input is not supported (got {a.dtype})")
     if a.dtype.kind not in "biuf":
         raise TypeError(f"input must be real numbers, got dtype {a.dtype}")
     dt = a.dtype if a.dtype in (np.float32, np.float64) else np.dtype(np.float32)
-    return np.array(a, dtype=dt.newbyteorder("="), copy=True)
+    return np.asarray(a, dtype=dt.newbyteorder("="))
