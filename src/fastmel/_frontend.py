@@ -125,6 +125,12 @@ class Configured:
 
     # -- construction -------------------------------------------------------------
 
+    def _set_options(self, **values: Any) -> None:
+        """Set options by name during construction: for the attributes a class
+        declares ``Final`` but sets outside ``__init__`` (a shared helper)."""
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
     def _set_threads(self, num_threads: Any) -> None:
         """Validate and keep the constructor's ``num_threads``."""
         resolved = None if num_threads is None else resolve_threads(num_threads)

@@ -31,7 +31,7 @@ import functools
 import math
 import secrets
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -56,7 +56,7 @@ from ._stream import MelStream, StreamSpec
 from ._windows import WindowName
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing_extensions import Self, Unpack
 
 __all__ = [
     "Fbank",
@@ -73,6 +73,62 @@ __all__ = [
 EPSILON = float(np.finfo(np.float32).eps)
 # Kaldi's windows, then kaldi-native-fbank's two extra ones.
 WINDOW_TYPES = ("hamming", "hanning", "povey", "rectangular", "blackman", "hann", "sine")
+WindowType = Literal["hamming", "hanning", "povey", "rectangular", "blackman", "hann", "sine"]
+
+
+class SpectrogramOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`Spectrogram` (``replace``'s, typed)."""
+
+    blackman_coeff: float
+    dither: float
+    energy_floor: float
+    frame_length: float
+    frame_shift: float
+    min_duration: float
+    preemphasis_coefficient: float
+    raw_energy: bool
+    remove_dc_offset: bool
+    round_to_power_of_two: bool
+    sample_frequency: float
+    snip_edges: bool
+    subtract_mean: bool
+    window_type: WindowType
+    dither_seed: int | None
+    num_threads: int | None
+    kernel: KernelName | None
+
+
+class _BankOptions(SpectrogramOptions, total=False):
+    high_freq: float
+    htk_compat: bool
+    low_freq: float
+    num_mel_bins: int
+    use_energy: bool
+    vtln_high: float
+    vtln_low: float
+    vtln_warp: float
+    is_librosa: bool
+    norm: str
+    use_slaney_mel_scale: bool
+    floor_to_int_bin: bool
+    htk_mode: bool
+
+
+class FbankOptions(_BankOptions, total=False):
+    """The keyword arguments of :class:`Fbank` (``replace``'s, typed)."""
+
+    use_log_fbank: bool
+    use_power: bool
+    use_log_floor: bool
+    eps: float
+
+
+class MfccOptions(_BankOptions, total=False):
+    """The keyword arguments of :class:`Mfcc` (``replace``'s, typed)."""
+
+    cepstral_lifter: float
+    num_ceps: int
+
 
 # The framing and energy keywords of all three (torchaudio's spectrogram's,
 # without `channel`, which only the functions take).
@@ -141,42 +197,45 @@ class _Kaldi(FrontEnd):
     """What Fbank, Mfcc and Spectrogram share: the framing, the conditioning, the
     engine plans, calls, streams and the configuration protocol."""
 
-    # The options (each front end has a subset: see its _DEFAULTS).
-    blackman_coeff: float
-    dither: float
-    energy_floor: float
-    frame_length: float
-    frame_shift: float
-    min_duration: float
-    preemphasis_coefficient: float
-    raw_energy: bool
-    remove_dc_offset: bool
-    round_to_power_of_two: bool
-    sample_frequency: float
-    snip_edges: bool
-    subtract_mean: bool
-    window_type: str
-    high_freq: float
-    htk_compat: bool
-    low_freq: float
-    num_mel_bins: int
-    use_energy: bool
-    vtln_high: float
-    vtln_low: float
-    vtln_warp: float
-    use_log_fbank: bool
-    use_power: bool
-    use_log_floor: bool
-    eps: float
-    is_librosa: bool
-    norm: str
-    use_slaney_mel_scale: bool
-    floor_to_int_bin: bool
-    htk_mode: bool
-    cepstral_lifter: float
-    num_ceps: int
-    dither_seed: int | None
-    kernel: KernelName | None
+    # The options (each front end has a subset: see its _DEFAULTS), read-only
+    # after construction: Final, so that a type checker flags a user's
+    # assignment. __init__ sets them by name (object.__setattr__), which mypy
+    # does not see, hence its "must be initialized" silenced on each.
+    blackman_coeff: Final[float]  # type: ignore[misc]
+    dither: Final[float]  # type: ignore[misc]
+    energy_floor: Final[float]  # type: ignore[misc]
+    frame_length: Final[float]  # type: ignore[misc]
+    frame_shift: Final[float]  # type: ignore[misc]
+    min_duration: Final[float]  # type: ignore[misc]
+    preemphasis_coefficient: Final[float]  # type: ignore[misc]
+    raw_energy: Final[bool]  # type: ignore[misc]
+    remove_dc_offset: Final[bool]  # type: ignore[misc]
+    round_to_power_of_two: Final[bool]  # type: ignore[misc]
+    sample_frequency: Final[float]  # type: ignore[misc]
+    snip_edges: Final[bool]  # type: ignore[misc]
+    subtract_mean: Final[bool]  # type: ignore[misc]
+    window_type: Final[WindowType]  # type: ignore[misc]
+    high_freq: Final[float]  # type: ignore[misc]
+    htk_compat: Final[bool]  # type: ignore[misc]
+    low_freq: Final[float]  # type: ignore[misc]
+    num_mel_bins: Final[int]  # type: ignore[misc]
+    use_energy: Final[bool]  # type: ignore[misc]
+    vtln_high: Final[float]  # type: ignore[misc]
+    vtln_low: Final[float]  # type: ignore[misc]
+    vtln_warp: Final[float]  # type: ignore[misc]
+    use_log_fbank: Final[bool]  # type: ignore[misc]
+    use_power: Final[bool]  # type: ignore[misc]
+    use_log_floor: Final[bool]  # type: ignore[misc]
+    eps: Final[float]  # type: ignore[misc]
+    is_librosa: Final[bool]  # type: ignore[misc]
+    norm: Final[str]  # type: ignore[misc]
+    use_slaney_mel_scale: Final[bool]  # type: ignore[misc]
+    floor_to_int_bin: Final[bool]  # type: ignore[misc]
+    htk_mode: Final[bool]  # type: ignore[misc]
+    cepstral_lifter: Final[float]  # type: ignore[misc]
+    num_ceps: Final[int]  # type: ignore[misc]
+    dither_seed: Final[int | None]  # type: ignore[misc]
+    kernel: Final[KernelName | None]  # type: ignore[misc]
 
     # -- construction -------------------------------------------------------------
 
@@ -673,6 +732,21 @@ class Fbank(_Kaldi):
         """
         return cls(**dict(_knf_options(opts, "fbank"), **overrides))
 
+    def replace(self, **changes: Unpack[FbankOptions]) -> Self:  # type: ignore[override]
+        """A new Fbank with ``changes`` applied to this one's options.
+
+        Parameters
+        ----------
+        **changes
+            Any argument of :class:`Fbank`.
+
+        Returns
+        -------
+        Fbank
+            Equal to ``Fbank(**{**self.get_config(), **changes})``.
+        """
+        return super().replace(**changes)
+
     def _validate(self, o: dict[str, Any]) -> None:
         super()._validate(o)
         for name in ("use_log_fbank", "use_power", "use_log_floor"):
@@ -738,6 +812,21 @@ class Mfcc(_Kaldi):
         **_KNF_MEL,
         **_EXTRA,
     }
+
+    def replace(self, **changes: Unpack[MfccOptions]) -> Self:  # type: ignore[override]
+        """A new Mfcc with ``changes`` applied to this one's options.
+
+        Parameters
+        ----------
+        **changes
+            Any argument of :class:`Mfcc`.
+
+        Returns
+        -------
+        Mfcc
+            Equal to ``Mfcc(**{**self.get_config(), **changes})``.
+        """
+        return super().replace(**changes)
 
     def _validate(self, o: dict[str, Any]) -> None:
         super()._validate(o)
@@ -817,6 +906,21 @@ class Spectrogram(_Kaldi):
     """
 
     _DEFAULTS = {**_COMMON, **_EXTRA}
+
+    def replace(self, **changes: Unpack[SpectrogramOptions]) -> Self:  # type: ignore[override]
+        """A new Spectrogram with ``changes`` applied to this one's options.
+
+        Parameters
+        ----------
+        **changes
+            Any argument of :class:`Spectrogram`.
+
+        Returns
+        -------
+        Spectrogram
+            Equal to ``Spectrogram(**{**self.get_config(), **changes})``.
+        """
+        return super().replace(**changes)
 
     def _energy(self) -> bool:
         return True

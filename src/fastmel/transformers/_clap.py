@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -130,20 +130,22 @@ class ClapFeatureExtractor(_Extractor):
         padding: str = "repeatpad",
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.top_db = top_db
-        self.truncation = truncation
-        self.padding = padding
-        self.fft_window_size = as_int("fft_window_size", fft_window_size, maximum=MAX_FFT_LENGTH)
-        self.nb_frequency_bins = (self.fft_window_size >> 1) + 1
-        self.hop_length = as_int("hop_length", hop_length)
-        self.max_length_s = max_length_s
-        self.nb_max_samples = max_length_s * self.sampling_rate
-        self.frequency_min = frequency_min
-        self.frequency_max = frequency_max
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = return_attention_mask
+        self.top_db: Final = top_db
+        self.truncation: Final = truncation
+        self.padding: Final = padding
+        self.fft_window_size: Final = as_int(
+            "fft_window_size", fft_window_size, maximum=MAX_FFT_LENGTH
+        )
+        self.nb_frequency_bins: Final = (self.fft_window_size >> 1) + 1
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.max_length_s: Final = max_length_s
+        self.nb_max_samples: Final = max_length_s * self.sampling_rate
+        self.frequency_min: Final = frequency_min
+        self.frequency_max: Final = frequency_max
         self._take_options(kwargs)
         low = as_real("frequency_min", frequency_min)
         high = as_real("frequency_max", frequency_max)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -101,22 +101,22 @@ class ClvpFeatureExtractor(_Extractor):
         return_attention_mask: bool = False,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.chunk_length = chunk_length
-        self.n_samples = chunk_length * self.sampling_rate
-        self.nb_max_frames = self.n_samples // self.hop_length
-        self.default_audio_length = default_audio_length
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = return_attention_mask
+        self.n_fft: Final = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.chunk_length: Final = chunk_length
+        self.n_samples: Final = chunk_length * self.sampling_rate
+        self.nb_max_frames: Final = self.n_samples // self.hop_length
+        self.default_audio_length: Final = default_audio_length
         if mel_norms is not None:
             norms = np.asarray(mel_norms, dtype=np.float64).reshape(-1)
             if not (np.isfinite(norms) & (norms != 0)).all():
                 raise ValueError("`mel_norms` must hold finite, nonzero values")
             mel_norms = [float(v) for v in norms] if not isinstance(mel_norms, list) else mel_norms
-        self.mel_norms = mel_norms
+        self.mel_norms: Final = mel_norms
         self._take_options(kwargs)
         self._filters = mel_filter_bank(
             1 + self.n_fft // 2, self.feature_size, 0.0, 8000.0, self.sampling_rate, "slaney", "htk"

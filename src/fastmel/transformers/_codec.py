@@ -4,7 +4,7 @@ padded for the acoustic encoder, and Kaldi filter banks for the semantic one."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -49,8 +49,6 @@ class _CodecBase(_Extractor):
     frame_length = 400
     frame_shift = 160
     _NORMALISE = True  # (False: the filter banks as they are, for tests)
-    feature_size: Any
-    hop_length: int
 
     def __init__(
         self,
@@ -62,11 +60,11 @@ class _CodecBase(_Extractor):
     ) -> None:
         from ..kaldi import Fbank
 
-        self.feature_size = feature_size  # (kept; the bands are 80 whatever it is, as there)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.hop_length = as_int("hop_length", hop_length)
+        self.feature_size: Final = feature_size  # (kept; the bands are 80 whatever it is, as there)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.hop_length: Final = as_int("hop_length", hop_length)
         self._take_options(kwargs)
         rate = float(self.sampling_rate)
         self._fbank = Fbank(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -99,15 +99,15 @@ class FunAsrNanoFeatureExtractor(_Extractor):
         from .._frames import StackFrames
         from ..kaldi import Fbank
 
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.frame_length = frame_length
-        self.frame_shift = frame_shift
-        self.num_frames_lfr = as_int("num_frames_lfr", num_frames_lfr)
-        self.stride_lfr = as_int("stride_lfr", stride_lfr)
-        self.window = window
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = return_attention_mask
+        self.frame_length: Final = frame_length
+        self.frame_shift: Final = frame_shift
+        self.num_frames_lfr: Final = as_int("num_frames_lfr", num_frames_lfr)
+        self.stride_lfr: Final = as_int("stride_lfr", stride_lfr)
+        self.window: Final = window
         self._take_options(kwargs)
         self._fbank = Fbank(
             num_mel_bins=self.feature_size,

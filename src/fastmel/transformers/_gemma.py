@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -58,13 +58,26 @@ class _GemmaBase(_Extractor):
     _PLAN_DTYPES = (np.dtype(np.float32),)
     # semicausal: half a frame of zeros before the signal (Gemma 4)
     _SEMICAUSAL = False
-    feature_size: int
-    preemphasis: float
-    preemphasis_htk_flavor: bool
-    dither: float
-    input_scale_factor: float
-    per_bin_mean: np.ndarray | None
-    per_bin_stddev: np.ndarray | None
+    # The options, read-only after construction (Final, so that a type checker
+    # flags a user's assignment). _setup sets them by name, which mypy does not
+    # see: hence its "must be initialized" silenced on each.
+    feature_size: Final[int]  # type: ignore[misc]
+    sampling_rate: Final[int]  # type: ignore[misc]
+    padding_value: Final[float]  # type: ignore[misc]
+    return_attention_mask: Final[bool]  # type: ignore[misc]
+    min_frequency: Final[float]  # type: ignore[misc]
+    max_frequency: Final[float]  # type: ignore[misc]
+    preemphasis: Final[float]  # type: ignore[misc]
+    preemphasis_htk_flavor: Final[bool]  # type: ignore[misc]
+    fft_overdrive: Final[bool]  # type: ignore[misc]
+    dither: Final[float]  # type: ignore[misc]
+    input_scale_factor: Final[float]  # type: ignore[misc]
+    frame_length: Final[int]  # type: ignore[misc]
+    hop_length: Final[int]  # type: ignore[misc]
+    mel_floor: Final[np.ndarray]  # type: ignore[misc]
+    fft_length: Final[int]  # type: ignore[misc]
+    per_bin_mean: Final[np.ndarray | None]  # type: ignore[misc]
+    per_bin_stddev: Final[np.ndarray | None]  # type: ignore[misc]
 
     def _setup(
         self,
@@ -86,34 +99,41 @@ class _GemmaBase(_Extractor):
         per_bin_stddev: Sequence[float] | None,
         kwargs: dict[str, Any],
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.min_frequency = min_frequency
-        self.max_frequency = max_frequency
-        self.preemphasis = as_real("preemphasis", preemphasis, minimum=0.0)
-        self.preemphasis_htk_flavor = preemphasis_htk_flavor
-        self.fft_overdrive = fft_overdrive
-        self.dither = as_real("dither", dither, minimum=0.0)
-        self.input_scale_factor = as_real("input_scale_factor", input_scale_factor)
-        rate = self.sampling_rate
-        self.frame_length = int(round(rate * as_real("frame_length_ms", frame_length_ms) / 1000.0))
-        self.hop_length = int(round(rate * as_real("hop_length_ms", hop_length_ms) / 1000.0))
+        rate = as_int("sampling_rate", sampling_rate)
+        self._set_options(
+            feature_size=as_int("feature_size", feature_size),
+            sampling_rate=rate,
+            padding_value=padding_value,
+            return_attention_mask=return_attention_mask,
+            min_frequency=min_frequency,
+            max_frequency=max_frequency,
+            preemphasis=as_real("preemphasis", preemphasis, minimum=0.0),
+            preemphasis_htk_flavor=preemphasis_htk_flavor,
+            fft_overdrive=fft_overdrive,
+            dither=as_real("dither", dither, minimum=0.0),
+            input_scale_factor=as_real("input_scale_factor", input_scale_factor),
+        )
+        frame_length = int(round(rate * as_real("frame_length_ms", frame_length_ms) / 1000.0))
+        hop_length = int(round(rate * as_real("hop_length_ms", hop_length_ms) / 1000.0))
         # A configuration's sizes in samples (to_dict's) are honoured: the
         # reference computes them again from the milliseconds' defaults.
-        for key in ("frame_length", "hop_length"):
-            if kwargs.get(key) is not None:
-                object.__setattr__(self, key, kwargs.pop(key))
-        as_int("frame_length", self.frame_length)
-        as_int("hop_length", self.hop_length)
+        if kwargs.get("frame_length") is not None:
+            frame_length = kwargs.pop("frame_length")
+        if kwargs.get("hop_length") is not None:
+            hop_length = kwargs.pop("hop_length")
+        as_int("frame_length", frame_length)
+        as_int("hop_length", hop_length)
         if isinstance(mel_floor, np.ndarray) and mel_floor.ndim == 0:  # (to_dict's form)
             mel_floor = mel_floor.item()
-        self.mel_floor = np.array(as_real("mel_floor", mel_floor, minimum=0.0), dtype=np.float64)
-        fft_length = 2 ** math.ceil(math.log2(self.frame_length)) * (2 if fft_overdrive else 1)
-        self.fft_length = as_int("fft_length", fft_length, maximum=MAX_FFT_LENGTH)
-        self.per_bin_mean = self._per_bin("per_bin_mean", per_bin_mean)
-        self.per_bin_stddev = self._per_bin("per_bin_stddev", per_bin_stddev)
+        fft_length = 2 ** math.ceil(math.log2(frame_length)) * (2 if fft_overdrive else 1)
+        self._set_options(
+            frame_length=frame_length,
+            hop_length=hop_length,
+            mel_floor=np.array(as_real("mel_floor", mel_floor, minimum=0.0), dtype=np.float64),
+            fft_length=as_int("fft_length", fft_length, maximum=MAX_FFT_LENGTH),
+            per_bin_mean=self._per_bin("per_bin_mean", per_bin_mean),
+            per_bin_stddev=self._per_bin("per_bin_stddev", per_bin_stddev),
+        )
         self._take_options(kwargs)
         for name, value in (
             ("preemphasis", preemphasis),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -102,13 +102,13 @@ class GraniteSpeechFeatureExtractor(_Extractor):
         if sizes["win_length"] > sizes["n_fft"]:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
         feature_size = kwargs.pop("feature_size", None)
-        self.feature_size = sizes["n_mels"] if feature_size is None else feature_size
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.melspec_kwargs = sizes
-        self.projector_window_size = as_int("projector_window_size", projector_window_size)
-        self.projector_downsample_rate = as_int(
+        self.feature_size: Final = sizes["n_mels"] if feature_size is None else feature_size
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.melspec_kwargs: Final = sizes
+        self.projector_window_size: Final = as_int("projector_window_size", projector_window_size)
+        self.projector_downsample_rate: Final = as_int(
             "projector_downsample_rate", projector_downsample_rate
         )
         self._take_options(kwargs)
@@ -323,20 +323,20 @@ class GraniteSpeech5FeatureExtractor(_Extractor):
     ) -> None:
         from .._frames import Deltas
 
-        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
-        self.feature_size = self.num_mel_bins * self.delta_expansion * self.frame_stacking
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.win_length = as_int("win_length", win_length)
+        self.num_mel_bins: Final = as_int("num_mel_bins", num_mel_bins)
+        self.feature_size: Final = self.num_mel_bins * self.delta_expansion * self.frame_stacking
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.n_fft: Final = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        self.win_length: Final = as_int("win_length", win_length)
         if self.win_length > self.n_fft:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
-        self.hop_length = as_int("hop_length", hop_length)
-        self.delta_win_length = as_int("delta_win_length", delta_win_length, minimum=3)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.delta_win_length: Final = as_int("delta_win_length", delta_win_length, minimum=3)
         if self.delta_win_length % 2 == 0:
             raise ValueError(f"`delta_win_length` must be odd, got {delta_win_length}")
-        self.logmel_floor_db = logmel_floor_db
+        self.logmel_floor_db: Final = logmel_floor_db
         floor = as_real("logmel_floor_db", logmel_floor_db, minimum=0.0)
         self._take_options(kwargs)
         self._filters = melscale_fbanks(

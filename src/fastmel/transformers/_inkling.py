@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -102,22 +102,22 @@ class InklingFeatureExtractor(_Extractor):
         n_fft: int | None = None,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.audio_token_duration_s = audio_token_duration_s
-        self.window_size_multiplier = window_size_multiplier
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.audio_token_duration_s: Final = audio_token_duration_s
+        self.window_size_multiplier: Final = window_size_multiplier
         token = as_real("audio_token_duration_s", audio_token_duration_s, minimum=0.0)
         multiplier = as_real("window_size_multiplier", window_size_multiplier, minimum=0.0)
-        self.hop_length = _exact_int(
+        self.hop_length: Final = _exact_int(
             token * self.sampling_rate, "audio_token_duration_s * sampling_rate"
         )
-        self.window_size = _exact_int(
+        self.window_size: Final = _exact_int(
             token * multiplier * self.sampling_rate,
             "audio_token_duration_s * window_size_multiplier * sampling_rate",
         )
-        self.n_fft = n_fft or self.window_size
+        self.n_fft: Final = n_fft or self.window_size
         if self.hop_length <= 0 or self.window_size <= 0 or self.n_fft <= 0:
             raise ValueError("hop_length, window_size, and n_fft must all be positive")
         as_int("n_fft", self.n_fft, maximum=MAX_FFT_LENGTH)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -106,15 +106,15 @@ class ASTFeatureExtractor(_Extractor):
     ) -> None:
         from ..kaldi import Fbank
 
-        self.feature_size = feature_size
-        self.sampling_rate = sampling_rate
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.num_mel_bins = num_mel_bins
-        self.max_length = as_int("max_length", max_length)
-        self.do_normalize = do_normalize
-        self.mean = mean
-        self.std = std
+        self.feature_size: Final = feature_size
+        self.sampling_rate: Final = sampling_rate
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = return_attention_mask
+        self.num_mel_bins: Final = num_mel_bins
+        self.max_length: Final = as_int("max_length", max_length)
+        self.do_normalize: Final = do_normalize
+        self.mean: Final = mean
+        self.std: Final = std
         if do_normalize:  # folded into the engine's log: a positive scale
             as_real("mean", mean)
             if not as_real("std", std) > 0:
@@ -280,12 +280,12 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         stride: int = 2,
         **kwargs: Any,
     ) -> None:
-        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.stride = as_int("stride", stride)
-        self.feature_size = feature_size
-        self.sampling_rate = sampling_rate
-        self.padding_value = padding_value
+        self.num_mel_bins: Final = as_int("num_mel_bins", num_mel_bins)
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.stride: Final = as_int("stride", stride)
+        self.feature_size: Final = feature_size
+        self.sampling_rate: Final = sampling_rate
+        self.padding_value: Final = padding_value
         self._take_options(kwargs)
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
         self._bands = kaldi_bands(
@@ -532,15 +532,15 @@ class Speech2TextFeatureExtractor(_Extractor):
     ) -> None:
         from ..kaldi import Fbank
 
-        self.feature_size = feature_size
-        self.sampling_rate = sampling_rate
-        self.padding_value = padding_value
-        self.return_attention_mask = True
-        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
-        self.dither = as_real("dither", dither, minimum=0.0)
-        self.do_ceptral_normalize = do_ceptral_normalize
-        self.normalize_means = normalize_means
-        self.normalize_vars = normalize_vars
+        self.feature_size: Final = feature_size
+        self.sampling_rate: Final = sampling_rate
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = True
+        self.num_mel_bins: Final = as_int("num_mel_bins", num_mel_bins)
+        self.dither: Final = as_real("dither", dither, minimum=0.0)
+        self.do_ceptral_normalize: Final = do_ceptral_normalize
+        self.normalize_means: Final = normalize_means
+        self.normalize_vars: Final = normalize_vars
         self._take_options(kwargs)
         object.__setattr__(self, "dither", dither)  # (kept as given: the config's value)
         self._fbank = Fbank(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -91,13 +91,13 @@ class LasrFeatureExtractor(_Extractor):
         padding_value: float = 0.0,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.win_length = as_int("win_length", win_length)
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.n_fft: Final = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        self.win_length: Final = as_int("win_length", win_length)
         if self.win_length > self.n_fft:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
         self._take_options(kwargs)

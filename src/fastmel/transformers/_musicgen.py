@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -140,15 +140,15 @@ class MusicgenMelodyFeatureExtractor(_Extractor):
         stem_indices: list[int] = [3, 2],  # noqa: B006 (the reference's default; copied)
         **kwargs: Any,
     ) -> None:
-        self.feature_size = feature_size
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.chunk_length = chunk_length
-        self.n_samples = chunk_length * self.sampling_rate
-        self.stem_indices = list(stem_indices)
+        self.feature_size: Final = feature_size
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = return_attention_mask
+        self.n_fft: Final = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.chunk_length: Final = chunk_length
+        self.n_samples: Final = chunk_length * self.sampling_rate
+        self.stem_indices: Final = list(stem_indices)
         self._num_chroma = as_int("num_chroma", num_chroma)
         self._take_options(kwargs)
         self._chroma = chroma_filter_bank(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -95,16 +95,16 @@ class ParakeetFeatureExtractor(_Extractor):
         padding_value: float = 0.0,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = sampling_rate
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.n_fft = as_int("n_fft", n_fft, minimum=2, maximum=MAX_FFT_LENGTH)
-        self.win_length = as_int("win_length", win_length)
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = sampling_rate
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.n_fft: Final = as_int("n_fft", n_fft, minimum=2, maximum=MAX_FFT_LENGTH)
+        self.win_length: Final = as_int("win_length", win_length)
         if self.win_length > self.n_fft:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
-        self.preemphasis = preemphasis
+        self.preemphasis: Final = preemphasis
         self._take_options(kwargs)
         rate = as_real("sampling_rate", sampling_rate, minimum=1.0)
         self._filters = mel_filter_bank(
@@ -432,19 +432,19 @@ class NemotronAsrStreamingFeatureExtractor(_Extractor):
         mel_filters_dtype: str = "float32",
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.win_length = as_int("win_length", win_length)
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.n_fft: Final = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        self.win_length: Final = as_int("win_length", win_length)
         if self.win_length > self.n_fft:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
         if preemphasis is not None:
             as_real("preemphasis", preemphasis)
-        self.preemphasis = preemphasis
-        self.mel_filters_dtype = mel_filters_dtype
+        self.preemphasis: Final = preemphasis
+        self.mel_filters_dtype: Final = mel_filters_dtype
         self._take_options(kwargs)
         rate = float(self.sampling_rate)
         bank = mel_filter_bank(
@@ -722,10 +722,10 @@ class CohereAsrFeatureExtractor(ParakeetFeatureExtractor):
         min_energy_window_samples: int = 1600,
         **kwargs: Any,
     ) -> None:
-        self.dither = dither
-        self.max_audio_clip_s = max_audio_clip_s
-        self.overlap_chunk_second = overlap_chunk_second
-        self.min_energy_window_samples = as_int(
+        self.dither: Final = dither
+        self.max_audio_clip_s: Final = max_audio_clip_s
+        self.overlap_chunk_second: Final = overlap_chunk_second
+        self.min_energy_window_samples: Final = as_int(
             "min_energy_window_samples", min_energy_window_samples
         )
         as_real("dither", dither, minimum=0.0)

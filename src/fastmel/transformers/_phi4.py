@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -111,20 +111,22 @@ class Phi4MultimodalFeatureExtractor(_Extractor):
         mel_max_frequency: float = 7690,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.win_length = as_int("win_length", win_length, minimum=2)
+        self.feature_size: Final = as_int("feature_size", feature_size)
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = kwargs.pop("return_attention_mask", True)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.n_fft: Final = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        self.win_length: Final = as_int("win_length", win_length, minimum=2)
         if self.win_length > self.n_fft:
             raise ValueError(f"win_length ({win_length}) must be at most n_fft ({n_fft})")
-        self.preemphasis = preemphasis
+        self.preemphasis: Final = preemphasis
         as_real("preemphasis", preemphasis)
-        self.audio_compression_rate = as_int("audio_compression_rate", audio_compression_rate)
-        self.audio_downsample_rate = as_int("audio_downsample_rate", audio_downsample_rate)
-        self.audio_feat_stride = as_int("audio_feat_stride", audio_feat_stride)
+        self.audio_compression_rate: Final = as_int(
+            "audio_compression_rate", audio_compression_rate
+        )
+        self.audio_downsample_rate: Final = as_int("audio_downsample_rate", audio_downsample_rate)
+        self.audio_feat_stride: Final = as_int("audio_feat_stride", audio_feat_stride)
         self._mel_range = (mel_min_frequency, mel_max_frequency)
         self._take_options(kwargs)
         self._filters = mel_filter_bank(

@@ -3,7 +3,7 @@ waveform normalisation of its encoder's input."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -112,18 +112,18 @@ class SpeechT5FeatureExtractor(_Extractor):
         return_attention_mask: bool = True,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = feature_size
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.do_normalize = do_normalize
-        self.return_attention_mask = return_attention_mask
-        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.win_length = as_int("win_length", win_length)
-        self.win_function = win_function
-        self.fmin = as_real("fmin", fmin, minimum=0.0)
-        self.fmax = as_real("fmax", fmax, minimum=0.0)
-        self.mel_floor = as_real("mel_floor", mel_floor, minimum=0.0)
+        self.feature_size: Final = feature_size
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.do_normalize: Final = do_normalize
+        self.return_attention_mask: Final = return_attention_mask
+        self.num_mel_bins: Final = as_int("num_mel_bins", num_mel_bins)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.win_length: Final = as_int("win_length", win_length)
+        self.win_function: Final = win_function
+        self.fmin: Final = as_real("fmin", fmin, minimum=0.0)
+        self.fmax: Final = as_real("fmax", fmax, minimum=0.0)
+        self.mel_floor: Final = as_real("mel_floor", mel_floor, minimum=0.0)
         self._take_options(kwargs)
         for name in ("fmin", "fmax", "mel_floor"):  # (kept as given: the config's values)
             object.__setattr__(self, name, locals()[name])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -139,27 +139,27 @@ class UnivNetFeatureExtractor(_Extractor):
         return_attention_mask: bool = True,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = feature_size
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.do_normalize = do_normalize
-        self.num_mel_bins = as_int("num_mel_bins", num_mel_bins)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.win_length = as_int("win_length", win_length)
-        self.win_function = win_function
-        self.filter_length = filter_length
-        self.fmin = fmin
-        self.fmax = float(sampling_rate) / 2 if fmax is None else fmax
-        self.mel_floor = mel_floor
-        self.max_length_s = max_length_s
-        self.center = center
-        self.compression_factor = compression_factor
-        self.compression_clip_val = compression_clip_val
-        self.normalize_min = normalize_min
-        self.normalize_max = normalize_max
-        self.model_in_channels = as_int("model_in_channels", model_in_channels)
-        self.pad_end_length = pad_end_length
+        self.feature_size: Final = feature_size
+        self.sampling_rate: Final = as_int("sampling_rate", sampling_rate)
+        self.padding_value: Final = padding_value
+        self.return_attention_mask: Final = return_attention_mask
+        self.do_normalize: Final = do_normalize
+        self.num_mel_bins: Final = as_int("num_mel_bins", num_mel_bins)
+        self.hop_length: Final = as_int("hop_length", hop_length)
+        self.win_length: Final = as_int("win_length", win_length)
+        self.win_function: Final = win_function
+        self.filter_length: Final = filter_length
+        self.fmin: Final = fmin
+        self.fmax: Final = float(sampling_rate) / 2 if fmax is None else fmax
+        self.mel_floor: Final = mel_floor
+        self.max_length_s: Final = max_length_s
+        self.center: Final = center
+        self.compression_factor: Final = compression_factor
+        self.compression_clip_val: Final = compression_clip_val
+        self.normalize_min: Final = normalize_min
+        self.normalize_max: Final = normalize_max
+        self.model_in_channels: Final = as_int("model_in_channels", model_in_channels)
+        self.pad_end_length: Final = pad_end_length
         self._take_options(kwargs)
         n_fft = (
             1 << (self.win_length - 1).bit_length()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -63,9 +63,20 @@ class _WhisperBase(_Extractor):
     batch padded in samples (with the engine skipping zero padding), the
     features of one engine call, the masks and the waveform normalisation."""
 
-    padding_value: float
-    dither: float = 0.0
-    hop_length: int
+    # The options, read-only after construction (Final, so that a type checker
+    # flags a user's assignment). _setup or the subclass's __init__ sets them,
+    # by name, which mypy does not see: hence its "must be initialized"
+    # silenced on each.
+    feature_size: Final[int]  # type: ignore[misc]
+    sampling_rate: Final[int]  # type: ignore[misc]
+    padding_value: Final[float]  # type: ignore[misc]
+    return_attention_mask: Final[bool]  # type: ignore[misc]
+    n_fft: Final[int]  # type: ignore[misc]
+    hop_length: Final[int]  # type: ignore[misc]
+    chunk_length: Final[int]  # type: ignore[misc]
+    n_samples: Final[int]  # type: ignore[misc]
+    nb_max_frames: Final[int]  # type: ignore[misc]
+    dither: Final[float] = 0.0
     # rows per floor group (1: each row its own floor, Whisper's per-clip clamp)
     _floor_group = 1
 
@@ -88,16 +99,23 @@ class _WhisperBase(_Extractor):
         """The attributes of a Whisper-type extractor (sizes checked first:
         the sample and frame counts divide by them), the other keywords, the
         bank (0 to 8000 Hz whatever the rate) and the plans."""
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = return_attention_mask
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.chunk_length = as_int("chunk_length", chunk_length)
-        self.n_samples = self.chunk_length * self.sampling_rate
-        self.nb_max_frames = self.n_samples // self.hop_length
-        self.dither = dither
+        feature_size = as_int("feature_size", feature_size)
+        sampling_rate = as_int("sampling_rate", sampling_rate)
+        n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
+        hop_length = as_int("hop_length", hop_length)
+        chunk_length = as_int("chunk_length", chunk_length)
+        self._set_options(
+            feature_size=feature_size,
+            sampling_rate=sampling_rate,
+            padding_value=padding_value,
+            return_attention_mask=return_attention_mask,
+            n_fft=n_fft,
+            hop_length=hop_length,
+            chunk_length=chunk_length,
+            n_samples=chunk_length * sampling_rate,
+            nb_max_frames=chunk_length * sampling_rate // hop_length,
+            dither=dither,
+        )
         self._take_options(kwargs)
         self._filters = mel_filter_bank(
             1 + self.n_fft // 2,
@@ -462,16 +480,18 @@ class VoxtralRealtimeFeatureExtractor(_WhisperBase):
         global_log_mel_max: float | None = 1.5,
         **kwargs: Any,
     ) -> None:
-        self.feature_size = as_int("feature_size", feature_size)
-        self.sampling_rate = as_int("sampling_rate", sampling_rate)
-        self.padding_value = padding_value
-        self.return_attention_mask = kwargs.pop("return_attention_mask", True)
-        self.hop_length = as_int("hop_length", hop_length)
-        self.n_fft = as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH)
-        self.win_length = as_int("win_length", win_length)
+        self._set_options(
+            feature_size=as_int("feature_size", feature_size),
+            sampling_rate=as_int("sampling_rate", sampling_rate),
+            padding_value=padding_value,
+            return_attention_mask=kwargs.pop("return_attention_mask", True),
+            hop_length=as_int("hop_length", hop_length),
+            n_fft=as_int("n_fft", n_fft, maximum=MAX_FFT_LENGTH),
+        )
+        self.win_length: Final = as_int("win_length", win_length)
         if global_log_mel_max is not None:
             as_real("global_log_mel_max", global_log_mel_max)
-        self.global_log_mel_max = global_log_mel_max
+        self.global_log_mel_max: Final = global_log_mel_max
         self._take_options(kwargs)
         self._filters = _whisper_bank(self.n_fft, self.feature_size, self.sampling_rate)
         self._build()
@@ -668,8 +688,8 @@ class Qwen3ASRFeatureExtractor(_WhisperBase):
         min_length: int = 8000,
         **kwargs: Any,
     ) -> None:
-        self.n_window = as_int("n_window", n_window, minimum=0)
-        self.min_length = as_int(
+        self.n_window: Final = as_int("n_window", n_window, minimum=0)
+        self.min_length: Final = as_int(
             "min_length", min_length, minimum=-MAX_SAMPLES, maximum=MAX_SAMPLES
         )
         self._setup(
