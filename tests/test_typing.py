@@ -35,7 +35,9 @@ ceps: fastmel.kaldi.Mfcc = fastmel.kaldi.Mfcc().replace(num_ceps=20)
 gemma = ft.Gemma3nAudioFeatureExtractor()
 hop: int = gemma.hop_length
 print(y.shape, both.shape, smaller.num_mel_bins, c.shape, top, k.shape, kf.shape, kn, whisper)
-print(rate, fb80.num_mel_bins, ceps.num_ceps, hop)
+w128: ft.WhisperFeatureExtractor = whisper.replace(feature_size=128)
+d1: fastmel.Deltas = fastmel.Deltas().replace(order=1)
+print(rate, fb80.num_mel_bins, ceps.num_ceps, hop, w128, d1)
 """
 
 MISTAKES = {

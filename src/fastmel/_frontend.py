@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -24,6 +24,9 @@ from numpy.typing import DTypeLike
 from . import _core, _engine
 from ._engine import EngineOptions
 from ._options import as_int, resolve_threads
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["Configured", "FrontEnd", "get_num_threads", "set_num_threads"]
 
@@ -181,7 +184,7 @@ class Configured:
         """
         return cls(**dict(config))
 
-    def replace(self, **changes: Any) -> Any:
+    def replace(self, **changes: Any) -> Self:
         """A new front end with ``changes`` applied to this one's arguments.
 
         Parameters
