@@ -381,3 +381,20 @@ def test_inputs_sharing_a_stem_keep_their_suffixes(tmp_path):
     write_wav(tmp_path / "y" / "s.wav", seed=6)
     r = run("compute", tmp_path / "x" / "s.wav", tmp_path / "y" / "s.wav", "-o", tmp_path / "g")
     assert r.returncode == 1 and "already that of" in r.stderr, r.stderr
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly():
+    """`fastmel demo --no-plot | head -1`: no traceback when the pipe closes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastmel", "demo", "--no-plot"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as head does after its line
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    proc.wait(timeout=60)
+    assert first.startswith(b"fastmel demo:")
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert proc.returncode in (0, 1)

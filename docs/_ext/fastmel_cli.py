@@ -34,7 +34,7 @@ class CliHelp(SphinxDirective):
     def run(self):
         # A fixed width, so the page does not depend on the building terminal.
         old = os.environ.get("COLUMNS")
-        os.environ["COLUMNS"] = "100"
+        os.environ["COLUMNS"] = "80"
         try:
             text = _subcommand_help(self.arguments[0])
         except ValueError as exc:

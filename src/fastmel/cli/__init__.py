@@ -708,7 +708,18 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    try:
+        return _run(build_parser().parse_args(argv))
+    except BrokenPipeError:
+        # The reader went away (`fastmel demo | head -1`): stop quietly, as
+        # other commands do, with stdout pointed at /dev/null so that the
+        # interpreter's own flush at exit does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _run(args):
     if args.command == "compute":
         return compute(args)
     if args.command == "plot":

@@ -31,7 +31,8 @@ def require(module: str, extra: str) -> Any:
         return importlib.import_module(module)
     except ImportError as e:
         raise ImportError(
-            f"this needs the `{module}` package: pip install 'fastmel[{extra}]'"
+            f"this needs the `{module}` package: pip install 'fastmel[{extra}]' "
+            f"(from a checkout of the source: pip install '.[{extra}]')"
         ) from e
 
 
