@@ -33,13 +33,17 @@ inline size_t edge_index(ptrdiff_t i, size_t n, int edge) {
  * 1.5 * 2^23 trick), |r| <= ln 2 / 2, e^r by its Taylor series to r^7
  * (truncation below 1e-8 relative), times 2^n through the exponent bits.
  * Below -87.3 (where e^x leaves the normal floats) 0, above 88.7 +inf, NaN
- * stays NaN. */
-template <typename V>
+ * stays NaN. exp_poly<false> leaves those cases out, for x known to be a
+ * number within [-87.3, 88.7], where it gives the same bits. */
+template <bool kSpecial = true, typename V>
 inline V exp_poly(V x) {
     typedef int32_t VI __attribute__((vector_size(sizeof(V))));
     const V zero = V{} * 0.0f; /* (x * 0 is NaN for infinite x) */
-    V c = x < -87.3f ? zero - 87.3f : x;
-    c = c > 88.7f ? zero + 88.7f : c; /* NaN: kept, and given back below */
+    V c = x;
+    if constexpr (kSpecial) {
+        c = x < -87.3f ? zero - 87.3f : x;
+        c = c > 88.7f ? zero + 88.7f : c; /* NaN: kept, and given back below */
+    }
     const V big = zero + 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
     const V t = c * 1.44269504088896341f + big;
     const VI n = (VI)t - (VI)big;
@@ -53,6 +57,7 @@ inline V exp_poly(V x) {
     p = p * r + 1.0f;
     p = p * r + 1.0f;
     V y = (V)((VI)p + (n << 23));
+    if constexpr (!kSpecial) return y;
     y = x < -87.3f ? zero : y;
     y = x > 88.7f ? zero + __builtin_inff() : y;
     return x != x ? x : y;
@@ -62,13 +67,19 @@ inline V exp_poly(V x) {
  * [sqrt(1/2), sqrt(2)), f = m - 1, ln(1 + f) = f - f^2 / 2 + f^3 P(f) with
  * Cephes' degree-8 polynomial P for logf (relative error ~1e-7); e ln 2
  * added in two parts. Subnormal x is scaled by 2^23 first; 0 gives -inf,
- * negative x NaN, +inf and NaN pass through. */
-template <typename V>
+ * negative x NaN, +inf and NaN pass through. ln_vec<false> leaves those
+ * cases out, for x known to be a normal float (positive, finite), where it
+ * gives the same bits. */
+template <bool kSpecial = true, typename V>
 inline V ln_vec(V x) {
     typedef int32_t VI __attribute__((vector_size(sizeof(V))));
     const V zero = V{} * 0.0f;
-    const VI sub = (x < std::numeric_limits<float>::min()) & (x > 0.0f);
-    const V xs = sub ? x * 8388608.0f : x; /* 2^23 */
+    VI sub = VI{} * 0;
+    V xs = x;
+    if constexpr (kSpecial) {
+        sub = (x < std::numeric_limits<float>::min()) & (x > 0.0f);
+        xs = sub ? x * 8388608.0f : x; /* 2^23 */
+    }
     const VI bits = (VI)xs;
     VI e = ((bits >> 23) & 0xff) - 126;
     V m = (V)((bits & 0x007fffff) | 0x3f000000); /* mantissa in [1/2, 1) */
@@ -84,9 +95,14 @@ inline V ln_vec(V x) {
     p = p * f + 2.0000714765e-1f;
     p = p * f - 2.4999993993e-1f;
     p = p * f + 3.3333331174e-1f;
-    const V ef = __builtin_convertvector(sub ? e - 23 : e, V);
+    V ef;
+    if constexpr (kSpecial)
+        ef = __builtin_convertvector(sub ? e - 23 : e, V);
+    else
+        ef = __builtin_convertvector(e, V);
     V y = f * z * p + ef * -2.12194440e-4f - 0.5f * z;
     y = (f + y) + ef * 0.693359375f;
+    if constexpr (!kSpecial) return y;
     y = x == 0.0f ? zero - __builtin_inff() : y;
     y = x < 0.0f ? zero + __builtin_nanf("") : y;
     return x < __builtin_inff() ? y : x; /* +inf and NaN */
@@ -167,6 +183,7 @@ class DeltaFrames final : public fastmel::FramesKernel {
     double smooth_, keep_, initial_, gain_, bias_, power_, eps_, bias_power_, log_eps_;
     enum class Branch { Log, NoBias, General } branch_;
     bool sqrt_;  /* the general branch with power 0.5 */
+    bool exp_in_range_; /* -gain ln(v) within [-87.3, 88.7] for every normal float v */
     /* sliding CMVN */
     bool cmvn_, cmvn_center_, cmvn_vars_;
     size_t cmvn_window_, cmvn_min_;
@@ -199,10 +216,31 @@ class DeltaFrames final : public fastmel::FramesKernel {
                     std::memcpy(y + i, &out, sizeof(V));
                 }
             };
-            pass([&](size_t i) { return zero - gain * ln_vec(at(m, i) + eps); }); /* ln g */
+            /* Where every m + eps of the tile is a normal float (no NaN, no
+             * infinity, nothing negative: every tile of ordinary features),
+             * the logarithm and, when the gain keeps -gain ln(m + eps) within
+             * the exponential's range, the exponential skip their special
+             * cases: the same bits, fewer instructions. */
+            auto normal = (at(m, 0) + eps) == (at(m, 0) + eps); /* lanes of -1 or 0 */
+            for (size_t i = 0; i < count; i += L) {
+                const V v = at(m, i) + eps;
+                normal &= (v >= std::numeric_limits<float>::min()) &
+                          (v <= std::numeric_limits<float>::max());
+            }
+            int32_t lanes[L];
+            std::memcpy(lanes, &normal, sizeof(lanes));
+            bool plain = true;
+            for (size_t l = 0; l < L; ++l) plain = plain && lanes[l] != 0;
+            if (plain)
+                pass([&](size_t i) { return zero - gain * ln_vec<false>(at(m, i) + eps); });
+            else
+                pass([&](size_t i) { return zero - gain * ln_vec(at(m, i) + eps); }); /* ln g */
             /* u = x g; no difference of two close values anywhere below, so
              * a quiet input keeps float's relative precision */
-            pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)); });
+            if (plain && exp_in_range_)
+                pass([&](size_t i) { return at(x, i) * exp_poly<false>(at(y, i)); });
+            else
+                pass([&](size_t i) { return at(x, i) * exp_poly(at(y, i)); });
             if (branch_ == Branch::Log) {
                 pass([&](size_t i) { return log1p_vec(at(y, i)); });
             } else if (branch_ == Branch::NoBias) {
@@ -543,7 +581,11 @@ class DeltaFrames final : public fastmel::FramesKernel {
           log_eps_(pcen_ ? std::log(o.pcen.eps) : 0.0),
           branch_(o.pcen.power == 0 ? Branch::Log
                   : o.pcen.bias == 0 ? Branch::NoBias : Branch::General),
-          sqrt_(o.pcen.power == 0.5), cmvn_(o.cmvn.enabled != 0),
+          sqrt_(o.pcen.power == 0.5),
+          /* ln of a normal float lies in [-87.34, 88.73]; with a margin for
+           * the float product's rounding */
+          exp_in_range_(o.pcen.gain * 88.8 <= 87.2 && o.pcen.gain * 87.4 <= 88.6),
+          cmvn_(o.cmvn.enabled != 0),
           cmvn_center_(o.cmvn.center != 0), cmvn_vars_(o.cmvn.norm_vars != 0),
           cmvn_window_(o.cmvn.window), cmvn_min_(o.cmvn.min_window),
           stack_(o.stack.size > 0), stack_size_(o.stack.size),

@@ -256,6 +256,30 @@ def test_pcen_matches_reference(case, layout, dtype, kernel):
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("params", [{}, {"gain": 0.5, "power": 0.25}, {"gain": 1.5}])
+def test_pcen_special_values_change_only_their_own_feature(params, kernel):
+    """float32 PCEN skips the logarithm's and exponential's special cases in
+    tiles where every smoothed value is an ordinary number; a tile with a NaN
+    or a negative value takes the full path. The two agree bit for bit: the
+    features beside a planted NaN or negative value (same tile of frames,
+    same block of features) equal those of the clean input."""
+    x = (np.abs(np.random.default_rng(5).standard_normal((2, 40, 300))) ** 3 * 1e3).astype(
+        np.float32
+    )
+    stage = fastmel.PCEN(sampling_rate=16000, hop_length=160, kernel=kernel, **params)
+    clean = stage(x)
+    dirty = x.copy()
+    dirty[0, 3, 70] = np.nan  # a later tile of frames, features 0-15
+    dirty[1, 20, 5] = -1e3  # the first tile, features 16-31
+    out = stage(dirty)
+    touched = np.zeros(x.shape, bool)
+    touched[0, 3, 70:] = True
+    touched[1, 20, 5:] = True
+    assert np.array_equal(out[~touched], clean[~touched])
+    assert np.isnan(out[0, 3, 70])
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("layout", ["bands_frames", "frames_bands"])
 def test_pcen_state_carries_a_signal_across_calls(layout, kernel):
     """Any split of the frames, the state handed from call to call, equals the
