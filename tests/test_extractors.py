@@ -534,3 +534,25 @@ def test_padding_sizes_are_checked(kwargs, error, match):
     x = np.zeros(16000, np.float32)
     with pytest.raises(error, match=match):
         ft.WhisperFeatureExtractor()(x, sampling_rate=16000, **kwargs)
+
+
+@pytest.mark.parametrize("n", [0, 1, 15, 16, 17, 31, 32, 1000, 1007, 20000])
+@pytest.mark.parametrize("seed", [0, 1, 5123, 2**32 - 1])
+def test_torch_uniforms_are_mt19937s_as_numpy_draws_them(seed, n):
+    """The compiled generator behind CohereAsr's dither: MT19937 seeded as
+    NumPy's legacy RandomState(seed) (and torch's manual_seed), outputs' low
+    24 bits times 2**-24, blocks of 16 split in halves, a last block from 16
+    fresh draws when n % 16 is not 0."""
+    from fastmel import _core
+
+    lo, hi = _core.torch_uniform_blocks(seed, n)
+    extra = 16 if n % 16 else 0
+    raw = np.random.RandomState(seed)._bit_generator.random_raw(n + extra)
+    u = (raw & 0xFFFFFF).astype(np.float32) * np.float32(2.0**-24)
+    want = u[: n - n % 16].reshape(-1, 16)
+    if extra:
+        want = np.concatenate([want, u[n:].reshape(1, 16)])
+    assert lo.dtype == hi.dtype == np.float32
+    assert np.array_equal(lo, want[:, :8]) and np.array_equal(hi, want[:, 8:])
+    with pytest.raises(ValueError, match="n must be >= 0"):
+        _core.torch_uniform_blocks(seed, -1)

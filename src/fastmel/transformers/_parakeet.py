@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from .. import _engine, _windows
+from .. import _core, _engine, _windows
 from .._engine import Bank, Condition, EngineOptions, Framing, Log, Norm, Post, Spectrum
 from .._filters import mel_filter_bank
 from .._options import MAX_FFT_LENGTH, as_int, as_real
@@ -605,38 +605,26 @@ class NemotronAsrStreamingFeatureExtractor(_Extractor):
 
 def torch_randn(seed: int, n: int) -> np.ndarray:
     """``torch.randn(n, generator=torch.Generator().manual_seed(seed))`` on the
-    CPU, float32, without torch, for n >= 16: torch's MT19937 stream (NumPy's
-    legacy generator seeded alike), uniforms ``(u32 & 0xFFFFFF) 2**-24``,
-    Box-Muller on blocks of 16 (``u1 = 1 - a[j]``, ``u2 = a[j + 8]``), and
-    when ``n % 16`` is not 0 the last 16 values drawn again from 16 fresh
-    uniforms. (Below 16 torch takes a scalar path in double; those few values
-    are drawn the same way here, not as torch does.)"""
-    state = np.random.RandomState(seed)
-    bits = getattr(state, "_bit_generator", None)  # (its raw 32-bit outputs, when NumPy has it)
-
-    def uniforms(count: int) -> np.ndarray:
-        if bits is not None:
-            raw = bits.random_raw(count)
-        else:  # (the same 32-bit draws, more slowly)
-            raw = state.randint(0, 2**32, size=count, dtype=np.uint64)
-        return (raw & 0xFFFFFF).astype(np.float32) * np.float32(2.0**-24)
-
-    def blocks(u: np.ndarray) -> np.ndarray:
-        # in float, as torch's normal_fill_16 for a float tensor
-        a = u.reshape(-1, 16)
-        radius = np.sqrt(np.float32(-2.0) * np.log(np.float32(1.0) - a[:, :8]))
-        theta = np.float32(2.0 * np.pi) * a[:, 8:]
-        return np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1).reshape(-1)
-
+    CPU, float32, without torch, for n >= 16: torch's MT19937 stream and
+    uniforms (:func:`fastmel._core.torch_uniform_blocks`, compiled), then
+    Box-Muller on blocks of 16 in float (``u1 = 1 - a[j]``, ``u2 = a[j + 8]``)
+    as torch's ``normal_fill_16``; when ``n % 16`` is not 0 the last 16 values
+    come from 16 fresh uniforms. (Below 16 torch takes a scalar path in double;
+    those few values are drawn the same way here, not as torch does.)"""
     if n <= 0:
         return np.zeros(0, np.float32)
+    lo, hi = _core.torch_uniform_blocks(seed, n)
+    radius = np.subtract(np.float32(1.0), lo)
+    np.log(radius, out=radius)
+    radius *= np.float32(-2.0)
+    np.sqrt(radius, out=radius)
+    theta = hi * np.float32(2.0 * np.pi)
+    blocks = np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1).reshape(-1)
     whole = n - n % 16
     out = np.empty(max(n, 16), dtype=np.float32)
-    first = uniforms(n)  # (all n drawn first, as torch fills the tensor)
-    if whole:
-        out[:whole] = blocks(first[:whole])
+    out[:whole] = blocks[:whole]
     if n % 16:
-        out[max(n, 16) - 16 :] = blocks(uniforms(16))
+        out[max(n, 16) - 16 :] = blocks[-16:]
     return out[:n]
 
 
