@@ -5,37 +5,19 @@ commands literally."""
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from doc_blocks import python_blocks, run_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+BLOCKS = python_blocks(README)
 
 
 def test_every_python_block_runs(tmp_path):
     """In a process of its own, as a reader's script would run."""
     assert len(BLOCKS) >= 3
-    script = tmp_path / "readme_blocks.py"
-    script.write_text(
-        "\n\n".join(f"# README.md block {i}\n{code}" for i, code in enumerate(BLOCKS))
-    )
-    r = subprocess.run(
-        [sys.executable, "-W", "ignore", str(script)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert r.returncode == 0, r.stderr[-3000:]
-    expected = [
-        line.split("#", 1)[1].strip()
-        for code in BLOCKS
-        for line in code.splitlines()
-        if line.lstrip().startswith("print(") and "#" in line
-    ]
-    assert r.stdout.splitlines() == expected
+    run_blocks(BLOCKS, tmp_path)
 
 
 def test_named_files_exist():
