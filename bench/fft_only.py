@@ -132,6 +132,7 @@ class Input(C.Structure):
         ("zero_from", C.c_void_p),
         ("zeros_unstored", C.c_int),
         ("floor_max", C.c_void_p),
+        ("rows", C.c_void_p),
     ]
 
 

@@ -225,8 +225,8 @@ size_t fm_plan_lanes(const fm_plan *plan);
 /* Nonzero when kernel (an fm_kernel) is built and runs on this CPU. */
 int fm_kernel_available(int kernel);
 
-/* One call's input. Row r, sample j is at data[r*row_stride + j*sample_stride]
- * (strides in elements, may be negative). */
+/* One call's input. Row r, sample j is at data[r*row_stride + j*sample_stride],
+ * or rows[r][j*sample_stride] (strides in elements, may be negative). */
 typedef struct fm_input {
     const void *data;         /* element [0, 0], of the plan's dtype */
     size_t n_rows;
@@ -257,6 +257,10 @@ typedef struct fm_input {
                                  a new signal), with which the call's maximum is taken; on
                                  return, the maximum the row's floor used (over its group).
                                  Unchanged when there is no frame. Ignored by other plans. */
+    const void *const *rows;  /* NULL, or n_rows pointers: row r's sample 0 is at rows[r]
+                                 (data and row_stride unused), so a list of separate clips is
+                                 one call without a copy. Needs zero_from and zeros_unstored:
+                                 row r holds min(zero_from[r], n_samples) samples */
 } fm_input;
 
 typedef int (*fm_interrupt_fn)(void *ctx);

@@ -17,6 +17,7 @@ namespace fastmel {
 /* One call's input and output, shared by the workers of that call. */
 struct Job {
     const void *x;
+    const void *const *rows;   /* NULL, or each row's sample 0 (x and row_stride unused) */
     size_t n_rows;
     ptrdiff_t row_stride;
     ptrdiff_t sample_stride;

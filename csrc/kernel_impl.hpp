@@ -939,7 +939,9 @@ class FrameKernel final : public fastmel::Kernel {
      * spectra: s.buf or s.ch, whichever the last FFT pass wrote. */
     const V *transform(const fastmel::Job &job, const Item &it, Scratch &s, V *energy) const {
         const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
-        const T *x = static_cast<const T *>(job.x) + static_cast<ptrdiff_t>(it.r) * job.row_stride;
+        const T *x = job.rows ? static_cast<const T *>(job.rows[it.r])
+                              : static_cast<const T *>(job.x) +
+                                    static_cast<ptrdiff_t>(it.r) * job.row_stride;
         /* Samples from here on are zeros that the caller did not store. */
         const size_t stored = job.zeros_unstored ? std::min(job.zero_from[it.r], n_r) : n_r;
         if (conditioned_)

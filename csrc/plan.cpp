@@ -626,7 +626,14 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
     const size_t n_frames = fm_num_frames(plan, in->n_samples);
     /* Nothing to write: out may be NULL. */
     if (in->n_rows == 0 || n_frames == 0) return FM_OK;
-    if (!in->data || !out) return FM_ERR_INVALID;
+    if (in->rows) {  /* separate rows: each must say how many samples it holds */
+        if (!in->zero_from || !in->zeros_unstored) return FM_ERR_INVALID;
+        for (size_t r = 0; r < in->n_rows; ++r)
+            if (!in->rows[r] && in->zero_from[r] > 0) return FM_ERR_INVALID;
+    } else if (!in->data) {
+        return FM_ERR_INVALID;
+    }
+    if (!out) return FM_ERR_INVALID;
     const fastmel::Kernel &kernel = *plan->kernel;
     const size_t lanes = kernel.lanes();
     const size_t groups = (n_frames + lanes - 1) / lanes;
@@ -637,6 +644,7 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
     try {
         fastmel::Job job;
         job.x = in->data;
+        job.rows = in->rows;
         job.n_rows = n_rows;
         job.row_stride = in->row_stride;
         job.sample_stride = in->sample_stride;

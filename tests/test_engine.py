@@ -456,6 +456,75 @@ def test_unstored_tails_at_every_position_near_the_end(pad):
     np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", list(CASES))
+def test_rows_given_apart_equal_the_batch(case, dtype, kernel):
+    """A list of separate 1-D rows (each in memory of its own, NaN right after
+    what it holds, so a read past it shows): bit-identical to the batch with
+    the zeros stored, with and without lengths and zero_from, dither plans
+    included, on 1 to 3 threads."""
+    options = opts(**CASES[case], kernel=kernel)
+    plan = make_plan(options, dtype)
+    total = 1500
+    x = signal(rows=7, n=total).astype(dtype)
+    held = np.array([0, 1, 37, 600, 1499, 1500, 900])
+    rows = []
+    for r, h in enumerate(held):
+        memory = np.full(h + 64, np.nan, dtype)
+        memory[:h] = x[r, :h]
+        rows.append(memory[:h])
+    for lengths in (None, np.array([1500, 1500, 900, 700, 1500, 1200, 1000])):
+        # zero_from: the samples from there on are zeros (those held too)
+        for zero_from in (None, np.array([0, 0, 20, 600, 1000, 1500, 1500])):
+            z = held if zero_from is None else np.minimum(zero_from, held)
+            full = np.zeros((7, total), dtype)
+            for r in range(7):
+                full[r, : z[r]] = x[r, : z[r]]
+            want = plan.compute(
+                full, np.empty(plan.out_shape(7, total), dtype), 1, lengths=lengths, zero_from=z
+            )
+            for threads in (1, 2, 3):
+                got = plan.compute(
+                    rows,
+                    np.empty(plan.out_shape(7, total), dtype),
+                    threads,
+                    lengths=lengths,
+                    zero_from=zero_from,
+                    n_samples=total,
+                )
+                np.testing.assert_array_equal(got, want)
+    # n_samples defaults to the longest row
+    full = np.zeros((7, total), dtype)
+    for r, h in enumerate(held):
+        full[r, :h] = x[r, :h]
+    got = plan.compute(rows, np.empty(plan.out_shape(7, total), dtype), 2)
+    want = plan.compute(full, np.empty(plan.out_shape(7, total), dtype), 1)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_rows_given_apart_are_checked():
+    plan = make_plan(opts(), np.float32)
+    out = np.empty(plan.out_shape(2, 100), np.float32)
+    row = signal(rows=2, n=100).astype(np.float32)[0]
+    with pytest.raises(TypeError, match="rows and out must all be float32"):
+        plan.compute([row, row.astype(np.float64)], out, 1)
+    with pytest.raises(ValueError, match="contiguous"):
+        plan.compute([row, np.repeat(row, 2)[::2]], out, 1)
+    with pytest.raises(ValueError, match="1-D"):
+        plan.compute([row, row[None]], out, 1)
+    with pytest.raises(TypeError, match="NumPy arrays"):
+        plan.compute([row, list(row)], out, 1)
+    with pytest.raises(TypeError, match="an array or a list of arrays"):
+        plan.compute((row, row), out, 1)
+    with pytest.raises(ValueError, match="out must have shape"):
+        plan.compute([row, row], out, 1, n_samples=200)
+    with pytest.raises(ValueError, match="lengths must be <="):
+        plan.compute([row, row], out, 1, lengths=[100, 101])
+    empty = np.empty(plan.out_shape(0, 100), np.float32)
+    assert plan.compute([], empty, 1, n_samples=100) is empty
+
+
 def test_unstored_tails_arguments_are_checked():
     plan = make_plan(opts(), np.float32)
     x = signal(rows=2, n=100).astype(np.float32)

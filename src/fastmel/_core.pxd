@@ -139,6 +139,7 @@ cdef extern from "fastmel.h" nogil:
         const size_t *zero_from
         int zeros_unstored
         double *floor_max
+        const void *const *rows
 
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil
 

@@ -9,6 +9,7 @@ MAX_THREADS: int
 def _abi_sizes() -> dict[str, int]: ...
 def kernel_available(name: str) -> bool: ...
 def torch_uniform_blocks(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]: ...
+def utterance_cmvn_f32(x: np.ndarray, n: int, means: bool, variances: bool) -> None: ...
 
 class Plan:
     dtype: np.dtype
@@ -24,7 +25,7 @@ class Plan:
     def out_shape(self, rows: int, n_samples: int) -> tuple[int, int, int]: ...
     def compute(
         self,
-        x: np.ndarray,
+        x: np.ndarray | list[np.ndarray],
         out: np.ndarray,
         num_threads: int,
         lengths: Any = None,

@@ -19,6 +19,7 @@ from cpython.pythread cimport (
     PyThread_release_lock,
     PyThread_type_lock,
 )
+from libc.math cimport sqrtf
 from libc.stdint cimport uint32_t, uint64_t
 
 import os
@@ -199,13 +200,17 @@ cdef class Plan:
             return (rows, frames, self.num_features)
         return (rows, self.num_features, frames)
 
-    def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
+    def compute(self, x not None, cnp.ndarray out not None, int num_threads,
                 lengths=None, uint64_t frame_index0=0, size_t floor_group=0,
                 uint64_t dither_key=0, zero_from=None, n_samples=None,
                 cnp.ndarray floor_max=None):
         """Fill ``out`` (``out_shape(rows, samples)``) from ``x`` (rows, samples).
 
-        ``x`` may have any strides that are whole elements; ``out`` must be
+        ``x`` may have any strides that are whole elements, or be a list of
+        1-D contiguous arrays, one per row, each holding its row's start (the
+        samples after it are zeros that are not stored; ``n_samples``, default
+        the longest, is then the rows' logical length): separate clips in one
+        call without copying them into a batch. ``out`` must be
         C-contiguous and writeable. Both must be of the plan's dtype, aligned
         and in native byte order. ``lengths``: None or one valid length per
         row (<= samples). ``frame_index0``: the index of output frame 0 (the
@@ -226,21 +231,45 @@ cdef class Plan:
         """
         cdef Py_ssize_t item = self.dtype.itemsize
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
-        if cnp.PyArray_NDIM(x) != 2 or cnp.PyArray_NDIM(out) != 3:
+        cdef fm_input inp
+        inp.rows = NULL
+        cdef cnp.ndarray pointers = None
+        cdef cnp.ndarray held_rows = None
+        if isinstance(x, list):
+            pointers, held_rows = _row_pointers(x, typenum, self.dtype)
+            inp.rows = <const void *const *>cnp.PyArray_DATA(pointers)
+            inp.n_rows = len(x)
+            inp.n_samples = max(int(held_rows.max()), 1) if inp.n_rows else 1
+            if n_samples is None:
+                n_samples = inp.n_samples
+            inp.n_samples = n_samples
+            zero_from = held_rows if zero_from is None else np.minimum(
+                _per_row(zero_from, inp.n_rows, "zero_from"), held_rows)
+            inp.zeros_unstored = 1
+            inp.row_stride = 0
+            inp.sample_stride = 1
+            inp.data = NULL
+        elif not isinstance(x, cnp.ndarray):
+            raise TypeError("compute() takes x as an array or a list of arrays")
+        elif cnp.PyArray_NDIM(x) != 2:
             raise ValueError("compute() takes x of shape (rows, samples) and a 3-d out")
-        if cnp.PyArray_TYPE(x) != typenum or cnp.PyArray_TYPE(out) != typenum:
+        elif cnp.PyArray_TYPE(x) != typenum:
             raise TypeError(f"x and out must both be {self.dtype}")
-        if not (cnp.PyArray_ISALIGNED(x) and cnp.PyArray_ISNOTSWAPPED(x)):
+        elif not (cnp.PyArray_ISALIGNED(x) and cnp.PyArray_ISNOTSWAPPED(x)):
             raise ValueError("x must be aligned and in native byte order")
+        elif x.strides[0] % item or x.strides[1] % item:
+            raise ValueError("x strides must be whole elements")
+        if cnp.PyArray_NDIM(out) != 3:
+            raise ValueError("compute() takes x of shape (rows, samples) and a 3-d out")
+        if cnp.PyArray_TYPE(out) != typenum:
+            raise TypeError(f"x and out must both be {self.dtype}")
         if not (cnp.PyArray_IS_C_CONTIGUOUS(out) and cnp.PyArray_ISWRITEABLE(out)
                 and cnp.PyArray_ISALIGNED(out) and cnp.PyArray_ISNOTSWAPPED(out)):
             raise ValueError("out must be C-contiguous, aligned, writeable and native")
-        if x.strides[0] % item or x.strides[1] % item:
-            raise ValueError("x strides must be whole elements")
-        cdef fm_input inp
-        inp.n_rows = x.shape[0]
-        inp.n_samples = x.shape[1]
-        inp.zeros_unstored = 0
+        if inp.rows == NULL:
+            inp.n_rows = x.shape[0]
+            inp.n_samples = x.shape[1]
+            inp.zeros_unstored = 0
         inp.floor_max = NULL
         if floor_max is not None:
             if (cnp.PyArray_TYPE(floor_max) != cnp.NPY_FLOAT64
@@ -251,8 +280,8 @@ cdef class Plan:
                 raise ValueError(f"floor_max must be a writeable C-contiguous float64 array "
                                  f"of shape {(inp.n_rows,)}")
             inp.floor_max = <double *>cnp.PyArray_DATA(floor_max)
-        cdef size_t held = x.shape[1]
-        if n_samples is not None and n_samples != held:
+        cdef size_t held = inp.n_samples if inp.rows != NULL else x.shape[1]
+        if inp.rows == NULL and n_samples is not None and n_samples != held:
             if n_samples < held:
                 raise ValueError("n_samples must be at least x.shape[1]")
             inp.n_samples = n_samples
@@ -280,9 +309,10 @@ cdef class Plan:
             inp.zero_from = <const size_t *>cnp.PyArray_DATA(zeros)
         if inp.n_rows == 0 or shape[1] == 0 or shape[2] == 0:
             return out
-        inp.row_stride = x.strides[0] // item
-        inp.sample_stride = x.strides[1] // item
-        inp.data = cnp.PyArray_DATA(x)
+        if inp.rows == NULL:
+            inp.row_stride = x.strides[0] // item
+            inp.sample_stride = x.strides[1] // item
+            inp.data = cnp.PyArray_DATA(x)
         inp.frame_index0 = frame_index0
         inp.floor_group = floor_group
         inp.dither_key = dither_key
@@ -303,6 +333,31 @@ cdef class Plan:
         if status != FM_OK:
             _raise_status(status, interrupt)
         return out
+
+
+cdef tuple _row_pointers(list rows, int typenum, dtype):
+    """The address of each row's sample 0 (uintp) and the samples it holds
+    (uintp), for rows given as a list of 1-D contiguous arrays of ``dtype``."""
+    cdef Py_ssize_t n = len(rows), r
+    cdef cnp.ndarray addresses = np.empty(n, dtype=np.uintp)
+    cdef cnp.ndarray held = np.empty(n, dtype=np.uintp)
+    cdef size_t *ap = <size_t *>cnp.PyArray_DATA(addresses)
+    cdef size_t *hp = <size_t *>cnp.PyArray_DATA(held)
+    cdef cnp.ndarray row
+    for r in range(n):
+        if not isinstance(rows[r], cnp.ndarray):
+            raise TypeError("rows must be NumPy arrays")
+        row = rows[r]
+        if cnp.PyArray_NDIM(row) != 1:
+            raise ValueError("each row must be 1-D")
+        if cnp.PyArray_TYPE(row) != typenum:
+            raise TypeError(f"rows and out must all be {dtype}")
+        if not (cnp.PyArray_IS_C_CONTIGUOUS(row) and cnp.PyArray_ISALIGNED(row)
+                and cnp.PyArray_ISNOTSWAPPED(row)):
+            raise ValueError("each row must be contiguous, aligned and in native byte order")
+        ap[r] = <size_t>cnp.PyArray_DATA(row)
+        hp[r] = <size_t>cnp.PyArray_DIM(row, 0)
+    return addresses, held
 
 
 cdef fm_dtype _plan_dtype(dtype) except *:
@@ -384,7 +439,7 @@ cdef class FramesPlan:
             return (rows, fo, self.out_features)
         return (rows, self.out_features, fo)
 
-    def compute(self, cnp.ndarray x not None, cnp.ndarray out not None, int num_threads,
+    def compute(self, x not None, cnp.ndarray out not None, int num_threads,
                 lengths=None, cnp.ndarray state=None, bint state_in=False, part=None):
         """Fill ``out`` (``out_shape(rows, frames)``) from ``x`` (rows, K, frames)
         or (rows, frames, K): both C-contiguous, aligned, native, of the plan's
@@ -570,6 +625,63 @@ cdef inline uint32_t _mt_next(uint32_t *mt, int *pos) noexcept nogil:
 cdef inline float _uniform(uint32_t *mt, int *pos) noexcept nogil:
     # torch's float uniform in [0, 1): the output's low 24 bits times 2**-24 (exact)
     return <float>(_mt_next(mt, pos) & 0xFFFFFFu) * <float>5.9604644775390625e-08
+
+
+def utterance_cmvn_f32(cnp.ndarray x not None, Py_ssize_t n, bint means, bint variances):
+    """In place on ``x`` (frames, bands), float32 and C-contiguous: ``x -=
+    x[:n].mean(axis=0)`` (with ``means``), then ``x /= x[:n].std(axis=0)``
+    (with ``variances``), over all of ``x``, with NumPy's float32 arithmetic
+    (its reductions along axis 0 of such an array with 2 bands or more add
+    row after row in order; the divisions by ``n`` and the square root rounded to float32), so
+    that the bits are NumPy's; without the GIL."""
+    if (cnp.PyArray_NDIM(x) != 2 or cnp.PyArray_TYPE(x) != cnp.NPY_FLOAT32
+            or not cnp.PyArray_IS_C_CONTIGUOUS(x) or not cnp.PyArray_ISWRITEABLE(x)
+            or not cnp.PyArray_ISNOTSWAPPED(x)):
+        raise ValueError("x must be a writeable C-contiguous float32 array (frames, bands)")
+    cdef Py_ssize_t frames = x.shape[0], bands = x.shape[1], i, j
+    if n < 1 or n > frames:
+        raise ValueError("n must be in 1 .. frames")
+    if bands < 2:  # (NumPy sums a single column pairwise, not in order)
+        raise ValueError("x must have 2 bands or more")
+    cdef float *v = <float *>cnp.PyArray_DATA(x)
+    cdef cnp.ndarray acc_a = np.empty(bands, dtype=np.float32)
+    cdef cnp.ndarray mean_a = np.empty(bands, dtype=np.float32)
+    cdef float *acc = <float *>cnp.PyArray_DATA(acc_a)
+    cdef float *mean = <float *>cnp.PyArray_DATA(mean_a)
+    cdef float count = <float>n
+    cdef float d
+    with nogil:
+        if means:
+            _column_means(v, n, bands, acc, count)
+            for i in range(frames):
+                for j in range(bands):
+                    v[i * bands + j] = v[i * bands + j] - acc[j]
+        if variances:
+            _column_means(v, n, bands, mean, count)  # std's own mean
+            for j in range(bands):
+                acc[j] = 0.0
+            for i in range(n):
+                for j in range(bands):
+                    d = v[i * bands + j] - mean[j]
+                    acc[j] = acc[j] + d * d
+            for j in range(bands):
+                acc[j] = sqrtf(acc[j] / count)
+            for i in range(frames):
+                for j in range(bands):
+                    v[i * bands + j] = v[i * bands + j] / acc[j]
+
+
+cdef inline void _column_means(const float *v, Py_ssize_t n, Py_ssize_t bands, float *out,
+                               float count) noexcept nogil:
+    """Each column's sum over the first ``n`` rows, row after row, over ``count``."""
+    cdef Py_ssize_t i, j
+    for j in range(bands):
+        out[j] = 0.0
+    for i in range(n):
+        for j in range(bands):
+            out[j] = out[j] + v[i * bands + j]
+    for j in range(bands):
+        out[j] = out[j] / count
 
 
 def torch_uniform_blocks(uint32_t seed, Py_ssize_t n):

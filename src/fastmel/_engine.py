@@ -351,11 +351,22 @@ def make_plan(options: EngineOptions, dtype: np.dtype | type) -> _core.Plan:
     return _core.Plan(options, dtype)
 
 
-def run(plan: _core.Plan, a: np.ndarray, target: np.ndarray, threads: int, **kwargs: Any) -> None:
+def run(
+    plan: _core.Plan, a: np.ndarray | list[np.ndarray], target: np.ndarray, threads: int,
+    **kwargs: Any,
+) -> None:  # fmt: skip
     """``plan`` on the signals ``a`` ``(..., samples)`` (of the plan's dtype, from
     ``as_signal``) into ``target`` (the result, C-contiguous); ``kwargs`` go to
     ``Plan.compute`` (lengths, one per row, and the rest; ``n_samples`` is
-    the rows' length when ``a`` holds only their start)."""
+    the rows' length when ``a`` holds only their start). ``a`` may also be a
+    list of 1-D contiguous rows, each its row's start (zeros after it, not
+    stored), ``n_samples`` (default: the longest) their length: clips held
+    apart in one call without copying them into a batch."""
+    if isinstance(a, list):
+        if a:
+            logical = kwargs.get("n_samples") or max(1, *(r.shape[0] for r in a))
+            plan.compute(a, target.reshape(plan.out_shape(len(a), logical)), threads, **kwargs)
+        return
     lead, n = a.shape[:-1], a.shape[-1]
     rows = math.prod(lead)  # Python ints: no overflow, and no NumPy call's overhead
     if rows == 0:
