@@ -556,3 +556,36 @@ def test_torch_uniforms_are_mt19937s_as_numpy_draws_them(seed, n):
     assert np.array_equal(lo, want[:, :8]) and np.array_equal(hi, want[:, 8:])
     with pytest.raises(ValueError, match="n must be >= 0"):
         _core.torch_uniform_blocks(seed, -1)
+
+
+@pytest.mark.parametrize("bands", [2, 3, 80, 257])
+def test_utterance_cmvn_has_numpys_float32_bits(bands):
+    """Speech2Text's per-clip normalisation runs in the binding; its bits are
+    NumPy's float32 ``x - x[:n].mean(0)`` and ``/ x[:n].std(0)`` (the reference's),
+    on quiet, loud, constant (std 0) and NaN columns and every split n."""
+    from fastmel import _core
+
+    rng = np.random.default_rng(bands)
+    for frames in (1, 2, 9, 1001):
+        x = rng.standard_normal((frames, bands)) * rng.uniform(1e-4, 1e3, bands) + 7.0
+        x = x.astype(np.float32)
+        x[:, 0] = 3.25  # constant: divides by 0
+        if frames > 2:
+            x[frames // 2, 1] = np.nan
+        for n in sorted({1, max(frames // 3, 1), frames}):
+            for means, variances in ((True, True), (True, False), (False, True)):
+                want = x.copy()
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    if means:
+                        want = np.subtract(want, want[:n].mean(axis=0))
+                    if variances:
+                        want = np.divide(want, want[:n].std(axis=0))
+                got = x.copy()
+                _core.utterance_cmvn_f32(got, n, means, variances)
+                np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match="2 bands or more"):
+        _core.utterance_cmvn_f32(np.ones((4, 1), np.float32), 4, True, True)
+    with pytest.raises(ValueError, match="n must be in"):
+        _core.utterance_cmvn_f32(np.ones((4, 2), np.float32), 5, True, True)
+    with pytest.raises(ValueError, match="C-contiguous float32"):
+        _core.utterance_cmvn_f32(np.ones((4, 2)), 4, True, True)

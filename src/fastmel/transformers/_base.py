@@ -543,6 +543,18 @@ def _side_mask(at: np.ndarray, valid: np.ndarray, total: int, side: str) -> np.n
     return at[None, :] >= (total - valid)[:, None]
 
 
+def _sample_mask(valid: Any, total: int, side: str, dtype: Any) -> np.ndarray:
+    """The mask of :func:`_side_mask` at every sample (rows x ``total``), as
+    ``dtype``, each element written once: 1 where a row of ``valid`` samples
+    padded on ``side`` holds data, else 0."""
+    mask = np.empty((len(valid), total), dtype=dtype)
+    for row, n in zip(mask, valid, strict=True):
+        k = int(n) if side == "right" else total - int(n)
+        row[:k] = side == "right"
+        row[k:] = side != "right"
+    return mask
+
+
 def _pad_frames(
     values: list[np.ndarray], cut: list[int], target: int | None, fill: float, side: str
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -17,7 +17,7 @@ from ._base import (
     _Extractor,
     _padded_batch,
     _padded_lengths,
-    _side_mask,
+    _sample_mask,
     _speech_clips,
 )
 
@@ -201,20 +201,22 @@ class ClvpFeatureExtractor(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         right = self.padding_side == "right"
-        batch = _padded_batch(
-            clips, cut, total, self.padding_value, self.padding_side, dtype=np.float64
-        )
         valid = np.array(cut, dtype=np.int64)
         plan = self._plans[np.dtype(np.float64)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float64)
-        # (zero padding after the clips declared: the engine skips the FFTs of
-        # the frames that read only it, with the same result)
-        zeros = valid if right and self.padding_value == 0.0 else None
-        _engine.run(plan, batch, feats, threads, zero_from=zeros)
+        if right and self.padding_value == 0.0:
+            # Zero padding after the clips: each clip's samples alone, the
+            # zeros unstored (the engine skips the FFTs of frames of them only).
+            rows = [c[:n].astype(np.float64) for c, n in zip(clips, cut, strict=True)]
+            _engine.run(plan, rows, feats, threads, n_samples=total)
+        else:
+            batch = _padded_batch(
+                clips, cut, total, self.padding_value, self.padding_side, dtype=np.float64
+            )
+            _engine.run(plan, batch, feats, threads)
         out = BatchFeature(input_features=list(feats.astype(np.float32)))
         if return_attention_mask is None:
             return_attention_mask = self.return_attention_mask
         if return_attention_mask:
-            mask = _side_mask(np.arange(total), valid, total, self.padding_side)
-            out["attention_mask"] = mask.astype(np.int32)
+            out["attention_mask"] = _sample_mask(valid, total, self.padding_side, np.int32)
         return _convert(out, return_tensors)

@@ -197,12 +197,11 @@ class FunAsrNanoFeatureExtractor(_Extractor):
         threads = self._call_threads(kwargs.pop("num_threads", None))
         clips = self._clips(raw_speech)
         lengths = np.array([c.size for c in clips], dtype=np.int64)
-        batch = np.zeros((len(clips), max(int(lengths.max()), 1)), dtype=np.float32)
-        for row, clip in zip(batch, clips, strict=True):
-            row[: clip.size] = clip
+        longest = max(int(lengths.max()), 1)
         plan = self._plans[np.dtype(np.float32)]
-        feats = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float32)
-        _engine.run(plan, batch, feats, threads, lengths=lengths)
+        feats = np.empty(plan.out_shape(len(clips), longest), dtype=np.float32)
+        # the clips as they are (no padded copy): each row's own length
+        _engine.run(plan, clips, feats, threads, lengths=lengths, n_samples=longest)
         own = np.array([self.num_frames(int(n)) for n in lengths], dtype=np.int64)
         stacked, counts = self._stack(feats, lengths=own, num_threads=threads)
         cut, target = _padded_lengths(
@@ -248,7 +247,7 @@ class FunAsrNanoFeatureExtractor(_Extractor):
             items = list(a) if a.ndim == 2 else [a]
         clips = []
         for i, item in enumerate(items):
-            a = np.asarray(item, dtype=np.float32)
+            a = np.ascontiguousarray(item, dtype=np.float32)
             if a.ndim != 1:
                 raise ValueError(f"clip {i} has shape {a.shape}: mono clips (samples,) only")
             clips.append(a)

@@ -184,15 +184,11 @@ class GraniteSpeechFeatureExtractor(_Extractor):
         clips = self._clips(audios)
         lengths = np.array([c.size for c in clips], dtype=np.int64)
         total = int(lengths.max())
-        if len(clips) == 1:
-            batch = clips[0][None]
-        else:
-            batch = np.zeros((len(clips), total), dtype=np.float32)
-            for row, clip in zip(batch, clips, strict=True):
-                row[: clip.size] = clip
         plan = self._plans[np.dtype(np.float32)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
-        _engine.run(plan, batch, feats, threads, floor_group=1, zero_from=lengths, n_samples=total)
+        # the clips as they are, the zeros after each unstored
+        rows = [np.ascontiguousarray(c) for c in clips]
+        _engine.run(plan, rows, feats, threads, floor_group=1, n_samples=total)
         frames = feats.shape[1] - feats.shape[1] % 2
         feats = feats[:, :frames].reshape(len(clips), frames // 2, 2 * feats.shape[2])
         sizes = self._embed_sizes(lengths)

@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from .. import _engine
+from .. import _core, _engine
 from .._engine import Bank, Condition, EngineOptions, Framing, Log, Post, Spectrum
 from .._filters import dense, kaldi_bands
 from .._options import as_int, as_real
@@ -551,8 +551,18 @@ class Speech2TextFeatureExtractor(_Extractor):
         self._build()
 
     def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
-        # torchaudio's fbank with its defaults (the samples are scaled before).
-        return self._fbank.engine_options(dtype, stream_left=stream_left)
+        # torchaudio's fbank with its defaults, of the samples x 2**15 (as the
+        # reference scales them to int16's range): the factor folded into the
+        # bank (2**30 on the power) and the dither (/ 2**15), which gives the
+        # same bits, powers of two scaling every step exactly.
+        options = self._fbank.engine_options(dtype, stream_left=stream_left)
+        return dataclasses.replace(
+            options,
+            condition=dataclasses.replace(
+                options.condition, dither=options.condition.dither / 32768.0
+            ),
+            bank=dataclasses.replace(options.bank, weights=options.bank.weights * 2.0**30),
+        )
 
     def num_frames(self, n_samples: int) -> int:
         # A clip's frames before the padding.
@@ -609,11 +619,11 @@ class Speech2TextFeatureExtractor(_Extractor):
         lengths = np.array([c.size for c in clips], dtype=np.int64)
         frames = [self.num_frames(int(n)) for n in lengths]
         cut, target = _padded_lengths(frames, padding, max_length, truncation, pad_to_multiple_of)
-        batch = np.empty((len(clips), max(int(lengths.max()), 1)), dtype=np.float32)
-        for row, clip in zip(batch, clips, strict=True):
-            np.multiply(clip, np.float32(32768.0), out=row[: clip.size])  # exact
-        feats = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float32)
-        _engine.run(plan, batch, feats, threads, lengths=lengths)
+        # The clips as they are, one engine call (the scaling is in the plan).
+        longest = max(int(lengths.max()), 1)
+        feats = np.empty(plan.out_shape(len(clips), longest), dtype=np.float32)
+        rows = [np.ascontiguousarray(c, dtype=np.float32) for c in clips]
+        _engine.run(plan, rows, feats, threads, lengths=lengths, n_samples=longest)
         mask_flag = (
             self.return_attention_mask if return_attention_mask is None else return_attention_mask
         )
@@ -637,14 +647,12 @@ class Speech2TextFeatureExtractor(_Extractor):
 
     def _cmvn(self, x: np.ndarray, n: int) -> np.ndarray:
         """The reference's utterance CMVN of ``x`` (frames, bands) float32 over
-        its first ``n`` frames, with NumPy's float32 reductions."""
+        its first ``n`` frames, with NumPy's float32 arithmetic."""
         if n == 0:  # no frame (a clip shorter than one): nothing to normalise
             return x.astype(np.float32)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if self.normalize_means:
-                x = np.subtract(x, x[:n].mean(axis=0))
-            if self.normalize_vars:
-                x = np.divide(x, x[:n].std(axis=0))
+        x = np.array(x, dtype=np.float32, order="C")  # (a copy: x may be a view of the batch)
+        # (in the binding, NumPy's float32 bits; Kaldi's banks are more than 3)
+        _core.utterance_cmvn_f32(x, n, self.normalize_means, self.normalize_vars)
         if n < x.shape[0]:
             x[n:] = self.padding_value
-        return x.astype(np.float32)
+        return x

@@ -17,6 +17,7 @@ from ._base import (
     _equal_lengths,
     _Extractor,
     _padded_lengths,
+    _sample_mask,
     _side_mask,
     logger,
 )
@@ -261,24 +262,31 @@ class MusicgenMelodyFeatureExtractor(_Extractor):
         right = self.padding_side == "right"
         width = max(total, self.n_fft)
         start = (width - total) // 2  # (a batch shorter than n_fft: centred in zeros)
-        batch = np.zeros((len(clips), width), dtype=np.float32)
-        batch[:, start : start + total] = self.padding_value
-        for row, clip, n in zip(batch, clips, cut, strict=True):
-            at = start if right else start + total - n
-            row[at : at + n] = clip[:n]
+        batch: Any
+        if right and start == 0 and self.padding_value == 0.0:
+            # zero padding after each clip: the clips as they are, the zeros unstored
+            batch = [np.ascontiguousarray(c[:n]) for c, n in zip(clips, cut, strict=True)]
+        else:
+            batch = np.zeros((len(clips), width), dtype=np.float32)
+            batch[:, start : start + total] = self.padding_value
+            for row, clip, n in zip(batch, clips, cut, strict=True):
+                at = start if right else start + total - n
+                row[at : at + n] = clip[:n]
         plan = self._plans[np.dtype(np.float32)]
         chroma = np.empty(plan.out_shape(len(clips), width), dtype=np.float32)
-        _engine.run(plan, batch, chroma, threads)
+        _engine.run(plan, batch, chroma, threads, n_samples=width)
         onehot = np.zeros_like(chroma)
         np.put_along_axis(onehot, chroma.argmax(axis=-1)[..., None], 1.0, axis=-1)
         out = BatchFeature(input_features=onehot)
         # The mask when the extractor's default asks for one: per sample, or
         # per hop when the call asks (as there: the former is not rescaled).
         if return_attention_mask or (return_attention_mask is None and self.return_attention_mask):
-            mask = _side_mask(np.arange(total), np.array(cut), total, self.padding_side)
             if return_attention_mask:
-                mask = mask[:, :: self.hop_length]
-            out["attention_mask"] = mask.astype(np.int32)
+                hops = np.arange(0, total, self.hop_length)
+                mask = _side_mask(hops, np.array(cut), total, self.padding_side).astype(np.int32)
+            else:
+                mask = _sample_mask(cut, total, self.padding_side, np.int32)
+            out["attention_mask"] = mask
         return _convert(out, return_tensors, torch_default=True)
 
     def _clips(self, audio: Any, sampling_rate: int | None) -> list[np.ndarray]:

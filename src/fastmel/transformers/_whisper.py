@@ -19,6 +19,7 @@ from ._base import (
     _Extractor,
     _padded_batch,
     _padded_lengths,
+    _sample_mask,
     _side_mask,
     _some,
     _speech_clips,
@@ -152,7 +153,7 @@ class _WhisperBase(_Extractor):
 
     def _features(
         self,
-        batch: np.ndarray,
+        batch: np.ndarray | list[np.ndarray],
         valid: np.ndarray | None,
         total: int,
         threads: int,
@@ -193,11 +194,11 @@ class _WhisperBase(_Extractor):
         multiple: int | None,
         *,
         store_all: bool = True,
-    ) -> tuple[np.ndarray, np.ndarray, int]:
+    ) -> tuple[Any, np.ndarray, int]:
         """The padded batch ``(batch, samples)`` float32, each row's valid
         samples and the padded length. Without ``store_all`` (right padding
-        with zeros) the batch stops after the longest clip: the zeros after
-        that are the engine's to imagine (a single clip is used as it is)."""
+        with zeros) the batch is the list of the clips' valid samples, not
+        copied: the zeros after them are the engine's to imagine."""
         cut, target = _padded_lengths(
             [len(clip) for clip in clips],
             padding,
@@ -207,10 +208,10 @@ class _WhisperBase(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         valid = np.array(cut, dtype=np.int64)
-        if not store_all and len(clips) == 1:
-            return clips[0][None, : cut[0]], valid, total
-        width = total if store_all else max(cut)
-        batch = _padded_batch(clips, cut, width, self.padding_value, self.padding_side)
+        if not store_all:
+            rows = [np.ascontiguousarray(c[:n]) for c, n in zip(clips, cut, strict=True)]
+            return rows, valid, total
+        batch = _padded_batch(clips, cut, total, self.padding_value, self.padding_side)
         return batch, valid, total
 
     def _normalize(self, batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -399,7 +400,7 @@ class WhisperFeatureExtractor(_WhisperBase):
             hop = self.hop_length
             out["attention_mask"] = self._mask(valid, total, np.arange(total // hop) * hop)
         elif mask_flag:
-            out["attention_mask"] = self._mask(valid, total, np.arange(total))
+            out["attention_mask"] = _sample_mask(valid, total, self.padding_side, np.int32)
         return _convert(out, return_tensors)
 
 
@@ -930,9 +931,7 @@ class MossTranscribeDiarizeFeatureExtractor(_WhisperBase):
         feats = self._features(self._dithered(batch), valid, total, threads)
         hop = self.hop_length
         lengths = [c.size for c in clips]
-        padding_mask = np.zeros((len(clips), max(lengths)), dtype=np.int64)
-        for row, n in zip(padding_mask, lengths, strict=True):
-            row[:n] = 1
+        padding_mask = _sample_mask(lengths, max(lengths), "right", np.int64)
         out = BatchFeature(
             input_features=feats,
             input_features_mask=self._mask(valid, total, np.arange(total // hop) * hop),
