@@ -234,16 +234,17 @@ class ClapFeatureExtractor(_Extractor):
         clips = [c.astype(np.float64) for c in _speech_clips(raw_speech, self)]
         limit = max_length or self.nb_max_samples
         chunk = limit // self.hop_length + 1
-        # The waveforms to compute (and how), drawing NumPy's generator clip by clip.
-        jobs: list[tuple[np.ndarray, str]] = []
+        # The waveforms to compute (and how, and their length: zeros after the
+        # samples held are not stored), drawing NumPy's generator clip by clip.
+        jobs: list[tuple[np.ndarray, str, int]] = []
         longer = []
         for wave in clips:
             if wave.shape[0] > limit:
                 if truncation == "rand_trunc":
                     start = np.random.randint(0, len(wave) - limit + 1)  # noqa: NPY002
-                    jobs.append((wave[start : start + limit], "slaney"))
+                    jobs.append((wave[start : start + limit], "slaney", limit))
                 elif truncation == "fusion":
-                    jobs.append((wave, "fusion"))
+                    jobs.append((wave, "fusion", wave.shape[0]))
                 else:
                     raise NotImplementedError(f"data_truncating {truncation} not implemented")
                 longer.append(True)
@@ -253,12 +254,12 @@ class ClapFeatureExtractor(_Extractor):
                     wave = np.tile(wave, int(limit / len(wave)) + 1)[:limit]
                 if padding == "repeatpad":
                     wave = np.tile(wave, int(limit / len(wave)))
-                wave = np.pad(wave, (0, limit - wave.shape[0]))
-            jobs.append((wave, "htk" if truncation == "fusion" else "slaney"))
+                # (then zeros up to limit, not stored)
+            jobs.append((wave, "htk" if truncation == "fusion" else "slaney", limit))
             longer.append(False)
         mels = self._mels(jobs, threads)
         features = []
-        for i, ((_, kind), mel) in enumerate(zip(jobs, mels, strict=True)):
+        for i, ((_, kind, _), mel) in enumerate(zip(jobs, mels, strict=True)):
             if kind == "fusion":
                 if mel.shape[0] == chunk:
                     features.append(np.stack([mel] * 4))
@@ -274,20 +275,24 @@ class ClapFeatureExtractor(_Extractor):
         out = BatchFeature(input_features=features, is_longer=[[flag] for flag in longer])
         return _convert(out, return_tensors)
 
-    def _mels(self, jobs: list[tuple[np.ndarray, str]], threads: int) -> list[np.ndarray]:
-        """The float32 log mel ``(frames, bands)`` of each waveform (those of
-        one length and bank in one engine call)."""
+    def _mels(self, jobs: list[tuple[np.ndarray, str, int]], threads: int) -> list[np.ndarray]:
+        """The float32 log mel ``(frames, bands)`` of each waveform, zeros after
+        its samples up to its length (those of one bank in one engine call,
+        each with its own length, read where it lies)."""
         out: list[Any] = [None] * len(jobs)
-        groups: dict[tuple[int, bool], list[int]] = {}
-        for i, (wave, kind) in enumerate(jobs):
-            groups.setdefault((wave.size, kind == "slaney"), []).append(i)
-        for (size, slaney), members in groups.items():
+        groups: dict[bool, list[int]] = {}
+        for i, (_, kind, _) in enumerate(jobs):
+            groups.setdefault(kind == "slaney", []).append(i)
+        for slaney, members in groups.items():
             plan = self._slaney_plan if slaney else self._plans[np.dtype(np.float64)]
-            batch = np.stack([jobs[i][0] for i in members])
-            mel = np.empty(plan.out_shape(len(members), size), dtype=np.float64)
-            _engine.run(plan, batch, mel, threads)
-            for i, m in zip(members, mel, strict=True):
-                out[i] = m.astype(np.float32)
+            rows = [np.ascontiguousarray(jobs[i][0]) for i in members]
+            sizes = [jobs[i][2] for i in members]
+            longest = max(sizes)
+            mel = np.empty(plan.out_shape(len(members), longest), dtype=np.float64)
+            lengths = None if min(sizes) == longest else np.array(sizes, dtype=np.int64)
+            _engine.run(plan, rows, mel, threads, lengths=lengths, n_samples=longest)
+            for i, m, n in zip(members, mel, sizes, strict=True):
+                out[i] = m[: plan.num_frames(n)].astype(np.float32)
         return out
 
     def _fusion(self, mel: np.ndarray, chunk: int) -> np.ndarray:
