@@ -57,8 +57,9 @@ class Kernel {
     virtual ~Kernel() = default;
     virtual const char *isa() const = 0;
     virtual size_t lanes() const = 0;
-    /* Compute items [begin, end). In log mode, row_max[r] is raised to the
-     * largest finite log value written for row r (NaN and +inf skipped).
+    /* Compute items [begin, end). In log mode, unless row_max is NULL (no
+     * floor wants it), row_max[r] is raised to the largest finite log value
+     * written for row r (NaN and +inf skipped).
      * With job.kept, an item's log bands and energy are kept there and the
      * item is left for post_pass() to finish. */
     virtual void run(const Job &job, size_t begin, size_t end, double *row_max) const = 0;

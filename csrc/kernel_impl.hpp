@@ -719,8 +719,10 @@ class FrameKernel final : public fastmel::Kernel {
             continue;
 #endif
             T mn, mx;
-            log_bands(job, it, s, &energy, &mn, &mx);
-            if (log_ && static_cast<double>(mx) > row_max[it.r])
+            /* The extremes feed the floor only (row_max is NULL without one). */
+            const bool extremes = row_max || job.item_min;
+            log_bands(job, it, s, &energy, extremes ? &mn : nullptr, extremes ? &mx : nullptr);
+            if (log_ && row_max && static_cast<double>(mx) > row_max[it.r])
                 row_max[it.r] = static_cast<double>(mx);
             if (job.item_min) job.item_min[item] = static_cast<double>(mn);
             if (job.kept) {  /* the second pass floors and finishes them */
@@ -754,8 +756,7 @@ class FrameKernel final : public fastmel::Kernel {
                     continue;
                 }
             } else {
-                T mn, mx;
-                log_bands(job, it, s, &energy, &mn, &mx);
+                log_bands(job, it, s, &energy, nullptr, nullptr);  /* (extremes known) */
             }
             /* As the single-pass floor: the threshold in the output's
              * precision, NaN stays NaN. */
@@ -974,15 +975,18 @@ class FrameKernel final : public fastmel::Kernel {
     }
 
     /* transform(), then |X|^p and the (log) bands of the item into s.macc,
-     * with their smallest and largest log values (see bands()). */
+     * with their smallest and largest log values unless mn and mx are NULL
+     * (see bands()). */
     void log_bands(const fastmel::Job &job, const Item &it, Scratch &s, V *energy, T *mn,
                    T *mx) const {
         const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
         if (known_zero(job, it, n_r)) {  /* frames of zeros: their bands, computed once */
             std::copy(zero_bands_.begin(), zero_bands_.end(), s.macc);
             *energy = V{} * T(0);
-            *mn = zero_mn_;
-            *mx = zero_mx_;
+            if (mn) {
+                *mn = zero_mn_;
+                *mx = zero_mx_;
+            }
             return;
         }
         power(transform(job, it, s, energy), s.pw);
@@ -1085,9 +1089,10 @@ class FrameKernel final : public fastmel::Kernel {
         }
     }
 
-    /* Sparse bands and the optional log, into macc. *mx gets the largest
-     * finite log value among the cnt valid lanes (-inf if none or not in log
-     * mode), *mn the smallest log value (+inf if none). Two phases keep the
+    /* Sparse bands and the optional log, into macc. Unless mn and mx are
+     * NULL, *mx gets the largest finite log value among the cnt valid lanes
+     * (-inf if none or not in log mode), *mn the smallest log value (+inf if
+     * none). Two phases keep the
      * dependency chains short: the products of four bands at a time
      * (independent accumulators), then the log of every band (independent
      * iterations). */
@@ -1143,27 +1148,38 @@ class FrameKernel final : public fastmel::Kernel {
             const V amin = zero + min_power_;
             const V sub = zero + log_sub_;
             const bool offset = log_offset_ != T(0);
-            for (m = 0; m < nb_; ++m) {
-                V acc = macc[m];
-                if (offset) acc += log_offset_;
-                const V s = acc < amin ? amin : acc;  /* NaN stays NaN */
-                V d;
-                if constexpr (kPolyLog)
-                    d = fast_log_ ? scaled_log10_poly(s, poly_e_, poly_s_)
-                                  : scaled_log_libm<T, V, L>(s, ln_scale_);
-                else if constexpr (kPolyLog64)
-                    d = fast_log_ ? scaled_ln_poly64(s, ln_scale_)
-                                  : scaled_log_libm<T, V, L>(s, ln_scale_);
-                else
-                    d = scaled_log_libm<T, V, L>(s, ln_scale_);
-                d -= sub;
-                /* The floor's maximum is over finite values: NaN compares
-                 * false and +inf is excluded explicitly. */
-                vmax = ((d > vmax) & (d < inf)) ? d : vmax;
-                vmin = d < vmin ? d : vmin;
-                macc[m] = d;
-            }
+            /* The extremes only where asked (mn non-NULL: a floor uses them);
+             * their two chains of compares would cost every band a wait. */
+            auto logs = [&](auto extremes) {
+                for (m = 0; m < nb_; ++m) {
+                    V acc = macc[m];
+                    if (offset) acc += log_offset_;
+                    const V s = acc < amin ? amin : acc;  /* NaN stays NaN */
+                    V d;
+                    if constexpr (kPolyLog)
+                        d = fast_log_ ? scaled_log10_poly(s, poly_e_, poly_s_)
+                                      : scaled_log_libm<T, V, L>(s, ln_scale_);
+                    else if constexpr (kPolyLog64)
+                        d = fast_log_ ? scaled_ln_poly64(s, ln_scale_)
+                                      : scaled_log_libm<T, V, L>(s, ln_scale_);
+                    else
+                        d = scaled_log_libm<T, V, L>(s, ln_scale_);
+                    d -= sub;
+                    if constexpr (decltype(extremes)::value) {
+                        /* The floor's maximum is over finite values: NaN
+                         * compares false and +inf is excluded explicitly. */
+                        vmax = ((d > vmax) & (d < inf)) ? d : vmax;
+                        vmin = d < vmin ? d : vmin;
+                    }
+                    macc[m] = d;
+                }
+            };
+            if (mn)
+                logs(std::true_type{});
+            else
+                logs(std::false_type{});
         }
+        if (!mn) return;
         T highs[L], lows[L];
         std::memcpy(highs, &vmax, sizeof(highs));
         std::memcpy(lows, &vmin, sizeof(lows));

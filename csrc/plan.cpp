@@ -681,12 +681,14 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         if (floor) job.item_min = item_min.data();
         /* One row-maximum array per worker, so workers never share a write. */
         const size_t workers = Split(items, num_threads).workers;
-        std::vector<double> row_max(plan->log ? workers * n_rows : 0,
+        /* (the floor's only: without one the kernel skips the extremes) */
+        const bool maxima = plan->log && floor;
+        std::vector<double> row_max(maxima ? workers * n_rows : 0,
                                     -std::numeric_limits<double>::infinity());
         fm_status status = parallel_for(
             items, num_threads, interrupt, interrupt_ctx,
             [&](size_t b, size_t e, size_t w) {
-                kernel.run(job, b, e, plan->log ? row_max.data() + w * n_rows : nullptr);
+                kernel.run(job, b, e, maxima ? row_max.data() + w * n_rows : nullptr);
             });
         if (status != FM_OK) return status;
         if (floor) {
