@@ -236,12 +236,11 @@ cdef class Plan:
         cdef cnp.ndarray pointers = None
         cdef cnp.ndarray held_rows = None
         if isinstance(x, list):
-            pointers, held_rows = _row_pointers(x, typenum, self.dtype)
+            pointers, held_rows, longest = _row_pointers(x, typenum, self.dtype)
             inp.rows = <const void *const *>cnp.PyArray_DATA(pointers)
             inp.n_rows = len(x)
-            inp.n_samples = max(int(held_rows.max()), 1) if inp.n_rows else 1
             if n_samples is None:
-                n_samples = inp.n_samples
+                n_samples = max(longest, 1)
             inp.n_samples = n_samples
             zero_from = held_rows if zero_from is None else np.minimum(
                 _per_row(zero_from, inp.n_rows, "zero_from"), held_rows)
@@ -336,9 +335,11 @@ cdef class Plan:
 
 
 cdef tuple _row_pointers(list rows, int typenum, dtype):
-    """The address of each row's sample 0 (uintp) and the samples it holds
-    (uintp), for rows given as a list of 1-D contiguous arrays of ``dtype``."""
+    """The address of each row's sample 0 (uintp), the samples it holds
+    (uintp) and the most of those, for rows given as a list of 1-D contiguous
+    arrays of ``dtype``."""
     cdef Py_ssize_t n = len(rows), r
+    cdef size_t longest = 0
     cdef cnp.ndarray addresses = np.empty(n, dtype=np.uintp)
     cdef cnp.ndarray held = np.empty(n, dtype=np.uintp)
     cdef size_t *ap = <size_t *>cnp.PyArray_DATA(addresses)
@@ -357,7 +358,8 @@ cdef tuple _row_pointers(list rows, int typenum, dtype):
             raise ValueError("each row must be contiguous, aligned and in native byte order")
         ap[r] = <size_t>cnp.PyArray_DATA(row)
         hp[r] = <size_t>cnp.PyArray_DIM(row, 0)
-    return addresses, held
+        longest = hp[r] if hp[r] > longest else longest
+    return addresses, held, longest
 
 
 cdef fm_dtype _plan_dtype(dtype) except *:

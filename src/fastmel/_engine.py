@@ -364,7 +364,7 @@ def run(
     apart in one call without copying them into a batch."""
     if isinstance(a, list):
         if a:
-            logical = kwargs.get("n_samples") or max(1, *(r.shape[0] for r in a))
+            logical = kwargs.get("n_samples") or max(max(r.shape[0] for r in a), 1)
             plan.compute(a, target.reshape(plan.out_shape(len(a), logical)), threads, **kwargs)
         return
     lead, n = a.shape[:-1], a.shape[-1]

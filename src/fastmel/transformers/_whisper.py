@@ -197,8 +197,9 @@ class _WhisperBase(_Extractor):
     ) -> tuple[Any, np.ndarray, int]:
         """The padded batch ``(batch, samples)`` float32, each row's valid
         samples and the padded length. Without ``store_all`` (right padding
-        with zeros) the batch is the list of the clips' valid samples, not
-        copied: the zeros after them are the engine's to imagine."""
+        with zeros) the batch is the list of the clips' valid samples (one
+        clip: a view of it as a row), not copied: the zeros after them are the
+        engine's to imagine."""
         cut, target = _padded_lengths(
             [len(clip) for clip in clips],
             padding,
@@ -208,6 +209,8 @@ class _WhisperBase(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         valid = np.array(cut, dtype=np.int64)
+        if not store_all and len(clips) == 1:  # (a view: the cheapest call)
+            return clips[0][None, : cut[0]], valid, total
         if not store_all:
             rows = [np.ascontiguousarray(c[:n]) for c, n in zip(clips, cut, strict=True)]
             return rows, valid, total
