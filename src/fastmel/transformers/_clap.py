@@ -258,21 +258,24 @@ class ClapFeatureExtractor(_Extractor):
             jobs.append((wave, "htk" if truncation == "fusion" else "slaney", limit))
             longer.append(False)
         mels = self._mels(jobs, threads)
-        features = []
+        # Every clip's windows have one shape, (4 or 1, chunk, bands): written
+        # straight into the batch's array, which "np" and "pt" return as it
+        # is (None: a list of its clips, as the reference).
+        planes = 4 if truncation == "fusion" else 1
+        features = np.empty((len(jobs), planes, chunk, self.feature_size), dtype=np.float32)
         for i, ((_, kind, _), mel) in enumerate(zip(jobs, mels, strict=True)):
-            if kind == "fusion":
-                if mel.shape[0] == chunk:
-                    features.append(np.stack([mel] * 4))
-                    longer[i] = False
-                else:
-                    features.append(self._fusion(mel, chunk))
-            elif kind == "htk":
-                features.append(np.stack([mel] * 4))
+            if kind == "fusion" and mel.shape[0] != chunk:
+                self._fusion(mel, chunk, features[i])
             else:
-                features.append(mel[None])
+                features[i] = mel  # (the same window in every plane)
+                if kind == "fusion":
+                    longer[i] = False
         if truncation == "fusion" and not any(longer):
             longer[np.random.randint(0, len(features))] = True  # noqa: NPY002
-        out = BatchFeature(input_features=features, is_longer=[[flag] for flag in longer])
+        out = BatchFeature(
+            input_features=list(features) if return_tensors is None else features,
+            is_longer=[[flag] for flag in longer],
+        )
         return _convert(out, return_tensors)
 
     def _mels(self, jobs: list[tuple[np.ndarray, str, int]], threads: int) -> list[np.ndarray]:
@@ -295,14 +298,15 @@ class ClapFeatureExtractor(_Extractor):
                 out[i] = m[: plan.num_frames(n)].astype(np.float32)
         return out
 
-    def _fusion(self, mel: np.ndarray, chunk: int) -> np.ndarray:
+    def _fusion(self, mel: np.ndarray, chunk: int, out: np.ndarray) -> None:
         """The shrunk mel and three random crops (front, middle, back), drawn
-        as the reference draws them."""
-        ranges = np.array_split(list(range(0, mel.shape[0] - chunk + 1)), 3)
+        as the reference draws them, into ``out`` ``(4, chunk, bands)``."""
+        ranges = np.array_split(np.arange(mel.shape[0] - chunk + 1), 3)
         if len(ranges[1]) == 0:
             ranges[1] = np.array([0])
         if len(ranges[2]) == 0:
             ranges[2] = np.array([0])
         starts = [np.random.choice(r) for r in ranges]  # noqa: NPY002
-        crops = [mel[s : s + chunk] for s in starts]
-        return np.stack([_shrink(mel, chunk), *crops])
+        out[0] = _shrink(mel, chunk)
+        for plane, s in zip(out[1:], starts, strict=True):
+            plane[...] = mel[s : s + chunk]
