@@ -503,6 +503,37 @@ def test_rows_given_apart_equal_the_batch(case, dtype, kernel):
     np.testing.assert_array_equal(got, want)
 
 
+def test_rows_given_apart_outlive_their_list():
+    """The core reads the rows without the GIL: a thread that empties the
+    caller's list meanwhile (the list held the only references to the rows,
+    over 32 MiB each, so that freeing one returns it to the system) changes
+    nothing (it crashed the process before the binding kept its own)."""
+    import gc
+    import threading
+    import time
+
+    plan = make_plan(opts(W=400, n=512, hop=48), np.float32)
+    n = 9_000_000  # 36 MB of float32: above glibc's largest mmap threshold
+    rng = np.random.default_rng(9)
+    base = rng.standard_normal(n).astype(np.float32)
+    want = plan.compute([base, base], np.empty(plan.out_shape(2, n), np.float32), 1)
+    apart = [base.copy(), base.copy()]
+    emptied = threading.Event()
+
+    def empty_it():
+        time.sleep(0.03)
+        apart.clear()
+        gc.collect()
+        emptied.set()
+
+    thread = threading.Thread(target=empty_it)
+    thread.start()
+    got = plan.compute(apart, np.empty(plan.out_shape(2, n), np.float32), 1)
+    thread.join()
+    assert emptied.is_set() and not apart
+    np.testing.assert_array_equal(got, want)
+
+
 def test_rows_given_apart_are_checked():
     plan = make_plan(opts(), np.float32)
     out = np.empty(plan.out_shape(2, 100), np.float32)

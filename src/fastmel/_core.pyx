@@ -236,6 +236,9 @@ cdef class Plan:
         cdef cnp.ndarray pointers = None
         cdef cnp.ndarray held_rows = None
         if isinstance(x, list):
+            # Our own references for the call: the caller's list may change on
+            # another thread while the core reads the rows without the GIL.
+            x = tuple(x)
             pointers, held_rows, longest = _row_pointers(x, typenum, self.dtype)
             inp.rows = <const void *const *>cnp.PyArray_DATA(pointers)
             inp.n_rows = len(x)
@@ -334,7 +337,7 @@ cdef class Plan:
         return out
 
 
-cdef tuple _row_pointers(list rows, int typenum, dtype):
+cdef tuple _row_pointers(tuple rows, int typenum, dtype):
     """The address of each row's sample 0 (uintp), the samples it holds
     (uintp) and the most of those, for rows given as a list of 1-D contiguous
     arrays of ``dtype``."""
