@@ -359,11 +359,13 @@ def run(
     ``as_signal``) into ``target`` (the result, C-contiguous); ``kwargs`` go to
     ``Plan.compute`` (lengths, one per row, and the rest; ``n_samples`` is
     the rows' length when ``a`` holds only their start). ``a`` may also be a
-    list of 1-D contiguous rows, each its row's start (zeros after it, not
-    stored), ``n_samples`` (default: the longest) their length: clips held
-    apart in one call without copying them into a batch."""
+    list of 1-D rows, each its row's start (zeros after it, not stored),
+    ``n_samples`` (default: the longest) their length: clips held apart in
+    one call without copying them into a batch (a row is copied only when it
+    is not contiguous or not of the plan's dtype)."""
     if isinstance(a, list):
         if a:
+            a = [np.ascontiguousarray(r, dtype=plan.dtype) for r in a]
             logical = kwargs.get("n_samples") or max(max(r.shape[0] for r in a), 1)
             plan.compute(a, target.reshape(plan.out_shape(len(a), logical)), threads, **kwargs)
         return

@@ -288,7 +288,7 @@ class ClapFeatureExtractor(_Extractor):
             groups.setdefault(kind == "slaney", []).append(i)
         for slaney, members in groups.items():
             plan = self._slaney_plan if slaney else self._plans[np.dtype(np.float64)]
-            rows = [np.ascontiguousarray(jobs[i][0]) for i in members]
+            rows = [jobs[i][0] for i in members]
             sizes = [jobs[i][2] for i in members]
             longest = max(sizes)
             mel = np.empty(plan.out_shape(len(members), longest), dtype=np.float64)

@@ -247,7 +247,7 @@ class FunAsrNanoFeatureExtractor(_Extractor):
             items = list(a) if a.ndim == 2 else [a]
         clips = []
         for i, item in enumerate(items):
-            a = np.ascontiguousarray(item, dtype=np.float32)
+            a = np.asarray(item, dtype=np.float32)
             if a.ndim != 1:
                 raise ValueError(f"clip {i} has shape {a.shape}: mono clips (samples,) only")
             clips.append(a)

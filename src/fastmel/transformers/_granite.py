@@ -187,8 +187,7 @@ class GraniteSpeechFeatureExtractor(_Extractor):
         plan = self._plans[np.dtype(np.float32)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
         # the clips as they are, the zeros after each unstored
-        rows = [np.ascontiguousarray(c) for c in clips]
-        _engine.run(plan, rows, feats, threads, floor_group=1, n_samples=total)
+        _engine.run(plan, clips, feats, threads, floor_group=1, n_samples=total)
         frames = feats.shape[1] - feats.shape[1] % 2
         feats = feats[:, :frames].reshape(len(clips), frames // 2, 2 * feats.shape[2])
         sizes = self._embed_sizes(lengths)

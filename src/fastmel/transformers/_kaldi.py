@@ -622,8 +622,7 @@ class Speech2TextFeatureExtractor(_Extractor):
         # The clips as they are, one engine call (the scaling is in the plan).
         longest = max(int(lengths.max()), 1)
         feats = np.empty(plan.out_shape(len(clips), longest), dtype=np.float32)
-        rows = [np.ascontiguousarray(c, dtype=np.float32) for c in clips]
-        _engine.run(plan, rows, feats, threads, lengths=lengths, n_samples=longest)
+        _engine.run(plan, clips, feats, threads, lengths=lengths, n_samples=longest)
         mask_flag = (
             self.return_attention_mask if return_attention_mask is None else return_attention_mask
         )
@@ -650,8 +649,10 @@ class Speech2TextFeatureExtractor(_Extractor):
         its first ``n`` frames, with NumPy's float32 arithmetic."""
         if n == 0:  # no frame (a clip shorter than one): nothing to normalise
             return x.astype(np.float32)
-        x = np.array(x, dtype=np.float32, order="C")  # (a copy: x may be a view of the batch)
-        # (in the binding, NumPy's float32 bits; Kaldi's banks are more than 3)
+        # In place (x is this call's own: a clip's rows of the engine's output,
+        # or its padded copy); in the binding, NumPy's float32 bits (Kaldi's
+        # banks are more than 3).
+        x = np.ascontiguousarray(x, dtype=np.float32)
         _core.utterance_cmvn_f32(x, n, self.normalize_means, self.normalize_vars)
         if n < x.shape[0]:
             x[n:] = self.padding_value

@@ -265,7 +265,7 @@ class MusicgenMelodyFeatureExtractor(_Extractor):
         batch: Any
         if right and start == 0 and self.padding_value == 0.0:
             # zero padding after each clip: the clips as they are, the zeros unstored
-            batch = [np.ascontiguousarray(c[:n]) for c, n in zip(clips, cut, strict=True)]
+            batch = [c[:n] for c, n in zip(clips, cut, strict=True)]
         else:
             batch = np.zeros((len(clips), width), dtype=np.float32)
             batch[:, start : start + total] = self.padding_value

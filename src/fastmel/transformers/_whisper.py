@@ -212,8 +212,7 @@ class _WhisperBase(_Extractor):
         if not store_all and len(clips) == 1:  # (a view: the cheapest call)
             return clips[0][None, : cut[0]], valid, total
         if not store_all:
-            rows = [np.ascontiguousarray(c[:n]) for c, n in zip(clips, cut, strict=True)]
-            return rows, valid, total
+            return [c[:n] for c, n in zip(clips, cut, strict=True)], valid, total
         batch = _padded_batch(clips, cut, total, self.padding_value, self.padding_side)
         return batch, valid, total
 
