@@ -6,6 +6,7 @@ import inspect
 import json
 import logging
 import pathlib
+import warnings
 
 import numpy as np
 import pytest
@@ -589,3 +590,42 @@ def test_utterance_cmvn_has_numpys_float32_bits(bands):
         _core.utterance_cmvn_f32(np.ones((4, 2), np.float32), 5, True, True)
     with pytest.raises(ValueError, match="C-contiguous float32"):
         _core.utterance_cmvn_f32(np.ones((4, 2)), 4, True, True)
+
+
+@pytest.mark.parametrize("bins", [1, 3, 80, 160])
+def test_bin_normalise_has_numpys_float32_bits(bins):
+    """SeamlessM4T's per-bin normalisation runs in the binding; its bits,
+    NaN's sign included, are NumPy's float32 ``(x - mean) / sqrt(var + 1e-7)``
+    (sample variance) on the transposed view the reference reduces (pairwise
+    sums: every branch of NumPy's, below 8 frames, up to 128, and halved
+    above), on quiet, loud, constant, floored and NaN bins, cut short or not."""
+    from fastmel import _core
+
+    rng = np.random.default_rng(bins)
+    for frames in (1, 2, 7, 8, 9, 127, 128, 129, 136, 1001, 8193):
+        src = rng.standard_normal((frames + 3, bins)) * rng.uniform(1e-4, 1e3, bins) - 7.0
+        src[:, 0] = np.log(np.finfo(np.float32).eps)  # floored: var 0
+        if bins > 2 and frames > 2:
+            src[frames // 2, 2] = np.nan
+        for n in sorted({1, max(frames // 3, 1), frames}):
+            x = np.asfortranarray(src[:n], dtype=np.float32)
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # n == 1: no degree of freedom
+                want = (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + np.float32(1e-7))
+            for cut in sorted({n, n // 2}):
+                got = np.full((cut, bins), 5.0, np.float32)
+                _core.bin_normalise_f32(src, n, got, True)
+                assert got.tobytes() == np.ascontiguousarray(want[:cut]).tobytes(), (n, cut)
+                _core.bin_normalise_f32(src, n, got, False)
+                assert np.array_equal(got, src[:cut].astype(np.float32), equal_nan=True)
+    ok, dst = np.ones((4, 2)), np.empty((4, 2), np.float32)
+    with pytest.raises(ValueError, match="need len"):
+        _core.bin_normalise_f32(ok, 5, dst, True)
+    with pytest.raises(ValueError, match="need len"):
+        _core.bin_normalise_f32(ok, 3, dst, True)
+    with pytest.raises(ValueError, match="same bins"):
+        _core.bin_normalise_f32(ok, 4, np.empty((4, 3), np.float32), True)
+    with pytest.raises(ValueError, match="C-contiguous float64"):
+        _core.bin_normalise_f32(ok.astype(np.float32), 4, dst, True)
+    with pytest.raises(ValueError, match="writeable C-contiguous float32"):
+        _core.bin_normalise_f32(ok, 4, np.empty((4, 4), np.float32)[:, ::2], True)

@@ -689,6 +689,108 @@ cdef inline void _column_means(const float *v, Py_ssize_t n, Py_ssize_t bands, f
         out[j] = out[j] / count
 
 
+def bin_normalise_f32(cnp.ndarray src not None, Py_ssize_t n, cnp.ndarray dst not None,
+                      bint normalise):
+    """``dst[t] = (x[t] - mean) / sqrt(var + 1e-7)`` for ``t < len(dst)``,
+    where ``x`` is ``src[:n]`` (frames, bins) float64 rounded to float32 and
+    ``mean``, ``var`` (sample variance, ddof 1) are each bin's over those
+    ``n`` frames, with NumPy's float32 arithmetic on the transposed view
+    (``np.asfortranarray(x)``: each bin's frames contiguous, which NumPy's
+    reductions sum pairwise, as :func:`_pairwise_rows` does across all bins
+    at once), so that the bits are NumPy's. ``n == 1``: NaN (a sample
+    variance of 0/0). Without ``normalise``: ``dst[t] = x[t]``. Without the GIL.
+    """
+    if (cnp.PyArray_NDIM(src) != 2 or cnp.PyArray_TYPE(src) != cnp.NPY_FLOAT64
+            or not cnp.PyArray_IS_C_CONTIGUOUS(src) or not cnp.PyArray_ISNOTSWAPPED(src)):
+        raise ValueError("src must be a C-contiguous float64 array (frames, bins)")
+    if (cnp.PyArray_NDIM(dst) != 2 or cnp.PyArray_TYPE(dst) != cnp.NPY_FLOAT32
+            or not cnp.PyArray_IS_C_CONTIGUOUS(dst) or not cnp.PyArray_ISWRITEABLE(dst)
+            or not cnp.PyArray_ISNOTSWAPPED(dst)):
+        raise ValueError("dst must be a writeable C-contiguous float32 array (frames, bins)")
+    cdef Py_ssize_t bins = src.shape[1], cut = dst.shape[0], t, j
+    if dst.shape[1] != bins:
+        raise ValueError("src and dst must have the same bins")
+    if n < 0 or n > src.shape[0] or cut > n:
+        raise ValueError("need len(dst) <= n <= len(src)")
+    cdef const double *x = <const double *>cnp.PyArray_DATA(src)
+    cdef float *y = <float *>cnp.PyArray_DATA(dst)
+    if not normalise:
+        with nogil:
+            for t in range(cut * bins):
+                y[t] = <float>x[t]
+        return
+    if n == 0:
+        return
+    # mean, denominator, then the pairwise sums' workspace: 8 rows at the
+    # bottom level and one partial sum per level of halving above it
+    cdef cnp.ndarray space_a = np.empty((2 + 8 + 64) * bins, dtype=np.float32)
+    cdef float *mean = <float *>cnp.PyArray_DATA(space_a)
+    cdef float *denom = mean + bins
+    cdef float *work = denom + bins
+    cdef float d
+    with nogil:
+        _pairwise_rows(x, n, bins, NULL, mean, work)
+        for j in range(bins):
+            mean[j] = <float>((<double>(<float>0.0 + mean[j])) / <double>n)
+        _pairwise_rows(x, n, bins, mean, denom, work)
+        for j in range(bins):
+            d = <float>((<double>(<float>0.0 + denom[j])) / <double>(n - 1))
+            denom[j] = sqrtf(d + <float>1e-7)
+        for t in range(cut):
+            for j in range(bins):
+                y[t * bins + j] = (<float>x[t * bins + j] - mean[j]) / denom[j]
+
+
+cdef inline float _row_value(const double *x, Py_ssize_t j, const float *mean) noexcept nogil:
+    """Element j of a row as float32, or its squared deviation from mean[j]."""
+    cdef float v = <float>x[j]
+    if mean != NULL:
+        v = v - mean[j]
+        return v * v
+    return v
+
+
+cdef void _pairwise_rows(const double *x, Py_ssize_t n, Py_ssize_t bins, const float *mean,
+                         float *res, float *work) noexcept nogil:
+    """res[j] = NumPy's float32 pairwise sum (its add.reduce along a
+    contiguous axis: plain below 8 values, 8 accumulators up to 128, halves
+    on multiples of 8 above) of _row_value(row i, j) over rows i < n, for
+    every bin j at once. work: (8 + levels) * bins floats."""
+    cdef Py_ssize_t i, j, k, m, n2
+    cdef float *r
+    if n < 8:
+        for j in range(bins):
+            res[j] = 0.0
+        for i in range(n):
+            for j in range(bins):
+                res[j] = res[j] + _row_value(x + i * bins, j, mean)
+    elif n <= 128:
+        r = work
+        for k in range(8):
+            for j in range(bins):
+                r[k * bins + j] = _row_value(x + k * bins, j, mean)
+        m = n - n % 8
+        i = 8
+        while i < m:
+            for k in range(8):
+                for j in range(bins):
+                    r[k * bins + j] = r[k * bins + j] + _row_value(x + (i + k) * bins, j, mean)
+            i += 8
+        for j in range(bins):
+            res[j] = ((r[j] + r[bins + j]) + (r[2 * bins + j] + r[3 * bins + j])) + (
+                (r[4 * bins + j] + r[5 * bins + j]) + (r[6 * bins + j] + r[7 * bins + j]))
+        for i in range(m, n):
+            for j in range(bins):
+                res[j] = res[j] + _row_value(x + i * bins, j, mean)
+    else:
+        n2 = n // 2
+        n2 -= n2 % 8
+        _pairwise_rows(x, n2, bins, mean, res, work)
+        _pairwise_rows(x + n2 * bins, n - n2, bins, mean, work, work + bins)
+        for j in range(bins):
+            res[j] = res[j] + work[j]
+
+
 def torch_uniform_blocks(uint32_t seed, Py_ssize_t n):
     """The uniforms ``torch.randn(n)`` draws on the CPU with a generator
     seeded by ``seed``, as its blocks of 16 use them: ``(lo, hi)``, float32

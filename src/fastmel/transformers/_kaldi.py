@@ -384,20 +384,6 @@ class SeamlessM4TFeatureExtractor(_Extractor):
             return_attention_mask = self.return_attention_mask
         clips = _some(self._clips(raw_speech))
         counts, feats = self._log_mel(clips, threads)
-        per_clip = []
-        for row, c in zip(feats, counts, strict=True):
-            # (frames, bins) with each bin's frames contiguous: the reference's
-            # transposed view, whose reductions NumPy sums pairwise (a C-ordered
-            # copy sums frame after frame: an ulp off on a constant bin, which
-            # the division by sqrt(0 + 1e-7) makes 3e-3)
-            x = np.asfortranarray(row[:c], dtype=np.float32)
-            if do_normalize_per_mel_bins and c == 1:  # a sample variance of 0/0
-                x = np.full_like(x, np.nan)
-            elif do_normalize_per_mel_bins and c > 1:  # NumPy's float32 reductions, as there
-                mean, var = x.mean(0), x.var(0, ddof=1)
-                x -= mean
-                x /= np.sqrt(var + np.float32(1e-7))
-            per_clip.append(x)
         cut, target = _padded_lengths(
             [int(c) for c in counts], padding, max_length, truncation, pad_to_multiple_of
         )
@@ -405,16 +391,23 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         n = self.num_mel_bins
         out = np.full((len(clips), total, n), self.padding_value, dtype=np.float32)
         mask = np.zeros((len(clips), total), dtype=np.int32)
-        for i, (x, c) in enumerate(zip(per_clip, cut, strict=True)):
-            where = _placed(c, total, self.padding_side)
-            out[i, where] = x[:c]
+        for i, (row, c, k) in enumerate(zip(feats, counts, cut, strict=True)):
+            where = _placed(k, total, self.padding_side)
+            # Each clip's bins over its own frames, in float32 with NumPy's
+            # bits (the reference's reductions on its transposed view, which
+            # sum pairwise: a sum frame after frame is an ulp off on a
+            # constant bin, which the division by sqrt(0 + 1e-7) makes 3e-3),
+            # written into the padded batch; 1 frame: NaN (a sample variance
+            # of 0/0), as there.
+            _core.bin_normalise_f32(row, int(c), out[i, where], do_normalize_per_mel_bins)
             mask[i, where] = 1
         s = self.stride
         usable = total - total % s
         stacked = out[:, :usable].reshape(len(clips), usable // s, n * s)
         result = BatchFeature(input_features=stacked)
         if return_attention_mask:
-            result["attention_mask"] = mask[:, :usable][:, np.arange(usable) % s == 1]
+            # each stacked row's second frame (none at all with stride 1, as there)
+            result["attention_mask"] = mask[:, 1:usable:s].copy() if s > 1 else mask[:, :0].copy()
         return _convert(result, return_tensors)
 
     def _clips(self, raw_speech: Any) -> list[np.ndarray]:
