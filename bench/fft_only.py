@@ -133,6 +133,7 @@ class Input(C.Structure):
         ("zeros_unstored", C.c_int),
         ("floor_max", C.c_void_p),
         ("rows", C.c_void_p),
+        ("samples_float32", C.c_int),
     ]
 
 

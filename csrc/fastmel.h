@@ -261,6 +261,11 @@ typedef struct fm_input {
                                  (data and row_stride unused), so a list of separate clips is
                                  one call without a copy. Needs zero_from and zeros_unstored:
                                  row r holds min(zero_from[r], n_samples) samples */
+    int samples_float32;      /* nonzero: the samples (data or rows) are float32 and the plan
+                                 float64; each is read as its exact double, as if the rows had
+                                 been converted first, without a converted copy of them (each
+                                 group of frames widens the samples it reads). FM_ERR_INVALID
+                                 with a float32 plan. Strides count float32 elements. */
 } fm_input;
 
 typedef int (*fm_interrupt_fn)(void *ctx);

@@ -27,6 +27,7 @@ struct Job {
     const size_t *row_frames;  /* with lengths: each row's own frame count */
     const size_t *zero_from;   /* NULL, or per row: samples from here on are 0 */
     bool zeros_unstored;       /* with zero_from: those samples are not in memory */
+    bool samples_f32 = false;  /* float32 samples for a float64 kernel (fm_input.samples_float32) */
     uint64_t frame_index0;     /* index of output frame 0 (dither noise) */
     uint64_t dither_key;       /* this call's key, xor'ed into the dither seed */
     void *out;                 /* n_rows x features x n_frames, or frames-major */

@@ -940,17 +940,63 @@ class FrameKernel final : public fastmel::Kernel {
      * spectra: s.buf or s.ch, whichever the last FFT pass wrote. */
     const V *transform(const fastmel::Job &job, const Item &it, Scratch &s, V *energy) const {
         const size_t n_r = job.lengths ? job.lengths[it.r] : job.n_samples;
-        const T *x = job.rows ? static_cast<const T *>(job.rows[it.r])
-                              : static_cast<const T *>(job.x) +
-                                    static_cast<ptrdiff_t>(it.r) * job.row_stride;
         /* Samples from here on are zeros that the caller did not store. */
         const size_t stored = job.zeros_unstored ? std::min(job.zero_from[it.r], n_r) : n_r;
+        const void *row = job.rows ? job.rows[it.r]
+                                   : static_cast<const char *>(job.x) +
+                                         static_cast<ptrdiff_t>(it.r) * job.row_stride *
+                                             static_cast<ptrdiff_t>(job.samples_f32 ? sizeof(float)
+                                                                                    : sizeof(T));
+        const T *x;
+        ptrdiff_t ss = job.sample_stride;
+        if (std::is_same<T, double>::value && job.samples_f32) {
+            x = widened(static_cast<const float *>(row), ss, n_r, stored, it);
+            ss = 1;
+        } else {
+            x = static_cast<const T *>(row);
+        }
         if (conditioned_)
-            load_conditioned(x, job.sample_stride, n_r, stored, it.r, job.frame_index0 + it.t0,
+            load_conditioned(x, ss, n_r, stored, it.r, job.frame_index0 + it.t0,
                              seed_ ^ job.dither_key, it.t0, it.valid, s.buf, energy);
         else
-            load(x, job.sample_stride, n_r, stored, it.t0, it.valid, s.buf);
+            load(x, ss, n_r, stored, it.t0, it.valid, s.buf);
         return fft_.forward(s.buf, s.ch);
+    }
+
+    /* Float32 samples for a float64 plan: the samples [lo, hi) of the row
+     * that the item's frames read (through padding by reflection too, and
+     * the one before each frame that signal pre-emphasis reads), widened
+     * into this thread's buffer; returns p with p[j] = sample j for j in
+     * [lo, hi), the only indices the loads then read. */
+    const T *widened(const float *xf, ptrdiff_t ss, size_t n, size_t stored, const Item &it) const {
+        static thread_local std::vector<T> wide;
+        const ptrdiff_t N = static_cast<ptrdiff_t>(n), S = static_cast<ptrdiff_t>(stored);
+        const size_t frames = std::max<size_t>(it.valid, 1);
+        /* from the sample before the first frame's first to its last frame's end */
+        const ptrdiff_t a = static_cast<ptrdiff_t>(it.t0 * hop_) + start_ - 1;
+        const ptrdiff_t b = static_cast<ptrdiff_t>((it.t0 + frames - 1) * hop_ + W_) + start_;
+        ptrdiff_t lo = a, hi = b;
+        if (pad_mode_ != FM_PAD_CONSTANT) {
+            /* j < 0 reads -j (or -j - 1), j >= n reads 2n - 2 - j (or 2n - 1 - j);
+             * reflected more than once (a <= -n or b > 2n - 2), the span
+             * becomes all of [0, n) once clamped below */
+            if (a < 0) hi = std::max(hi, 2 - a);
+            if (b > N) lo = std::min(lo, 2 * N - b - 2);
+        }
+        lo = std::min(std::max<ptrdiff_t>(lo, 0), S);
+        hi = std::min(std::max(hi, lo), S);
+        const size_t count = static_cast<size_t>(hi - lo);
+        if (wide.size() < count) wide.resize(count);
+        T *w = wide.data();
+        if (ss == 1) {
+            const float *src = xf + lo;
+            for (size_t k = 0; k < count; ++k) w[k] = static_cast<T>(src[k]);
+        } else {
+            for (size_t k = 0; k < count; ++k)
+                w[k] = static_cast<T>(xf[(lo + static_cast<ptrdiff_t>(k)) * ss]);
+        }
+        /* (an address before the buffer when lo > 0: only p + j, j >= lo, is formed and read) */
+        return w - lo;
     }
 
     /* Whether every sample the item's frames read (padding included) lies

@@ -617,6 +617,7 @@ int fm_kernel_available(int kernel) {
 fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
                      fm_interrupt_fn interrupt, void *interrupt_ctx) {
     if (!plan || !in || num_threads < 1 || in->n_samples == 0) return FM_ERR_INVALID;
+    if (in->samples_float32 && plan->dtype != FM_FLOAT64) return FM_ERR_INVALID;
     num_threads = std::min(num_threads, FM_MAX_THREADS);
     const size_t floor_group = in->floor_group > 1 ? in->floor_group : 1;
     if (plan->floor_mode == FM_FLOOR_PER_ROW && in->n_rows % floor_group) return FM_ERR_INVALID;
@@ -653,6 +654,7 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
         job.lengths = in->lengths;
         job.zero_from = in->zero_from;
         job.zeros_unstored = in->zero_from && in->zeros_unstored;
+        job.samples_f32 = in->samples_float32 != 0;
         job.frame_index0 = in->frame_index0;
         job.dither_key = in->dither_key;
         job.out = out;

@@ -8,6 +8,7 @@ import pytest
 from engine_reference import engine, gaussian, num_frames
 
 import fastmel
+from fastmel import _engine
 from fastmel._engine import (
     Bank,
     Condition,
@@ -501,6 +502,72 @@ def test_rows_given_apart_equal_the_batch(case, dtype, kernel):
     got = plan.compute(rows, np.empty(plan.out_shape(7, total), dtype), 2)
     want = plan.compute(full, np.empty(plan.out_shape(7, total), dtype), 1)
     np.testing.assert_array_equal(got, want)
+
+
+# Frames that run past the end (or start before the start) by more than they
+# hold of the signal: their reflection reads samples outside their own span.
+PAST_THE_END = {
+    "reflect_frames_past_the_end": dict(start=0, reach=-45, pad="reflect"),
+    "reflect_frames_before_the_start": dict(start=-45, reach=0, pad="reflect"),
+    "symmetric_frames_past_the_end_preemphasis": dict(
+        start=3, reach=-60, pad="symmetric", spre=0.9
+    ),
+}
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("case", list(CASES) + list(PAST_THE_END))
+def test_float64_plans_read_float32_samples(case, kernel):
+    """A float64 plan given float32 samples widens each as it reads it:
+    bit-identical to the same samples converted first, as a batch (strided,
+    reversed, with lengths down to 1 sample, where reflection wraps more than
+    once) and as rows apart (NaN right after each, so a read past shows), on
+    1 to 3 threads."""
+    options = opts(**{**CASES, **PAST_THE_END}[case], kernel=kernel)
+    plan = make_plan(options, np.float64)
+    x = signal(rows=6, n=333).astype(np.float32)
+    wide = x.astype(np.float64)
+    out = lambda rows, n: np.empty(plan.out_shape(rows, n), np.float64)  # noqa: E731
+    for lengths in (None, np.array([333, 1, 2, 5, 40, 200])):
+        want = plan.compute(wide, out(6, 333), 1, lengths=lengths)
+        for threads in (1, 2, 3):
+            got = plan.compute(x, out(6, 333), threads, lengths=lengths)
+            np.testing.assert_array_equal(got, want)
+        # strided and reversed views
+        got = plan.compute(np.repeat(x, 2, axis=1)[:, ::2], out(6, 333), 2, lengths=lengths)
+        np.testing.assert_array_equal(got, want)
+        got = plan.compute(x[::-1, ::-1], out(6, 333), 1, lengths=lengths)
+        want_rev = plan.compute(wide[::-1, ::-1].copy(), out(6, 333), 1, lengths=lengths)
+        np.testing.assert_array_equal(got, want_rev)
+    held = np.array([333, 0, 1, 37, 300, 333])
+    rows, full = [], np.zeros((6, 333))
+    for r, h in enumerate(held):
+        memory = np.full(h + 64, np.nan, np.float32)
+        memory[:h] = x[r, :h]
+        rows.append(memory[:h])
+        full[r, :h] = wide[r, :h]
+    for lengths in (None, np.array([333, 333, 200, 5, 333, 1])):
+        want = plan.compute(full, out(6, 333), 1, lengths=lengths, zero_from=held)
+        for threads in (1, 3):
+            got = plan.compute(rows, out(6, 333), threads, lengths=lengths, n_samples=333)
+            np.testing.assert_array_equal(got, want)
+    # rows mixing float32 and float64: refused by the plan, converted by
+    # _engine.run (all to float64), with the same result
+    mixed = [rows[0], full[1, :0], rows[2].astype(np.float64)] + rows[3:]
+    with pytest.raises(TypeError, match="rows and out must all be float64"):
+        plan.compute(mixed, out(6, 333), 1, n_samples=333)
+    got = out(6, 333)
+    _engine.run(plan, mixed, got, 1, n_samples=333)
+    np.testing.assert_array_equal(got, plan.compute(full, out(6, 333), 1, zero_from=held))
+
+
+def test_float32_plans_refuse_float64_samples():
+    plan = make_plan(opts(), np.float32)
+    x = signal(rows=2, n=100)
+    with pytest.raises(TypeError, match="must both be float32"):
+        plan.compute(x, np.empty(plan.out_shape(2, 100), np.float32), 1)
+    with pytest.raises(TypeError, match="rows and out must all be float32"):
+        plan.compute(list(x), np.empty(plan.out_shape(2, 100), np.float32), 1)
 
 
 def test_rows_given_apart_outlive_their_list():

@@ -140,6 +140,7 @@ cdef extern from "fastmel.h" nogil:
         int zeros_unstored
         double *floor_max
         const void *const *rows
+        int samples_float32
 
     ctypedef int (*fm_interrupt_fn)(void *ctx) noexcept nogil
 

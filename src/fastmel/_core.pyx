@@ -212,7 +212,9 @@ cdef class Plan:
         the longest, is then the rows' logical length): separate clips in one
         call without copying them into a batch. ``out`` must be
         C-contiguous and writeable. Both must be of the plan's dtype, aligned
-        and in native byte order. ``lengths``: None or one valid length per
+        and in native byte order; but a float64 plan also reads float32
+        samples (an array, or a list whose rows are all float32) as their
+        exact doubles, without a converted copy. ``lengths``: None or one valid length per
         row (<= samples). ``frame_index0``: the index of output frame 0 (the
         dither noise depends on it). ``floor_group``: with a per-row floor, the
         maximum is over each run of that many rows (0 or 1: each row); it must
@@ -233,13 +235,20 @@ cdef class Plan:
         cdef int typenum = cnp.NPY_FLOAT32 if item == 4 else cnp.NPY_FLOAT64
         cdef fm_input inp
         inp.rows = NULL
+        inp.samples_float32 = 0
         cdef cnp.ndarray pointers = None
         cdef cnp.ndarray held_rows = None
         if isinstance(x, list):
             # Our own references for the call: the caller's list may change on
             # another thread while the core reads the rows without the GIL.
             x = tuple(x)
-            pointers, held_rows, longest = _row_pointers(x, typenum, self.dtype)
+            if item == 8 and x and all(
+                    isinstance(r, cnp.ndarray) and cnp.PyArray_TYPE(r) == cnp.NPY_FLOAT32
+                    for r in x):
+                inp.samples_float32 = 1  # widened by the core as it reads them
+                pointers, held_rows, longest = _row_pointers(x, cnp.NPY_FLOAT32, self.dtype)
+            else:
+                pointers, held_rows, longest = _row_pointers(x, typenum, self.dtype)
             inp.rows = <const void *const *>cnp.PyArray_DATA(pointers)
             inp.n_rows = len(x)
             if n_samples is None:
@@ -255,12 +264,16 @@ cdef class Plan:
             raise TypeError("compute() takes x as an array or a list of arrays")
         elif cnp.PyArray_NDIM(x) != 2:
             raise ValueError("compute() takes x of shape (rows, samples) and a 3-d out")
-        elif cnp.PyArray_TYPE(x) != typenum:
-            raise TypeError(f"x and out must both be {self.dtype}")
+        elif cnp.PyArray_TYPE(x) != typenum and not (
+                item == 8 and cnp.PyArray_TYPE(x) == cnp.NPY_FLOAT32):
+            raise TypeError(f"x and out must both be {self.dtype} (or x float32 for a "
+                            f"float64 plan)")
         elif not (cnp.PyArray_ISALIGNED(x) and cnp.PyArray_ISNOTSWAPPED(x)):
             raise ValueError("x must be aligned and in native byte order")
-        elif x.strides[0] % item or x.strides[1] % item:
+        elif x.strides[0] % x.itemsize or x.strides[1] % x.itemsize:
             raise ValueError("x strides must be whole elements")
+        else:
+            inp.samples_float32 = cnp.PyArray_TYPE(x) != typenum
         if cnp.PyArray_NDIM(out) != 3:
             raise ValueError("compute() takes x of shape (rows, samples) and a 3-d out")
         if cnp.PyArray_TYPE(out) != typenum:
@@ -312,8 +325,8 @@ cdef class Plan:
         if inp.n_rows == 0 or shape[1] == 0 or shape[2] == 0:
             return out
         if inp.rows == NULL:
-            inp.row_stride = x.strides[0] // item
-            inp.sample_stride = x.strides[1] // item
+            inp.row_stride = x.strides[0] // x.itemsize
+            inp.sample_stride = x.strides[1] // x.itemsize
             inp.data = cnp.PyArray_DATA(x)
         inp.frame_index0 = frame_index0
         inp.floor_group = floor_group

@@ -362,10 +362,14 @@ def run(
     list of 1-D rows, each its row's start (zeros after it, not stored),
     ``n_samples`` (default: the longest) their length: clips held apart in
     one call without copying them into a batch (a row is copied only when it
-    is not contiguous or not of the plan's dtype)."""
+    is not contiguous or not of the plan's dtype). A float64 plan reads
+    float32 samples (an array, or rows all float32) as they are, each widened
+    exactly as the core reads it."""
     if isinstance(a, list):
         if a:
-            a = [np.ascontiguousarray(r, dtype=plan.dtype) for r in a]
+            narrow = all(getattr(r, "dtype", None) == np.float32 for r in a)
+            dtype = np.float32 if narrow and plan.dtype == np.float64 else plan.dtype
+            a = [np.ascontiguousarray(r, dtype=dtype) for r in a]
             logical = kwargs.get("n_samples") or max(max(r.shape[0] for r in a), 1)
             plan.compute(a, target.reshape(plan.out_shape(len(a), logical)), threads, **kwargs)
         return

@@ -190,16 +190,16 @@ struct Stats {
     size_t runs = 0, accepted = 0, computed = 0, frames = 0, lengths = 0, alone = 0;
     size_t energy = 0, dither = 0, floor = 0, post = 0, frames_major = 0, f64 = 0;
     size_t avx2 = 0, invalid_input = 0, skipped = 0, conditioned = 0, alone_floor = 0;
-    size_t rows_apart = 0;
+    size_t rows_apart = 0, float32_samples = 0;
     ~Stats() {
         std::fprintf(stderr,
                      "stats: runs %zu accepted %zu computed %zu with-frames %zu lengths %zu "
                      "alone-checked %zu energy %zu dither %zu floor %zu post %zu "
                      "frames-major %zu f64 %zu avx2 %zu invalid-input %zu skipped %zu "
-                     "conditioned %zu alone-with-row-floor %zu rows-apart %zu\n",
+                     "conditioned %zu alone-with-row-floor %zu rows-apart %zu float32-samples %zu\n",
                      runs, accepted, computed, frames, lengths, alone, energy, dither, floor,
                      post, frames_major, f64, avx2, invalid_input, skipped, conditioned, alone_floor,
-                     rows_apart);
+                     rows_apart, float32_samples);
     }
 } g_stats;
 #define STAT(x) (++g_stats.x)
@@ -765,6 +765,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (std::memcmp(out1.data(), outr.data(), out_bytes) != 0)
             fail("rows given apart differ from the strided rows");
         STAT(rows_apart);
+    }
+
+    // A float64 plan given float32 samples (fm_input.samples_float32), in the
+    // same layout: the same bits as those samples widened first.
+    if (ok && rows && F && dtype == FM_FLOAT64) {
+        Exact<float> narrow(count);
+        Exact<double> widened(count);
+        for (size_t i = 0; i < count; ++i) {
+            double v;
+            std::memcpy(&v, &xbuf[i * item], sizeof v);
+            narrow[i] = static_cast<float>(v);
+            widened[i] = static_cast<double>(narrow[i]);
+        }
+        fm_input in32 = in, in64 = in;
+        in32.data = narrow.data() + (-lo);
+        in32.samples_float32 = 1;
+        in64.data = widened.data() + (-lo);
+        Exact<unsigned char> o32(out_bytes), o64(out_bytes);
+        if (fm_compute(plan, &in32, o32.data(), 2, nullptr, nullptr) != FM_OK ||
+            fm_compute(plan, &in64, o64.data(), 1, nullptr, nullptr) != FM_OK)
+            fail("compute failed on float32 samples or their widened copy");
+        if (std::memcmp(o32.data(), o64.data(), out_bytes) != 0)
+            fail("float32 samples differ from the same samples widened first");
+        STAT(float32_samples);
     }
 
     if (interrupt_mode == 2) {  // an interrupt that always asks to stop

@@ -231,7 +231,7 @@ class ClapFeatureExtractor(_Extractor):
             padding = self.padding
         self._check_rate(sampling_rate, by_name=True)
         threads = self._call_threads(kwargs.pop("num_threads", None))
-        clips = [c.astype(np.float64) for c in _speech_clips(raw_speech, self)]
+        clips = _speech_clips(raw_speech, self)  # float32, widened as the core reads them
         limit = max_length or self.nb_max_samples
         chunk = limit // self.hop_length + 1
         # The waveforms to compute (and how, and their length: zeros after the

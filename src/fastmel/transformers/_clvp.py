@@ -207,7 +207,7 @@ class ClvpFeatureExtractor(_Extractor):
         if right and self.padding_value == 0.0:
             # Zero padding after the clips: each clip's samples alone, the
             # zeros unstored (the engine skips the FFTs of frames of them only).
-            rows = [c[:n] for c, n in zip(clips, cut, strict=True)]  # (to float64 there)
+            rows = [c[:n] for c, n in zip(clips, cut, strict=True)]  # (widened by the core)
             _engine.run(plan, rows, feats, threads, n_samples=total)
         else:
             batch = _padded_batch(

@@ -305,8 +305,13 @@ class SeamlessM4TFeatureExtractor(_Extractor):
     _PLAN_DTYPES = (np.dtype(np.float64),)  # the reference's NumPy code is float64
 
     def engine_options(self, dtype: Any, *, stream_left: int | None = None) -> EngineOptions:
-        # Kaldi's log mel bands with the reference's fixed frame sizes, in float64.
+        # Kaldi's log mel bands with the reference's fixed frame sizes, in
+        # float64. The samples times 2**15, as there, is the power times 2**30:
+        # folded into the bank's weights, exact in float64 (every step is
+        # linear in the samples and stays far from under- and overflow), so
+        # that the float32 clips go to the engine as they are.
         first, length, weights = self._bands
+        weights = weights * 2.0**30
         framing = Framing.kaldi(self._FRAME, self._HOP, snip_edges=True)
         return EngineOptions(
             framing=framing if stream_left is None else framing.for_stream(stream_left),
@@ -432,13 +437,12 @@ class SeamlessM4TFeatureExtractor(_Extractor):
         """Each clip's frame count and the batch's log mel ``(batch, frames,
         bins)`` float64 (frames past a clip's own hold 0)."""
         lengths = np.array([c.size for c in clips], dtype=np.int64)
-        # Not zeroed: the engine reads no sample past a row's length.
-        batch = np.empty((len(clips), max(int(lengths.max()), 1)), dtype=np.float64)
-        for row, clip in zip(batch, clips, strict=True):
-            np.multiply(clip, 32768.0, out=row[: clip.size])  # exact, as float32 * 2**15
+        longest = max(int(lengths.max()), 1)
+        # The float32 clips where they lie, each widened as the engine reads
+        # it (the scale by 2**15 is in the bank).
         plan = self._plans[np.dtype(np.float64)]
-        out = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float64)
-        _engine.run(plan, batch, out, threads, lengths=lengths)
+        out = np.empty(plan.out_shape(len(clips), longest), dtype=np.float64)
+        _engine.run(plan, clips, out, threads, lengths=lengths, n_samples=longest)
         return plan.frame_counts(lengths), out
 
 

@@ -190,16 +190,20 @@ class LasrFeatureExtractor(_Extractor):
         )
         total = _equal_lengths(cut, target, "clips")
         right = self.padding_side == "right"
-        batch = _padded_batch(
-            clips, cut, total, self.padding_value, self.padding_side, dtype=np.float64
-        )
         valid = np.array(cut, dtype=np.int64)
         plan = self._plans[np.dtype(np.float64)]
         feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float64)
-        # (zero padding after the clips declared: the engine skips the FFTs of
-        # the frames that read only it, with the same result)
-        zeros = valid if right and self.padding_value == 0.0 else None
-        _engine.run(plan, batch, feats, threads, zero_from=zeros)
+        if right and self.padding_value == 0.0:
+            # Zero padding after the clips: each clip's float32 samples where
+            # they lie (widened as the core reads them), the zeros unstored
+            # (the engine skips the FFTs of frames of them only).
+            rows = [c[:n] for c, n in zip(clips, cut, strict=True)]
+            _engine.run(plan, rows, feats, threads, n_samples=total)
+        else:
+            batch = _padded_batch(
+                clips, cut, total, self.padding_value, self.padding_side, dtype=np.float64
+            )
+            _engine.run(plan, batch, feats, threads)
         out = BatchFeature(input_features=feats.astype(np.float32))
         if return_attention_mask:
             at = np.arange(self.win_length - 1, total, self.hop_length)

@@ -280,12 +280,11 @@ class SpeechT5FeatureExtractor(_Extractor):
         lengths = np.array([c.size for c in clips], dtype=np.int64)
         frames = [int(plan.num_frames(int(n))) for n in lengths]
         cut, target = _padded_lengths(frames, padding, max_length, truncation, multiple)
-        batch = np.zeros((len(clips), max(int(lengths.max()), 1)), dtype=np.float64)
-        for row, clip in zip(batch, clips, strict=True):
-            row[: clip.size] = clip
-        # every row's own frames, then padding_value up to the longest
-        feats = np.empty(plan.out_shape(len(clips), batch.shape[1]), dtype=np.float64)
-        _engine.run(plan, batch, feats, threads, lengths=lengths)
+        longest = max(int(lengths.max()), 1)
+        # every row's own frames, then padding_value up to the longest; the
+        # float32 clips read where they lie, widened as the core reads them
+        feats = np.empty(plan.out_shape(len(clips), longest), dtype=np.float64)
+        _engine.run(plan, clips, feats, threads, lengths=lengths, n_samples=longest)
         feats = feats.astype(np.float32)
         values = [f[:n] for f, n in zip(feats, cut, strict=True)]
         return self._padded(values, cut, target, mask)

@@ -379,7 +379,8 @@ class UnivNetFeatureExtractor(_Extractor):
         out: list[tuple[int, np.ndarray]] = []
         for size in dict.fromkeys(r.size for r in rows):  # (one group when padded)
             group = [i for i, r in enumerate(rows) if r.size == size]
-            batch = np.stack([rows[i] for i in group]).astype(np.float64)
+            # float32, widened as the core reads it (padding copies: exact)
+            batch = np.stack([rows[i] for i in group])
             if self.center:  # reflection twice, as there
                 batch = np.pad(batch, [(0, 0), (pad, pad)], mode="reflect")
                 half = self._n_fft // 2
