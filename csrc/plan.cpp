@@ -282,7 +282,10 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
  * v[r * nk * n_frames + k * sk + t * st]: sk == 1 is the frames-major layout,
  * whose features are walked together, frame by frame (contiguous, and
  * independent sums side by side), else each feature's frames in turn. Either
- * way each feature's sums run over t in order: the same numbers. */
+ * way each feature's sums run over t in order: the same numbers. The values
+ * are then multiplied by the reciprocal of the scale (a division per value
+ * took a fifth of a Parakeet call: the divider is slow), in double, within an
+ * ulp of double of the quotient before the rounding to T. */
 template <typename T>
 void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_t sk, size_t st,
                const size_t *row_frames, const fm_norm_opts &o, double fill) {
@@ -316,10 +319,11 @@ void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_
                     scale[k] = o.eps_in_sqrt ? std::sqrt(var + o.eps) : std::sqrt(var) + o.eps;
                 }
             }
+            for (size_t k = 0; k < nk; ++k) scale[k] = 1.0 / scale[k];
             for (size_t t = 0; t < frames; ++t)
                 for (size_t k = 0; k < nk; ++k) {
                     T &e = row[t * st + k];
-                    e = static_cast<T>((static_cast<double>(e) - mean[k]) / scale[k]);
+                    e = static_cast<T>((static_cast<double>(e) - mean[k]) * scale[k]);
                 }
             continue;
         }
@@ -343,8 +347,9 @@ void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_
                                        : std::numeric_limits<double>::quiet_NaN();
                 sc = o.eps_in_sqrt ? std::sqrt(var + o.eps) : std::sqrt(var) + o.eps;
             }
+            const double inv = 1.0 / sc;
             for (size_t t = 0; t < frames; ++t)
-                f[t * st] = static_cast<T>((static_cast<double>(f[t * st]) - m) / sc);
+                f[t * st] = static_cast<T>((static_cast<double>(f[t * st]) - m) * inv);
         }
     }
 }

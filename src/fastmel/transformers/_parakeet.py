@@ -224,8 +224,9 @@ class ParakeetFeatureExtractor(_Extractor):
         out = BatchFeature(input_features=feats, attention_mask=mask)
         return _convert(out, return_tensors, torch_default=True)
 
-    def _dithered(self, rows: np.ndarray, counts: list[int]) -> np.ndarray:
-        """Each row's first ``counts`` samples with the dither added (none here)."""
+    def _dithered(self, rows: Any, counts: list[int]) -> Any:
+        """Each row's first ``counts`` samples with the dither added (none
+        here); ``rows`` a 2-D array or a list of 1-D rows, given back in kind."""
         return rows
 
     def _log_mel(
@@ -261,18 +262,13 @@ class ParakeetFeatureExtractor(_Extractor):
             feats = _normalise_quirk(feats, valid) if self._NORMALISE else feats
         elif own:
             # The engine reads no sample past a row's length: the clips go in
-            # as they are (one clip without a copy), the padding is not stored.
+            # where they lie (no padded copy of the batch), the padding is
+            # not stored.
             lengths = np.asarray(given, dtype=np.int64)
-            if len(clips) == 1:
-                batch = clips[0][None]
-            else:
-                batch = np.empty((len(clips), max(given)), dtype=np.float32)
-                for row, clip in zip(batch, clips, strict=True):
-                    row[: clip.size] = clip
-            batch = self._dithered(batch, given)
+            rows = self._dithered(clips, given)
             plan = self._plans[np.dtype(np.float32)]
             feats = np.empty(plan.out_shape(len(clips), total), dtype=np.float32)
-            _engine.run(plan, batch, feats, threads, lengths=lengths, n_samples=total)
+            _engine.run(plan, rows, feats, threads, lengths=lengths, n_samples=total)
         else:
             batch = self._quirk_batch(clips, cut, given, total, a)
             feats = self._run(self._plain_plan, batch, None, threads)
@@ -808,12 +804,17 @@ class CohereAsrFeatureExtractor(ParakeetFeatureExtractor):
         out["audio_chunk_index"] = index
         return out
 
-    def _dithered(self, rows: np.ndarray, counts: list[int]) -> np.ndarray:
+    def _dithered(self, rows: Any, counts: list[int]) -> Any:
         """Each row's first ``counts`` samples plus ``dither`` times torch's
-        ``randn(count)`` seeded by that count, as the reference adds it."""
+        ``randn(count)`` seeded by that count, as the reference adds it;
+        ``rows`` a 2-D array or a list of 1-D rows (copies, given back in kind)."""
         if not float(self.dither) > 0:
             return rows
-        out = np.array(rows, dtype=np.float32, copy=True)
+        out: Any
+        if isinstance(rows, list):
+            out = [np.array(row, dtype=np.float32, copy=True) for row in rows]
+        else:
+            out = np.array(rows, dtype=np.float32, copy=True)
         scale = np.float32(self.dither)
         for row, n in zip(out, counts, strict=True):
             n = min(int(n), row.size)
