@@ -637,6 +637,31 @@ class DeltaFrames final : public fastmel::FramesKernel {
             /* the source block: feature k, frame t at src + t * sst + k * ssk */
             const T *src = frames_major_ ? in + k0 : in + k0 * F;
             const size_t sst = frames_major_ ? K_ : 1, ssk = frames_major_ ? 1 : F;
+            if (stack_ && frames_major_ && !pcen_ && !cmvn_ && order_ == 0) {
+                /* Stacking alone: the item of a row's first block copies the
+                 * whole row, each slot's frame straight into the output (two
+                 * gathers of each block through a bands-major scratch took 4x
+                 * as long, and a pass per block writes each output line twice). */
+                if (k0 != 0) continue;
+                const size_t no = n / stack_step_ + (n % stack_step_ ? 1 : 0);
+                for (size_t i = 0; i < no; ++i) {
+                    const ptrdiff_t t0 = static_cast<ptrdiff_t>(i * stack_step_) -
+                                         static_cast<ptrdiff_t>(stack_left_);
+                    T *o_i = out + i * Kout_;
+                    if (t0 >= 0 && static_cast<size_t>(t0) + stack_size_ <= n) {
+                        std::memcpy(o_i, in + static_cast<size_t>(t0) * K_,
+                                    stack_size_ * K_ * sizeof(T));
+                        continue;
+                    }
+                    for (size_t j = 0; j < stack_size_; ++j) {
+                        const ptrdiff_t t = t0 + static_cast<ptrdiff_t>(j);
+                        const size_t tc = t < 0 ? 0 : std::min(static_cast<size_t>(t), n - 1);
+                        std::memcpy(o_i + j * K_, in + tc * K_, K_ * sizeof(T));
+                    }
+                }
+                std::fill(out + no * Kout_, out + Fo * Kout_, fill_);
+                continue;
+            }
             if (pcen_) {
                 double m[kBlock];
                 double *state = job.state ? job.state + r * K_ + k0 : nullptr;

@@ -462,14 +462,20 @@ class GraniteSpeech5FeatureExtractor(_Extractor):
         hop = self.hop_length
         frames = self.frame_stacking * -(-(target // hop) // self.frame_stacking)
         needed = max(target, (frames - 1) * hop + 1)  # (a zero sample after, if needed)
-        batch = np.full((len(clips), needed), self.padding_value, dtype=np.float32)
-        batch[:, target:] = 0.0
-        for row, clip, n in zip(batch, clips, lengths, strict=True):
-            row[:n] = clip[:n]
         # the engine's 1 + needed // hop frames, the last dropped when that is one too many
         plan = self._keep_last if 1 + needed // hop == frames else self._plans[np.dtype(np.float32)]
         logmel = np.empty(plan.out_shape(len(clips), needed), dtype=np.float32)
-        _engine.run(plan, batch, logmel, threads, floor_group=1)
+        if self.padding_value == 0.0 and needed > 0:
+            # the clips where they lie, the zeros after each declared (frames
+            # of them only skip their FFTs): no padded batch
+            rows = [c[:n] for c, n in zip(clips, lengths, strict=True)]
+            _engine.run(plan, rows, logmel, threads, floor_group=1, n_samples=needed)
+        else:
+            batch = np.full((len(clips), needed), self.padding_value, dtype=np.float32)
+            batch[:, target:] = 0.0
+            for row, clip, n in zip(batch, clips, lengths, strict=True):
+                row[:n] = clip[:n]
+            _engine.run(plan, batch, logmel, threads, floor_group=1)
         if frames:
             feats = self._deltas(logmel, num_threads=threads).reshape(len(clips), frames // 2, -1)
         else:  # (under one hop of audio: no frame)
