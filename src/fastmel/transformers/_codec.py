@@ -170,35 +170,51 @@ class _CodecBase(_Extractor):
             padding = True
         kept, target = _padded_lengths(lengths, padding, max_length, truncation, hop)
         width = _equal_lengths(kept, target, "clips")
-        wave = np.zeros((len(clips), width), dtype=np.float32)
-        samples_mask = np.zeros((len(clips), width), dtype=np.int32)
+        # (every value written once: no zeroing pass before the copies)
+        wave = np.empty((len(clips), width), dtype=np.float32)
+        samples_mask = np.empty((len(clips), width), dtype=np.int32)
         for row, mask_row, clip, n in zip(wave, samples_mask, clips, kept, strict=True):
-            row[: min(n, clip.size)] = clip[:n]  # (the zero sample: there already)
+            m = min(n, clip.size)
+            row[:m] = clip[:m]
+            row[m:] = 0.0  # (the zero sample after the clip, and the padding)
             mask_row[:n] = 1
+            mask_row[n:] = 0
         # The filter banks: each clip's own samples (as this codec takes them).
         rounded = [-(-n // hop) * hop for n in lengths]
         mel_lengths = self._mel_lengths(rounded, kept, width)
         mel_wave = self._mel_batch(clips, wave, mel_lengths, kept == lengths)
         plan = self._plans[np.dtype(np.float32)]
         own = [int(plan.num_frames(n)) for n in mel_lengths]
-        feats = np.empty(plan.out_shape(len(clips), mel_wave.shape[1]), dtype=np.float32)
-        _engine.run(
-            plan,
-            mel_wave,
-            feats,
-            threads,
-            lengths=np.array(mel_lengths, dtype=np.int64),
-            n_samples=mel_wave.shape[1],
-        )
         cut, frame_target = _padded_lengths(own, padding, max_length, truncation, self.stride)
         frames = _equal_lengths(cut, frame_target, "clips' frame counts")
-        bands = feats.shape[2]
-        out = np.full((len(clips), frames, bands), self.padding_value, dtype=np.float32)
-        mask = np.zeros((len(clips), frames), dtype=np.int32)
-        for i, n in enumerate(cut):
-            where = _placed(n, frames, self.padding_side)
-            out[i, where] = feats[i, :n]
-            mask[i, where] = 1
+        mel_lens = np.array(mel_lengths, dtype=np.int64)
+        direct = self._engine_samples(plan, frames, max(mel_lengths))
+        if direct is not None and cut == own and self.padding_side == "right":
+            # The engine writes the padded filter banks itself: rows of exactly
+            # `frames` frames (its frames past a clip's own at padding_value).
+            out = np.empty((len(clips), frames, plan.out_shape(1, 1)[2]), dtype=np.float32)
+            if frames:
+                _engine.run(
+                    plan,
+                    mel_wave[:, : min(direct, mel_wave.shape[1])],
+                    out,
+                    threads,
+                    lengths=mel_lens,
+                    n_samples=direct,
+                )
+            mask = (np.arange(frames)[None, :] < np.array(cut)[:, None]).astype(np.int32)
+        else:
+            feats = np.empty(plan.out_shape(len(clips), mel_wave.shape[1]), dtype=np.float32)
+            _engine.run(
+                plan, mel_wave, feats, threads, lengths=mel_lens, n_samples=mel_wave.shape[1]
+            )
+            out = np.full((len(clips), frames, feats.shape[2]), self.padding_value, np.float32)
+            mask = np.zeros((len(clips), frames), dtype=np.int32)
+            for i, n in enumerate(cut):
+                where = _placed(n, frames, self.padding_side)
+                out[i, where] = feats[i, :n]
+                mask[i, where] = 1
+        bands = out.shape[2]
         usable = frames - frames % self.stride
         stacked = out[:, :usable].reshape(len(clips), usable // self.stride, bands * self.stride)
         pair_mask = mask[:, :usable].reshape(len(clips), -1, self.stride).min(axis=-1)
@@ -214,6 +230,16 @@ class _CodecBase(_Extractor):
         self, clips: list[np.ndarray], wave: np.ndarray, mel_lengths: list[int], whole: bool
     ) -> np.ndarray:
         raise NotImplementedError
+
+    def _engine_samples(self, plan: Any, frames: int, longest: int) -> int | None:
+        """The samples (at least ``longest``, the rows' lengths) from which the
+        plan gives exactly ``frames`` frames, or None if no count does."""
+        n = max(longest, 1)
+        have = int(plan.num_frames(n))
+        if have < frames:  # (frames every frame_shift samples from here on)
+            n += (frames - have) * self.frame_shift
+            have = int(plan.num_frames(n))
+        return n if have == frames else None
 
     def _clips(self, audio: Any) -> list[np.ndarray]:
         """1-D float32 clips: one clip ``(samples,)`` or ``(1, samples)``, a list
