@@ -13,10 +13,12 @@ from .._options import MAX_FFT_LENGTH, as_int, as_real
 from ._base import (
     BatchFeature,
     _convert,
+    _equal_lengths,
     _Extractor,
     _hf_window,
     _pad_frames,
     _padded_lengths,
+    _sample_mask,
     _speech_clips,
 )
 
@@ -350,6 +352,39 @@ class UnivNetFeatureExtractor(_Extractor):
         cut, target = _padded_lengths(
             [c.size for c in clips], padding, limit, truncation, pad_to_multiple_of
         )
+        if return_attention_mask is None:
+            return_attention_mask = self.return_attention_mask
+        rng = None
+        if return_noise:
+            rng = np.random.default_rng() if generator is None else generator
+        if (
+            target is not None
+            and not self.center
+            and self.padding_side == "right"
+            and self.padding_value == 0.0
+            and not np.signbit(self.padding_value)
+        ):
+            # The batch as arrays: the clips where they lie with the zeros
+            # after them declared (frames of them only skip their FFTs), the
+            # features narrowed, normalised and the noise drawn in one go each
+            # (one draw of the batch is the clips' draws in a row).
+            total = _equal_lengths(cut, target, "items")
+            plan = self._plans[np.dtype(np.float64)]
+            feats64 = np.empty(plan.out_shape(len(clips), total), dtype=np.float64)
+            if feats64.size:
+                rows = [c[:n] for c, n in zip(clips, cut, strict=True)]
+                _engine.run(plan, rows, feats64, threads, n_samples=total)
+            batch: dict[str, Any] = {"input_features": feats64.astype(np.float32)}
+            if return_attention_mask:
+                batch["padding_mask"] = _sample_mask(cut, total, "right", np.int32)
+            if rng is not None:
+                shape = (*feats64.shape[:2], self.model_in_channels)
+                batch["noise_sequence"] = rng.standard_normal(shape, dtype=np.float32)
+            if do_normalize:
+                batch["input_features"] = self.normalize(batch["input_features"])
+            if return_tensors is None:  # (lists of arrays, as the reference)
+                batch = {k: list(v) for k, v in batch.items()}
+            return _convert(BatchFeature(batch), return_tensors)
         rows, masks = _pad_frames(
             [c[:n] for c, n in zip(clips, cut, strict=True)],
             cut,
@@ -358,13 +393,10 @@ class UnivNetFeatureExtractor(_Extractor):
             self.padding_side,
         )
         feats = self._log_mel(rows, threads)
-        if return_attention_mask is None:
-            return_attention_mask = self.return_attention_mask
         out = BatchFeature(input_features=[f.astype(np.float32) for f in feats])
         if return_attention_mask:
             out["padding_mask"] = masks
-        if return_noise:
-            rng = np.random.default_rng() if generator is None else generator
+        if rng is not None:
             out["noise_sequence"] = [
                 rng.standard_normal((f.shape[0], self.model_in_channels), dtype=np.float32)
                 for f in feats
