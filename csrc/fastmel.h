@@ -225,6 +225,13 @@ size_t fm_plan_lanes(const fm_plan *plan);
 /* Nonzero when kernel (an fm_kernel) is built and runs on this CPU. */
 int fm_kernel_available(int kernel);
 
+/* torch.randn(n) of a CPU generator seeded with seed (torch's MT19937 stream
+ * and its Box-Muller on blocks of 16, as torch's normal_fill), float32, into
+ * out[0, n), computed by kernel (an fm_kernel): torch's values to a few ulps
+ * (its SLEEF logarithm, sine and cosine replaced by fastmel's). For n < 16 (a
+ * scalar path in torch) the first n values of the block drawn after n. */
+fm_status fm_torch_randn(uint32_t seed, size_t n, float *out, int kernel);
+
 /* One call's input. Row r, sample j is at data[r*row_stride + j*sample_stride],
  * or rows[r][j*sample_stride] (strides in elements, may be negative). */
 typedef struct fm_input {

@@ -103,7 +103,10 @@ class FramesKernel {
 Kernel *make_kernel_baseline(const fm_options &opts, const fm_tables &tables, fm_dtype dtype);
 FramesKernel *make_frames_baseline(const fm_frames_opts &opts, const fm_frames_tables &tables,
                                    fm_dtype dtype);
+/* torch.randn's values (fm_torch_randn), per instruction set. */
+void torch_randn_baseline(uint32_t seed, size_t n, float *out);
 #if defined(FASTMEL_HAVE_AVX2)
+void torch_randn_avx2(uint32_t seed, size_t n, float *out);
 Kernel *make_kernel_avx2(const fm_options &opts, const fm_tables &tables, fm_dtype dtype);
 FramesKernel *make_frames_avx2(const fm_frames_opts &opts, const fm_frames_tables &tables,
                                fm_dtype dtype);

@@ -16,3 +16,7 @@ fastmel::FramesKernel *fastmel::make_frames_avx2(const fm_frames_opts &opts,
                                                  const fm_frames_tables &tables, fm_dtype dtype) {
     return FASTMEL_ISA_NS::make_frames(opts, tables, dtype);
 }
+
+void fastmel::torch_randn_avx2(uint32_t seed, size_t n, float *out) {
+    FASTMEL_ISA_NS::torch_randn(seed, n, out);
+}

@@ -619,6 +619,20 @@ int fm_kernel_available(int kernel) {
     }
 }
 
+fm_status fm_torch_randn(uint32_t seed, size_t n, float *out, int kernel) {
+    const fm_status st = check_dtype_and_kernel(FM_FLOAT32, kernel);
+    if (st != FM_OK) return st;
+    if (n > 0 && !out) return FM_ERR_INVALID;
+#if defined(FASTMEL_HAVE_AVX2)
+    if (chosen_kernel(kernel) == FM_KERNEL_AVX2) {
+        fastmel::torch_randn_avx2(seed, n, out);
+        return FM_OK;
+    }
+#endif
+    fastmel::torch_randn_baseline(seed, n, out);
+    return FM_OK;
+}
+
 fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
                      fm_interrupt_fn interrupt, void *interrupt_ctx) {
     if (!plan || !in || num_threads < 1 || in->n_samples == 0) return FM_ERR_INVALID;

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fastmel.transformers as ft
+from fastmel._engine import available_kernels
 from fastmel.transformers._parakeet import _normalise_quirk
 
 DATA = pathlib.Path(__file__).parent / "data"
@@ -537,26 +538,38 @@ def test_padding_sizes_are_checked(kwargs, error, match):
         ft.WhisperFeatureExtractor()(x, sampling_rate=16000, **kwargs)
 
 
-@pytest.mark.parametrize("n", [0, 1, 15, 16, 17, 31, 32, 1000, 1007, 20000])
+def _box_muller_16(u: np.ndarray) -> np.ndarray:
+    """torch's normal_fill_16 on rows of 16 uniforms, in double (theta as
+    torch rounds it to float): each row's cosines then sines."""
+    radius = np.sqrt(-2.0 * np.log(1.0 - u[:, :8]))
+    theta = (np.float32(2.0 * np.pi) * u[:, 8:].astype(np.float32)).astype(np.float64)
+    return np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1)
+
+
+@pytest.mark.parametrize("kernel", available_kernels())
+@pytest.mark.parametrize("n", [0, 1, 15, 16, 17, 31, 32, 1000, 1007, 624 * 16 + 5, 20000])
 @pytest.mark.parametrize("seed", [0, 1, 5123, 2**32 - 1])
-def test_torch_uniforms_are_mt19937s_as_numpy_draws_them(seed, n):
+def test_torch_randn_is_box_muller_on_mt19937(seed, n, kernel):
     """The compiled generator behind CohereAsr's dither: MT19937 seeded as
-    NumPy's legacy RandomState(seed) (and torch's manual_seed), outputs' low
-    24 bits times 2**-24, blocks of 16 split in halves, a last block from 16
-    fresh draws when n % 16 is not 0."""
+    NumPy's legacy RandomState(seed) (and torch's manual_seed), the outputs'
+    low 24 bits times 2**-24 as uniforms, Box-Muller on blocks of 16, the
+    last 16 values from 16 fresh draws when n % 16 is not 0 (the first n of
+    them below 16): the exact values to within float32 rounding, on each
+    kernel (a wrong draw or block is off by about 1)."""
     from fastmel import _core
 
-    lo, hi = _core.torch_uniform_blocks(seed, n)
+    got = _core.torch_randn(seed, n, kernel)
     extra = 16 if n % 16 else 0
     raw = np.random.RandomState(seed)._bit_generator.random_raw(n + extra)
-    u = (raw & 0xFFFFFF).astype(np.float32) * np.float32(2.0**-24)
-    want = u[: n - n % 16].reshape(-1, 16)
+    u = (raw & 0xFFFFFF).astype(np.float64) * 2.0**-24
+    want = _box_muller_16(u[: n - n % 16].reshape(-1, 16)).reshape(-1)
     if extra:
-        want = np.concatenate([want, u[n:].reshape(1, 16)])
-    assert lo.dtype == hi.dtype == np.float32
-    assert np.array_equal(lo, want[:, :8]) and np.array_equal(hi, want[:, 8:])
+        tail = _box_muller_16(u[n:].reshape(1, 16)).reshape(-1)
+        want = np.concatenate([want[: n - 16], tail]) if n >= 16 else tail[:n]
+    assert got.dtype == np.float32 and got.shape == (n,)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
     with pytest.raises(ValueError, match="n must be >= 0"):
-        _core.torch_uniform_blocks(seed, -1)
+        _core.torch_randn(seed, -1, kernel)
 
 
 @pytest.mark.parametrize("bands", [2, 3, 80, 257])

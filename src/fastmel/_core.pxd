@@ -3,7 +3,7 @@
 # names (see _core.pyx), so a new scalar field is declared here and nowhere
 # else in the binding.
 from libc.stddef cimport ptrdiff_t
-from libc.stdint cimport uint64_t
+from libc.stdint cimport uint32_t, uint64_t
 
 
 cdef extern from "fastmel.h" nogil:
@@ -152,6 +152,7 @@ cdef extern from "fastmel.h" nogil:
     const char *fm_plan_isa(const fm_plan *plan)
     size_t fm_plan_lanes(const fm_plan *plan)
     int fm_kernel_available(int kernel)
+    fm_status fm_torch_randn(uint32_t seed, size_t n, float *out, int kernel)
     fm_status fm_compute(const fm_plan *plan, const fm_input *inp, void *out,
                          int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx)
     const char *fm_status_message(int status)

@@ -606,45 +606,6 @@ cdef class Exclusive:
         return False
 
 
-# torch's CPU generator, for the extractors whose reference dithers with
-# torch.randn seeded per clip (fastmel.transformers.CohereAsrFeatureExtractor).
-
-cdef inline uint32_t _mt_twist(uint32_t a, uint32_t b, uint32_t c) noexcept nogil:
-    cdef uint32_t y = (a & 0x80000000u) | (b & 0x7fffffffu)
-    return c ^ (y >> 1) ^ ((0u - (y & 1u)) & 0x9908b0dfu)
-
-
-cdef void _mt_generate(uint32_t *mt) noexcept nogil:
-    """The next 624 words of the state (the reference's loop, its index
-    arithmetic modulo 624 unrolled into three ranges)."""
-    cdef int i
-    for i in range(227):
-        mt[i] = _mt_twist(mt[i], mt[i + 1], mt[i + 397])
-    for i in range(227, 623):
-        mt[i] = _mt_twist(mt[i], mt[i + 1], mt[i - 227])
-    mt[623] = _mt_twist(mt[623], mt[0], mt[396])
-
-
-cdef inline uint32_t _mt_next(uint32_t *mt, int *pos) noexcept nogil:
-    """The next 32-bit output of MT19937 (state mt, index pos)."""
-    cdef uint32_t y
-    if pos[0] >= 624:
-        _mt_generate(mt)
-        pos[0] = 0
-    y = mt[pos[0]]
-    pos[0] += 1
-    y ^= y >> 11
-    y ^= (y << 7) & 0x9d2c5680u
-    y ^= (y << 15) & 0xefc60000u
-    y ^= y >> 18
-    return y
-
-
-cdef inline float _uniform(uint32_t *mt, int *pos) noexcept nogil:
-    # torch's float uniform in [0, 1): the output's low 24 bits times 2**-24 (exact)
-    return <float>(_mt_next(mt, pos) & 0xFFFFFFu) * <float>5.9604644775390625e-08
-
-
 def utterance_cmvn_f32(cnp.ndarray x not None, Py_ssize_t n, bint means, bint variances):
     """In place on ``x`` (frames, bands), float32 and C-contiguous: ``x -=
     x[:n].mean(axis=0)`` (with ``means``), then ``x /= x[:n].std(axis=0)``
@@ -804,42 +765,21 @@ cdef void _pairwise_rows(const double *x, Py_ssize_t n, Py_ssize_t bins, const f
             res[j] = res[j] + work[j]
 
 
-def torch_uniform_blocks(uint32_t seed, Py_ssize_t n):
-    """The uniforms ``torch.randn(n)`` draws on the CPU with a generator
-    seeded by ``seed``, as its blocks of 16 use them: ``(lo, hi)``, float32
-    arrays ``(blocks, 8)`` holding each block's first and last 8 uniforms.
-
-    MT19937 seeded as ``init_genrand(seed)`` (torch's ``manual_seed``, and
-    NumPy's legacy ``RandomState(seed)``), each output ``(u & 0xFFFFFF) *
-    2**-24``. The first ``n // 16`` blocks are the first ``n`` draws; when
-    ``n % 16`` is not 0 a last block comes from the 16 draws after the first
-    ``n``, as torch draws again for the tail.
-    """
+def torch_randn(uint32_t seed, Py_ssize_t n, kernel="auto"):
+    """``torch.randn(n, generator=torch.Generator().manual_seed(seed))`` on
+    the CPU, float32, without torch and without the GIL: torch's MT19937
+    stream and its Box-Muller on blocks of 16 (``normal_fill_16``), with
+    fastmel's logarithm, sine and cosine in place of torch's (its values to a
+    few ulps). For n < 16 (a scalar path in torch): the first n values of the
+    block of 16 drawn after n."""
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
-    cdef Py_ssize_t whole = n // 16
-    cdef Py_ssize_t blocks = whole + (1 if n % 16 else 0)
-    lo = np.empty((blocks, 8), dtype=np.float32)
-    hi = np.empty((blocks, 8), dtype=np.float32)
-    cdef float[:, ::1] lo_v = lo
-    cdef float[:, ::1] hi_v = hi
-    cdef uint32_t mt[624]
-    cdef int pos = 624
-    cdef Py_ssize_t b, j
+    out = np.empty(n, dtype=np.float32)
+    cdef float *p = <float *>cnp.PyArray_DATA(out)
+    cdef int k = ENUMS["kernel"][kernel]
+    cdef fm_status status
     with nogil:
-        mt[0] = seed
-        for j in range(1, 624):
-            mt[j] = <uint32_t>(1812433253u * (mt[j - 1] ^ (mt[j - 1] >> 30)) + <uint32_t>j)
-        for b in range(whole):
-            for j in range(8):
-                lo_v[b, j] = _uniform(mt, &pos)
-            for j in range(8):
-                hi_v[b, j] = _uniform(mt, &pos)
-        if n % 16:
-            for j in range(n % 16):
-                _mt_next(mt, &pos)
-            for j in range(8):
-                lo_v[whole, j] = _uniform(mt, &pos)
-            for j in range(8):
-                hi_v[whole, j] = _uniform(mt, &pos)
-    return lo, hi
+        status = fm_torch_randn(seed, <size_t>n, p, k)
+    if status != FM_OK:
+        _raise_status(status, None)
+    return out

@@ -601,27 +601,13 @@ class NemotronAsrStreamingFeatureExtractor(_Extractor):
 
 def torch_randn(seed: int, n: int) -> np.ndarray:
     """``torch.randn(n, generator=torch.Generator().manual_seed(seed))`` on the
-    CPU, float32, without torch, for n >= 16: torch's MT19937 stream and
-    uniforms (:func:`fastmel._core.torch_uniform_blocks`, compiled), then
-    Box-Muller on blocks of 16 in float (``u1 = 1 - a[j]``, ``u2 = a[j + 8]``)
-    as torch's ``normal_fill_16``; when ``n % 16`` is not 0 the last 16 values
-    come from 16 fresh uniforms. (Below 16 torch takes a scalar path in double;
-    those few values are drawn the same way here, not as torch does.)"""
-    if n <= 0:
-        return np.zeros(0, np.float32)
-    lo, hi = _core.torch_uniform_blocks(seed, n)
-    radius = np.subtract(np.float32(1.0), lo)
-    np.log(radius, out=radius)
-    radius *= np.float32(-2.0)
-    np.sqrt(radius, out=radius)
-    theta = hi * np.float32(2.0 * np.pi)
-    blocks = np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1).reshape(-1)
-    whole = n - n % 16
-    out = np.empty(max(n, 16), dtype=np.float32)
-    out[:whole] = blocks[:whole]
-    if n % 16:
-        out[max(n, 16) - 16 :] = blocks[-16:]
-    return out[:n]
+    CPU, float32, without torch: torch's MT19937 stream and its Box-Muller on
+    blocks of 16 (``normal_fill_16``), compiled (:func:`fastmel._core.torch_randn`,
+    the process's kernel), with fastmel's logarithm, sine and cosine in place
+    of torch's SLEEF ones: torch's values to a few ulps. (Below 16 torch takes
+    a scalar path in double; those few values are the block of 16 drawn after
+    them, not torch's.)"""
+    return _core.torch_randn(seed, max(n, 0), _engine.DEFAULT_KERNEL)
 
 
 class CohereAsrFeatureExtractor(ParakeetFeatureExtractor):
