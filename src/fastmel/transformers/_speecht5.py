@@ -286,6 +286,15 @@ class SpeechT5FeatureExtractor(_Extractor):
         feats = np.empty(plan.out_shape(len(clips), longest), dtype=np.float64)
         _engine.run(plan, clips, feats, threads, lengths=lengths, n_samples=longest)
         feats = feats.astype(np.float32)
+        if target == feats.shape[1] and self.padding_side == "right" and cut == frames:
+            # the engine's rows are the padded batch already (its frames past
+            # each clip's own at padding_value)
+            out = BatchFeature(input_values=feats)
+            if mask:
+                counts = np.array(cut, dtype=np.int64)
+                rows = np.arange(feats.shape[1])[None, :] < counts[:, None]
+                out["attention_mask"] = list(rows.astype(np.int32))
+            return out
         values = [f[:n] for f, n in zip(feats, cut, strict=True)]
         return self._padded(values, cut, target, mask)
 
