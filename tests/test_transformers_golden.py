@@ -3,6 +3,8 @@ MossTranscribeDiarize, Dots3Note, Gemma3nAudio and Gemma4Audio extractors
 against transformers 5.23.0 (golden arrays from
 tests/data/make_transformers_golden.py)."""
 
+import decimal
+import fractions
 import inspect
 import json
 import pathlib
@@ -648,6 +650,23 @@ def test_codec_inputs_the_reference_fails_on(cls):
         assert out["input_features"].shape == (1, 0, 160)
 
 
+@pytest.mark.parametrize("hop", [160, 320, 400, 480])
+def test_xcodec2_with_no_sample_left_has_no_frame(hop):
+    """Truncated to no sample, the waveforms and features are empty, as the
+    reference gives them where it computes (hop 400; it fails on the others:
+    the window must fit the hop); hops 400 and 480, whose padded frames still
+    reach a frame of zeros, failed inside the engine before."""
+    fe = ft.Xcodec2FeatureExtractor(hop_length=hop)
+    out = fe([np.zeros(10, np.float32)], sampling_rate=16000, max_length=0, truncation=True,
+             return_tensors="np")  # fmt: skip
+    assert {k: v.shape for k, v in out.items()} == {
+        "input_values": (1, 1, 0),
+        "padding_mask": (1, 0),
+        "input_features": (1, 0, 160),
+        "input_features_mask": (1, 0),
+    }
+
+
 def test_lasr_inputs_the_reference_fails_on():
     """A clip shorter than a frame has no frame; a (samples, channels) clip
     in a list is averaged over its channels; a list of tensors (arrays) is
@@ -684,15 +703,48 @@ def test_univnet_window_must_fill_the_frame():
     assert str(info.value) == case["message"]
 
 
-def test_univnet_noise_is_the_generators():
-    """The noise is drawn clip after clip from the generator given, as there:
-    the same seed, the same noise."""
+@pytest.mark.parametrize("padding", [True, False])
+def test_univnet_noise_is_the_generators(padding):
+    """The noise is drawn clip after clip from the generator given, as there
+    (one draw for a padded batch is the same draws in a row): the same
+    values, and the generator left in the same state."""
     fe = ft.UnivNetFeatureExtractor()
     clips = [GOLDEN["inputs/c_0_5s_24k"], GOLDEN["inputs/c_0_3s_24k"]]
-    a = fe(clips, sampling_rate=24000, generator=np.random.default_rng(5))
-    b = fe(clips, sampling_rate=24000, generator=np.random.default_rng(5))
-    for x, y in zip(a.noise_sequence, b.noise_sequence, strict=True):
-        np.testing.assert_array_equal(x, y)
+    if not padding:
+        clips = [clips[0], clips[0][: clips[1].size]]
+    got, mine = np.random.default_rng(5), np.random.default_rng(5)
+    out = fe(clips, sampling_rate=24000, padding=padding, generator=got)
+    for x in out.noise_sequence:
+        np.testing.assert_array_equal(x, mine.standard_normal(x.shape, dtype=np.float32))
+    assert got.bit_generator.state == mine.bit_generator.state
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"padding_side": "left"}, {"center": True}, {"padding_value": 0.5}]
+)
+def test_univnet_with_no_sample_has_no_frame(options):
+    """Empty clips, or clips truncated to no sample, give features and noise
+    of no frame (the reference fails: NumPy cannot reflect an empty row),
+    whichever way the batch is computed."""
+    fe = ft.UnivNetFeatureExtractor(**options)
+    for clips, kw in (
+        ([np.zeros(100, np.float32)], {"max_length": 0, "truncation": True}),
+        (np.zeros(0, np.float32), {}),
+    ):
+        out = fe(clips, sampling_rate=24000, return_tensors="np", **kw)
+        assert out["input_features"].shape == (1, 0, 100)
+        assert out["noise_sequence"].shape == (1, 0, 64)
+
+
+@pytest.mark.parametrize("zero", [0, decimal.Decimal(0), fractions.Fraction(0)])
+def test_univnet_padding_values_equal_to_zero_are_zero_padding(zero):
+    """A padding value that is +0 of another type pads as 0.0 does (the
+    check for it failed on values np.signbit refuses)."""
+    clips = [GOLDEN["inputs/c_0_5s_24k"], GOLDEN["inputs/c_0_3s_24k"]]
+    want = ft.UnivNetFeatureExtractor()(clips, sampling_rate=24000, return_tensors="np")
+    fe = ft.UnivNetFeatureExtractor(padding_value=zero)
+    got = fe(clips, sampling_rate=24000, return_tensors="np", return_noise=False)
+    np.testing.assert_array_equal(got["input_features"], want["input_features"])
 
 
 def test_funasr_inputs_the_reference_fails_on():

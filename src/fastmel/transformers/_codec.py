@@ -205,9 +205,10 @@ class _CodecBase(_Extractor):
             mask = (np.arange(frames)[None, :] < np.array(cut)[:, None]).astype(np.int32)
         else:
             feats = np.empty(plan.out_shape(len(clips), mel_wave.shape[1]), dtype=np.float32)
-            _engine.run(
-                plan, mel_wave, feats, threads, lengths=mel_lens, n_samples=mel_wave.shape[1]
-            )
+            if mel_wave.shape[1]:  # (no sample, no frame: the reference's empty features)
+                _engine.run(
+                    plan, mel_wave, feats, threads, lengths=mel_lens, n_samples=mel_wave.shape[1]
+                )
             out = np.full((len(clips), frames, feats.shape[2]), self.padding_value, np.float32)
             mask = np.zeros((len(clips), frames), dtype=np.int32)
             for i, n in enumerate(cut):

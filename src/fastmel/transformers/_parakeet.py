@@ -607,7 +607,9 @@ def torch_randn(seed: int, n: int) -> np.ndarray:
     of torch's SLEEF ones: torch's values to a few ulps. (Below 16 torch takes
     a scalar path in double; those few values are the block of 16 drawn after
     them, not torch's.)"""
-    return _core.torch_randn(seed, max(n, 0), _engine.DEFAULT_KERNEL)
+    if n <= 0:
+        return np.zeros(0, dtype=np.float32)
+    return _core.torch_randn(seed, n, _engine.DEFAULT_KERNEL)
 
 
 class CohereAsrFeatureExtractor(ParakeetFeatureExtractor):

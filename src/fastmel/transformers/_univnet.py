@@ -37,6 +37,10 @@ class UnivNetFeatureExtractor(_Extractor):
     and Gaussian noise of ``(frames, model_in_channels)`` per clip from
     ``generator`` as the reference draws it.
 
+    Where the reference fails, fastmel computes: a batch with no sample to
+    compute (empty clips, ``max_length=0`` with truncation) has features and
+    noise of no frame.
+
     Parameters
     ----------
     feature_size : int, default 1
@@ -361,8 +365,7 @@ class UnivNetFeatureExtractor(_Extractor):
             target is not None
             and not self.center
             and self.padding_side == "right"
-            and self.padding_value == 0.0
-            and not np.signbit(self.padding_value)
+            and _plus_zero(self.padding_value)
         ):
             # The batch as arrays: the clips where they lie with the zeros
             # after them declared (frames of them only skip their FFTs), the
@@ -411,6 +414,10 @@ class UnivNetFeatureExtractor(_Extractor):
         out: list[tuple[int, np.ndarray]] = []
         for size in dict.fromkeys(r.size for r in rows):  # (one group when padded)
             group = [i for i, r in enumerate(rows) if r.size == size]
+            if size == 0:  # no sample, no frame (where the reference fails)
+                empty = self._plans[np.dtype(np.float64)].out_shape(len(group), 0)
+                out.extend(zip(group, np.empty(empty, dtype=np.float64), strict=True))
+                continue
             # float32, widened as the core reads it (padding copies: exact)
             batch = np.stack([rows[i] for i in group])
             if self.center:  # reflection twice, as there
@@ -424,3 +431,15 @@ class UnivNetFeatureExtractor(_Extractor):
             _engine.run(plan, batch, feats, threads)
             out.extend(zip(group, feats, strict=True))
         return [f for _, f in sorted(out, key=lambda item: item[0])]
+
+
+def _plus_zero(value: Any) -> bool:
+    """Whether ``value`` is the real number +0 (padding that the engine's
+    declared zeros are), without failing on values float() refuses."""
+    if isinstance(value, (complex, np.complexfloating)):
+        return False
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return False
+    return v == 0.0 and not np.signbit(v)
