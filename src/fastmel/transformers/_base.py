@@ -512,6 +512,19 @@ def _placed(n: int, total: int, side: str) -> slice:
     return slice(0, n) if side == "right" else slice(total - n, total)
 
 
+def _plus_zero(value: Any) -> bool:
+    """Whether ``value`` is the real number +0: padding that zeros the
+    engine is told of (or fresh zero pages) stand for, bit for bit; False
+    for -0, complex values and anything float() refuses."""
+    if isinstance(value, (complex, np.complexfloating)):
+        return False
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return False
+    return v == 0.0 and not np.signbit(v)
+
+
 def _padded_batch(
     clips: list[np.ndarray],
     cut: list[int],
@@ -526,7 +539,7 @@ def _padded_batch(
     ``total`` holding ``fill``. Zero padding is np.zeros' fresh zero pages,
     never touched where the engine skips it."""
     shape = (len(clips), total if width is None else width)
-    if fill == 0.0 and not np.signbit(fill):
+    if _plus_zero(fill):
         batch = np.zeros(shape, dtype=dtype)
     else:
         batch = np.full(shape, fill, dtype=dtype)

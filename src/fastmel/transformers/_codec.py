@@ -18,6 +18,7 @@ from ._base import (
     _Extractor,
     _padded_lengths,
     _placed,
+    _sample_mask,
 )
 
 
@@ -172,13 +173,11 @@ class _CodecBase(_Extractor):
         width = _equal_lengths(kept, target, "clips")
         # (every value written once: no zeroing pass before the copies)
         wave = np.empty((len(clips), width), dtype=np.float32)
-        samples_mask = np.empty((len(clips), width), dtype=np.int32)
-        for row, mask_row, clip, n in zip(wave, samples_mask, clips, kept, strict=True):
+        for row, clip, n in zip(wave, clips, kept, strict=True):
             m = min(n, clip.size)
             row[:m] = clip[:m]
             row[m:] = 0.0  # (the zero sample after the clip, and the padding)
-            mask_row[:n] = 1
-            mask_row[n:] = 0
+        samples_mask = _sample_mask(kept, width, "right", np.int32)
         # The filter banks: each clip's own samples (as this codec takes them).
         rounded = [-(-n // hop) * hop for n in lengths]
         mel_lengths = self._mel_lengths(rounded, kept, width)
@@ -202,7 +201,7 @@ class _CodecBase(_Extractor):
                     lengths=mel_lens,
                     n_samples=direct,
                 )
-            mask = (np.arange(frames)[None, :] < np.array(cut)[:, None]).astype(np.int32)
+            mask = _sample_mask(cut, frames, "right", np.int32)
         else:
             feats = np.empty(plan.out_shape(len(clips), mel_wave.shape[1]), dtype=np.float32)
             if mel_wave.shape[1]:  # (no sample, no frame: the reference's empty features)

@@ -12,7 +12,7 @@ from .. import _engine, _windows
 from .._engine import Bank, Condition, EngineOptions, Floor, Framing, Log, Post, Spectrum
 from .._filters import melscale_fbanks
 from .._options import MAX_FFT_LENGTH, as_int, as_real
-from ._base import BatchFeature, _convert, _Extractor, _mono, logger
+from ._base import BatchFeature, _convert, _Extractor, _mono, _plus_zero, logger
 
 
 class GraniteSpeechFeatureExtractor(_Extractor):
@@ -465,7 +465,7 @@ class GraniteSpeech5FeatureExtractor(_Extractor):
         # the engine's 1 + needed // hop frames, the last dropped when that is one too many
         plan = self._keep_last if 1 + needed // hop == frames else self._plans[np.dtype(np.float32)]
         logmel = np.empty(plan.out_shape(len(clips), needed), dtype=np.float32)
-        if self.padding_value == 0.0 and needed > 0:
+        if _plus_zero(self.padding_value) and needed > 0:
             # the clips where they lie, the zeros after each declared (frames
             # of them only skip their FFTs): no padded batch
             rows = [c[:n] for c, n in zip(clips, lengths, strict=True)]

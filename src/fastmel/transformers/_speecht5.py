@@ -19,6 +19,7 @@ from ._base import (
     _hf_window,
     _pad_frames,
     _padded_lengths,
+    _sample_mask,
     _speech_clips,
 )
 
@@ -291,9 +292,7 @@ class SpeechT5FeatureExtractor(_Extractor):
             # each clip's own at padding_value)
             out = BatchFeature(input_values=feats)
             if mask:
-                counts = np.array(cut, dtype=np.int64)
-                rows = np.arange(feats.shape[1])[None, :] < counts[:, None]
-                out["attention_mask"] = list(rows.astype(np.int32))
+                out["attention_mask"] = list(_sample_mask(cut, feats.shape[1], "right", np.int32))
             return out
         values = [f[:n] for f, n in zip(feats, cut, strict=True)]
         return self._padded(values, cut, target, mask)

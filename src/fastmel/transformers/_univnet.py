@@ -18,6 +18,7 @@ from ._base import (
     _hf_window,
     _pad_frames,
     _padded_lengths,
+    _plus_zero,
     _sample_mask,
     _speech_clips,
 )
@@ -431,15 +432,3 @@ class UnivNetFeatureExtractor(_Extractor):
             _engine.run(plan, batch, feats, threads)
             out.extend(zip(group, feats, strict=True))
         return [f for _, f in sorted(out, key=lambda item: item[0])]
-
-
-def _plus_zero(value: Any) -> bool:
-    """Whether ``value`` is the real number +0 (padding that the engine's
-    declared zeros are), without failing on values float() refuses."""
-    if isinstance(value, (complex, np.complexfloating)):
-        return False
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return False
-    return v == 0.0 and not np.signbit(v)
