@@ -191,7 +191,7 @@ class _CodecBase(_Extractor):
         if direct is not None and cut == own and self.padding_side == "right":
             # The engine writes the padded filter banks itself: rows of exactly
             # `frames` frames (its frames past a clip's own at padding_value).
-            out = np.empty((len(clips), frames, plan.out_shape(1, 1)[2]), dtype=np.float32)
+            out = np.empty(plan.out_shape(len(clips), direct), dtype=np.float32)  # (frames rows)
             if frames:
                 _engine.run(
                     plan,
