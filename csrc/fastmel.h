@@ -232,6 +232,16 @@ int fm_kernel_available(int kernel);
  * scalar path in torch) the first n values of the block drawn after n. */
 fm_status fm_torch_randn(uint32_t seed, size_t n, float *out, int kernel);
 
+/* Utterance CMVN in place on x (frames x bands, row-major float32), with
+ * NumPy's float32 bits: with means, x -= the mean of each column over rows
+ * [0, n); then with variances, x /= the population standard deviation of
+ * each column over rows [0, n) (of the centred values when means), every
+ * row changed. NumPy sums axis 0 of such an array row after row, in float32
+ * (for 2 bands or more: so bands >= 2); 1 <= n <= frames. Computed by
+ * kernel (an fm_kernel). */
+fm_status fm_utterance_cmvn_f32(float *x, size_t frames, size_t n, size_t bands, int means,
+                                int variances, int kernel);
+
 /* One call's input. Row r, sample j is at data[r*row_stride + j*sample_stride],
  * or rows[r][j*sample_stride] (strides in elements, may be negative). */
 typedef struct fm_input {

@@ -105,8 +105,13 @@ FramesKernel *make_frames_baseline(const fm_frames_opts &opts, const fm_frames_t
                                    fm_dtype dtype);
 /* torch.randn's values (fm_torch_randn), per instruction set. */
 void torch_randn_baseline(uint32_t seed, size_t n, float *out);
+/* Utterance CMVN with NumPy's float32 bits (fm_utterance_cmvn_f32), per instruction set. */
+void utterance_cmvn_baseline(float *x, size_t frames, size_t n, size_t bands, bool means,
+                             bool variances);
 #if defined(FASTMEL_HAVE_AVX2)
 void torch_randn_avx2(uint32_t seed, size_t n, float *out);
+void utterance_cmvn_avx2(float *x, size_t frames, size_t n, size_t bands, bool means,
+                         bool variances);
 Kernel *make_kernel_avx2(const fm_options &opts, const fm_tables &tables, fm_dtype dtype);
 FramesKernel *make_frames_avx2(const fm_frames_opts &opts, const fm_frames_tables &tables,
                                fm_dtype dtype);

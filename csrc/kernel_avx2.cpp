@@ -20,3 +20,8 @@ fastmel::FramesKernel *fastmel::make_frames_avx2(const fm_frames_opts &opts,
 void fastmel::torch_randn_avx2(uint32_t seed, size_t n, float *out) {
     FASTMEL_ISA_NS::torch_randn(seed, n, out);
 }
+
+void fastmel::utterance_cmvn_avx2(float *x, size_t frames, size_t n, size_t bands, bool means,
+                                  bool variances) {
+    FASTMEL_ISA_NS::utterance_cmvn_f32(x, frames, n, bands, means, variances);
+}

@@ -23,3 +23,8 @@ fastmel::FramesKernel *fastmel::make_frames_baseline(const fm_frames_opts &opts,
 void fastmel::torch_randn_baseline(uint32_t seed, size_t n, float *out) {
     FASTMEL_ISA_NS::torch_randn(seed, n, out);
 }
+
+void fastmel::utterance_cmvn_baseline(float *x, size_t frames, size_t n, size_t bands, bool means,
+                                      bool variances) {
+    FASTMEL_ISA_NS::utterance_cmvn_f32(x, frames, n, bands, means, variances);
+}

@@ -1337,5 +1337,6 @@ inline fastmel::Kernel *make(const fm_options &opts, const fm_tables &tables, fm
 
 #include "frames_impl.hpp"
 #include "randn_impl.hpp"
+#include "cmvn_impl.hpp"
 
 }  // namespace FASTMEL_ISA_NS

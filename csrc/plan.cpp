@@ -633,6 +633,21 @@ fm_status fm_torch_randn(uint32_t seed, size_t n, float *out, int kernel) {
     return FM_OK;
 }
 
+fm_status fm_utterance_cmvn_f32(float *x, size_t frames, size_t n, size_t bands, int means,
+                                int variances, int kernel) {
+    const fm_status st = check_dtype_and_kernel(FM_FLOAT32, kernel);
+    if (st != FM_OK) return st;
+    if (!x || n < 1 || n > frames || bands < 2) return FM_ERR_INVALID;
+#if defined(FASTMEL_HAVE_AVX2)
+    if (chosen_kernel(kernel) == FM_KERNEL_AVX2) {
+        fastmel::utterance_cmvn_avx2(x, frames, n, bands, means != 0, variances != 0);
+        return FM_OK;
+    }
+#endif
+    fastmel::utterance_cmvn_baseline(x, frames, n, bands, means != 0, variances != 0);
+    return FM_OK;
+}
+
 fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num_threads,
                      fm_interrupt_fn interrupt, void *interrupt_ctx) {
     if (!plan || !in || num_threads < 1 || in->n_samples == 0) return FM_ERR_INVALID;

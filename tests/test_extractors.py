@@ -572,11 +572,13 @@ def test_torch_randn_is_box_muller_on_mt19937(seed, n, kernel):
         _core.torch_randn(seed, -1, kernel)
 
 
-@pytest.mark.parametrize("bands", [2, 3, 80, 257])
-def test_utterance_cmvn_has_numpys_float32_bits(bands):
-    """Speech2Text's per-clip normalisation runs in the binding; its bits are
+@pytest.mark.parametrize("kernel", available_kernels())
+@pytest.mark.parametrize("bands", [2, 3, 7, 8, 15, 16, 17, 24, 80, 257])
+def test_utterance_cmvn_has_numpys_float32_bits(bands, kernel):
+    """Speech2Text's per-clip normalisation runs in the core; its bits are
     NumPy's float32 ``x - x[:n].mean(0)`` and ``/ x[:n].std(0)`` (the reference's),
-    on quiet, loud, constant (std 0) and NaN columns and every split n."""
+    on quiet, loud, constant (std 0) and NaN columns and every split n, on
+    each kernel (in blocks of 16 columns, one vector's, and single columns)."""
     from fastmel import _core
 
     rng = np.random.default_rng(bands)
@@ -595,7 +597,7 @@ def test_utterance_cmvn_has_numpys_float32_bits(bands):
                     if variances:
                         want = np.divide(want, want[:n].std(axis=0))
                 got = x.copy()
-                _core.utterance_cmvn_f32(got, n, means, variances)
+                _core.utterance_cmvn_f32(got, n, means, variances, kernel)
                 np.testing.assert_array_equal(got, want)
     with pytest.raises(ValueError, match="2 bands or more"):
         _core.utterance_cmvn_f32(np.ones((4, 1), np.float32), 4, True, True)

@@ -153,6 +153,8 @@ cdef extern from "fastmel.h" nogil:
     size_t fm_plan_lanes(const fm_plan *plan)
     int fm_kernel_available(int kernel)
     fm_status fm_torch_randn(uint32_t seed, size_t n, float *out, int kernel)
+    fm_status fm_utterance_cmvn_f32(float *x, size_t frames, size_t n, size_t bands, int means,
+                                    int variances, int kernel)
     fm_status fm_compute(const fm_plan *plan, const fm_input *inp, void *out,
                          int num_threads, fm_interrupt_fn interrupt, void *interrupt_ctx)
     const char *fm_status_message(int status)

@@ -606,61 +606,32 @@ cdef class Exclusive:
         return False
 
 
-def utterance_cmvn_f32(cnp.ndarray x not None, Py_ssize_t n, bint means, bint variances):
+def utterance_cmvn_f32(cnp.ndarray x not None, Py_ssize_t n, bint means, bint variances,
+                       kernel="auto"):
     """In place on ``x`` (frames, bands), float32 and C-contiguous: ``x -=
     x[:n].mean(axis=0)`` (with ``means``), then ``x /= x[:n].std(axis=0)``
     (with ``variances``), over all of ``x``, with NumPy's float32 arithmetic
     (its reductions along axis 0 of such an array with 2 bands or more add
-    row after row in order; the divisions by ``n`` and the square root rounded to float32), so
-    that the bits are NumPy's; without the GIL."""
+    row after row in order; the divisions by ``n`` and the square root rounded
+    to float32), so that the bits are NumPy's, on either kernel; without the
+    GIL (``fm_utterance_cmvn_f32``)."""
     if (cnp.PyArray_NDIM(x) != 2 or cnp.PyArray_TYPE(x) != cnp.NPY_FLOAT32
             or not cnp.PyArray_IS_C_CONTIGUOUS(x) or not cnp.PyArray_ISWRITEABLE(x)
             or not cnp.PyArray_ISNOTSWAPPED(x)):
         raise ValueError("x must be a writeable C-contiguous float32 array (frames, bands)")
-    cdef Py_ssize_t frames = x.shape[0], bands = x.shape[1], i, j
+    cdef Py_ssize_t frames = x.shape[0], bands = x.shape[1]
     if n < 1 or n > frames:
         raise ValueError("n must be in 1 .. frames")
     if bands < 2:  # (NumPy sums a single column pairwise, not in order)
         raise ValueError("x must have 2 bands or more")
+    cdef int k = ENUMS["kernel"][kernel]
     cdef float *v = <float *>cnp.PyArray_DATA(x)
-    cdef cnp.ndarray acc_a = np.empty(bands, dtype=np.float32)
-    cdef cnp.ndarray mean_a = np.empty(bands, dtype=np.float32)
-    cdef float *acc = <float *>cnp.PyArray_DATA(acc_a)
-    cdef float *mean = <float *>cnp.PyArray_DATA(mean_a)
-    cdef float count = <float>n
-    cdef float d
+    cdef fm_status status
     with nogil:
-        if means:
-            _column_means(v, n, bands, acc, count)
-            for i in range(frames):
-                for j in range(bands):
-                    v[i * bands + j] = v[i * bands + j] - acc[j]
-        if variances:
-            _column_means(v, n, bands, mean, count)  # std's own mean
-            for j in range(bands):
-                acc[j] = 0.0
-            for i in range(n):
-                for j in range(bands):
-                    d = v[i * bands + j] - mean[j]
-                    acc[j] = acc[j] + d * d
-            for j in range(bands):
-                acc[j] = sqrtf(acc[j] / count)
-            for i in range(frames):
-                for j in range(bands):
-                    v[i * bands + j] = v[i * bands + j] / acc[j]
-
-
-cdef inline void _column_means(const float *v, Py_ssize_t n, Py_ssize_t bands, float *out,
-                               float count) noexcept nogil:
-    """Each column's sum over the first ``n`` rows, row after row, over ``count``."""
-    cdef Py_ssize_t i, j
-    for j in range(bands):
-        out[j] = 0.0
-    for i in range(n):
-        for j in range(bands):
-            out[j] = out[j] + v[i * bands + j]
-    for j in range(bands):
-        out[j] = out[j] / count
+        status = fm_utterance_cmvn_f32(v, <size_t>frames, <size_t>n, <size_t>bands, means,
+                                       variances, k)
+    if status != FM_OK:
+        _raise_status(status, None)
 
 
 def bin_normalise_f32(cnp.ndarray src not None, Py_ssize_t n, cnp.ndarray dst not None,

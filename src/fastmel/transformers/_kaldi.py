@@ -647,8 +647,8 @@ class Speech2TextFeatureExtractor(_Extractor):
         if n == 0:  # no frame (a clip shorter than one): nothing to normalise
             return x.astype(np.float32)
         # In place (x is this call's own: a clip's rows of the engine's output,
-        # or its padded copy); in the binding, NumPy's float32 bits (Kaldi's
-        # banks are more than 3).
+        # or its padded copy); in the core, NumPy's float32 bits (Kaldi's
+        # banks are more than 3), without the GIL.
         x = np.ascontiguousarray(x, dtype=np.float32)
         _core.utterance_cmvn_f32(x, n, self.normalize_means, self.normalize_vars)
         if n < x.shape[0]:
