@@ -70,6 +70,12 @@ class Kernel {
     virtual void post_pass(const Job &job, size_t begin, size_t end) const = 0;
     /* Bytes per work item of Job::kept. */
     virtual size_t kept_bytes() const = 0;
+    /* The normalisation (fm_norm_opts) of rows [begin, end) of a call's
+     * output out (nk features, n_frames frames, row_frames: NULL or each
+     * row's own), the excluded frames set to fill. */
+    virtual void normalise(void *out, size_t begin, size_t end, size_t nk, size_t n_frames,
+                           bool frames_major, const size_t *row_frames, const fm_norm_opts &o,
+                           double fill) const = 0;
 };
 
 /* One call of a stages-along-frames plan (fm_frames_compute). */

@@ -256,6 +256,8 @@ inline V unfused(V v) {
     return v;
 }
 
+#include "norm_impl.hpp"
+
 /* Windowed frames into lanes with a register transpose: for k in [0, count)
  * in blocks of L, dst[k] lane l = rows[l][k] * w[k], or, with a pre-emphasis
  * coefficient c != 0, (rows[l][k] - c rows[l][k - 1]) * w[k] (rows[l][-1]
@@ -768,6 +770,13 @@ class FrameKernel final : public fastmel::Kernel {
     }
 
     size_t kept_bytes() const override { return (nb_ + 1) * sizeof(V); }
+
+    void normalise(void *out, size_t begin, size_t end, size_t nk, size_t n_frames,
+                   bool frames_major, const size_t *row_frames, const fm_norm_opts &o,
+                   double fill) const override {
+        normalise_rows(static_cast<T *>(out), begin, end, nk, n_frames, frames_major, row_frames,
+                       o, fill);
+    }
 
   private:
     /* A worker's buffers in one page-aligned block: the FFT buffer, |X|^p

@@ -277,83 +277,6 @@ fm_status parallel_for(size_t items, int num_threads, fm_interrupt_fn interrupt,
     return static_cast<fm_status>(shared->failure.load());
 }
 
-/* The normalisation of rows [begin, end): each feature over the row's own
- * frames, in double (fm_norm_opts). Element (r, k, t) is at
- * v[r * nk * n_frames + k * sk + t * st]: sk == 1 is the frames-major layout,
- * whose features are walked together, frame by frame (contiguous, and
- * independent sums side by side), else each feature's frames in turn. Either
- * way each feature's sums run over t in order: the same numbers. The values
- * are then multiplied by the reciprocal of the scale (a division per value
- * took a fifth of a Parakeet call: the divider is slow), in double, within an
- * ulp of double of the quotient before the rounding to T. */
-template <typename T>
-void normalise(T *v, size_t begin, size_t end, size_t nk, size_t n_frames, size_t sk, size_t st,
-               const size_t *row_frames, const fm_norm_opts &o, double fill) {
-    const bool together = sk == 1 && nk > 1;
-    std::vector<double> mean(together ? nk : 1), scale(together ? nk : 1);
-    for (size_t r = begin; r < end; ++r) {
-        const size_t own = row_frames ? row_frames[r] : n_frames;
-        const size_t frames = own > o.exclude_last ? own - o.exclude_last : 0;
-        T *row = v + r * nk * n_frames;
-        if (together) {
-            for (size_t t = frames; t < own; ++t)
-                for (size_t k = 0; k < nk; ++k) row[t * st + k] = static_cast<T>(fill);
-            if (frames == 0) continue;
-            std::fill(mean.begin(), mean.end(), 0.0);
-            for (size_t t = 0; t < frames; ++t)
-                for (size_t k = 0; k < nk; ++k) mean[k] += static_cast<double>(row[t * st + k]);
-            for (size_t k = 0; k < nk; ++k) mean[k] /= static_cast<double>(frames);
-            std::fill(scale.begin(), scale.end(), 1.0);
-            if (o.mode == FM_NORM_MEAN_STD) {
-                std::fill(scale.begin(), scale.end(), 0.0);
-                for (size_t t = 0; t < frames; ++t)
-                    for (size_t k = 0; k < nk; ++k) {
-                        const double d = static_cast<double>(row[t * st + k]) - mean[k];
-                        scale[k] += d * d;
-                    }
-                for (size_t k = 0; k < nk; ++k) {
-                    /* frames <= ddof: 0/0 or x/negative count, NaN as numpy gives */
-                    const double var = frames > o.ddof
-                                           ? scale[k] / static_cast<double>(frames - o.ddof)
-                                           : std::numeric_limits<double>::quiet_NaN();
-                    scale[k] = o.eps_in_sqrt ? std::sqrt(var + o.eps) : std::sqrt(var) + o.eps;
-                }
-            }
-            for (size_t k = 0; k < nk; ++k) scale[k] = 1.0 / scale[k];
-            for (size_t t = 0; t < frames; ++t)
-                for (size_t k = 0; k < nk; ++k) {
-                    T &e = row[t * st + k];
-                    e = static_cast<T>((static_cast<double>(e) - mean[k]) * scale[k]);
-                }
-            continue;
-        }
-        for (size_t k = 0; k < nk; ++k) {
-            T *f = row + k * sk;
-            for (size_t t = frames; t < own; ++t) f[t * st] = static_cast<T>(fill);
-            if (frames == 0) continue;
-            double sum = 0;
-            for (size_t t = 0; t < frames; ++t) sum += static_cast<double>(f[t * st]);
-            const double m = sum / static_cast<double>(frames);
-            double sc = 1;
-            if (o.mode == FM_NORM_MEAN_STD) {
-                double ss = 0;
-                for (size_t t = 0; t < frames; ++t) {
-                    const double d = static_cast<double>(f[t * st]) - m;
-                    ss += d * d;
-                }
-                /* frames <= ddof: 0/0 or x/negative count, NaN as numpy gives */
-                const double var = frames > o.ddof
-                                       ? ss / static_cast<double>(frames - o.ddof)
-                                       : std::numeric_limits<double>::quiet_NaN();
-                sc = o.eps_in_sqrt ? std::sqrt(var + o.eps) : std::sqrt(var) + o.eps;
-            }
-            const double inv = 1.0 / sc;
-            for (size_t t = 0; t < frames; ++t)
-                f[t * st] = static_cast<T>((static_cast<double>(f[t * st]) - m) * inv);
-        }
-    }
-}
-
 /* The floor's threshold per row into thr: the maximum over the whole call
  * (FM_FLOOR_GLOBAL) or over each run of floor_group rows, minus range, in the
  * output's precision as Keras computes max(D) - top_db (-inf where there is
@@ -776,17 +699,12 @@ fm_status fm_compute(const fm_plan *plan, const fm_input *in, void *out, int num
             }
         }
         if (plan->norm.mode != FM_NORM_NONE) {
-            const size_t nk = plan->num_features;
-            const bool bands_first = plan->layout == FM_LAYOUT_BANDS_FRAMES;
-            const size_t sk = bands_first ? n_frames : 1, st = bands_first ? 1 : nk;
+            const bool frames_major = plan->layout != FM_LAYOUT_BANDS_FRAMES;
             status = parallel_for(n_rows, num_threads, interrupt, interrupt_ctx,
                                   [&](size_t b, size_t e, size_t) {
-                                      if (plan->dtype == FM_FLOAT32)
-                                          normalise(static_cast<float *>(out), b, e, nk, n_frames,
-                                                    sk, st, job.row_frames, plan->norm, plan->fill);
-                                      else
-                                          normalise(static_cast<double *>(out), b, e, nk, n_frames,
-                                                    sk, st, job.row_frames, plan->norm, plan->fill);
+                                      kernel.normalise(out, b, e, plan->num_features, n_frames,
+                                                       frames_major, job.row_frames, plan->norm,
+                                                       plan->fill);
                                   });
             if (status != FM_OK) return status;
         }
