@@ -25,11 +25,12 @@ constexpr size_t kNormBlock = 16;
 template <typename D, size_t kV, typename T>
 inline void norm_columns(T *v, size_t frames, size_t st, const fm_norm_opts &o) {
     constexpr size_t kD = sizeof(D) / sizeof(double);
-    typedef T TV __attribute__((vector_size(kD * sizeof(T))));
+    /* (the vector of kD T's only where there are several: no 1-lane vectors) */
     auto load = [&](size_t t, size_t q) {
         if constexpr (kD == 1) {
             return static_cast<double>(v[t * st + q]);
         } else {
+            typedef T TV __attribute__((vector_size(kD * sizeof(T))));
             TV x;
             std::memcpy(&x, v + t * st + q * kD, sizeof(TV));
             return __builtin_convertvector(x, D);
@@ -39,6 +40,7 @@ inline void norm_columns(T *v, size_t frames, size_t st, const fm_norm_opts &o) 
         if constexpr (kD == 1) {
             v[t * st + q] = static_cast<T>(y);
         } else {
+            typedef T TV __attribute__((vector_size(kD * sizeof(T))));
             const TV x = __builtin_convertvector(y, TV);
             std::memcpy(v + t * st + q * kD, &x, sizeof(TV));
         }
