@@ -11,12 +11,18 @@ import textwrap
 import pytest
 
 # Ctrl-C delivered by os.kill(SIGINT) to the process itself: POSIX only.
+# HANDLER: each script installs Python's Ctrl-C handler itself, as an interactive
+# interpreter has it. A process started with SIGINT ignored (a command run in the
+# background of a non-interactive shell, as some CI runners start jobs) passes that
+# on, Python then leaves SIGINT ignored, and no call could be interrupted.
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 SCRIPT = textwrap.dedent("""
     import json, os, signal, threading, time
     import numpy as np
     import fastmel
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # (see HANDLER)
 
     # About 20 s of work on one thread (5 minutes of audio, one frame per
     # sample); the signal arrives after 0.3 s.
@@ -63,6 +69,8 @@ FORK_SCRIPT = textwrap.dedent("""
     import json, os, signal, threading, time
     import numpy as np
     import fastmel
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # (see HANDLER)
 
     layer = fastmel.MelSpectrogram(fft_length=2048, sequence_stride=1, num_mel_bins=8)
     x = np.random.default_rng(0).standard_normal(16000 * 300).astype(np.float32)
@@ -113,6 +121,8 @@ PARENT_SIGNALS_SCRIPT = textwrap.dedent("""
     import json, os, signal, time
     import numpy as np
     import fastmel
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # (see HANDLER)
 
     layer = fastmel.MelSpectrogram(fft_length=2048, sequence_stride=1, num_mel_bins=8)
     x = np.random.default_rng(0).standard_normal(16000 * 300).astype(np.float32)
