@@ -3,8 +3,10 @@ AVX2 kernel, its extension module holds no VEX- or EVEX-encoded instruction.
 
 The AVX2 kernel (csrc/kernel_avx2.cpp, compiled with -mavx2 -mfma) puts all of
 its own code, pocketfft included, in the namespace ``fastmel_isa_avx2`` but
-its factories ``fastmel::make_kernel_avx2`` and ``fastmel::make_frames_avx2``
-(which plan.cpp calls only on a CPU with AVX2 and FMA); the
+its entry points ``fastmel::<name>_avx2`` (the factories ``make_kernel_avx2``
+and ``make_frames_avx2``, ``torch_randn_avx2``, ``utterance_cmvn_avx2``: plan.cpp
+calls them only on a CPU with AVX2 and FMA, and the compiler may inline the
+kernel's code into them); the
 library templates it instantiates on 256-bit vector types (``float
 __vector(8)``, ``double __vector(4)``) exist in no other translation unit and
 are called only from it. Any other function with such an instruction (a
@@ -35,10 +37,10 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-# Functions allowed to use AVX: the kernel's namespace, its factories (called only
-# once the CPU was seen to have AVX2 and FMA) and code on its vector types.
+# Functions allowed to use AVX: the kernel's namespace, its entry points (called
+# only once the CPU was seen to have AVX2 and FMA) and code on its vector types.
 AVX2_ONLY = re.compile(
-    r"fastmel_isa_avx2|fastmel::make_(kernel|frames)_avx2\("
+    r"fastmel_isa_avx2|fastmel::\w+_avx2\("
     r"|float __vector\(8\)|double __vector\(4\)"
 )
 # VEX/EVEX-encoded general-purpose instructions (BMI1/BMI2) have no "v" prefix.
