@@ -253,7 +253,7 @@ def test_pcen_matches_reference(case, layout, dtype, kernel):
     """float64 as librosa's formulas with the C library; float32 with vector
     powers and logarithms, within 2e-6 of the output's peak."""
     opts = pcen_options(layout, kernel=kernel, **PCEN_CASES[case])
-    x = layout_of(spectrogram(), layout)
+    x = layout_of(spectrogram(F=1100), layout)  # the core's tiles: 512 frames
     got = np.asarray(run(opts, x, dtype), np.float64)
     want = frames_stages(x, opts)
     assert np.array_equal(np.isnan(got), np.isnan(want))
@@ -293,15 +293,16 @@ def test_pcen_state_carries_a_signal_across_calls(layout, kernel):
     whole call bit for bit; rows of a padded batch end in their own state."""
     opts = pcen_options(layout, kernel=kernel)
     plan = make_frames_plan(opts, np.float32)
-    x = spectrogram(rows=2, F=200, seed=4).astype(np.float32)
+    F = 1100  # past two of the core's tiles of 512 frames
+    x = spectrogram(rows=2, F=F, seed=4).astype(np.float32)
     whole_state = np.zeros((2, 21))
     whole = plan.compute(
         np.ascontiguousarray(layout_of(x, layout)),
-        np.empty(plan.out_shape(2, 200), np.float32),
+        np.empty(plan.out_shape(2, F), np.float32),
         3,
         state=whole_state,
     )
-    for cuts in ([0, 1, 200], [0, 77, 78, 150, 200], [0, 8, 16, 100, 199, 200]):
+    for cuts in ([0, 1, F], [0, 77, 78, 600, F], [0, 8, 16, 100, 511, 512, 513, 1025, F - 1, F]):
         state = np.zeros((2, 21))
         parts = []
         for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
@@ -311,11 +312,11 @@ def test_pcen_state_carries_a_signal_across_calls(layout, kernel):
         axis = 2 if layout == "bands_frames" else 1
         np.testing.assert_array_equal(np.concatenate(parts, axis=axis), whole)
         np.testing.assert_array_equal(state, whole_state)
-    lengths = np.array([200, 61])
+    lengths = np.array([F, 601])
     state = np.zeros((2, 21))
     got = plan.compute(
         np.ascontiguousarray(layout_of(x, layout)),
-        np.empty(plan.out_shape(2, 200), np.float32),
+        np.empty(plan.out_shape(2, F), np.float32),
         1,
         lengths=lengths,
         state=state,
@@ -327,7 +328,7 @@ def test_pcen_state_carries_a_signal_across_calls(layout, kernel):
         np.testing.assert_array_equal(
             plan.compute(
                 np.ascontiguousarray(layout_of(x, layout)),
-                np.empty(plan.out_shape(2, 200), np.float32),
+                np.empty(plan.out_shape(2, F), np.float32),
                 threads,
                 lengths=lengths,
                 state=again,
