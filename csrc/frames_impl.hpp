@@ -291,13 +291,13 @@ class DeltaFrames final : public fastmel::FramesKernel {
     static constexpr size_t kPcenTile = 512;
     void pcen(const T *src, size_t sst, size_t ssk, T *dst, size_t dst_st, size_t dst_sk,
               size_t n, size_t kb, double *z, std::vector<T> &tile) const {
-        constexpr size_t kTile = kPcenTile;
+        const size_t cap = std::min(n, kPcenTile); /* (a stream's short push: a short tile) */
         constexpr size_t kAlign = 64 / sizeof(T);
-        tile.resize(3 * kTile * kBlock + kAlign);
+        if (tile.size() < 3 * cap * kBlock + kAlign) tile.resize(3 * cap * kBlock + kAlign);
         T *base = tile.data();
         base += (kAlign - reinterpret_cast<uintptr_t>(base) / sizeof(T) % kAlign) % kAlign;
-        pcen_tiles(src, sst, ssk, dst, dst_st, dst_sk, n, kb, z, base, base + kTile * kBlock,
-                   base + 2 * kTile * kBlock);
+        pcen_tiles(src, sst, ssk, dst, dst_st, dst_sk, n, kb, z, base, base + cap * kBlock,
+                   base + 2 * cap * kBlock);
     }
     /* (the tiles as restrict parameters: as three pointers into one vector,
      * which the compiler must assume overlap, the stage took 1.3x as long) */
